@@ -1,0 +1,112 @@
+# attache — build, run and test.
+#
+#   make            build build/attache (installing missing -dev packages first)
+#   make run        build and serve the built-in dataset on port 8080
+#   make test       unit and integration tests, then the README's examples
+#   make SANITIZE=address,undefined test    the same under ASan and UBSan
+#
+# Every library is found with pkg-config. Objects go under build/ (or
+# build/sanitize/ with SANITIZE), with -MMD dependencies.
+
+CC ?= cc
+PKGS := libmicrohttpd libcjson zlib
+TEST_PKGS := criterion libcurl
+BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev
+TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl python3
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wwrite-strings -Wvla
+WERROR ?= -Werror
+OPT ?= -O2
+SANITIZE ?=
+
+BUILD := build
+ifneq ($(SANITIZE),)
+BUILD := build/sanitize
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CPPFLAGS += -I. -D_GNU_SOURCE -DATTACHE_VERSION='"$(VERSION)"'
+CFLAGS += -std=c11 $(OPT) -g $(WARN) $(WERROR) $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+
+# pkg-config runs only once the dependencies are known to be installed.
+pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
+LIB_CFLAGS = $(call pc,--cflags,$(PKGS))
+LIB_LIBS = $(call pc,--libs,$(PKGS)) -lpthread -lm
+TEST_CFLAGS = $(call pc,--cflags,$(TEST_PKGS))
+TEST_LIBS = $(call pc,--libs,$(TEST_PKGS))
+
+LIB_SRC := $(wildcard models/*.c handlers/*.c config/*.c) $(filter-out server/main.c,$(wildcard server/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/server/assets.o
+MAIN_OBJ := $(BUILD)/obj/server/main.o
+UNIT_SRC := $(wildcard tests/unit/*.c)
+INTEG_SRC := $(wildcard tests/integration/*.c)
+TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
+ASSETS := data/vilnius-2023.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
+
+.PHONY: all run test unit integration readme-test deps test-deps clean check-data bench
+all: $(BUILD)/attache
+
+$(BUILD)/.deps:
+	@scripts/deps.sh "$(PKGS)" "$(CC)" $(BUILD_DEBS)
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/.test-deps: $(BUILD)/.deps
+	@scripts/deps.sh "$(TEST_PKGS)" "curl python3" $(TEST_DEBS)
+	@touch $@
+
+deps: $(BUILD)/.deps
+test-deps: $(BUILD)/.test-deps
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/assets.S: scripts/gen-assets.sh $(ASSETS)
+	@mkdir -p $(@D)
+	scripts/gen-assets.sh $(ASSETS) > $@
+
+$(BUILD)/obj/server/assets.o: $(BUILD)/gen/assets.S | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@
+
+$(BUILD)/libattache.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/attache: $(MAIN_OBJ) $(BUILD)/libattache.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(BUILD)/tests/obj/%.o: %.c | $(BUILD)/.test-deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/unit: $(UNIT_SRC:%.c=$(BUILD)/tests/obj/%.o) $(TEST_SUPPORT_SRC:%.c=$(BUILD)/tests/obj/%.o) $(BUILD)/libattache.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/integration: $(INTEG_SRC:%.c=$(BUILD)/tests/obj/%.o) $(TEST_SUPPORT_SRC:%.c=$(BUILD)/tests/obj/%.o) $(BUILD)/libattache.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(TEST_LIBS)
+
+run: $(BUILD)/attache
+	$(BUILD)/attache --port 8080
+
+check-data: $(BUILD)/attache
+	$(BUILD)/attache --check --data data/vilnius-2023.json
+
+unit: $(BUILD)/tests/unit
+	$(BUILD)/tests/unit --jobs 2
+
+integration: $(BUILD)/tests/integration $(BUILD)/attache
+	ATTACHE_BIN=$(BUILD)/attache $(BUILD)/tests/integration --jobs 1
+
+readme-test: $(BUILD)/attache $(BUILD)/.test-deps
+	python3 tests/readme/check_readme.py --bin $(BUILD)/attache README.md
+
+test: unit integration readme-test
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

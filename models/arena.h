@@ -1,0 +1,36 @@
+/*
+ * arena: a bump allocator for data that lives and dies together.
+ *
+ * The store puts every string and array of its records in one arena and frees
+ * them all at once with arena_release(), so a store of a million records is
+ * freed in a few calls, not a million. Memory from an arena is never freed on
+ * its own. Allocation failure aborts (models/mem.h).
+ */
+#ifndef ATTACHE_ARENA_H
+#define ATTACHE_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;
+	size_t used;       /* bytes handed out, for the store's memory figures */
+};
+
+#define ARENA_INIT { NULL, 0 }
+
+/* Returns n bytes aligned for any type, valid until arena_release(). */
+void *arena_alloc(struct arena *a, size_t n);
+
+/* Returns zeroed room for count items of size bytes. */
+void *arena_calloc(struct arena *a, size_t count, size_t size);
+
+/* Returns a NUL-terminated copy of the len bytes at s. */
+char *arena_memdup0(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+
+/* Frees every block; the arena is empty and reusable afterwards. */
+void arena_release(struct arena *a);
+
+#endif

@@ -1,0 +1,370 @@
+/*
+ * check: field-by-field validation with one exact message (see check.h).
+ */
+#include "models/check.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/jsonw.h"
+
+void check_init(struct check *c, const char *file, struct strbuf *err)
+{
+	c->file = file;
+	strbuf_init(&c->path, 64);
+	c->err = err;
+	c->failed = false;
+}
+
+void check_release(struct check *c)
+{
+	strbuf_release(&c->path);
+}
+
+int check_fail(struct check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failed)
+		return -1;
+	c->failed = true;
+	strbuf_addf(c->err, "%s: %s: ", c->file, c->path.len ? c->path.buf : "(top level)");
+	va_start(ap, fmt);
+	strbuf_vaddf(c->err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+size_t check_enter_key(struct check *c, const char *key)
+{
+	size_t mark = c->path.len;
+
+	if (mark)
+		strbuf_addch(&c->path, '.');
+	strbuf_addstr(&c->path, key);
+	return mark;
+}
+
+size_t check_enter_index(struct check *c, size_t i)
+{
+	size_t mark = c->path.len;
+
+	strbuf_addf(&c->path, "[%zu]", i);
+	return mark;
+}
+
+void check_leave(struct check *c, size_t mark)
+{
+	strbuf_setlen(&c->path, mark);
+}
+
+static void describe_number(struct strbuf *sb, double d)
+{
+	char tmp[40];
+
+	if (!isfinite(d)) {
+		strbuf_addstr(sb, "a number too large to represent");
+		return;
+	}
+	if (d == floor(d) && fabs(d) < 1e21) {
+		snprintf(tmp, sizeof(tmp), "%.0f", d);
+	} else {
+		snprintf(tmp, sizeof(tmp), "%.15g", d);
+		if (strtod(tmp, NULL) != d)
+			snprintf(tmp, sizeof(tmp), "%.17g", d);
+	}
+	strbuf_addstr(sb, tmp);
+}
+
+void check_describe(struct strbuf *sb, const cJSON *v)
+{
+	if (!v) {
+		strbuf_addstr(sb, "nothing");
+	} else if (cJSON_IsString(v)) {
+		size_t len = strlen(v->valuestring);
+
+		/* Long strings are cut: the message must stay one readable line. */
+		if (len > 40) {
+			json_escape(sb, v->valuestring, 37);
+			strbuf_setlen(sb, sb->len - 1);
+			strbuf_addstr(sb, "...\"");
+		} else {
+			json_escape(sb, v->valuestring, len);
+		}
+	} else if (cJSON_IsNumber(v)) {
+		describe_number(sb, v->valuedouble);
+	} else if (cJSON_IsNull(v)) {
+		strbuf_addstr(sb, "null");
+	} else if (cJSON_IsTrue(v)) {
+		strbuf_addstr(sb, "true");
+	} else if (cJSON_IsFalse(v)) {
+		strbuf_addstr(sb, "false");
+	} else if (cJSON_IsArray(v)) {
+		strbuf_addstr(sb, "an array");
+	} else {
+		strbuf_addstr(sb, "an object");
+	}
+}
+
+int check_expected(struct check *c, const char *what, const cJSON *v)
+{
+	struct strbuf got = STRBUF_INIT;
+	int rc;
+
+	check_describe(&got, v);
+	rc = check_fail(c, "expected %s, got %s", what, got.buf);
+	strbuf_release(&got);
+	return rc;
+}
+
+const cJSON *check_member(const cJSON *obj, const char *key)
+{
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, obj)
+		if (m->string && strcmp(m->string, key) == 0)
+			return m;
+	return NULL;
+}
+
+static void join_list(struct strbuf *sb, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", names[i]);
+}
+
+int check_object(struct check *c, const cJSON *v, const char *const *allowed)
+{
+	const cJSON *m, *p;
+
+	if (!cJSON_IsObject(v))
+		return check_expected(c, "an object", v);
+	cJSON_ArrayForEach(m, v) {
+		bool known = false;
+
+		for (p = v->child; p != m; p = p->next) {
+			if (strcmp(p->string, m->string) == 0) {
+				struct strbuf key = STRBUF_INIT;
+				int rc;
+
+				json_escape(&key, m->string, strlen(m->string));
+				rc = check_fail(c, "duplicate key %s", key.buf);
+				strbuf_release(&key);
+				return rc;
+			}
+		}
+		for (size_t i = 0; allowed[i] && !known; i++)
+			known = strcmp(allowed[i], m->string) == 0;
+		if (!known) {
+			struct strbuf msg = STRBUF_INIT;
+			int rc;
+
+			json_escape(&msg, m->string, strlen(m->string));
+			strbuf_addstr(&msg, " (allowed: ");
+			join_list(&msg, allowed);
+			strbuf_addch(&msg, ')');
+			rc = check_fail(c, "unknown field %s", msg.buf);
+			strbuf_release(&msg);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int check_array(struct check *c, const cJSON *v, size_t *n)
+{
+	const cJSON *e;
+
+	if (!cJSON_IsArray(v))
+		return check_expected(c, "an array", v);
+	*n = 0;
+	cJSON_ArrayForEach(e, v)
+		(*n)++;
+	return 0;
+}
+
+/* Finds a member by flags: 1 found, 0 absent-but-fine, -1 reported. */
+static int lookup(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		  const cJSON **out)
+{
+	const cJSON *m = check_member(obj, key);
+
+	*out = NULL;
+	if (!m) {
+		if (flags & CHECK_REQUIRED)
+			return check_fail(c, "missing required field \"%s\"", key);
+		return 0;
+	}
+	if (cJSON_IsNull(m) && (flags & CHECK_NULLABLE))
+		return 0;
+	*out = m;
+	return 1;
+}
+
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
+int check_string_value(struct check *c, const cJSON *v, check_rule_fn *rule,
+		       struct arena *a, const char **out)
+{
+	const char *why;
+
+	if (!cJSON_IsString(v))
+		return check_expected(c, "a string", v);
+	if (blank(v->valuestring))
+		return check_expected(c, "a non-empty string", v);
+	if (rule && (why = rule(v->valuestring, strlen(v->valuestring)))) {
+		struct strbuf got = STRBUF_INIT;
+		int rc;
+
+		check_describe(&got, v);
+		rc = check_fail(c, "%s is not %s", got.buf, why);
+		strbuf_release(&got);
+		return rc;
+	}
+	*out = arena_strdup(a, v->valuestring);
+	return 0;
+}
+
+int check_string(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		 check_rule_fn *rule, struct arena *a, const char **out)
+{
+	const cJSON *m;
+	size_t mark;
+	int rc;
+
+	*out = NULL;
+	rc = lookup(c, obj, key, flags, &m);
+	if (rc <= 0)
+		return rc;
+	mark = check_enter_key(c, key);
+	rc = check_string_value(c, m, rule, a, out);
+	check_leave(c, mark);
+	return rc;
+}
+
+int check_int_value(struct check *c, const cJSON *v, int64_t min, int64_t max, int64_t *out)
+{
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return check_expected(c, "an integer", v);
+	d = v->valuedouble;
+	if (!isfinite(d) || d != floor(d))
+		return check_expected(c, "an integer", v);
+	if (d > (double)CHECK_MAX_SAFE_INT || d < -(double)CHECK_MAX_SAFE_INT)
+		return check_expected(c, "an integer no larger than 2^53 - 1 (9007199254740991)", v);
+	if (d < (double)min || d > (double)max) {
+		struct strbuf what = STRBUF_INIT;
+		int rc;
+
+		strbuf_addf(&what, "an integer from %lld to %lld", (long long)min, (long long)max);
+		rc = check_expected(c, what.buf, v);
+		strbuf_release(&what);
+		return rc;
+	}
+	*out = (int64_t)d;
+	return 0;
+}
+
+int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+	      int64_t min, int64_t max, int64_t *out, bool *present)
+{
+	const cJSON *m;
+	size_t mark;
+	int rc;
+
+	*present = false;
+	rc = lookup(c, obj, key, flags, &m);
+	if (rc <= 0)
+		return rc;
+	mark = check_enter_key(c, key);
+	rc = check_int_value(c, m, min, max, out);
+	check_leave(c, mark);
+	*present = rc == 0;
+	return rc;
+}
+
+int check_strings(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		  check_rule_fn *rule, struct arena *a, struct strs *out)
+{
+	const cJSON *m, *e;
+	const char **v;
+	size_t mark, n = 0, i = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = lookup(c, obj, key, flags, &m);
+	if (rc <= 0)
+		return rc;
+	mark = check_enter_key(c, key);
+	if (check_array(c, m, &n))
+		goto out;
+	v = arena_calloc(a, n ? n : 1, sizeof(*v));
+	cJSON_ArrayForEach(e, m) {
+		size_t emark = check_enter_index(c, i);
+
+		if (check_string_value(c, e, rule, a, &v[i]))
+			goto out;
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(v[j], v[i]) == 0) {
+				check_fail(c, "duplicate value \"%s\" (also at index %zu)", v[i], j);
+				goto out;
+			}
+		}
+		check_leave(c, emark);
+		i++;
+	}
+	out->v = v;
+	out->n = n;
+	check_leave(c, mark);
+	return 0;
+out:
+	check_leave(c, mark);
+	return -1;
+}
+
+const char *check_rule_slug(const char *s, size_t len)
+{
+	bool dash = true;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (ch == '-') {
+			if (dash)
+				return "a slug (lower-case letters and digits in words joined by '-')";
+			dash = true;
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+			dash = false;
+		} else {
+			return "a slug (lower-case letters and digits in words joined by '-')";
+		}
+	}
+	return dash ? "a slug (lower-case letters and digits in words joined by '-')" : NULL;
+}
+
+const char *check_rule_id(const char *s, size_t len)
+{
+	if (len > 128)
+		return "an id of at most 128 characters";
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~'))
+			return "an id (letters, digits, '-', '_', '.' and '~' only)";
+	}
+	if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.'))
+		return "an id ('.' and '..' are path segments)";
+	return NULL;
+}

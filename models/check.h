@@ -1,0 +1,107 @@
+/*
+ * check: validating a cJSON tree field by field, with exact messages.
+ *
+ * A struct check carries the file name and the JSON path of the value being
+ * read (deals[4].value.amount). The first failure is written to the caller's
+ * strbuf as "FILE: PATH: what is wrong" and every later one is ignored, so a
+ * bad file gets one precise message. All check_* functions return 0, or -1
+ * after reporting; values they return point into the arena given, valid until
+ * that arena is released.
+ */
+#ifndef ATTACHE_CHECK_H
+#define ATTACHE_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "models/arena.h"
+#include "models/strbuf.h"
+
+/* The largest integer a JSON number holds exactly: 2^53 - 1. */
+#define CHECK_MAX_SAFE_INT INT64_C(9007199254740991)
+
+/* An immutable array of strings. */
+struct strs {
+	const char *const *v;
+	size_t n;
+};
+
+struct check {
+	const char *file;
+	struct strbuf path;
+	struct strbuf *err;
+	bool failed;
+};
+
+/* Flags for the member readers. */
+enum {
+	CHECK_REQUIRED = 1 << 0, /* absent is an error */
+	CHECK_NULLABLE = 1 << 1, /* null is allowed, and reads as absent */
+};
+
+/* A rule a string must follow beyond being non-empty; returns a complaint or NULL. */
+typedef const char *check_rule_fn(const char *s, size_t len);
+
+void check_init(struct check *c, const char *file, struct strbuf *err);
+void check_release(struct check *c);
+
+/* Reports "FILE: PATH: message" (the first time only) and returns -1. */
+int check_fail(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Steps into a member or element; returns a mark for check_leave(). */
+size_t check_enter_key(struct check *c, const char *key);
+size_t check_enter_index(struct check *c, size_t i);
+void check_leave(struct check *c, size_t mark);
+
+/* Appends a short description of v for messages: "12", "\"12\"", null, an object. */
+void check_describe(struct strbuf *sb, const cJSON *v);
+
+/* Fails with "expected WHAT, got ..." for v. */
+int check_expected(struct check *c, const char *what, const cJSON *v);
+
+/*
+ * v must be an object whose keys are all in allowed (NULL-terminated) and
+ * appear once each. On an unknown key the message lists the allowed ones.
+ */
+int check_object(struct check *c, const cJSON *v, const char *const *allowed);
+
+/* v must be an array; returns its length in *n. */
+int check_array(struct check *c, const cJSON *v, size_t *n);
+
+/*
+ * Reads obj[key] as a non-blank string that passes rule (which may be NULL).
+ * Absent or null (when allowed by flags) leaves *out NULL.
+ */
+int check_string(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		 check_rule_fn *rule, struct arena *a, const char **out);
+
+/* The same for a value already in hand (an array element). */
+int check_string_value(struct check *c, const cJSON *v, check_rule_fn *rule,
+		       struct arena *a, const char **out);
+
+/*
+ * Reads obj[key] as an integer in [min, max] (JSON numbers with no fraction;
+ * never beyond 2^53 - 1). *present tells whether a value was there.
+ */
+int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+	      int64_t min, int64_t max, int64_t *out, bool *present);
+int check_int_value(struct check *c, const cJSON *v, int64_t min, int64_t max, int64_t *out);
+
+/*
+ * Reads obj[key] as an array of distinct non-blank strings that pass rule.
+ * Absent (when not required) or null (when nullable) reads as empty.
+ */
+int check_strings(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		  check_rule_fn *rule, struct arena *a, struct strs *out);
+
+/* Finds obj[key] (exact, case-sensitive), or NULL. */
+const cJSON *check_member(const cJSON *obj, const char *key);
+
+/* Common rules. */
+const char *check_rule_slug(const char *s, size_t len);  /* lower-case words joined by '-' */
+const char *check_rule_id(const char *s, size_t len);    /* URL-safe: A-Z a-z 0-9 . _ ~ - */
+
+#endif

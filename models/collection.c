@@ -1,0 +1,334 @@
+/*
+ * collection: rendering and indexing one resource's records (see collection.h).
+ */
+#include "models/collection.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/mem.h"
+#include "models/strbuf.h"
+#include "models/text.h"
+
+/* FNV-1a over the key, case-folded when the resource's keys are. */
+static uint64_t key_hash(const char *s, size_t len, bool fold)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)(fold ? ascii_lower(s[i]) : s[i]);
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool key_equal(const char *a, const char *b, size_t blen, bool fold)
+{
+	size_t alen = strlen(a);
+
+	return fold ? ascii_caseeq(a, alen, b, blen) : alen == blen && memcmp(a, b, blen) == 0;
+}
+
+int64_t collection_find(const struct collection *c, const char *key, size_t len)
+{
+	const bool fold = c->res->key_casefold;
+	size_t mask = c->nslots - 1;
+	size_t i = key_hash(key, len, fold) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		uint32_t slot = c->slots[i];
+
+		if (!slot)
+			return -1;
+		if (key_equal(c->res->get_key(collection_record(c, slot - 1)), key, len, fold))
+			return slot - 1;
+	}
+}
+
+static int build_keys(struct collection *c, struct arena *a, uint32_t *first, uint32_t *second)
+{
+	const bool fold = c->res->key_casefold;
+	size_t mask;
+
+	c->nslots = 16;
+	while (c->nslots < 2 * (size_t)c->n)
+		c->nslots *= 2;
+	c->slots = arena_calloc(a, c->nslots, sizeof(*c->slots));
+	mask = c->nslots - 1;
+	for (uint32_t r = 0; r < c->n; r++) {
+		const char *key = c->res->get_key(collection_record(c, r));
+		size_t len = strlen(key);
+		size_t i = key_hash(key, len, fold) & mask;
+
+		for (; c->slots[i]; i = (i + 1) & mask) {
+			const char *other = c->res->get_key(collection_record(c, c->slots[i] - 1));
+
+			if (key_equal(other, key, len, fold)) {
+				*first = c->slots[i] - 1;
+				*second = r;
+				return -1;
+			}
+		}
+		c->slots[i] = r + 1;
+	}
+	return 0;
+}
+
+int column_compare(enum field_type type, const struct field_value *a, const struct field_value *b)
+{
+	int cmp;
+
+	if (a->null || b->null)
+		return a->null == b->null ? 0 : a->null ? 1 : -1;
+	switch (type) {
+	case FIELD_INTEGER:
+		return a->i < b->i ? -1 : a->i > b->i;
+	case FIELD_DATE:
+		return strcmp(a->s, b->s);
+	case FIELD_STRING:
+	case FIELD_STRINGS:
+		cmp = ascii_casecmp(a->s, strlen(a->s), b->s, strlen(b->s));
+		return cmp ? cmp : strcmp(a->s, b->s);
+	}
+	return 0;
+}
+
+/* Equality in the API's sense, which is coarser than the dictionary's order. */
+static int compare_loose(enum field_type type, const struct field_value *a,
+			 const struct field_value *b)
+{
+	if (type == FIELD_STRING || type == FIELD_STRINGS)
+		return ascii_casecmp(a->s, strlen(a->s), b->s, strlen(b->s));
+	return column_compare(type, a, b);
+}
+
+uint32_t column_lower_bound(const struct column *col, const struct field_value *v, bool strict)
+{
+	uint32_t lo = 0, hi = col->ndistinct;
+	const enum field_type t = col->field->type;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int cmp = compare_loose(t, &col->values[mid], v);
+
+		if (cmp < 0 || (strict && cmp == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void column_equal_range(const struct column *col, const struct field_value *v,
+			uint32_t *lo, uint32_t *hi)
+{
+	*lo = column_lower_bound(col, v, false);
+	*hi = column_lower_bound(col, v, true);
+}
+
+const uint32_t *column_record_ids(const struct column *col, uint32_t r, uint32_t *n)
+{
+	if (col->offsets) {
+		*n = col->offsets[r + 1] - col->offsets[r];
+		return col->ids + col->offsets[r];
+	}
+	*n = col->ids[r] == COLUMN_NULL ? 0 : 1;
+	return col->ids + r;
+}
+
+/* A value of one record, while the dictionary is built. */
+struct entry {
+	struct field_value v;
+	uint32_t record;
+	uint32_t slot;       /* where its id goes in column->ids */
+};
+
+static int entry_cmp(const void *pa, const void *pb, void *type)
+{
+	const struct entry *a = pa, *b = pb;
+	int cmp = column_compare(*(const enum field_type *)type, &a->v, &b->v);
+
+	if (cmp)
+		return cmp;
+	return a->record < b->record ? -1 : a->record > b->record;
+}
+
+static void build_column(struct collection *c, const struct field *f, struct column *col,
+			 struct arena *a)
+{
+	const bool array = f->type == FIELD_STRINGS;
+	struct entry *e = NULL;
+	size_t ne = 0, alloc = 0;
+	uint32_t nnull = 0;
+
+	col->field = f;
+	if (array)
+		col->offsets = arena_calloc(a, (size_t)c->n + 1, sizeof(uint32_t));
+	for (uint32_t r = 0; r < c->n; r++) {
+		struct field_value v = { 0 };
+		size_t k;
+
+		f->get(collection_record(c, r), &v);
+		k = array ? v.list.n : 1;
+		if (array)
+			col->offsets[r] = (uint32_t)ne;
+		if ((array && !k) || (!array && v.null)) {
+			nnull++;
+			if (array)
+				continue;
+		}
+		if (ne + k > alloc) {
+			alloc = (ne + k) * 2;
+			e = xreallocarray(e, alloc, sizeof(*e));
+		}
+		for (size_t j = 0; j < k; j++) {
+			e[ne].v = v;
+			if (array) {
+				e[ne].v.s = v.list.v[j];
+				e[ne].v.list = (struct strs){ 0 };
+			}
+			e[ne].record = r;
+			e[ne].slot = array ? (uint32_t)ne : r;
+			ne++;
+		}
+	}
+	if (array)
+		col->offsets[c->n] = (uint32_t)ne;
+	col->ids = arena_calloc(a, array ? (ne ? ne : 1) : c->n ? c->n : 1, sizeof(uint32_t));
+
+	/* Nulls sort last, so the dictionary is the non-null prefix of the sorted entries. */
+	qsort_r(e, ne, sizeof(*e), entry_cmp, (void *)&f->type);
+	col->values = arena_calloc(a, ne ? ne : 1, sizeof(*col->values));
+	col->ndistinct = 0;
+	for (size_t i = 0; i < ne; i++) {
+		if (e[i].v.null) {
+			col->ids[e[i].slot] = COLUMN_NULL;
+			continue;
+		}
+		if (!col->ndistinct || column_compare(f->type, &col->values[col->ndistinct - 1], &e[i].v))
+			col->values[col->ndistinct++] = e[i].v;
+		col->ids[e[i].slot] = col->ndistinct - 1;
+	}
+
+	/* Postings: records per value id, ascending, by a counting pass and a fill pass. */
+	col->pstart = arena_calloc(a, (size_t)col->ndistinct + 1, sizeof(uint32_t));
+	col->postings = arena_calloc(a, ne ? ne : 1, sizeof(uint32_t));
+	col->nulls = arena_calloc(a, nnull ? nnull : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < ne; i++)
+		if (!e[i].v.null)
+			col->pstart[col->ids[e[i].slot] + 1]++;
+	for (uint32_t v = 0; v < col->ndistinct; v++)
+		col->pstart[v + 1] += col->pstart[v];
+	{
+		uint32_t *fill = xcalloc((size_t)col->ndistinct + 1, sizeof(uint32_t));
+
+		memcpy(fill, col->pstart, ((size_t)col->ndistinct + 1) * sizeof(uint32_t));
+		for (uint32_t r = 0; r < c->n; r++) {
+			uint32_t k;
+			const uint32_t *ids = column_record_ids(col, r, &k);
+
+			if (!k)
+				col->nulls[col->nnulls++] = r;
+			for (uint32_t j = 0; j < k; j++)
+				col->postings[fill[ids[j]]++] = r;
+		}
+		free(fill);
+	}
+	free(e);
+}
+
+static void add_search_text(struct strbuf *sb, const char *s)
+{
+	size_t at = sb->len;
+
+	if (at)
+		strbuf_addch(sb, '\n');
+	strbuf_addstr(sb, s);
+	ascii_lower_inplace(sb->buf + at, sb->len - at);
+}
+
+static void build_haystack(struct collection *c, uint32_t r, const char **hay, uint32_t *len,
+			   struct arena *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < c->res->nfields; i++) {
+		const struct field *f = &c->res->fields[i];
+		struct field_value v = { 0 };
+
+		if (!(f->flags & FIELD_SEARCH))
+			continue;
+		f->get(collection_record(c, r), &v);
+		if (f->type == FIELD_STRINGS) {
+			for (size_t j = 0; j < v.list.n; j++)
+				add_search_text(&sb, v.list.v[j]);
+		} else if (!v.null && v.s) {
+			add_search_text(&sb, v.s);
+		}
+	}
+	*hay = arena_memdup0(a, sb.buf, sb.len);
+	*len = (uint32_t)sb.len;
+	strbuf_release(&sb);
+}
+
+static void render_record(struct collection *c, uint32_t r, struct record_json *out,
+			  struct arena *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+	struct jsonw_frag *frags;
+	size_t nmembers = 0;
+
+	while (c->res->members[nmembers])
+		nmembers++;
+	jsonw_init(&w, &sb, true);
+	c->res->render(&w, collection_record(c, r));
+	/* The render functions and the member tables are written side by side: keep them in step. */
+	if (w.nfrags != nmembers)
+		abort();
+	for (size_t i = 0; i < nmembers; i++) {
+		size_t klen = strlen(c->res->members[i]);
+
+		if (sb.buf[w.frags[i].off + 1 + klen] != '"' ||
+		    memcmp(sb.buf + w.frags[i].off + 1, c->res->members[i], klen) != 0)
+			abort();
+	}
+	frags = arena_alloc(a, nmembers * sizeof(*frags));
+	memcpy(frags, w.frags, nmembers * sizeof(*frags));
+	out->json = arena_memdup0(a, sb.buf, sb.len);
+	out->len = (uint32_t)sb.len;
+	out->members = frags;
+	jsonw_release(&w);
+	strbuf_release(&sb);
+}
+
+int collection_build(struct collection *c, const struct resource *res, const void *records,
+		     uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second)
+{
+	struct record_json *json;
+	struct column *cols;
+	const char **hay;
+	uint32_t *hlen;
+
+	memset(c, 0, sizeof(*c));
+	c->res = res;
+	c->n = n;
+	c->records = records;
+	if (build_keys(c, a, dup_first, dup_second))
+		return -1;
+	json = arena_calloc(a, n ? n : 1, sizeof(*json));
+	hay = arena_calloc(a, n ? n : 1, sizeof(*hay));
+	hlen = arena_calloc(a, n ? n : 1, sizeof(*hlen));
+	for (uint32_t r = 0; r < n; r++) {
+		render_record(c, r, &json[r], a);
+		build_haystack(c, r, &hay[r], &hlen[r], a);
+	}
+	cols = arena_calloc(a, res->nfields, sizeof(*cols));
+	for (size_t i = 0; i < res->nfields; i++)
+		build_column(c, &res->fields[i], &cols[i], a);
+	c->json = json;
+	c->haystacks = hay;
+	c->haystack_lens = hlen;
+	c->columns = cols;
+	return 0;
+}

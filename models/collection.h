@@ -1,0 +1,96 @@
+/*
+ * collection: one resource's records, rendered and indexed, as the store holds them.
+ *
+ * Built once when a store is loaded, read-only afterwards, so any number of
+ * threads read it without locks. It holds:
+ *   - the records (an array of the resource's struct) and each record's JSON,
+ *     rendered once, with the byte range of each top-level member so that a
+ *     projection (fields=a,b) is a copy of slices, not a re-render;
+ *   - a hash of keys (id or code) to positions, for O(1) lookups;
+ *   - one column per field of the resource: the field's distinct values in
+ *     sorted order (a dictionary), each record's value ids, and for each
+ *     value the ascending list of records that hold it (postings). Equality
+ *     filters read postings; ranges are id ranges of the sorted dictionary;
+ *     sorting compares value ids; facets count them;
+ *   - for each record, the lower-cased text of its searchable fields (q=).
+ * Positions are a record's index in the data file's order: the natural order.
+ * All memory belongs to the arena given to collection_build().
+ */
+#ifndef ATTACHE_COLLECTION_H
+#define ATTACHE_COLLECTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/arena.h"
+#include "models/jsonw.h"
+#include "models/resource.h"
+
+/* The value id of a null scalar. */
+#define COLUMN_NULL UINT32_MAX
+
+struct column {
+	const struct field *field;
+	uint32_t ndistinct;
+	struct field_value *values;  /* ndistinct values, sorted; for arrays, element values */
+	uint32_t *ids;               /* scalar: ids[r]; array: ids[offsets[r] .. offsets[r+1]) */
+	uint32_t *offsets;           /* arrays only: n + 1 entries */
+	uint32_t *pstart;            /* ndistinct + 1 entries into postings */
+	uint32_t *postings;          /* records holding value v: postings[pstart[v] .. pstart[v+1]) */
+	uint32_t *nulls;             /* records whose value is null (an empty array) */
+	uint32_t nnulls;
+};
+
+struct record_json {
+	const char *json;
+	uint32_t len;
+	const struct jsonw_frag *members;   /* one per resource member, in order */
+};
+
+struct collection {
+	const struct resource *res;
+	uint32_t n;
+	const char *records;             /* n records of res->record_size bytes */
+	const struct record_json *json;
+	const struct column *columns;    /* parallel to res->fields */
+	const char *const *haystacks;    /* lower-cased searchable text per record */
+	const uint32_t *haystack_lens;
+	uint32_t *slots;                 /* key hash table: position + 1, 0 = empty */
+	size_t nslots;
+};
+
+/*
+ * Builds c over the n records at records (an array of res's struct, which must
+ * stay valid as long as the arena). Fails only on a duplicate key: returns -1
+ * with the two positions in *dup_first and *dup_second.
+ */
+int collection_build(struct collection *c, const struct resource *res, const void *records,
+		     uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second);
+
+/* Returns record i (borrowed), i < c->n. */
+static inline const void *collection_record(const struct collection *c, uint32_t i)
+{
+	return c->records + (size_t)i * c->res->record_size;
+}
+
+/* Returns the position of the record with this key, or -1. Case-folds when the resource does. */
+int64_t collection_find(const struct collection *c, const char *key, size_t len);
+
+/* Compares a and b in a column's order: strings ignore ASCII case first, nulls sort last. */
+int column_compare(enum field_type type, const struct field_value *a, const struct field_value *b);
+
+/*
+ * The range [*lo, *hi) of value ids equal to v in the sense of the API:
+ * strings ignoring ASCII case, integers and dates exactly.
+ */
+void column_equal_range(const struct column *col, const struct field_value *v,
+			uint32_t *lo, uint32_t *hi);
+
+/* The first value id whose value is >= v (strict: > v). */
+uint32_t column_lower_bound(const struct column *col, const struct field_value *v, bool strict);
+
+/* Value ids of record r: *n ids at the returned pointer (0 or 1 for scalars; nulls give 0). */
+const uint32_t *column_record_ids(const struct column *col, uint32_t r, uint32_t *n);
+
+#endif

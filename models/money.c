@@ -1,0 +1,63 @@
+/*
+ * money: reading and writing amounts with their currency (see money.h).
+ */
+#include "models/money.h"
+
+#include <string.h>
+
+#include "models/iso.h"
+
+const char *money_currency_rule(const char *s, size_t len)
+{
+	if (len != 3 || !(s[0] >= 'A' && s[0] <= 'Z') || !(s[1] >= 'A' && s[1] <= 'Z') ||
+	    !(s[2] >= 'A' && s[2] <= 'Z'))
+		return "an ISO 4217 currency code (three capital letters, e.g. KRW)";
+	if (!iso_currency_code(s, len))
+		return "an ISO 4217 currency code";
+	return NULL;
+}
+
+int money_from_json(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		    struct arena *a, const struct money **out)
+{
+	static const char *const fields[] = { "amount", "currency", NULL };
+	const cJSON *v = check_member(obj, key);
+	struct money *m;
+	const char *currency;
+	bool present;
+	size_t mark;
+	int rc = -1;
+
+	*out = NULL;
+	if (!v || cJSON_IsNull(v)) {
+		if (!v && (flags & CHECK_REQUIRED))
+			return check_fail(c, "missing required field \"%s\"", key);
+		return 0;
+	}
+	mark = check_enter_key(c, key);
+	if (check_object(c, v, fields))
+		goto out;
+	m = arena_calloc(a, 1, sizeof(*m));
+	if (check_int(c, v, "amount", CHECK_REQUIRED, 0, CHECK_MAX_SAFE_INT, &m->amount, &present))
+		goto out;
+	if (check_string(c, v, "currency", CHECK_REQUIRED, money_currency_rule, a, &currency))
+		goto out;
+	memcpy(m->currency, currency, 4);
+	*out = m;
+	rc = 0;
+out:
+	check_leave(c, mark);
+	return rc;
+}
+
+void money_to_json(struct jsonw *w, const struct money *m)
+{
+	if (!m) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_object_begin(w);
+	jsonw_kv_int(w, "amount", m->amount);
+	jsonw_kv_string(w, "currency", m->currency);
+	jsonw_object_end(w);
+}

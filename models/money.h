@@ -1,0 +1,37 @@
+/*
+ * money: an amount in a currency, never a float.
+ *
+ * The amount is an integer in the currency's main unit (260 billion won is
+ * {"amount": 260000000000, "currency": "KRW"}), from 0 to 2^53 - 1 so that
+ * every JSON reader, JavaScript's included, holds it exactly.
+ */
+#ifndef ATTACHE_MONEY_H
+#define ATTACHE_MONEY_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "models/arena.h"
+#include "models/check.h"
+#include "models/jsonw.h"
+
+struct money {
+	int64_t amount;
+	char currency[4];   /* ISO 4217, NUL-terminated */
+};
+
+/*
+ * Reads obj[key] as null or a money object into *out (NULL for null or, when
+ * not required, absent). Returns 0, or -1 after reporting through c.
+ */
+int money_from_json(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		    struct arena *a, const struct money **out);
+
+/* Writes m as {"amount":...,"currency":...}, or null when m is NULL. */
+void money_to_json(struct jsonw *w, const struct money *m);
+
+/* check_rule_fn: NULL for an ISO 4217 code, else the complaint. */
+const char *money_currency_rule(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * person: reading and writing persons (see person.h).
+ */
+#include "models/person.h"
+
+#include "models/iso.h"
+
+const char *country_code_rule(const char *s, size_t len)
+{
+	if (len != 2 || !(s[0] >= 'A' && s[0] <= 'Z') || !(s[1] >= 'A' && s[1] <= 'Z'))
+		return "an ISO 3166-1 alpha-2 country code (two capital letters, e.g. GB)";
+	if (len == 2 && s[0] == 'U' && s[1] == 'K')
+		return "an ISO 3166-1 alpha-2 country code (the United Kingdom is GB)";
+	if (!iso_country_code(s, len))
+		return "an officially assigned ISO 3166-1 alpha-2 country code";
+	return NULL;
+}
+
+int person_from_json(struct check *c, const cJSON *v, struct arena *a, struct person *out)
+{
+	static const char *const fields[] = { "name", "title", "country", "organization", NULL };
+
+	if (check_object(c, v, fields) ||
+	    check_string(c, v, "name", CHECK_REQUIRED, NULL, a, &out->name) ||
+	    check_string(c, v, "title", CHECK_NULLABLE, NULL, a, &out->title) ||
+	    check_string(c, v, "country", CHECK_NULLABLE, country_code_rule, a, &out->country) ||
+	    check_string(c, v, "organization", CHECK_NULLABLE, NULL, a, &out->organization))
+		return -1;
+	return 0;
+}
+
+int person_member(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		  struct arena *a, const struct person **out)
+{
+	const cJSON *v = check_member(obj, key);
+	struct person *p;
+	size_t mark;
+	int rc;
+
+	*out = NULL;
+	if (!v || cJSON_IsNull(v)) {
+		if (!v && (flags & CHECK_REQUIRED))
+			return check_fail(c, "missing required field \"%s\"", key);
+		return 0;
+	}
+	mark = check_enter_key(c, key);
+	p = arena_calloc(a, 1, sizeof(*p));
+	rc = person_from_json(c, v, a, p);
+	check_leave(c, mark);
+	if (rc == 0)
+		*out = p;
+	return rc;
+}
+
+int person_list(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		struct arena *a, const struct person **out, size_t *n)
+{
+	const cJSON *v = check_member(obj, key), *e;
+	struct person *p;
+	size_t mark, i = 0;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (!v) {
+		if (flags & CHECK_REQUIRED)
+			return check_fail(c, "missing required field \"%s\"", key);
+		return 0;
+	}
+	mark = check_enter_key(c, key);
+	if (check_array(c, v, n))
+		goto out;
+	p = arena_calloc(a, *n ? *n : 1, sizeof(*p));
+	cJSON_ArrayForEach(e, v) {
+		size_t emark = check_enter_index(c, i);
+
+		if (person_from_json(c, e, a, &p[i]))
+			goto out;
+		check_leave(c, emark);
+		i++;
+	}
+	*out = p;
+	rc = 0;
+out:
+	check_leave(c, mark);
+	return rc;
+}
+
+struct strs person_names(const struct person *p, size_t n, struct arena *a)
+{
+	const char **v = arena_calloc(a, n ? n : 1, sizeof(*v));
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = p[i].name;
+	return (struct strs){ v, n };
+}
+
+void person_to_json(struct jsonw *w, const struct person *p)
+{
+	if (!p) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "name", p->name);
+	jsonw_kv_string(w, "title", p->title);
+	if (p->country)
+		jsonw_kv_string(w, "country", p->country);
+	if (p->organization)
+		jsonw_kv_string(w, "organization", p->organization);
+	jsonw_object_end(w);
+}
+
+void person_list_to_json(struct jsonw *w, const struct person *p, size_t n)
+{
+	jsonw_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		person_to_json(w, &p[i]);
+	jsonw_array_end(w);
+}

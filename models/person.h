@@ -1,0 +1,52 @@
+/*
+ * person: a named person, as met, photographed or listed in a delegation.
+ *
+ * {"name": ..., "title": ..., "country": ..., "organization": ...}: name is
+ * required; title may be null; country (ISO 3166-1 alpha-2) and organization
+ * are optional. Strings are borrowed from the store's arena.
+ */
+#ifndef ATTACHE_PERSON_H
+#define ATTACHE_PERSON_H
+
+#include <cjson/cJSON.h>
+
+#include "models/arena.h"
+#include "models/check.h"
+#include "models/jsonw.h"
+
+struct person {
+	const char *name;
+	const char *title;          /* NULL when not given */
+	const char *country;        /* NULL when not given */
+	const char *organization;   /* NULL when not given */
+};
+
+/* Reads the person object v into *out. Returns 0, or -1 after reporting. */
+int person_from_json(struct check *c, const cJSON *v, struct arena *a, struct person *out);
+
+/*
+ * Reads obj[key] as a person or null into *out (NULL for null, or for absent
+ * when not required). Returns 0, or -1 after reporting.
+ */
+int person_member(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		  struct arena *a, const struct person **out);
+
+/*
+ * Reads obj[key] as an array of persons (absent reads as empty unless
+ * required). Returns 0, or -1 after reporting.
+ */
+int person_list(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		struct arena *a, const struct person **out, size_t *n);
+
+/* Collects the names of n persons into a new array in the arena. */
+struct strs person_names(const struct person *p, size_t n, struct arena *a);
+
+/* Writes p as an object (title null when not given; country and organization
+ * only when given), or null when p is NULL. */
+void person_to_json(struct jsonw *w, const struct person *p);
+void person_list_to_json(struct jsonw *w, const struct person *p, size_t n);
+
+/* check_rule_fn: NULL for an officially assigned ISO 3166-1 alpha-2 code. */
+const char *country_code_rule(const char *s, size_t len);
+
+#endif

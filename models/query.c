@@ -1,0 +1,803 @@
+/*
+ * query: parsing and running list queries (see query.h).
+ */
+#include "models/query.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/date.h"
+#include "models/mem.h"
+#include "models/text.h"
+
+static const char *const reserved[] = { "q", "sort", "limit", "offset", "fields", "facet" };
+#define NRESERVED (sizeof(reserved) / sizeof(reserved[0]))
+
+static const char *const op_names[] = {
+	[QUERY_EQ] = "eq", [QUERY_NE] = "ne", [QUERY_GT] = "gt", [QUERY_GTE] = "gte",
+	[QUERY_LT] = "lt", [QUERY_LTE] = "lte", [QUERY_CONTAINS] = "contains",
+	[QUERY_STARTSWITH] = "startswith", [QUERY_ISNULL] = "isnull",
+};
+#define NOPS (sizeof(op_names) / sizeof(op_names[0]))
+
+const char *query_op_name(enum query_op op)
+{
+	return op_names[op];
+}
+
+/* Which operators each type supports. */
+static bool op_allowed(enum field_type t, enum query_op op)
+{
+	switch (op) {
+	case QUERY_EQ: case QUERY_NE: case QUERY_ISNULL:
+		return true;
+	case QUERY_GT: case QUERY_GTE: case QUERY_LT: case QUERY_LTE:
+		return t == FIELD_INTEGER || t == FIELD_DATE;
+	case QUERY_CONTAINS:
+		return t == FIELD_STRING || t == FIELD_STRINGS;
+	case QUERY_STARTSWITH:
+		return t != FIELD_INTEGER;
+	}
+	return false;
+}
+
+void query_error_init(struct query_error *err)
+{
+	err->param = NULL;
+	strbuf_init(&err->detail, 0);
+	err->nallowed = 0;
+}
+
+void query_error_release(struct query_error *err)
+{
+	strbuf_release(&err->detail);
+	err->nallowed = 0;
+}
+
+static void allow(struct query_error *err, const char *name)
+{
+	if (err->nallowed < QUERY_MAX_ALLOWED)
+		err->allowed[err->nallowed++] = name;
+}
+
+/* Appends "; allowed: a, b, c" from err->allowed to the detail. */
+static void add_allowed_to_detail(struct query_error *err, const char *label)
+{
+	strbuf_addf(&err->detail, "; %s: ", label);
+	for (size_t i = 0; i < err->nallowed; i++)
+		strbuf_addf(&err->detail, "%s%s", i ? ", " : "", err->allowed[i]);
+}
+
+static int refuse(struct query_error *err, const char *param, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int refuse(struct query_error *err, const char *param, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->param = param;
+	strbuf_reset(&err->detail);
+	va_start(ap, fmt);
+	strbuf_vaddf(&err->detail, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Quotes a value from the request for a message, cut to a readable length. */
+static const char *shown(const char *s, char *buf, size_t size)
+{
+	size_t n = strlen(s);
+
+	if (n + 1 <= size)
+		return s;
+	memcpy(buf, s, size - 4);
+	memcpy(buf + size - 4, "...", 4);
+	return buf;
+}
+
+static bool parse_int64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s || !(*s == '-' || (*s >= '0' && *s <= '9')))
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_uint32(const char *s, uint32_t max, uint32_t *out)
+{
+	int64_t v;
+
+	if (!parse_int64(s, &v) || v < 0 || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static void allow_fields(struct query_error *err, const struct resource *res, unsigned need)
+{
+	for (size_t i = 0; i < res->nfields; i++)
+		if ((res->fields[i].flags & need) == need)
+			allow(err, res->fields[i].name);
+}
+
+/* Parses one value of a filter for the field's type, in place. */
+static int parse_value(const struct field *f, const char *param, char *s,
+		       struct field_value *v, struct query_error *err)
+{
+	char tmp[64];
+	const char *why = NULL;
+
+	memset(v, 0, sizeof(*v));
+	switch (f->type) {
+	case FIELD_INTEGER:
+		if (!parse_int64(s, &v->i))
+			return refuse(err, param, "%s expects an integer, got \"%s\"", param,
+				      shown(s, tmp, sizeof(tmp)));
+		return 0;
+	case FIELD_DATE:
+		if (!date_valid(s, strlen(s), &why))
+			return refuse(err, param, "%s expects %s, got \"%s\"", param, why,
+				      shown(s, tmp, sizeof(tmp)));
+		v->s = s;
+		return 0;
+	case FIELD_STRING:
+	case FIELD_STRINGS:
+		v->s = s;
+		return 0;
+	}
+	return 0;
+}
+
+static int add_filter(struct query *q, const struct field *f, enum query_op op,
+		      const char *param, const char *value, struct query_error *err)
+{
+	struct query_filter *flt;
+	char tmp[64];
+	size_t nparts = 1;
+	char *p;
+
+	if (q->nfilters == QUERY_MAX_FILTERS)
+		return refuse(err, param, "too many filters: at most %d are allowed", QUERY_MAX_FILTERS);
+	if (!*value && op != QUERY_ISNULL)
+		return refuse(err, param, "%s expects a value, got an empty string", param);
+	flt = &q->filters[q->nfilters++];
+	memset(flt, 0, sizeof(*flt));
+	flt->field = (size_t)(f - q->res->fields);
+	flt->op = op;
+	flt->buf = xstrdup(value);
+
+	if (op == QUERY_ISNULL) {
+		if (strcmp(value, "true") && strcmp(value, "false"))
+			return refuse(err, param, "%s expects true or false, got \"%s\"", param,
+				      shown(value, tmp, sizeof(tmp)));
+		flt->isnull = strcmp(value, "true") == 0;
+		return 0;
+	}
+	/* Only equality takes alternatives: a comma inside contains= is just a comma. */
+	if (op == QUERY_EQ || op == QUERY_NE)
+		for (p = flt->buf; *p; p++)
+			nparts += *p == ',';
+	if (nparts > QUERY_MAX_VALUES)
+		return refuse(err, param, "%s lists %zu values: at most %d are allowed", param,
+			      nparts, QUERY_MAX_VALUES);
+	flt->values = xcalloc(nparts, sizeof(*flt->values));
+	p = flt->buf;
+	for (size_t i = 0; i < nparts; i++) {
+		char *comma = nparts > 1 ? strchr(p, ',') : NULL;
+
+		if (comma)
+			*comma = '\0';
+		if (!*p)
+			return refuse(err, param, "%s has an empty item in \"%s\"", param,
+				      shown(value, tmp, sizeof(tmp)));
+		if (parse_value(f, param, p, &flt->values[i], err))
+			return -1;
+		flt->nvalues++;
+		p = comma ? comma + 1 : p + strlen(p);
+	}
+	return 0;
+}
+
+static int parse_filter(struct query *q, const struct query_param *prm, struct query_error *err)
+{
+	const struct resource *res = q->res;
+	const char *colon = strchr(prm->key, ':');
+	size_t flen = colon ? (size_t)(colon - prm->key) : strlen(prm->key);
+	const struct field *f = resource_field(res, prm->key, flen);
+	enum query_op op = QUERY_EQ;
+	char tmp[64];
+
+	if (!f) {
+		allow_fields(err, res, 0);
+		for (size_t i = 0; i < NRESERVED; i++)
+			allow(err, reserved[i]);
+		if (colon)
+			refuse(err, prm->key, "unknown field \"%.*s\" in \"%s\"", (int)flen,
+			       prm->key, shown(prm->key, tmp, sizeof(tmp)));
+		else
+			refuse(err, prm->key, "unknown parameter \"%s\"", shown(prm->key, tmp, sizeof(tmp)));
+		add_allowed_to_detail(err, "allowed are the fields");
+		return -1;
+	}
+	if (colon) {
+		size_t i;
+
+		for (i = 0; i < NOPS; i++)
+			if (strcmp(colon + 1, op_names[i]) == 0)
+				break;
+		if (i == NOPS || !op_allowed(f->type, (enum query_op)i)) {
+			for (size_t j = 0; j < NOPS; j++)
+				if (op_allowed(f->type, (enum query_op)j))
+					allow(err, op_names[j]);
+			if (i == NOPS)
+				refuse(err, prm->key, "unknown operator \"%s\" in \"%s\"",
+				       shown(colon + 1, tmp, sizeof(tmp)), prm->key);
+			else
+				refuse(err, prm->key, "operator \"%s\" does not apply to %s field \"%s\"",
+				       op_names[i], field_type_name(f->type), f->name);
+			add_allowed_to_detail(err, "operators for this field");
+			return -1;
+		}
+		op = (enum query_op)i;
+	}
+	return add_filter(q, f, op, prm->key, prm->value, err);
+}
+
+static int parse_terms(struct query *q, const char *value, struct query_error *err)
+{
+	char *p, *save = NULL;
+
+	q->terms_buf = xstrdup(value);
+	ascii_lower_inplace(q->terms_buf, strlen(q->terms_buf));
+	for (p = strtok_r(q->terms_buf, " \t\r\n", &save); p; p = strtok_r(NULL, " \t\r\n", &save)) {
+		if (q->nterms == QUERY_MAX_TERMS)
+			return refuse(err, "q", "q has more than %d words", QUERY_MAX_TERMS);
+		q->terms[q->nterms++] = p;
+	}
+	return 0;
+}
+
+/* Splits a comma list for sort/fields/facet and hands each item to fn. */
+static int each_item(const char *param, const char *value, struct query_error *err,
+		     int (*fn)(struct query *, const char *, size_t, struct query_error *),
+		     struct query *q)
+{
+	const char *p = value;
+
+	if (!*value)
+		return refuse(err, param, "%s expects a comma-separated list, got an empty string", param);
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (!len)
+			return refuse(err, param, "%s has an empty item", param);
+		if (fn(q, p, len, err))
+			return -1;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static int sort_item(struct query *q, const char *s, size_t len, struct query_error *err)
+{
+	bool desc = s[0] == '-';
+	const struct field *f;
+	size_t idx;
+
+	if (desc || s[0] == '+') {
+		s++;
+		len--;
+	}
+	f = resource_field(q->res, s, len);
+	if (!f || !(f->flags & FIELD_SORT)) {
+		allow_fields(err, q->res, FIELD_SORT);
+		refuse(err, "sort", "cannot sort by \"%.*s\"", (int)(len > 60 ? 60 : len), s);
+		add_allowed_to_detail(err, "sortable fields");
+		return -1;
+	}
+	idx = (size_t)(f - q->res->fields);
+	for (size_t i = 0; i < q->nsort; i++)
+		if (q->sort[i].field == idx)
+			return refuse(err, "sort", "sort names \"%s\" twice", f->name);
+	if (q->nsort == QUERY_MAX_SORT)
+		return refuse(err, "sort", "sort has more than %d keys", QUERY_MAX_SORT);
+	q->sort[q->nsort].field = idx;
+	q->sort[q->nsort].desc = desc;
+	q->nsort++;
+	return 0;
+}
+
+static int fields_item(struct query *q, const char *s, size_t len, struct query_error *err)
+{
+	int m = resource_member(q->res, s, len);
+
+	if (m < 0) {
+		for (size_t i = 0; q->res->members[i]; i++)
+			allow(err, q->res->members[i]);
+		refuse(err, "fields", "unknown field \"%.*s\" in fields", (int)(len > 60 ? 60 : len), s);
+		add_allowed_to_detail(err, "allowed");
+		return -1;
+	}
+	for (size_t i = 0; i < q->nmembers; i++)
+		if (q->members[i] == m)
+			return 0; /* asked twice: shown once */
+	if (q->nmembers == QUERY_MAX_MEMBERS)
+		return refuse(err, "fields", "fields has too many items");
+	q->members[q->nmembers++] = m;
+	return 0;
+}
+
+static int facet_item(struct query *q, const char *s, size_t len, struct query_error *err)
+{
+	const struct field *f = resource_field(q->res, s, len);
+	size_t idx;
+
+	if (!f || !(f->flags & FIELD_FACET)) {
+		allow_fields(err, q->res, FIELD_FACET);
+		refuse(err, "facet", "cannot facet on \"%.*s\"", (int)(len > 60 ? 60 : len), s);
+		add_allowed_to_detail(err, "facetable fields");
+		return -1;
+	}
+	idx = (size_t)(f - q->res->fields);
+	for (size_t i = 0; i < q->nfacets; i++)
+		if (q->facets[i] == idx)
+			return 0;
+	if (q->nfacets == QUERY_MAX_FACETS)
+		return refuse(err, "facet", "facet has more than %d fields", QUERY_MAX_FACETS);
+	q->facets[q->nfacets++] = idx;
+	return 0;
+}
+
+int query_parse(struct query *q, const struct resource *res, const struct query_param *params,
+		size_t n, struct query_error *err)
+{
+	bool seen[NRESERVED] = { false };
+	char tmp[64];
+
+	memset(q, 0, sizeof(*q));
+	q->res = res;
+	q->limit = QUERY_DEFAULT_LIMIT;
+	for (size_t i = 0; i < n; i++) {
+		const struct query_param *p = &params[i];
+		size_t r;
+
+		if (!*p->key)
+			return refuse(err, "", "a query parameter has an empty name");
+		for (r = 0; r < NRESERVED; r++)
+			if (strcmp(p->key, reserved[r]) == 0)
+				break;
+		if (r == NRESERVED) {
+			if (parse_filter(q, p, err))
+				return -1;
+			continue;
+		}
+		if (seen[r])
+			return refuse(err, reserved[r], "parameter \"%s\" is given more than once",
+				      reserved[r]);
+		seen[r] = true;
+		switch (r) {
+		case 0:
+			if (parse_terms(q, p->value, err))
+				return -1;
+			break;
+		case 1:
+			if (each_item("sort", p->value, err, sort_item, q))
+				return -1;
+			break;
+		case 2:
+			if (!parse_uint32(p->value, QUERY_MAX_LIMIT, &q->limit))
+				return refuse(err, "limit", "limit must be an integer from 0 to %d, got \"%s\"",
+					      QUERY_MAX_LIMIT, shown(p->value, tmp, sizeof(tmp)));
+			break;
+		case 3:
+			if (!parse_uint32(p->value, UINT32_MAX, &q->offset))
+				return refuse(err, "offset",
+					      "offset must be an integer from 0 to %u, got \"%s\"",
+					      UINT32_MAX, shown(p->value, tmp, sizeof(tmp)));
+			break;
+		case 4:
+			if (each_item("fields", p->value, err, fields_item, q))
+				return -1;
+			break;
+		case 5:
+			if (each_item("facet", p->value, err, facet_item, q))
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+int query_add_filter(struct query *q, const char *field, const char *value,
+		     struct query_error *err)
+{
+	const struct field *f = resource_field(q->res, field, strlen(field));
+
+	if (!f)
+		return refuse(err, field, "unknown field \"%s\"", field);
+	return add_filter(q, f, QUERY_EQ, field, value, err);
+}
+
+void query_release(struct query *q)
+{
+	for (size_t i = 0; i < q->nfilters; i++) {
+		free(q->filters[i].buf);
+		free(q->filters[i].values);
+	}
+	free(q->terms_buf);
+	memset(q, 0, sizeof(*q));
+}
+
+/* ---- running ---- */
+
+struct id_range {
+	uint32_t lo, hi;
+};
+
+/* A filter resolved against its column: the set of value ids it accepts. */
+struct matcher {
+	const struct column *col;
+	bool nulltest;          /* matches records with no value */
+	bool negate;
+	uint8_t *bits;          /* per value id, when the set is arbitrary */
+	struct id_range *ranges;
+	size_t nranges;
+};
+
+static bool matcher_has(const struct matcher *m, uint32_t id)
+{
+	if (m->bits)
+		return m->bits[id];
+	for (size_t i = 0; i < m->nranges; i++)
+		if (id >= m->ranges[i].lo && id < m->ranges[i].hi)
+			return true;
+	return false;
+}
+
+static bool matcher_test(const struct matcher *m, uint32_t r)
+{
+	uint32_t k;
+	const uint32_t *ids = column_record_ids(m->col, r, &k);
+	bool hit = false;
+
+	if (m->nulltest)
+		hit = k == 0;
+	else
+		for (uint32_t j = 0; j < k && !hit; j++)
+			hit = matcher_has(m, ids[j]);
+	return m->negate ? !hit : hit;
+}
+
+static void resolve(const struct query_filter *f, const struct column *col, struct matcher *m)
+{
+	const uint32_t nd = col->ndistinct;
+
+	memset(m, 0, sizeof(*m));
+	m->col = col;
+	switch (f->op) {
+	case QUERY_ISNULL:
+		m->nulltest = true;
+		m->negate = !f->isnull;
+		return;
+	case QUERY_NE:
+		m->negate = true;
+		/* fall through */
+	case QUERY_EQ:
+		m->ranges = xcalloc(f->nvalues, sizeof(*m->ranges));
+		for (size_t i = 0; i < f->nvalues; i++)
+			column_equal_range(col, &f->values[i], &m->ranges[i].lo, &m->ranges[i].hi);
+		m->nranges = f->nvalues;
+		return;
+	case QUERY_GT: case QUERY_GTE: case QUERY_LT: case QUERY_LTE: {
+		uint32_t b;
+
+		m->ranges = xcalloc(1, sizeof(*m->ranges));
+		m->nranges = 1;
+		b = column_lower_bound(col, &f->values[0], f->op == QUERY_GT || f->op == QUERY_LTE);
+		if (f->op == QUERY_GT || f->op == QUERY_GTE)
+			m->ranges[0] = (struct id_range){ b, nd };
+		else
+			m->ranges[0] = (struct id_range){ 0, b };
+		return;
+	}
+	case QUERY_CONTAINS: case QUERY_STARTSWITH: {
+		const char *needle = f->values[0].s;
+		size_t nlen = strlen(needle);
+
+		m->bits = xcalloc(nd ? nd : 1, 1);
+		for (uint32_t v = 0; v < nd; v++) {
+			const char *s = col->values[v].s;
+
+			m->bits[v] = f->op == QUERY_CONTAINS
+				? ascii_casecontains(s, strlen(s), needle, nlen)
+				: ascii_casestarts(s, strlen(s), needle, nlen);
+		}
+		return;
+	}
+	}
+}
+
+/* How many postings a positive matcher would read to list its candidates. */
+static size_t matcher_cost(const struct matcher *m)
+{
+	const struct column *col = m->col;
+	size_t cost = 0;
+
+	if (m->nulltest)
+		return col->nnulls;
+	if (m->bits) {
+		for (uint32_t v = 0; v < col->ndistinct; v++)
+			if (m->bits[v])
+				cost += col->pstart[v + 1] - col->pstart[v];
+		return cost;
+	}
+	for (size_t i = 0; i < m->nranges; i++)
+		if (m->ranges[i].hi > m->ranges[i].lo)
+			cost += col->pstart[m->ranges[i].hi] - col->pstart[m->ranges[i].lo];
+	return cost;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Appends the postings of value ids [lo, hi), which are one ascending block. */
+static void add_postings(const struct column *col, uint32_t lo, uint32_t hi, uint32_t *out,
+			 size_t *k, size_t *blocks)
+{
+	size_t len;
+
+	if (hi <= lo)
+		return;
+	len = col->pstart[hi] - col->pstart[lo];
+	if (!len)
+		return;
+	memcpy(out + *k, col->postings + col->pstart[lo], len * sizeof(*out));
+	*k += len;
+	/* A range of several values is several blocks, each ascending. */
+	*blocks += hi - lo;
+}
+
+/* Lists the records a positive matcher accepts, ascending and unique. */
+static uint32_t *candidates(const struct matcher *m, size_t cost, size_t *n)
+{
+	const struct column *col = m->col;
+	uint32_t *out = xmalloc((cost ? cost : 1) * sizeof(*out));
+	size_t k = 0, blocks = 0;
+
+	if (m->nulltest) {
+		memcpy(out, col->nulls, cost * sizeof(*out));
+		*n = cost;
+		return out;
+	}
+	if (m->bits) {
+		for (uint32_t v = 0; v < col->ndistinct; v++)
+			if (m->bits[v])
+				add_postings(col, v, v + 1, out, &k, &blocks);
+	} else {
+		for (size_t i = 0; i < m->nranges; i++)
+			add_postings(col, m->ranges[i].lo, m->ranges[i].hi, out, &k, &blocks);
+	}
+	/* One value's postings are already ascending; several must be merged. */
+	if (blocks > 1) {
+		size_t u = 0;
+
+		qsort(out, k, sizeof(*out), cmp_u32);
+		for (size_t i = 0; i < k; i++)
+			if (!u || out[u - 1] != out[i])
+				out[u++] = out[i];
+		k = u;
+	}
+	*n = k;
+	return out;
+}
+
+static bool terms_match(const struct query *q, const struct collection *c, uint32_t r)
+{
+	for (size_t i = 0; i < q->nterms; i++)
+		if (!memmem(c->haystacks[r], c->haystack_lens[r], q->terms[i], strlen(q->terms[i])))
+			return false;
+	return true;
+}
+
+struct sort_ctx {
+	const struct query *q;
+	const struct collection *c;
+};
+
+static int compare_records(const void *pa, const void *pb, void *arg)
+{
+	const struct sort_ctx *ctx = arg;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	for (size_t i = 0; i < ctx->q->nsort; i++) {
+		const struct column *col = &ctx->c->columns[ctx->q->sort[i].field];
+		uint32_t x = col->ids[a], y = col->ids[b];
+
+		if (x == y)
+			continue;
+		/* Nulls last whichever the direction. */
+		if (x == COLUMN_NULL || y == COLUMN_NULL)
+			return x == COLUMN_NULL ? 1 : -1;
+		return (x < y) != ctx->q->sort[i].desc ? -1 : 1;
+	}
+	return a < b ? -1 : a > b;
+}
+
+static void take_page(const struct query *q, const uint32_t *all, uint32_t total,
+		      struct query_result *out)
+{
+	uint32_t start = q->offset < total ? q->offset : total;
+	uint32_t n = total - start < q->limit ? total - start : q->limit;
+
+	out->page = xmalloc((n ? n : 1) * sizeof(*out->page));
+	memcpy(out->page, all + start, n * sizeof(*out->page));
+	out->npage = n;
+}
+
+/*
+ * No filter and one sort key: the column's postings already list the records
+ * in value order, ties in natural order, so a page costs its own length.
+ */
+static void page_by_postings(const struct query *q, const struct collection *c,
+			     struct query_result *out)
+{
+	const struct column *col = &c->columns[q->sort[0].field];
+	const bool desc = q->sort[0].desc;
+	uint32_t skip = q->offset, n = 0;
+
+	out->page = xmalloc((q->limit ? q->limit : 1) * sizeof(*out->page));
+	for (uint32_t i = 0; i < col->ndistinct && n < q->limit; i++) {
+		uint32_t v = desc ? col->ndistinct - 1 - i : i;
+		uint32_t len = col->pstart[v + 1] - col->pstart[v];
+
+		if (skip >= len) {
+			skip -= len;
+			continue;
+		}
+		for (uint32_t j = col->pstart[v] + skip; j < col->pstart[v + 1] && n < q->limit; j++)
+			out->page[n++] = col->postings[j];
+		skip = 0;
+	}
+	for (uint32_t j = skip; j < col->nnulls && n < q->limit; j++)
+		out->page[n++] = col->nulls[j];
+	out->npage = n;
+}
+
+static int facet_cmp(const void *pa, const void *pb)
+{
+	const struct facet_count *a = pa, *b = pb;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void count_facet(const struct column *col, const uint32_t *matched, uint32_t nmatched,
+			bool everything, struct query_facet *out)
+{
+	uint32_t *counts = xcalloc((size_t)col->ndistinct + 1, sizeof(*counts));
+	uint32_t nulls = 0, k = 0;
+
+	if (everything) {
+		for (uint32_t v = 0; v < col->ndistinct; v++)
+			counts[v] = col->pstart[v + 1] - col->pstart[v];
+		nulls = col->nnulls;
+	} else {
+		for (uint32_t i = 0; i < nmatched; i++) {
+			uint32_t nids;
+			const uint32_t *ids = column_record_ids(col, matched[i], &nids);
+
+			if (!nids)
+				nulls++;
+			for (uint32_t j = 0; j < nids; j++)
+				counts[ids[j]]++;
+		}
+	}
+	out->counts = xmalloc(((size_t)col->ndistinct + 1) * sizeof(*out->counts));
+	for (uint32_t v = 0; v < col->ndistinct; v++)
+		if (counts[v])
+			out->counts[k++] = (struct facet_count){ v, counts[v] };
+	qsort(out->counts, k, sizeof(*out->counts), facet_cmp);
+	/* Records without a value come last, as null. */
+	if (nulls)
+		out->counts[k++] = (struct facet_count){ COLUMN_NULL, nulls };
+	out->n = k;
+	free(counts);
+}
+
+void query_run(const struct query *q, const struct collection *c, struct query_result *out)
+{
+	struct matcher m[QUERY_MAX_FILTERS];
+	const struct matcher *best = NULL;
+	size_t best_cost = (size_t)c->n + 1;
+	uint32_t *cand = NULL, *matched = NULL;
+	size_t ncand = c->n;
+	uint32_t nmatched = 0;
+	bool everything = q->nfilters == 0 && q->nterms == 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < q->nfilters; i++) {
+		resolve(&q->filters[i], &c->columns[q->filters[i].field], &m[i]);
+		if (!m[i].negate) {
+			size_t cost = matcher_cost(&m[i]);
+
+			if (cost < best_cost) {
+				best = &m[i];
+				best_cost = cost;
+			}
+		}
+	}
+
+	/* Unfiltered pages are read straight from the indexes, at the cost of the page. */
+	if (everything && q->nfacets == 0 && q->nsort <= 1) {
+		out->total = c->n;
+		if (q->nsort == 1) {
+			page_by_postings(q, c, out);
+		} else {
+			uint32_t start = q->offset < c->n ? q->offset : c->n;
+			uint32_t n = c->n - start < q->limit ? c->n - start : q->limit;
+
+			out->page = xmalloc((n ? n : 1) * sizeof(*out->page));
+			for (uint32_t i = 0; i < n; i++)
+				out->page[i] = start + i;
+			out->npage = n;
+		}
+		goto out;
+	}
+
+	if (best)
+		cand = candidates(best, best_cost, &ncand);
+	matched = xmalloc((ncand ? ncand : 1) * sizeof(*matched));
+	for (size_t i = 0; i < ncand; i++) {
+		uint32_t r = cand ? cand[i] : (uint32_t)i;
+		bool ok = terms_match(q, c, r);
+
+		for (size_t j = 0; j < q->nfilters && ok; j++)
+			ok = &m[j] == best || matcher_test(&m[j], r);
+		if (ok)
+			matched[nmatched++] = r;
+	}
+	if (q->nsort) {
+		struct sort_ctx ctx = { q, c };
+
+		qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
+	}
+	out->total = nmatched;
+	take_page(q, matched, nmatched, out);
+	for (size_t i = 0; i < q->nfacets; i++) {
+		out->facets[i].field = q->facets[i];
+		count_facet(&c->columns[q->facets[i]], matched, nmatched,
+			    everything, &out->facets[i]);
+	}
+	out->nfacets = q->nfacets;
+out:
+	for (size_t i = 0; i < q->nfilters; i++) {
+		free(m[i].bits);
+		free(m[i].ranges);
+	}
+	free(cand);
+	free(matched);
+}
+
+void query_result_release(struct query_result *r)
+{
+	free(r->page);
+	for (size_t i = 0; i < r->nfacets; i++)
+		free(r->facets[i].counts);
+	memset(r, 0, sizeof(*r));
+}

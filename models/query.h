@@ -1,0 +1,143 @@
+/*
+ * query: the list-query grammar, parsed against a resource and run on a collection.
+ *
+ * One engine serves every resource. A request's query pairs are parsed into a
+ * struct query, strictly: a parameter, field, operator or value the resource
+ * does not have is an error that names it and lists what is allowed, so a typo
+ * never silently returns everything. The grammar:
+ *
+ *   field=a,b         equality, either value; on an array field, "contains"
+ *   field:op=value    op: eq ne gt gte lt lte contains startswith isnull
+ *   q=words           every word occurs in the record's searchable text
+ *   sort=a,-b         sort keys, '-' for descending; stable; nulls last
+ *   limit, offset     paging: limit 0..1000 (default 50), offset >= 0
+ *   fields=a,b        only these top-level members in each record
+ *   facet=a,b         counts of each value of these fields over the matches
+ *
+ * Strings compare ignoring ASCII case. Filters combine with AND, a repeated
+ * filter too (countries=RO&countries=KR: both). query_run() uses the
+ * collection's indexes: the cheapest positive filter picks candidates from
+ * postings, and the others are checked on those only.
+ *
+ * Ownership: a struct query borrows the resource and copies what it needs of
+ * the parameters; release it with query_release(). A query_result owns its
+ * arrays; release with query_result_release().
+ */
+#ifndef ATTACHE_QUERY_H
+#define ATTACHE_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/collection.h"
+#include "models/resource.h"
+#include "models/strbuf.h"
+
+#define QUERY_DEFAULT_LIMIT 50
+#define QUERY_MAX_LIMIT 1000
+#define QUERY_MAX_FILTERS 32
+#define QUERY_MAX_VALUES 64
+#define QUERY_MAX_TERMS 16
+#define QUERY_MAX_SORT 8
+#define QUERY_MAX_FACETS 8
+#define QUERY_MAX_MEMBERS 64
+#define QUERY_MAX_ALLOWED 80
+
+/* One decoded key=value pair of a query string, in the order given. Borrowed. */
+struct query_param {
+	const char *key;
+	const char *value;
+};
+
+enum query_op {
+	QUERY_EQ, QUERY_NE, QUERY_GT, QUERY_GTE, QUERY_LT, QUERY_LTE,
+	QUERY_CONTAINS, QUERY_STARTSWITH, QUERY_ISNULL,
+};
+
+struct query_filter {
+	size_t field;                  /* index into the resource's fields and columns */
+	enum query_op op;
+	char *buf;                     /* owned copy of the value, split at commas */
+	struct field_value *values;    /* owned; strings point into buf */
+	size_t nvalues;
+	bool isnull;                   /* for QUERY_ISNULL */
+};
+
+struct query_sort {
+	size_t field;
+	bool desc;
+};
+
+struct query {
+	const struct resource *res;
+	struct query_filter filters[QUERY_MAX_FILTERS];
+	size_t nfilters;
+	char *terms_buf;               /* owned, lower-cased q */
+	const char *terms[QUERY_MAX_TERMS];
+	size_t nterms;
+	struct query_sort sort[QUERY_MAX_SORT];
+	size_t nsort;
+	uint32_t limit;
+	uint32_t offset;
+	int members[QUERY_MAX_MEMBERS];  /* fields=: member indexes, in the order asked */
+	size_t nmembers;                 /* 0: all members */
+	size_t facets[QUERY_MAX_FACETS];
+	size_t nfacets;
+};
+
+/* Why a query was refused: the parameter, a sentence, and what would be allowed. */
+struct query_error {
+	const char *param;             /* borrowed from the parameters, or a static name */
+	struct strbuf detail;
+	const char *allowed[QUERY_MAX_ALLOWED];  /* static strings */
+	size_t nallowed;
+};
+
+void query_error_init(struct query_error *err);
+void query_error_release(struct query_error *err);
+
+/*
+ * Parses n parameters for resource res into q. Returns 0, or -1 with err
+ * filled; q must be released either way.
+ */
+int query_parse(struct query *q, const struct resource *res, const struct query_param *params,
+		size_t n, struct query_error *err);
+
+/*
+ * Adds the equality filter field=value, as a related list does
+ * (/countries/RO/deals is /deals?countries=RO). Returns 0, or -1 with err.
+ */
+int query_add_filter(struct query *q, const char *field, const char *value,
+		     struct query_error *err);
+
+void query_release(struct query *q);
+
+struct facet_count {
+	uint32_t id;                   /* value id in the column; COLUMN_NULL for null */
+	uint32_t count;
+};
+
+struct query_facet {
+	size_t field;
+	struct facet_count *counts;    /* by count, descending, then by value */
+	uint32_t n;
+};
+
+struct query_result {
+	uint32_t total;                /* records matching, before paging */
+	uint32_t *page;                /* positions of the page's records, in order */
+	uint32_t npage;
+	struct query_facet facets[QUERY_MAX_FACETS];
+	size_t nfacets;
+};
+
+/* Runs q on c (which must be of q's resource). Never fails. */
+void query_run(const struct query *q, const struct collection *c, struct query_result *out);
+
+void query_result_release(struct query_result *r);
+
+/* The operator's name as written in a query ("gte"). */
+const char *query_op_name(enum query_op op);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * store: loading, validating and indexing a dataset (see store.h).
+ *
+ * Loading runs in four passes, each complete before the next: the JSON text
+ * (json_parse), the shape and types of every record (*_from_json), the
+ * collections with their keys (duplicates are found here), and the
+ * references between records and to the vocabularies. Everything a store
+ * holds lives in its one arena.
+ */
+#include "models/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "models/json.h"
+#include "models/mem.h"
+
+struct store {
+	struct arena arena;
+	struct dataset dataset;
+	struct collection coll[STORE_NCOLLECTIONS];
+	uint64_t digest;
+};
+
+static int read_country(struct check *c, const cJSON *v, struct arena *a, void *out)
+{
+	return country_from_json(c, v, a, out);
+}
+
+static int read_meeting(struct check *c, const cJSON *v, struct arena *a, void *out)
+{
+	return meeting_from_json(c, v, a, out);
+}
+
+static int read_deal(struct check *c, const cJSON *v, struct arena *a, void *out)
+{
+	return deal_from_json(c, v, a, out);
+}
+
+static const struct {
+	const struct resource *res;
+	int (*read)(struct check *c, const cJSON *v, struct arena *a, void *out);
+} kinds[STORE_NCOLLECTIONS] = {
+	[STORE_COUNTRIES] = { &country_resource, read_country },
+	[STORE_MEETINGS] = { &meeting_resource, read_meeting },
+	[STORE_DEALS] = { &deal_resource, read_deal },
+};
+
+static int read_collection(struct store *s, struct check *c, const cJSON *root,
+			   enum store_collection which)
+{
+	const struct resource *res = kinds[which].res;
+	const cJSON *arr = check_member(root, res->name), *e;
+	uint32_t first, second;
+	char *records;
+	size_t mark, n, i = 0;
+	int rc = -1;
+
+	if (!arr)
+		return check_fail(c, "missing required field \"%s\"", res->name);
+	mark = check_enter_key(c, res->name);
+	if (check_array(c, arr, &n))
+		goto out;
+	if (n >= UINT32_MAX) {
+		check_fail(c, "too many records (%zu)", n);
+		goto out;
+	}
+	records = arena_calloc(&s->arena, n ? n : 1, res->record_size);
+	cJSON_ArrayForEach(e, arr) {
+		size_t emark = check_enter_index(c, i);
+
+		if (kinds[which].read(c, e, &s->arena, records + i * res->record_size))
+			goto out;
+		check_leave(c, emark);
+		i++;
+	}
+	if (collection_build(&s->coll[which], res, records, (uint32_t)n, &s->arena, &first,
+			     &second)) {
+		check_enter_index(c, second);
+		check_enter_key(c, res->key);
+		check_fail(c, "duplicate %s \"%s\" (first at %s[%u])", res->key,
+			   res->get_key(collection_record(&s->coll[which], second)), res->name, first);
+		goto out;
+	}
+	rc = 0;
+out:
+	check_leave(c, mark);
+	return rc;
+}
+
+/* ---- references ---- */
+
+static int check_country_ref(struct check *c, const struct store *s, const char *code)
+{
+	if (store_find_country(s, code, strlen(code)))
+		return 0;
+	return check_fail(c, "unknown country \"%s\" (not among the dataset's countries)", code);
+}
+
+static int check_country_refs(struct check *c, const struct store *s, const char *key,
+			      struct strs codes)
+{
+	size_t mark = check_enter_key(c, key);
+	int rc = 0;
+
+	for (size_t i = 0; i < codes.n && !rc; i++) {
+		size_t imark = check_enter_index(c, i);
+
+		rc = check_country_ref(c, s, codes.v[i]);
+		check_leave(c, imark);
+	}
+	check_leave(c, mark);
+	return rc;
+}
+
+static int check_vocab_list(struct check *c, const struct store *s, const char *key,
+			    enum vocab_kind k, struct strs ids)
+{
+	size_t mark = check_enter_key(c, key);
+	int rc = 0;
+
+	for (size_t i = 0; i < ids.n && !rc; i++) {
+		size_t imark = check_enter_index(c, i);
+
+		rc = dataset_vocab_check(c, &s->dataset, k, ids.v[i]);
+		check_leave(c, imark);
+	}
+	check_leave(c, mark);
+	return rc;
+}
+
+static int check_vocab_one(struct check *c, const struct store *s, const char *key,
+			   enum vocab_kind k, const char *id)
+{
+	size_t mark = check_enter_key(c, key);
+	int rc = dataset_vocab_check(c, &s->dataset, k, id);
+
+	check_leave(c, mark);
+	return rc;
+}
+
+/* A person's country, at path KEY (or KEY[i] when i is not SIZE_MAX) .country. */
+static int check_person_ref(struct check *c, const struct store *s, const char *key, size_t i,
+			    const struct person *p)
+{
+	size_t mark;
+	int rc;
+
+	if (!p || !p->country)
+		return 0;
+	mark = check_enter_key(c, key);
+	if (i != SIZE_MAX)
+		check_enter_index(c, i);
+	check_enter_key(c, "country");
+	rc = check_country_ref(c, s, p->country);
+	check_leave(c, mark);
+	return rc;
+}
+
+static int check_references(struct store *s, struct check *c)
+{
+	const struct collection *cc = &s->coll[STORE_COUNTRIES];
+	const struct collection *mc = &s->coll[STORE_MEETINGS];
+	const struct collection *dc = &s->coll[STORE_DEALS];
+	size_t mark;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < cc->n && !rc; i++) {
+		const struct country *co = collection_record(cc, i);
+
+		mark = check_enter_key(c, "countries");
+		check_enter_index(c, i);
+		rc = check_vocab_list(c, s, "roles", VOCAB_ROLE, co->roles) ||
+		     check_person_ref(c, s, "leader", SIZE_MAX, co->leader);
+		check_leave(c, mark);
+	}
+	for (uint32_t i = 0; i < mc->n && !rc; i++) {
+		const struct meeting *m = collection_record(mc, i);
+
+		mark = check_enter_key(c, "meetings");
+		check_enter_index(c, i);
+		rc = check_vocab_one(c, s, "kind", VOCAB_KIND, m->kind) ||
+		     check_country_refs(c, s, "countries", m->countries) ||
+		     check_person_ref(c, s, "counterpart", SIZE_MAX, m->counterpart) ||
+		     check_vocab_list(c, s, "topics", VOCAB_SECTOR, m->topics);
+		for (size_t j = 0; j < m->nparticipants && !rc; j++)
+			rc = check_person_ref(c, s, "participants", j, &m->participants[j]);
+		for (size_t j = 0; m->delegation && j < m->delegation->nmembers && !rc; j++)
+			rc = check_person_ref(c, s, "delegation.members", j,
+					      &m->delegation->members[j]);
+		check_leave(c, mark);
+	}
+	for (uint32_t i = 0; i < dc->n && !rc; i++) {
+		const struct deal *d = collection_record(dc, i);
+
+		mark = check_enter_key(c, "deals");
+		check_enter_index(c, i);
+		rc = check_country_refs(c, s, "countries", d->countries) ||
+		     check_vocab_one(c, s, "sector", VOCAB_SECTOR, d->sector) ||
+		     check_vocab_one(c, s, "status", VOCAB_STATUS, d->status);
+		for (size_t j = 0; j < d->meetings.n && !rc; j++) {
+			const char *id = d->meetings.v[j];
+
+			if (store_find_meeting(s, id, strlen(id)))
+				continue;
+			check_enter_key(c, "meetings");
+			check_enter_index(c, j);
+			rc = check_fail(c, "unknown meeting \"%s\" (not among the dataset's meetings)", id);
+		}
+		check_leave(c, mark);
+	}
+	return rc ? -1 : 0;
+}
+
+static uint64_t fnv1a64(const char *buf, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)buf[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct store *store_load_buffer(const char *buf, size_t len, const char *name,
+				struct strbuf *err)
+{
+	static const char *const top[] = { "dataset", "countries", "meetings", "deals", NULL };
+	struct store *s = xcalloc(1, sizeof(*s));
+	struct check c;
+	const cJSON *ds;
+	cJSON *root;
+	size_t mark;
+	int rc = -1;
+
+	check_init(&c, name, err);
+	root = json_parse(buf, len, name, err);
+	if (!root)
+		goto out;
+	if (check_object(&c, root, top))
+		goto out;
+	ds = check_member(root, "dataset");
+	if (!ds) {
+		check_fail(&c, "missing required field \"dataset\"");
+		goto out;
+	}
+	mark = check_enter_key(&c, "dataset");
+	rc = dataset_from_json(&c, ds, &s->arena, &s->dataset);
+	check_leave(&c, mark);
+	if (rc)
+		goto out;
+	rc = -1;
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		if (read_collection(s, &c, root, (enum store_collection)i))
+			goto out;
+	if (check_references(s, &c))
+		goto out;
+	s->digest = fnv1a64(buf, len);
+	rc = 0;
+out:
+	cJSON_Delete(root);
+	check_release(&c);
+	if (rc) {
+		store_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct store *store_load_file(const char *path, struct strbuf *err)
+{
+	struct store *s = NULL;
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		strbuf_addf(err, "%s: cannot open: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		strbuf_addf(err, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((size_t)st.st_size > STORE_MAX_FILE_BYTES) {
+		strbuf_addf(err, "%s: the file is larger than %zu MiB", path,
+			    STORE_MAX_FILE_BYTES >> 20);
+		goto out;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	got = fread(buf, 1, (size_t)st.st_size + 1, f);
+	if (ferror(f)) {
+		strbuf_addf(err, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	/* The file changed under us (grew): refuse rather than load part of it. */
+	if (got != (size_t)st.st_size) {
+		strbuf_addf(err, "%s: the file changed while it was read; try again", path);
+		goto out;
+	}
+	s = store_load_buffer(buf, got, path, err);
+out:
+	if (f)
+		fclose(f);
+	free(buf);
+	return s;
+}
+
+void store_free(struct store *s)
+{
+	if (!s)
+		return;
+	arena_release(&s->arena);
+	free(s);
+}
+
+const struct dataset *store_dataset(const struct store *s)
+{
+	return &s->dataset;
+}
+
+const struct collection *store_collection(const struct store *s, enum store_collection which)
+{
+	return &s->coll[which];
+}
+
+static const void *find(const struct store *s, enum store_collection which, const char *key,
+			size_t len)
+{
+	const struct collection *c = &s->coll[which];
+	int64_t i;
+
+	if (!c->slots)
+		return NULL;
+	i = collection_find(c, key, len);
+	return i < 0 ? NULL : collection_record(c, (uint32_t)i);
+}
+
+const struct country *store_find_country(const struct store *s, const char *code, size_t len)
+{
+	return find(s, STORE_COUNTRIES, code, len);
+}
+
+const struct meeting *store_find_meeting(const struct store *s, const char *id, size_t len)
+{
+	return find(s, STORE_MEETINGS, id, len);
+}
+
+const struct deal *store_find_deal(const struct store *s, const char *id, size_t len)
+{
+	return find(s, STORE_DEALS, id, len);
+}
+
+uint64_t store_digest(const struct store *s)
+{
+	return s->digest;
+}
+
+size_t store_memory(const struct store *s)
+{
+	return s->arena.used + sizeof(*s);
+}

@@ -1,0 +1,84 @@
+/*
+ * text: UTF-8 validation and ASCII case folding (see text.h).
+ */
+#include "models/text.h"
+
+#include <string.h>
+
+size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+
+		return n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+
+		return n >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 &&
+		       (s[3] & 0xC0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+size_t utf8_invalid_at(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, len - i);
+
+		if (!n)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+int ascii_casecmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)ascii_lower(a[i]);
+		unsigned char y = (unsigned char)ascii_lower(b[i]);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return alen < blen ? -1 : alen > blen;
+}
+
+bool ascii_caseeq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && ascii_casecmp(a, alen, b, blen) == 0;
+}
+
+bool ascii_casestarts(const char *hay, size_t hlen, const char *prefix, size_t plen)
+{
+	return plen <= hlen && ascii_casecmp(hay, plen, prefix, plen) == 0;
+}
+
+bool ascii_casecontains(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	if (!nlen)
+		return true;
+	for (size_t i = 0; i + nlen <= hlen; i++)
+		if (ascii_lower(hay[i]) == ascii_lower(needle[0]) &&
+		    ascii_casecmp(hay + i, nlen, needle, nlen) == 0)
+			return true;
+	return false;
+}
+
+void ascii_lower_inplace(char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		s[i] = ascii_lower(s[i]);
+}

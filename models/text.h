@@ -1,0 +1,44 @@
+/*
+ * text: byte-level helpers for UTF-8 and ASCII case folding.
+ *
+ * attache compares names case-insensitively in ASCII only ("ro" finds "RO",
+ * "Nuclear" finds "nuclear"); bytes outside ASCII compare as they are. All
+ * functions here are pure and take <ptr, len> pairs; none allocates.
+ */
+#ifndef ATTACHE_TEXT_H
+#define ATTACHE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Returns the length (1-4) of the valid UTF-8 sequence at s, reading at most n
+ * bytes, or 0 when the bytes there are not valid UTF-8 (RFC 3629: overlong
+ * forms, surrogates and values past U+10FFFF are invalid).
+ */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
+/* Returns the offset of the first invalid UTF-8 byte in s, or len when all is valid. */
+size_t utf8_invalid_at(const char *s, size_t len);
+
+static inline char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Compares like memcmp after ASCII lower-casing; a shorter prefix sorts first. */
+int ascii_casecmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Whether a and b are equal ignoring ASCII case. */
+bool ascii_caseeq(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Whether needle occurs in hay, ignoring ASCII case. An empty needle occurs everywhere. */
+bool ascii_casecontains(const char *hay, size_t hlen, const char *needle, size_t nlen);
+
+/* Whether hay starts with prefix, ignoring ASCII case. */
+bool ascii_casestarts(const char *hay, size_t hlen, const char *prefix, size_t plen);
+
+/* Lower-cases len bytes of s in place (ASCII only). */
+void ascii_lower_inplace(char *s, size_t len);
+
+#endif
