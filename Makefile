@@ -21,9 +21,11 @@ OPT ?= -O2
 SANITIZE ?=
 
 BUILD := build
+RUNNER :=
 ifneq ($(SANITIZE),)
 BUILD := build/sanitize
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+RUNNER := scripts/sanitized.sh
 endif
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -39,7 +41,7 @@ TEST_CFLAGS = $(call pc,--cflags,$(TEST_PKGS))
 TEST_LIBS = $(call pc,--libs,$(TEST_PKGS))
 
 LIB_SRC := $(wildcard models/*.c handlers/*.c config/*.c) $(filter-out server/main.c,$(wildcard server/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/server/assets.o
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/assets_data.o
 MAIN_OBJ := $(BUILD)/obj/server/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 INTEG_SRC := $(wildcard tests/integration/*.c)
@@ -62,13 +64,14 @@ test-deps: $(BUILD)/.test-deps
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
 $(BUILD)/gen/assets.S: scripts/gen-assets.sh $(ASSETS)
 	@mkdir -p $(@D)
 	scripts/gen-assets.sh $(ASSETS) > $@
 
-$(BUILD)/obj/server/assets.o: $(BUILD)/gen/assets.S | $(BUILD)/.deps
+$(BUILD)/obj/gen/assets_data.o: $(BUILD)/gen/assets.S | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(CC) -c $< -o $@
 
@@ -81,7 +84,8 @@ $(BUILD)/attache: $(MAIN_OBJ) $(BUILD)/libattache.a
 
 $(BUILD)/tests/obj/%.o: %.c | $(BUILD)/.test-deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/unit: $(UNIT_SRC:%.c=$(BUILD)/tests/obj/%.o) $(TEST_SUPPORT_SRC:%.c=$(BUILD)/tests/obj/%.o) $(BUILD)/libattache.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(TEST_LIBS)
@@ -96,10 +100,10 @@ check-data: $(BUILD)/attache
 	$(BUILD)/attache --check --data data/vilnius-2023.json
 
 unit: $(BUILD)/tests/unit
-	$(BUILD)/tests/unit --jobs 2
+	$(RUNNER) $(BUILD)/tests/unit --jobs 2
 
 integration: $(BUILD)/tests/integration $(BUILD)/attache
-	ATTACHE_BIN=$(BUILD)/attache $(BUILD)/tests/integration --jobs 1
+	ATTACHE_BIN=$(BUILD)/attache $(RUNNER) $(BUILD)/tests/integration --jobs 1
 
 readme-test: $(BUILD)/attache $(BUILD)/.test-deps
 	python3 tests/readme/check_readme.py --bin $(BUILD)/attache README.md

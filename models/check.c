@@ -260,8 +260,10 @@ int check_int_value(struct check *c, const cJSON *v, int64_t min, int64_t max, i
 	d = v->valuedouble;
 	if (!isfinite(d) || d != floor(d))
 		return check_expected(c, "an integer", v);
+	/* Past 2^53 a double no longer holds the number written, so do not echo it. */
 	if (d > (double)CHECK_MAX_SAFE_INT || d < -(double)CHECK_MAX_SAFE_INT)
-		return check_expected(c, "an integer no larger than 2^53 - 1 (9007199254740991)", v);
+		return check_fail(c, "expected an integer no larger than 2^53 - 1 "
+				  "(9007199254740991), got a number beyond it");
 	if (d < (double)min || d > (double)max) {
 		struct strbuf what = STRBUF_INIT;
 		int rc;

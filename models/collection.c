@@ -197,7 +197,8 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	col->ids = arena_calloc(a, array ? (ne ? ne : 1) : c->n ? c->n : 1, sizeof(uint32_t));
 
 	/* Nulls sort last, so the dictionary is the non-null prefix of the sorted entries. */
-	qsort_r(e, ne, sizeof(*e), entry_cmp, (void *)&f->type);
+	if (ne)
+		qsort_r(e, ne, sizeof(*e), entry_cmp, (void *)&f->type);
 	col->values = arena_calloc(a, ne ? ne : 1, sizeof(*col->values));
 	col->ndistinct = 0;
 	for (size_t i = 0; i < ne; i++) {

@@ -130,7 +130,7 @@ static void allow_fields(struct query_error *err, const struct resource *res, un
 }
 
 /* Parses one value of a filter for the field's type, in place. */
-static int parse_value(const struct field *f, const char *param, char *s,
+static int parse_value(const struct field *f, enum query_op op, const char *param, char *s,
 		       struct field_value *v, struct query_error *err)
 {
 	char tmp[64];
@@ -144,7 +144,8 @@ static int parse_value(const struct field *f, const char *param, char *s,
 				      shown(s, tmp, sizeof(tmp)));
 		return 0;
 	case FIELD_DATE:
-		if (!date_valid(s, strlen(s), &why))
+		/* A prefix of a date ("2023-07") is a date's text, not a date. */
+		if (op != QUERY_STARTSWITH && !date_valid(s, strlen(s), &why))
 			return refuse(err, param, "%s expects %s, got \"%s\"", param, why,
 				      shown(s, tmp, sizeof(tmp)));
 		v->s = s;
@@ -199,7 +200,7 @@ static int add_filter(struct query *q, const struct field *f, enum query_op op,
 		if (!*p)
 			return refuse(err, param, "%s has an empty item in \"%s\"", param,
 				      shown(value, tmp, sizeof(tmp)));
-		if (parse_value(f, param, p, &flt->values[i], err))
+		if (parse_value(f, op, param, p, &flt->values[i], err))
 			return -1;
 		flt->nvalues++;
 		p = comma ? comma + 1 : p + strlen(p);

@@ -1,0 +1,106 @@
+/*
+ * Tests for models/collection.c: rendering once, keys, and the column indexes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "models/store.h"
+#include "tests/support/support.h"
+
+static struct store *s;
+
+static void setup(void)
+{
+	s = support_load(FIXTURES "query.json");
+}
+
+static void teardown(void)
+{
+	store_free(s);
+}
+
+TestSuite(collection, .init = setup, .fini = teardown);
+
+static const struct column *column(const struct collection *c, const char *name)
+{
+	for (size_t i = 0; i < c->res->nfields; i++)
+		if (strcmp(c->res->fields[i].name, name) == 0)
+			return &c->columns[i];
+	cr_assert_fail("no column %s", name);
+	return NULL;
+}
+
+Test(collection, renders_each_record_once_with_member_ranges)
+{
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	const struct record_json *j = &c->json[3];
+	const struct jsonw_frag *value = &j->members[7];
+
+	cr_assert(strncmp(j->json, "{\"id\":\"d4\",", 11) == 0);
+	cr_assert_eq(j->json[j->len - 1], '}');
+	cr_assert_str_eq(c->res->members[7], "value");
+	cr_assert(strncmp(j->json + value->off,
+			  "\"value\":{\"amount\":1200000000000000,\"currency\":\"KRW\"}", value->len) == 0);
+}
+
+Test(collection, finds_keys_in_constant_time_and_folds_country_case)
+{
+	const struct collection *countries = store_collection(s, STORE_COUNTRIES);
+	const struct collection *deals = store_collection(s, STORE_DEALS);
+
+	cr_assert_eq(collection_find(countries, "ua", 2), 3);
+	cr_assert_eq(collection_find(countries, "UA", 2), 3);
+	cr_assert_eq(collection_find(countries, "U", 1), -1);
+	cr_assert_eq(collection_find(deals, "d6", 2), 5);
+	cr_assert_eq(collection_find(deals, "D6", 2), -1);
+}
+
+Test(collection, sorts_the_dictionary_and_lists_postings_ascending)
+{
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	const struct column *status = column(c, "status");
+	const struct column *amount = column(c, "value.amount");
+	uint32_t lo, hi;
+	struct field_value v = { .s = "PROPOSED" };
+
+	cr_assert_eq(status->ndistinct, 3);
+	cr_assert_str_eq(status->values[0].s, "agreed");
+	cr_assert_str_eq(status->values[2].s, "proposed");
+	column_equal_range(status, &v, &lo, &hi);
+	cr_assert_eq(lo, 2);
+	cr_assert_eq(hi, 3);
+	cr_assert_eq(status->pstart[3] - status->pstart[2], 4);
+	cr_assert_eq(status->postings[status->pstart[2]], 1);
+	cr_assert_eq(status->postings[status->pstart[2] + 3], 4);
+
+	cr_assert_eq(amount->ndistinct, 4);
+	cr_assert_eq(amount->values[0].i, 5);
+	cr_assert_eq(amount->values[3].i, 1200000000000000);
+	cr_assert_eq(amount->nnulls, 2);
+	cr_assert_eq(amount->ids[1], COLUMN_NULL);
+}
+
+Test(collection, keeps_array_values_per_record)
+{
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	const struct column *countries = column(c, "countries");
+	uint32_t n;
+	const uint32_t *ids = column_record_ids(countries, 3, &n);
+
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(countries->values[ids[0]].s, "KR");
+	cr_assert_str_eq(countries->values[ids[1]].s, "UA");
+	cr_assert_str_eq(countries->values[ids[2]].s, "PL");
+	/* KR is in every deal: its postings are all six records. */
+	cr_assert_eq(countries->pstart[ids[0] + 1] - countries->pstart[ids[0]], 6);
+}
+
+Test(collection, lower_cases_the_searchable_text)
+{
+	const struct collection *c = store_collection(s, STORE_DEALS);
+
+	cr_assert_not_null(strstr(c->haystacks[0], "korea hydro & nuclear power"));
+	cr_assert_null(strstr(c->haystacks[0], "Korea"));
+}

@@ -1,0 +1,113 @@
+/*
+ * Tests for models/json.c: the RFC 8259 validator in front of cJSON.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "models/json.h"
+
+/* Parameters are copied into each test's own process, where pointers to
+ * static data may not hold: hence arrays, not pointers. */
+struct text {
+	char json[48];
+	char message[128];   /* empty: valid */
+};
+
+ParameterizedTestParameters(json, validates_each_text)
+{
+	static struct text cases[] = {
+		{ "{}", "" },
+		{ " [1, -2.5e+3, 0, 0.5, true, false, null, \"x\"] ", "" },
+		{ "\"\\u00e9\\ud83d\\ude00 \\\" \\\\ \\/ \\b\\f\\n\\r\\t\"", "" },
+		{ "\"caf\xc3\xa9\"", "" },
+		{ "{\"a\":{\"b\":[{}]}}", "" },
+		{ "", "line 1, column 1: empty input: expected a JSON value" },
+		{ "   ", "line 1, column 4: empty input: expected a JSON value" },
+		{ "{", "line 1, column 2: unexpected end of input (is the file truncated?)" },
+		{ "[1,", "line 1, column 4: unexpected end of input (is the file truncated?)" },
+		{ "{\"a\" 1}", "line 1, column 6: expected ':' after an object key" },
+		{ "{1:2}", "line 1, column 2: expected a string key in an object" },
+		{ "[1 2]", "line 1, column 4: expected ',' or ']' after an array element" },
+		{ "[1,]", "line 1, column 4: trailing comma in an array" },
+		{ "{\"a\":1,}", "line 1, column 8: trailing comma in an object" },
+		{ "[01]", "line 1, column 3: a number may not have leading zeros" },
+		{ "[1.]", "line 1, column 4: invalid number: expected digits after '.'" },
+		{ "[1e]", "line 1, column 4: invalid number: expected digits in the exponent" },
+		{ "[-]", "line 1, column 3: invalid number" },
+		{ "[+1]", "line 1, column 2: expected a value (string, number, object, array, true, false or null)" },
+		{ "[tru]", "line 1, column 2: expected a value (string, number, object, array, true, false or null)" },
+		{ "[NaN]", "line 1, column 2: expected a value (string, number, object, array, true, false or null)" },
+		{ "{} {}", "line 1, column 4: unexpected text after the JSON value" },
+		{ "\"abc", "line 1, column 5: unterminated string (is the file truncated?)" },
+		{ "\"a\\x\"", "line 1, column 3: invalid escape in a string" },
+		{ "\"\\u12\"", "line 1, column 6: invalid \\u escape: expected four hex digits" },
+		{ "\"\\u0000\"", "line 1, column 2: \\u0000 (NUL) is not allowed in a string" },
+		{ "\"\\udc00\"", "line 1, column 2: unpaired low surrogate in a \\u escape" },
+		{ "\"\\ud800x\"", "line 1, column 2: unpaired high surrogate in a \\u escape" },
+		{ "\"\\ud800\\u0041\"", "line 1, column 2: unpaired high surrogate in a \\u escape" },
+		{ "\"a\tb\"", "line 1, column 3: control character in a string (escape it, e.g. \\n)" },
+		{ "\"\xff\"", "line 1, column 2: invalid UTF-8 in a string" },
+		{ "\"\xc0\xaf\"", "line 1, column 2: invalid UTF-8 in a string" },
+		{ "\"\xed\xa0\x80\"", "line 1, column 2: invalid UTF-8 in a string" },
+		{ "\"\xe2\x82\"", "line 1, column 2: invalid UTF-8 in a string" },
+		{ "[\n  1,\n  x\n]", "line 3, column 3: expected a value (string, number, object, array, true, false or null)" },
+		{ "[\"\xc3\xa9\xc3\xa9\", x]", "line 1, column 8: expected a value (string, number, object, array, true, false or null)" },
+	};
+
+	return cr_make_param_array(struct text, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct text *c, json, validates_each_text)
+{
+	struct strbuf msg = STRBUF_INIT;
+	int rc = json_validate(c->json, strlen(c->json), &msg);
+
+	if (!c->message[0]) {
+		cr_assert_eq(rc, 0, "%s: %s", c->json, msg.buf);
+	} else {
+		cr_assert_eq(rc, -1, "%s was accepted", c->json);
+		cr_assert_str_eq(msg.buf, c->message, "for %s", c->json);
+	}
+	strbuf_release(&msg);
+}
+
+Test(json, refuses_nesting_past_the_limit_and_accepts_it_at_the_limit)
+{
+	char deep[2 * JSON_MAX_DEPTH + 3];
+	struct strbuf msg = STRBUF_INIT;
+
+	memset(deep, '[', JSON_MAX_DEPTH);
+	memset(deep + JSON_MAX_DEPTH, ']', JSON_MAX_DEPTH);
+	cr_assert_eq(json_validate(deep, 2 * JSON_MAX_DEPTH, &msg), 0);
+	memset(deep, '[', JSON_MAX_DEPTH + 1);
+	memset(deep + JSON_MAX_DEPTH + 1, ']', JSON_MAX_DEPTH + 1);
+	cr_assert_eq(json_validate(deep, 2 * JSON_MAX_DEPTH + 2, &msg), -1);
+	cr_assert_str_eq(msg.buf, "line 1, column 65: arrays and objects nest too deeply (the limit is 64)");
+	strbuf_release(&msg);
+}
+
+Test(json, parse_returns_a_tree_or_one_message_with_the_name)
+{
+	struct strbuf err = STRBUF_INIT;
+	cJSON *root = json_parse("{\"a\": [1, 2]}", 13, "x.json", &err);
+
+	cr_assert_not_null(root);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "a")), 2);
+	cJSON_Delete(root);
+	cr_assert_null(json_parse("{\"a\": [1, 2]", 12, "x.json", &err));
+	cr_assert_str_eq(err.buf, "x.json: line 1, column 13: unexpected end of input (is the file truncated?)");
+	strbuf_release(&err);
+}
+
+Test(json, does_not_read_past_the_length_given)
+{
+	struct strbuf err = STRBUF_INIT;
+	cJSON *root = json_parse("[1]garbage", 3, "x", &err);
+
+	cr_assert_not_null(root, "%s", err.buf);
+	cJSON_Delete(root);
+	strbuf_release(&err);
+}

@@ -1,0 +1,45 @@
+/*
+ * Tests for models/money.c and models/iso.c.
+ */
+#include <criterion/criterion.h>
+
+#include "models/iso.h"
+#include "models/money.h"
+
+Test(money, accepts_iso_4217_codes_only)
+{
+	cr_assert_null(money_currency_rule("KRW", 3));
+	cr_assert_null(money_currency_rule("USD", 3));
+	cr_assert_str_eq(money_currency_rule("XYZ", 3), "an ISO 4217 currency code");
+	cr_assert_str_eq(money_currency_rule("krw", 3),
+			 "an ISO 4217 currency code (three capital letters, e.g. KRW)");
+	cr_assert_str_eq(money_currency_rule("WON", 3), "an ISO 4217 currency code");
+}
+
+Test(money, writes_amounts_as_integers)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct money m = { 1200000000000000, "KRW" };
+	struct jsonw w;
+
+	jsonw_init(&w, &sb, false);
+	jsonw_array_begin(&w);
+	money_to_json(&w, &m);
+	money_to_json(&w, NULL);
+	jsonw_array_end(&w);
+	cr_assert_str_eq(sb.buf, "[{\"amount\":1200000000000000,\"currency\":\"KRW\"},null]");
+	jsonw_release(&w);
+	strbuf_release(&sb);
+}
+
+Test(iso, knows_assigned_country_codes)
+{
+	cr_assert(iso_country_code("GB", 2));
+	cr_assert(iso_country_code("KP", 2));
+	cr_assert(iso_country_code("AD", 2));
+	cr_assert(iso_country_code("ZW", 2));
+	cr_assert_not(iso_country_code("UK", 2));
+	cr_assert_not(iso_country_code("XX", 2));
+	cr_assert_not(iso_country_code("gb", 2));
+	cr_assert_not(iso_country_code("GBR", 3));
+}

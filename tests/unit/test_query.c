@@ -1,0 +1,335 @@
+/*
+ * Tests for models/query.c: the grammar, good and bad, as tables, run on
+ * tests/fixtures/query.json (six deals made for these tests).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "models/query.h"
+#include "models/store.h"
+#include "tests/support/support.h"
+
+#define MAXP 16
+
+struct parsed {
+	char buf[512];
+	struct query_param p[MAXP];
+	size_t n;
+};
+
+/* Splits "a=1&b=2" into pairs (tests use no percent-encoding). */
+static void split(const char *qs, struct parsed *out)
+{
+	char *save = NULL, *pair;
+
+	snprintf(out->buf, sizeof(out->buf), "%s", qs);
+	out->n = 0;
+	for (pair = strtok_r(out->buf, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(pair, '=');
+
+		cr_assert_lt(out->n, MAXP);
+		if (eq)
+			*eq = '\0';
+		out->p[out->n].key = pair;
+		out->p[out->n].value = eq ? eq + 1 : "";
+		out->n++;
+	}
+}
+
+/* Runs qs on the fixture's deals; writes the page's ids, comma-separated. */
+static void run(const char *qs, char *ids, size_t size, uint32_t *total)
+{
+	struct store *s = support_load(FIXTURES "query.json");
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct query_error err;
+	struct query_result r;
+	struct parsed p;
+	struct query q;
+
+	split(qs, &p);
+	query_error_init(&err);
+	if (query_parse(&q, c->res, p.p, p.n, &err))
+		cr_assert_fail("%s: refused: %s", qs, err.detail.buf);
+	query_run(&q, c, &r);
+	ids[0] = '\0';
+	for (uint32_t i = 0; i < r.npage; i++) {
+		const struct deal *d = collection_record(c, r.page[i]);
+
+		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
+		strncat(ids, d->id, size - strlen(ids) - 1);
+	}
+	*total = r.total;
+	query_result_release(&r);
+	query_release(&q);
+	query_error_release(&err);
+	store_free(s);
+}
+
+/* Parameters are copied into each test's own process, where pointers to
+ * static data may not hold: hence arrays, not pointers. */
+struct good {
+	char query[80];
+	char ids[40];
+	uint32_t total;
+};
+
+ParameterizedTestParameters(query, answers_each_good_query)
+{
+	static struct good cases[] = {
+		{ "", "d1,d2,d3,d4,d5,d6", 6 },
+		{ "status=proposed", "d2,d3,d4,d5", 4 },
+		{ "status=PROPOSED", "d2,d3,d4,d5", 4 },
+		{ "status:eq=proposed", "d2,d3,d4,d5", 4 },
+		{ "status=agreed,on-agenda", "d1,d6", 2 },
+		{ "status:ne=proposed", "d1,d6", 2 },
+		{ "status:ne=proposed,agreed", "d6", 1 },
+		{ "countries=RO", "d1,d2", 2 },
+		{ "countries=ro,nl", "d1,d2,d3", 3 },
+		{ "countries=RO&countries=KR", "d1,d2", 2 },
+		{ "countries=RO&countries=NL", "", 0 },
+		{ "countries:ne=KR", "", 0 },
+		{ "countries:ne=RO", "d3,d4,d5,d6", 4 },
+		{ "countries:startswith=u", "d4", 1 },
+		{ "companies:contains=nuclear", "d1", 1 },
+		{ "companies:isnull=true", "d2,d4,d5,d6", 4 },
+		{ "value.amount:gte=1000000000000", "d4,d5", 2 },
+		{ "value.amount:gt=2500000000000", "d4", 1 },
+		{ "value.amount:lt=1000", "d6", 1 },
+		{ "value.amount:lte=260000000000", "d1,d6", 2 },
+		{ "value.amount=5", "d6", 1 },
+		{ "value.amount:ne=5", "d1,d2,d3,d4,d5", 5 },
+		{ "value.amount:isnull=true", "d2,d3", 2 },
+		{ "value.amount:isnull=false", "d1,d4,d5,d6", 4 },
+		{ "value.currency=usd", "d6", 1 },
+		{ "value_alt.currency=USD", "d4", 1 },
+		{ "date=2023-07-11", "d1", 1 },
+		{ "date:gte=2023-07-12", "d5", 1 },
+		{ "date:lt=2023-07-12", "d1", 1 },
+		{ "date:startswith=2023-07", "d1,d5", 2 },
+		{ "date:isnull=false", "d1,d5", 2 },
+		{ "title:contains=PLANT", "d3", 1 },
+		{ "title:contains=TION", "d4,d5", 2 },
+		{ "title:startswith=port", "d2", 1 },
+		{ "meetings=m-ro", "d1,d2", 2 },
+		{ "q=nuclear", "d1,d5", 2 },
+		{ "q=korea hydro", "d1", 1 },
+		{ "q=KOREA  nuclear", "d1", 1 },
+		{ "q=", "d1,d2,d3,d4,d5,d6", 6 },
+		{ "q=nothing-like-this", "", 0 },
+		{ "sort=-value.amount", "d4,d5,d1,d6,d2,d3", 6 },
+		{ "sort=value.amount", "d6,d1,d5,d4,d2,d3", 6 },
+		{ "sort=+value.amount", "d6,d1,d5,d4,d2,d3", 6 },
+		{ "sort=status,-date", "d1,d6,d5,d2,d3,d4", 6 },
+		{ "sort=title", "d3,d5,d2,d4,d1,d6", 6 },
+		{ "sort=-title", "d6,d1,d4,d2,d5,d3", 6 },
+		{ "sort=sector", "d1,d5,d6,d2,d4,d3", 6 },
+		{ "sort=-sector", "d3,d4,d2,d1,d5,d6", 6 },
+		{ "limit=2&offset=2", "d3,d4", 6 },
+		{ "limit=0", "", 6 },
+		{ "offset=10", "", 6 },
+		{ "offset=5", "d6", 6 },
+		{ "sort=-value.amount&limit=2&offset=3", "d6,d2", 6 },
+		{ "countries=KR&sort=-value.amount&limit=2", "d4,d5", 6 },
+		{ "status=proposed&sort=title&limit=2&offset=1", "d5,d2", 4 },
+		{ "status=proposed&q=o&sort=-title", "d4,d2,d5,d3", 4 },
+		{ "status=proposed&q=asml", "d3", 1 },
+	};
+
+	return cr_make_param_array(struct good, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct good *c, query, answers_each_good_query)
+{
+	char ids[256];
+	uint32_t total;
+
+	run(c->query, ids, sizeof(ids), &total);
+	cr_assert_str_eq(ids, c->ids, "?%s", c->query);
+	cr_assert_eq(total, c->total, "?%s: total %u", c->query, total);
+}
+
+struct bad {
+	char query[64];
+	char param[32];
+	char detail[400];     /* the whole detail, or its start when prefix is set */
+	bool prefix;
+};
+
+ParameterizedTestParameters(query, refuses_each_bad_query_naming_the_culprit)
+{
+	static struct bad cases[] = {
+		{ "stauts=agreed", "stauts", "unknown parameter \"stauts\"; allowed are the fields: id, title, countries,", true },
+		{ "stauts:ne=agreed", "stauts:ne", "unknown field \"stauts\" in \"stauts:ne\"; allowed are the fields: id,", true },
+		{ "status:gt=a", "status:gt", "operator \"gt\" does not apply to string field \"status\"; operators for this field: eq, ne, contains, startswith, isnull", false },
+		{ "status:like=a", "status:like", "unknown operator \"like\" in \"status:like\"; operators for this field: eq, ne, contains, startswith, isnull", false },
+		{ "value.amount:contains=1", "value.amount:contains", "operator \"contains\" does not apply to integer field \"value.amount\"; operators for this field: eq, ne, gt, gte, lt, lte, isnull", false },
+		{ "countries:gte=RO", "countries:gte", "operator \"gte\" does not apply to array of strings field \"countries\"; operators for this field: eq, ne, contains, startswith, isnull", false },
+		{ "value.amount:gte=1e9", "value.amount:gte", "value.amount:gte expects an integer, got \"1e9\"", false },
+		{ "value.amount=1,x", "value.amount", "value.amount expects an integer, got \"x\"", false },
+		{ "date=2023-02-30", "date", "date expects a calendar date (February 2023 has 28 days), got \"2023-02-30\"", false },
+		{ "date:gt=July", "date:gt", "date:gt expects a date in the form YYYY-MM-DD, got \"July\"", false },
+		{ "value.amount:isnull=yes", "value.amount:isnull", "value.amount:isnull expects true or false, got \"yes\"", false },
+		{ "status=", "status", "status expects a value, got an empty string", false },
+		{ "status=a,,b", "status", "status has an empty item in \"a,,b\"", false },
+		{ "sort=foo", "sort", "cannot sort by \"foo\"; sortable fields: id, title, sector, status, date, value.amount, value.currency, value_alt.amount, completion_year", false },
+		{ "sort=countries", "sort", "cannot sort by \"countries\"; sortable fields:", true },
+		{ "sort=title,-title", "sort", "sort names \"title\" twice", false },
+		{ "sort=", "sort", "sort expects a comma-separated list, got an empty string", false },
+		{ "sort=title,", "sort", "sort has an empty item", false },
+		{ "limit=5000", "limit", "limit must be an integer from 0 to 1000, got \"5000\"", false },
+		{ "limit=-1", "limit", "limit must be an integer from 0 to 1000, got \"-1\"", false },
+		{ "limit=ten", "limit", "limit must be an integer from 0 to 1000, got \"ten\"", false },
+		{ "limit=", "limit", "limit must be an integer from 0 to 1000, got \"\"", false },
+		{ "limit= 5", "limit", "limit must be an integer from 0 to 1000, got \" 5\"", false },
+		{ "offset=-1", "offset", "offset must be an integer from 0 to 4294967295, got \"-1\"", false },
+		{ "offset=99999999999", "offset", "offset must be an integer from 0 to 4294967295, got \"99999999999\"", false },
+		{ "limit=1&limit=2", "limit", "parameter \"limit\" is given more than once", false },
+		{ "q=a&q=b", "q", "parameter \"q\" is given more than once", false },
+		{ "fields=id,nope", "fields", "unknown field \"nope\" in fields; allowed: id, title, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary", false },
+		{ "fields=value.amount", "fields", "unknown field \"value.amount\" in fields; allowed:", true },
+		{ "facet=summary", "facet", "cannot facet on \"summary\"; facetable fields: countries, organizations, sector, status, date, value.currency, value_alt.currency, companies, partners, meetings, response, completion_year", false },
+		{ "=x", "", "a query parameter has an empty name", false },
+	};
+
+	return cr_make_param_array(struct bad, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad *c, query, refuses_each_bad_query_naming_the_culprit)
+{
+	struct query_error err;
+	struct parsed p;
+	struct query q;
+
+	split(c->query, &p);
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, &deal_resource, p.p, p.n, &err), -1, "?%s was accepted", c->query);
+	cr_assert_str_eq(err.param, c->param, "?%s", c->query);
+	if (c->prefix)
+		cr_assert(strncmp(err.detail.buf, c->detail, strlen(c->detail)) == 0,
+			  "?%s: %s", c->query, err.detail.buf);
+	else
+		cr_assert_str_eq(err.detail.buf, c->detail, "?%s", c->query);
+	query_release(&q);
+	query_error_release(&err);
+}
+
+Test(query, lists_what_is_allowed_with_an_unknown_parameter)
+{
+	struct query_param p = { "colour", "red" };
+	struct query_error err;
+	struct query q;
+	bool has_status = false, has_limit = false;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, &deal_resource, &p, 1, &err), -1);
+	for (size_t i = 0; i < err.nallowed; i++) {
+		has_status |= strcmp(err.allowed[i], "status") == 0;
+		has_limit |= strcmp(err.allowed[i], "limit") == 0;
+	}
+	cr_assert(has_status && has_limit);
+	query_release(&q);
+	query_error_release(&err);
+}
+
+Test(query, refuses_more_than_the_maximum_of_filters)
+{
+	struct query_param p[QUERY_MAX_FILTERS + 1];
+	struct query_error err;
+	struct query q;
+
+	for (size_t i = 0; i < QUERY_MAX_FILTERS + 1; i++)
+		p[i] = (struct query_param){ "status", "agreed" };
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, &deal_resource, p, QUERY_MAX_FILTERS + 1, &err), -1);
+	cr_assert_str_eq(err.detail.buf, "too many filters: at most 32 are allowed");
+	query_release(&q);
+	query_error_release(&err);
+}
+
+Test(query, counts_facets_over_the_matches_with_nulls_last)
+{
+	struct store *s = support_load(FIXTURES "query.json");
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct query_param p[] = { { "countries", "KR" }, { "facet", "status,value.currency" },
+				   { "limit", "1" } };
+	const struct column *col;
+	struct query_error err;
+	struct query_result r;
+	struct query q;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, c->res, p, 3, &err), 0);
+	query_run(&q, c, &r);
+	cr_assert_eq(r.total, 6);
+	cr_assert_eq(r.npage, 1);
+	cr_assert_eq(r.nfacets, 2);
+	col = &c->columns[r.facets[0].field];
+	cr_assert_eq(r.facets[0].n, 3);
+	cr_assert_str_eq(col->values[r.facets[0].counts[0].id].s, "proposed");
+	cr_assert_eq(r.facets[0].counts[0].count, 4);
+	cr_assert_str_eq(col->values[r.facets[0].counts[1].id].s, "agreed");
+	cr_assert_str_eq(col->values[r.facets[0].counts[2].id].s, "on-agenda");
+	col = &c->columns[r.facets[1].field];
+	cr_assert_eq(r.facets[1].n, 3);
+	cr_assert_str_eq(col->values[r.facets[1].counts[0].id].s, "KRW");
+	cr_assert_eq(r.facets[1].counts[0].count, 3);
+	cr_assert_str_eq(col->values[r.facets[1].counts[1].id].s, "USD");
+	cr_assert_eq(r.facets[1].counts[2].id, COLUMN_NULL);
+	cr_assert_eq(r.facets[1].counts[2].count, 2);
+	query_result_release(&r);
+	query_release(&q);
+	query_error_release(&err);
+	store_free(s);
+}
+
+Test(query, facets_of_everything_equal_facets_of_a_filter_matching_everything)
+{
+	struct store *s = support_load(FIXTURES "query.json");
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct query_param all[] = { { "facet", "countries" } };
+	struct query_param some[] = { { "facet", "countries" }, { "countries", "KR" } };
+	struct query_error err;
+	struct query_result a, b;
+	struct query qa, qb;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&qa, c->res, all, 1, &err), 0);
+	cr_assert_eq(query_parse(&qb, c->res, some, 2, &err), 0);
+	query_run(&qa, c, &a);
+	query_run(&qb, c, &b);
+	cr_assert_eq(a.facets[0].n, b.facets[0].n);
+	for (uint32_t i = 0; i < a.facets[0].n; i++) {
+		cr_assert_eq(a.facets[0].counts[i].id, b.facets[0].counts[i].id);
+		cr_assert_eq(a.facets[0].counts[i].count, b.facets[0].counts[i].count);
+	}
+	query_result_release(&a);
+	query_result_release(&b);
+	query_release(&qa);
+	query_release(&qb);
+	query_error_release(&err);
+	store_free(s);
+}
+
+Test(query, adds_a_related_filter_as_equality)
+{
+	struct store *s = support_load(FIXTURES "query.json");
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct query_param p[] = { { "status", "proposed" } };
+	struct query_error err;
+	struct query_result r;
+	struct query q;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, c->res, p, 1, &err), 0);
+	cr_assert_eq(query_add_filter(&q, "countries", "ro", &err), 0);
+	query_run(&q, c, &r);
+	cr_assert_eq(r.total, 1);
+	cr_assert_str_eq(((const struct deal *)collection_record(c, r.page[0]))->id, "d2");
+	query_result_release(&r);
+	query_release(&q);
+	query_error_release(&err);
+	store_free(s);
+}

@@ -1,0 +1,193 @@
+/*
+ * Tests for models/store.c: every validation rule has a fixture that breaks it
+ * (tests/fixtures/store/, made by make-fixtures.py) and the exact message.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <stdlib.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "models/store.h"
+#include "tests/support/support.h"
+
+#define DIR FIXTURES "store/"
+
+/* Parameters are copied into each test's own process, where pointers to
+ * static data may not hold: hence arrays, not pointers. */
+struct bad_file {
+	char file[48];
+	char message[400];   /* after DIR + file + ": " */
+};
+
+ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_message)
+{
+	static struct bad_file cases[] = {
+		/* the JSON text */
+		{ "empty.json", "line 1, column 1: empty input: expected a JSON value" },
+		{ "truncated.json", "line 68, column 1: unexpected end of input (is the file truncated?)" },
+		{ "missing-comma.json", "line 5, column 5: expected ',' or '}' after an object member" },
+		{ "trailing-comma.json", "line 53, column 7: trailing comma in an array" },
+		{ "trailing-text.json", "line 131, column 1: unexpected text after the JSON value" },
+		{ "bare-word.json", "line 123, column 16: expected a value (string, number, object, array, true, false or null)" },
+		{ "control-char.json", "line 116, column 21: control character in a string (escape it, e.g. \\n)" },
+		{ "nul-escape.json", "line 116, column 21: \\u0000 (NUL) is not allowed in a string" },
+		{ "lone-surrogate.json", "line 116, column 22: unpaired high surrogate in a \\u escape" },
+		{ "invalid-utf8.json", "line 116, column 22: invalid UTF-8 in a string" },
+		{ "leading-zero.json", "line 106, column 20: a number may not have leading zeros" },
+		{ "too-deep.json", "line 124, column 81: arrays and objects nest too deeply (the limit is 64)" },
+		/* the shape */
+		{ "top-array.json", "(top level): expected an object, got an array" },
+		{ "unknown-top-key.json", "(top level): unknown field \"extra\" (allowed: dataset, countries, meetings, deals)" },
+		{ "missing-deals.json", "(top level): missing required field \"deals\"" },
+		{ "countries-not-array.json", "countries: expected an array, got an object" },
+		{ "dataset-missing-version.json", "dataset: missing required field \"version\"" },
+		{ "vocab-duplicate.json", "dataset.vocabularies.status[1].id: duplicate id \"proposed\" (first at status[0])" },
+		/* fields */
+		{ "missing-title.json", "deals[1]: missing required field \"title\"" },
+		{ "unknown-field.json", "deals[0]: unknown field \"valeu\" (allowed: id, title, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary)" },
+		{ "duplicate-key.json", "deals[1]: duplicate key \"id\"" },
+		{ "amount-string.json", "deals[0].value.amount: expected an integer, got \"12\"" },
+		{ "amount-fraction.json", "deals[0].value.amount: expected an integer, got 12.5" },
+		{ "amount-negative.json", "deals[0].value.amount: expected an integer from 0 to 9007199254740991, got -5" },
+		{ "amount-too-big.json", "deals[0].value.amount: expected an integer no larger than 2^53 - 1 (9007199254740991), got a number beyond it" },
+		{ "currency-lowercase.json", "deals[0].value.currency: \"krw\" is not an ISO 4217 currency code (three capital letters, e.g. KRW)" },
+		{ "currency-unknown.json", "deals[0].value.currency: \"XYZ\" is not an ISO 4217 currency code" },
+		{ "value-alt-alone.json", "deals[1].value_alt: given without a value: value_alt is the value in a second currency" },
+		{ "empty-title.json", "deals[0].title: expected a non-empty string, got \"\"" },
+		{ "blank-title.json", "deals[0].title: expected a non-empty string, got \"   \"" },
+		{ "title-number.json", "deals[0].title: expected a string, got 7" },
+		{ "date-not-calendar.json", "meetings[0].date: \"2023-02-30\" is not a calendar date (February 2023 has 28 days)" },
+		{ "date-leap.json", "meetings[0].date: \"2023-02-29\" is not a calendar date (February 2023 has 28 days)" },
+		{ "date-format.json", "meetings[0].date: \"2023-7-11\" is not a date in the form YYYY-MM-DD" },
+		{ "end-before-start.json", "meetings[0].end_date: \"2023-07-10\" is before the date \"2023-07-11\"" },
+		{ "country-uk.json", "countries[1].code: \"UK\" is not an ISO 3166-1 alpha-2 country code (the United Kingdom is GB)" },
+		{ "country-lowercase.json", "countries[1].code: \"ro\" is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. GB)" },
+		{ "country-unassigned.json", "countries[1].code: \"XX\" is not an officially assigned ISO 3166-1 alpha-2 country code" },
+		{ "duplicate-id.json", "deals[1].id: duplicate id \"tritium\" (first at deals[0])" },
+		{ "duplicate-country.json", "countries[1].code: duplicate code \"KR\" (first at countries[0])" },
+		{ "duplicate-in-array.json", "deals[0].countries[1]: duplicate value \"KR\" (also at index 0)" },
+		{ "empty-countries.json", "deals[0].countries: expected at least one country code, got an empty array" },
+		{ "id-with-slash.json", "deals[0].id: \"a/b\" is not an id (letters, digits, '-', '_', '.' and '~' only)" },
+		{ "sector-not-slug.json", "deals[0].sector: \"Nuclear\" is not a slug (lower-case letters and digits in words joined by '-')" },
+		{ "counterpart-missing.json", "meetings[0]: missing required field \"counterpart\"" },
+		{ "completion-year-string.json", "deals[0].completion_year: expected an integer, got \"2027\"" },
+		{ "delegation-too-small.json", "meetings[0].delegation: size 1 is smaller than the 2 members listed" },
+		/* references and vocabularies */
+		{ "unknown-country-ref.json", "deals[1].countries[1]: unknown country \"PL\" (not among the dataset's countries)" },
+		{ "unknown-meeting-ref.json", "deals[1].meetings[0]: unknown meeting \"bilateral-pl\" (not among the dataset's meetings)" },
+		{ "unknown-participant-country.json", "meetings[0].participants[0].country: unknown country \"JP\" (not among the dataset's countries)" },
+		{ "status-not-in-vocab.json", "deals[1].status: \"done\" is not in the dataset's status vocabulary (allowed: proposed, agreed)" },
+		{ "kind-not-in-vocab.json", "meetings[0].kind: \"dinner\" is not in the dataset's kind vocabulary (allowed: bilateral)" },
+		{ "topic-not-in-vocab.json", "meetings[0].topics[1]: \"hydrogen\" is not in the dataset's sector vocabulary (allowed: nuclear, ports)" },
+		{ "role-not-in-vocab.json", "countries[0].roles[0]: \"host\" is not in the dataset's role vocabulary (allowed: home, bilateral-partner)" },
+	};
+
+	return cr_make_param_array(struct bad_file, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_file *c, store, refuses_each_broken_file_with_one_exact_message)
+{
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	char path[256];
+	struct store *s;
+
+	snprintf(path, sizeof(path), DIR "%s", c->file);
+	s = store_load_file(path, &err);
+	cr_assert_null(s, "%s loaded, but it is broken", c->file);
+	strbuf_addf(&want, "%s: %s", path, c->message);
+	cr_assert_str_eq(err.buf, want.buf);
+	strbuf_release(&err);
+	strbuf_release(&want);
+}
+
+Test(store, loads_the_valid_fixture)
+{
+	struct store *s = support_load(DIR "valid.json");
+
+	cr_assert_eq(store_collection(s, STORE_COUNTRIES)->n, 2);
+	cr_assert_eq(store_collection(s, STORE_MEETINGS)->n, 1);
+	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 2);
+	cr_assert_str_eq(store_dataset(s)->title, "Test dataset");
+	store_free(s);
+}
+
+Test(store, reports_a_missing_file_by_name)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	cr_assert_null(store_load_file(DIR "no-such-file.json", &err));
+	cr_assert_str_eq(err.buf, DIR "no-such-file.json: cannot open: No such file or directory");
+	strbuf_release(&err);
+}
+
+Test(store, refuses_a_directory)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	cr_assert_null(store_load_file(DIR, &err));
+	cr_assert_str_eq(err.buf, DIR ": not a regular file");
+	strbuf_release(&err);
+}
+
+Test(store, loads_from_a_buffer_under_the_given_name)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	cr_assert_null(store_load_buffer("{\"dataset\": 1}", 14, "inline", &err));
+	cr_assert_str_eq(err.buf, "inline: dataset: expected an object, got 1");
+	strbuf_release(&err);
+}
+
+Test(store, accepts_a_leading_byte_order_mark)
+{
+	size_t len;
+	char *text = support_read_file(DIR "valid.json", &len);
+	char *bom = malloc(len + 3);
+	struct strbuf err = STRBUF_INIT;
+	struct store *s;
+
+	memcpy(bom, "\xEF\xBB\xBF", 3);
+	memcpy(bom + 3, text, len);
+	s = store_load_buffer(bom, len + 3, "bom.json", &err);
+	cr_assert_not_null(s, "%s", err.buf);
+	store_free(s);
+	free(bom);
+	free(text);
+	strbuf_release(&err);
+}
+
+Test(store, finds_countries_ignoring_case_and_ids_exactly)
+{
+	struct store *s = support_load(DIR "valid.json");
+
+	cr_assert_not_null(store_find_country(s, "ro", 2));
+	cr_assert_not_null(store_find_country(s, "RO", 2));
+	cr_assert_null(store_find_country(s, "RX", 2));
+	cr_assert_not_null(store_find_deal(s, "port", 4));
+	cr_assert_null(store_find_deal(s, "PORT", 4));
+	cr_assert_not_null(store_find_meeting(s, "bilateral-ro", 12));
+	cr_assert_null(store_find_meeting(s, "bilateral", 9));
+	store_free(s);
+}
+
+Test(store, digest_changes_with_the_bytes)
+{
+	size_t len;
+	char *text = support_read_file(DIR "valid.json", &len);
+	struct strbuf err = STRBUF_INIT;
+	struct store *a = store_load_buffer(text, len, "a", &err);
+	struct store *b;
+
+	text[len - 1] = ' '; /* the final newline, now a space: same data, other bytes */
+	b = store_load_buffer(text, len, "b", &err);
+	cr_assert_not_null(a);
+	cr_assert_not_null(b);
+	cr_assert_neq(store_digest(a), store_digest(b));
+	store_free(a);
+	store_free(b);
+	free(text);
+	strbuf_release(&err);
+}

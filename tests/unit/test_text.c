@@ -1,0 +1,54 @@
+/*
+ * Tests for models/text.c: UTF-8 validation and ASCII case folding.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "models/text.h"
+
+#define S(x) x, sizeof(x) - 1
+
+Test(text, measures_valid_utf8_sequences)
+{
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"a", 1), 1);
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\xc4\x83", 2), 2);
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\xe2\x82\xa9", 3), 3);
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
+}
+
+Test(text, refuses_overlong_surrogate_and_out_of_range_sequences)
+{
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\xc0\x80", 2), 0);
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\xe0\x80\x80", 3), 0);
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\xed\xa0\x80", 3), 0);
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0);
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\xe2\x82", 2), 0);
+	cr_assert_eq(utf8_seq_len((const unsigned char *)"\x80", 1), 0);
+}
+
+Test(text, finds_the_first_invalid_byte)
+{
+	cr_assert_eq(utf8_invalid_at(S("plain")), 5);
+	cr_assert_eq(utf8_invalid_at(S("ab\xff")), 2);
+	cr_assert_eq(utf8_invalid_at(S("\xc4\x83\xc4")), 2);
+}
+
+Test(text, compares_ignoring_ascii_case_only)
+{
+	cr_assert(ascii_caseeq(S("Romania"), S("ROMANIA")));
+	cr_assert_not(ascii_caseeq(S("Rom"), S("Romania")));
+	cr_assert_lt(ascii_casecmp(S("apple"), S("Banana")), 0);
+	cr_assert_lt(ascii_casecmp(S("ab"), S("abc")), 0);
+	cr_assert_not(ascii_caseeq(S("\xc3\xa9"), S("\xc3\x89")), "non-ASCII compares as bytes");
+}
+
+Test(text, finds_substrings_and_prefixes_ignoring_case)
+{
+	cr_assert(ascii_casecontains(S("Korea Hydro & Nuclear Power"), S("NUCLEAR")));
+	cr_assert(ascii_casecontains(S("abc"), S("")));
+	cr_assert_not(ascii_casecontains(S("ab"), S("abc")));
+	cr_assert(ascii_casestarts(S("Port of Constanta"), S("port")));
+	cr_assert_not(ascii_casestarts(S("Port"), S("Ports")));
+}
