@@ -46,7 +46,7 @@ MAIN_OBJ := $(BUILD)/obj/server/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
-ASSETS := data/vilnius-2023.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
+ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
 .PHONY: all run test unit integration readme-test deps test-deps clean check-data bench
 all: $(BUILD)/attache
@@ -103,7 +103,7 @@ unit: $(BUILD)/tests/unit
 	$(RUNNER) $(BUILD)/tests/unit --jobs 2
 
 integration: $(BUILD)/tests/integration $(BUILD)/attache
-	ATTACHE_BIN=$(BUILD)/attache $(RUNNER) $(BUILD)/tests/integration --jobs 1
+	TEST_ATTACHE_BIN=$(BUILD)/attache $(RUNNER) $(BUILD)/tests/integration --jobs 1
 
 readme-test: $(BUILD)/attache $(BUILD)/.test-deps
 	python3 tests/readme/check_readme.py --bin $(BUILD)/attache README.md

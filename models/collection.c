@@ -6,18 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/hash.h"
 #include "models/mem.h"
 #include "models/strbuf.h"
 #include "models/text.h"
 
-/* FNV-1a over the key, case-folded when the resource's keys are. */
+/* The key's hash, case-folded when the resource's keys are. */
 static uint64_t key_hash(const char *s, size_t len, bool fold)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = HASH_SEED;
 
 	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)(fold ? ascii_lower(s[i]) : s[i]);
-		h *= 1099511628211ULL;
+		char ch = fold ? ascii_lower(s[i]) : s[i];
+
+		h = hash_bytes(h, &ch, 1);
 	}
 	return h;
 }
@@ -298,6 +300,7 @@ static void render_record(struct collection *c, uint32_t r, struct record_json *
 	memcpy(frags, w.frags, nmembers * sizeof(*frags));
 	out->json = arena_memdup0(a, sb.buf, sb.len);
 	out->len = (uint32_t)sb.len;
+	out->hash = hash_bytes(HASH_SEED, sb.buf, sb.len);
 	out->members = frags;
 	jsonw_release(&w);
 	strbuf_release(&sb);

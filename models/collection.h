@@ -46,6 +46,7 @@ struct record_json {
 	const char *json;
 	uint32_t len;
 	const struct jsonw_frag *members;   /* one per resource member, in order */
+	uint64_t hash;                      /* of the bytes: the record's ETag */
 };
 
 struct collection {

@@ -28,7 +28,7 @@ const char *query_op_name(enum query_op op)
 }
 
 /* Which operators each type supports. */
-static bool op_allowed(enum field_type t, enum query_op op)
+bool query_op_allowed(enum field_type t, enum query_op op)
 {
 	switch (op) {
 	case QUERY_EQ: case QUERY_NE: case QUERY_ISNULL:
@@ -116,7 +116,8 @@ static bool parse_uint32(const char *s, uint32_t max, uint32_t *out)
 {
 	int64_t v;
 
-	if (!parse_int64(s, &v) || v < 0 || v > max)
+	/* Digits only: paging takes no sign, not even "-0". */
+	if (*s < '0' || *s > '9' || !parse_int64(s, &v) || v > max)
 		return false;
 	*out = (uint32_t)v;
 	return true;
@@ -226,7 +227,7 @@ static int parse_filter(struct query *q, const struct query_param *prm, struct q
 			       prm->key, shown(prm->key, tmp, sizeof(tmp)));
 		else
 			refuse(err, prm->key, "unknown parameter \"%s\"", shown(prm->key, tmp, sizeof(tmp)));
-		add_allowed_to_detail(err, "allowed are the fields");
+		add_allowed_to_detail(err, "allowed");
 		return -1;
 	}
 	if (colon) {
@@ -235,9 +236,9 @@ static int parse_filter(struct query *q, const struct query_param *prm, struct q
 		for (i = 0; i < NOPS; i++)
 			if (strcmp(colon + 1, op_names[i]) == 0)
 				break;
-		if (i == NOPS || !op_allowed(f->type, (enum query_op)i)) {
+		if (i == NOPS || !query_op_allowed(f->type, (enum query_op)i)) {
 			for (size_t j = 0; j < NOPS; j++)
-				if (op_allowed(f->type, (enum query_op)j))
+				if (query_op_allowed(f->type, (enum query_op)j))
 					allow(err, op_names[j]);
 			if (i == NOPS)
 				refuse(err, prm->key, "unknown operator \"%s\" in \"%s\"",

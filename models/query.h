@@ -140,4 +140,9 @@ void query_result_release(struct query_result *r);
 /* The operator's name as written in a query ("gte"). */
 const char *query_op_name(enum query_op op);
 
+/* Whether fields of type t take operator op. */
+bool query_op_allowed(enum field_type t, enum query_op op);
+
+#define QUERY_NOPS (QUERY_ISNULL + 1)
+
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "models/hash.h"
 #include "models/json.h"
 #include "models/mem.h"
 
@@ -215,17 +216,6 @@ static int check_references(struct store *s, struct check *c)
 	return rc ? -1 : 0;
 }
 
-static uint64_t fnv1a64(const char *buf, size_t len)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)buf[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 				struct strbuf *err)
 {
@@ -259,7 +249,7 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 			goto out;
 	if (check_references(s, &c))
 		goto out;
-	s->digest = fnv1a64(buf, len);
+	s->digest = hash_bytes(HASH_SEED, buf, len);
 	rc = 0;
 out:
 	cJSON_Delete(root);

@@ -3,6 +3,7 @@
  */
 #include "models/strbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +71,19 @@ void strbuf_setlen(struct strbuf *sb, size_t len)
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
+	uintptr_t d = (uintptr_t)data, b = (uintptr_t)sb->buf;
+
 	if (!len)
 		return;
-	strbuf_grow(sb, len);
+	/* Bytes from this very buffer must be found again after it moves. */
+	if (sb->alloc && d >= b && d < b + sb->alloc) {
+		size_t off = d - b;
+
+		strbuf_grow(sb, len);
+		data = sb->buf + off;
+	} else {
+		strbuf_grow(sb, len);
+	}
 	memcpy(sb->buf + sb->len, data, len);
 	strbuf_setlen(sb, sb->len + len);
 }

@@ -40,6 +40,7 @@ static inline void strbuf_reset(struct strbuf *sb)
 	strbuf_setlen(sb, 0);
 }
 
+/* Appends len bytes; data may point into sb itself. */
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);

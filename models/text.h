@@ -21,6 +21,11 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
 /* Returns the offset of the first invalid UTF-8 byte in s, or len when all is valid. */
 size_t utf8_invalid_at(const char *s, size_t len);
 
+static inline bool text_is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 static inline char ascii_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;

@@ -23,6 +23,9 @@ struct asset {
 /* The path of the dataset built in as the default. */
 #define ASSETS_DATASET "data/vilnius-2023.json"
 
+/* The JSON Schema of data files, for the OpenAPI document. */
+#define ASSETS_SCHEMA "data/schema.json"
+
 /* Returns the asset called name, or NULL. */
 const struct asset *assets_find(const char *name);
 

@@ -161,8 +161,8 @@ struct bad {
 ParameterizedTestParameters(query, refuses_each_bad_query_naming_the_culprit)
 {
 	static struct bad cases[] = {
-		{ "stauts=agreed", "stauts", "unknown parameter \"stauts\"; allowed are the fields: id, title, countries,", true },
-		{ "stauts:ne=agreed", "stauts:ne", "unknown field \"stauts\" in \"stauts:ne\"; allowed are the fields: id,", true },
+		{ "stauts=agreed", "stauts", "unknown parameter \"stauts\"; allowed: id, title, countries,", true },
+		{ "stauts:ne=agreed", "stauts:ne", "unknown field \"stauts\" in \"stauts:ne\"; allowed: id,", true },
 		{ "status:gt=a", "status:gt", "operator \"gt\" does not apply to string field \"status\"; operators for this field: eq, ne, contains, startswith, isnull", false },
 		{ "status:like=a", "status:like", "unknown operator \"like\" in \"status:like\"; operators for this field: eq, ne, contains, startswith, isnull", false },
 		{ "value.amount:contains=1", "value.amount:contains", "operator \"contains\" does not apply to integer field \"value.amount\"; operators for this field: eq, ne, gt, gte, lt, lte, isnull", false },

@@ -1,0 +1,69 @@
+/*
+ * handler: the contract between the HTTP server and the handlers.
+ *
+ * A handler takes a plain struct request and fills a plain struct response;
+ * neither knows libmicrohttpd, so every handler runs in a unit test without a
+ * socket. Handlers fill responses only through handlers/response.h, never by
+ * setting header fields themselves.
+ *
+ * Ownership: everything a request points to is borrowed from the server and
+ * valid for the whole call, and, for the served data, until the response has
+ * been sent: a response may point into req->serving->site without copying.
+ */
+#ifndef ATTACHE_HANDLER_H
+#define ATTACHE_HANDLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/query.h"
+#include "models/strbuf.h"
+
+#define REQUEST_MAX_PARAMS 4
+
+enum http_method {
+	HTTP_GET, HTTP_HEAD, HTTP_OPTIONS, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_PATCH,
+	HTTP_TRACE, HTTP_CONNECT, HTTP_UNKNOWN,
+};
+
+struct metrics;
+struct site;
+struct webroot;
+
+/*
+ * What a request is served from: the data (a site) and how the server stands.
+ * Immutable: the server builds a new one to change anything, so a request sees
+ * one consistent state from start to end.
+ */
+struct serving {
+	const struct site *site;
+	uint64_t generation;          /* 1 for the first load, +1 per successful reload */
+	int64_t loaded_at;            /* when this generation was loaded, unix seconds */
+	int64_t started_at;           /* when the process started, unix seconds */
+	int64_t reload_failed_at;     /* the last failed reload, if it came after loaded_at; else 0 */
+	const char *reload_error;     /* its message, or NULL */
+	bool draining;                /* shutting down: not ready for new work */
+};
+
+struct request {
+	enum http_method method;
+	const char *target;           /* the request target as sent, for problem "instance" */
+	const char *path;             /* decoded path */
+	const char *params[REQUEST_MAX_PARAMS];   /* decoded path parameters, in pattern order */
+	size_t nparams;
+	const struct query_param *query;          /* decoded query pairs, in order */
+	size_t nquery;
+	const char *raw_query;        /* the query as sent, without '?'; "" when none */
+	const char *if_none_match;    /* NULL when absent */
+	const char *request_id;
+	const struct serving *serving;
+	const struct webroot *web;    /* the dashboard's files */
+	struct metrics *metrics;      /* opaque here: read by the server's own /metrics route */
+};
+
+struct response;
+
+typedef void handler_fn(const struct request *req, struct response *res);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * list: collections, related lists and single records (see list.h).
+ */
+#include "handlers/list.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "handlers/site.h"
+#include "models/hash.h"
+#include "models/jsonw.h"
+
+void url_encode_query(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		/* RFC 3986 unreserved, and the sub-delims the list grammar uses unencoded. */
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~,:!$'()*@/", *p)) {
+			strbuf_addch(sb, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+			strbuf_add(sb, e, 3);
+		}
+	}
+}
+
+/* path?params-without-paging&limit=L&offset=O */
+static void page_url(struct strbuf *sb, const char *path, const struct query_param *params,
+		     size_t n, uint32_t limit, uint32_t offset)
+{
+	strbuf_addstr(sb, path);
+	strbuf_addch(sb, '?');
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(params[i].key, "limit") || !strcmp(params[i].key, "offset"))
+			continue;
+		url_encode_query(sb, params[i].key);
+		strbuf_addch(sb, '=');
+		url_encode_query(sb, params[i].value);
+		strbuf_addch(sb, '&');
+	}
+	strbuf_addf(sb, "limit=%" PRIu32 "&offset=%" PRIu32, limit, offset);
+}
+
+static void link_rel(struct strbuf *link, const char *path, const struct query_param *params,
+		     size_t n, uint32_t limit, uint32_t offset, const char *rel)
+{
+	if (link->len)
+		strbuf_addstr(link, ", ");
+	strbuf_addch(link, '<');
+	page_url(link, path, params, n, limit, offset);
+	strbuf_addf(link, ">; rel=\"%s\"", rel);
+}
+
+static void write_link(struct jsonw *w, struct strbuf *tmp, const char *key, bool present,
+		       const char *path, const struct query_param *params, size_t n,
+		       uint32_t limit, uint32_t offset)
+{
+	jsonw_key(w, key);
+	if (!present) {
+		jsonw_null(w);
+		return;
+	}
+	strbuf_reset(tmp);
+	page_url(tmp, path, params, n, limit, offset);
+	jsonw_string_len(w, tmp->buf, tmp->len);
+}
+
+static void write_record(struct jsonw *w, const struct collection *c, const struct query *q,
+			 uint32_t pos)
+{
+	const struct record_json *j = &c->json[pos];
+	struct strbuf *sb = w->sb;
+
+	if (!q->nmembers) {
+		jsonw_raw(w, j->json, j->len);
+		return;
+	}
+	/* A projection is the chosen members' bytes between braces: jsonw_raw places
+	 * the comma and the brace, and what follows goes in behind it as plain bytes. */
+	jsonw_raw(w, "{", 1);
+	for (size_t i = 0; i < q->nmembers; i++) {
+		const struct jsonw_frag *f = &j->members[q->members[i]];
+
+		if (i)
+			strbuf_addch(sb, ',');
+		strbuf_add(sb, j->json + f->off, f->len);
+	}
+	strbuf_addch(sb, '}');
+}
+
+static void write_facets(struct jsonw *w, const struct collection *c, const struct query_result *r)
+{
+	jsonw_key(w, "facets");
+	jsonw_object_begin(w);
+	for (size_t i = 0; i < r->nfacets; i++) {
+		const struct column *col = &c->columns[r->facets[i].field];
+
+		jsonw_key(w, col->field->name);
+		jsonw_array_begin(w);
+		for (uint32_t k = 0; k < r->facets[i].n; k++) {
+			const struct facet_count *fc = &r->facets[i].counts[k];
+
+			jsonw_object_begin(w);
+			jsonw_key(w, "value");
+			if (fc->id == COLUMN_NULL)
+				jsonw_null(w);
+			else if (col->field->type == FIELD_INTEGER)
+				jsonw_int(w, col->values[fc->id].i);
+			else
+				jsonw_string(w, col->values[fc->id].s);
+			jsonw_kv_uint(w, "count", fc->count);
+			jsonw_object_end(w);
+		}
+		jsonw_array_end(w);
+	}
+	jsonw_object_end(w);
+}
+
+void list_render(const struct collection *c, const struct query *q,
+		 const struct query_result *r, const char *path,
+		 const struct query_param *params, size_t nparams, struct strbuf *body,
+		 struct strbuf *link)
+{
+	const uint32_t limit = q->limit, offset = q->offset, total = r->total;
+	const bool has_next = limit && (uint64_t)offset + limit < total;
+	const bool has_prev = limit && offset > 0;
+	const uint32_t prev = offset > limit ? offset - limit : 0;
+	const uint32_t last = limit && total ? (total - 1) / limit * limit : 0;
+	struct strbuf tmp = STRBUF_INIT;
+	struct jsonw w;
+
+	jsonw_init(&w, body, false);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "data");
+	jsonw_array_begin(&w);
+	for (uint32_t i = 0; i < r->npage; i++)
+		write_record(&w, c, q, r->page[i]);
+	jsonw_array_end(&w);
+	jsonw_key(&w, "meta");
+	jsonw_object_begin(&w);
+	jsonw_kv_uint(&w, "total", total);
+	jsonw_kv_uint(&w, "limit", limit);
+	jsonw_kv_uint(&w, "offset", offset);
+	if (r->nfacets)
+		write_facets(&w, c, r);
+	jsonw_object_end(&w);
+	jsonw_key(&w, "links");
+	jsonw_object_begin(&w);
+	write_link(&w, &tmp, "self", true, path, params, nparams, limit, offset);
+	write_link(&w, &tmp, "next", has_next, path, params, nparams, limit, offset + limit);
+	write_link(&w, &tmp, "prev", has_prev, path, params, nparams, limit, prev);
+	jsonw_object_end(&w);
+	jsonw_object_end(&w);
+	jsonw_release(&w);
+	strbuf_release(&tmp);
+
+	link_rel(link, path, params, nparams, limit, 0, "first");
+	if (has_prev)
+		link_rel(link, path, params, nparams, limit, prev, "prev");
+	if (has_next)
+		link_rel(link, path, params, nparams, limit, offset + limit, "next");
+	link_rel(link, path, params, nparams, limit, last, "last");
+}
+
+/* The ETag of an answer that depends on the data, the path and the query only. */
+static uint64_t request_tag(const struct request *req)
+{
+	uint64_t h = store_digest(req->serving->site->store);
+
+	h = hash_bytes(h, req->path, strlen(req->path) + 1);
+	return hash_bytes(h, req->raw_query, strlen(req->raw_query));
+}
+
+void list_handle(const struct request *req, struct response *res, enum store_collection which,
+		 const char *related_field, const char *related_value)
+{
+	const struct site *site = req->serving->site;
+	const struct collection *c = store_collection(site->store, which);
+	struct query_error err;
+	struct query_result r;
+	struct strbuf body = STRBUF_INIT;
+	struct query q;
+
+	/* The most asked list, every collection unfiltered, was rendered at load. */
+	if (!related_field && req->nquery == 0) {
+		const struct site_list *l = &site->lists[which];
+
+		if (response_not_modified(req, res, l->body.tag))
+			return;
+		response_blob(res, &l->body);
+		res->has_total = true;
+		res->total = l->total;
+		strbuf_addstr(&res->link, l->link);
+		return;
+	}
+	query_error_init(&err);
+	if (query_parse(&q, c->res, req->query, req->nquery, &err) ||
+	    (related_field && query_add_filter(&q, related_field, related_value, &err))) {
+		response_query_problem(req, res, &err);
+		goto out;
+	}
+	if (response_not_modified(req, res, request_tag(req)))
+		goto out;
+	query_run(&q, c, &r);
+	list_render(c, &q, &r, req->path, req->query, req->nquery, &body, &res->link);
+	res->has_total = true;
+	res->total = r.total;
+	query_result_release(&r);
+	response_json_owned(res, &body, request_tag(req));
+out:
+	query_release(&q);
+	query_error_release(&err);
+	strbuf_release(&body);
+}
+
+void list_handle_record(const struct request *req, struct response *res,
+			const struct collection *c, const char *key)
+{
+	static const char *const only_fields[] = { "fields" };
+	int64_t pos = collection_find(c, key, strlen(key));
+	const struct record_json *j;
+	struct query_error err;
+	struct strbuf body = STRBUF_INIT;
+	struct jsonw w;
+	struct query q;
+
+	if (pos < 0) {
+		response_problem(req, res, HTTP_NOT_FOUND, "no %s with %s \"%s\"", c->res->singular,
+				 c->res->key, key);
+		return;
+	}
+	j = &c->json[pos];
+	if (req->nquery == 0) {
+		if (!response_not_modified(req, res, j->hash))
+			response_json_borrowed(res, j->json, j->len, j->hash);
+		return;
+	}
+	query_error_init(&err);
+	for (size_t i = 0; i < req->nquery; i++) {
+		if (strcmp(req->query[i].key, "fields")) {
+			err.param = req->query[i].key;
+			err.allowed[0] = only_fields[0];
+			err.nallowed = 1;
+			strbuf_addf(&err.detail, "unknown parameter \"%s\": a single %s takes only fields",
+				    req->query[i].key, c->res->singular);
+			response_query_problem(req, res, &err);
+			query_error_release(&err);
+			return;
+		}
+	}
+	if (query_parse(&q, c->res, req->query, req->nquery, &err)) {
+		response_query_problem(req, res, &err);
+		goto out;
+	}
+	if (response_not_modified(req, res, request_tag(req)))
+		goto out;
+	jsonw_init(&w, &body, false);
+	write_record(&w, c, &q, (uint32_t)pos);
+	jsonw_release(&w);
+	response_json_owned(res, &body, request_tag(req));
+out:
+	query_release(&q);
+	query_error_release(&err);
+	strbuf_release(&body);
+}

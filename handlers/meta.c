@@ -1,0 +1,240 @@
+/*
+ * meta: index, stats, health and readiness (see meta.h).
+ */
+#include "handlers/meta.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "handlers/site.h"
+#include "models/jsonw.h"
+#include "models/query.h"
+
+void time_format_iso(int64_t t, char *out, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_counts(struct jsonw *w, const struct store *s)
+{
+	jsonw_key(w, "counts");
+	jsonw_object_begin(w);
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
+		const struct collection *c = store_collection(s, (enum store_collection)i);
+
+		jsonw_kv_uint(w, c->res->name, c->n);
+	}
+	jsonw_object_end(w);
+}
+
+void meta_render_index(const struct store *s, struct strbuf *out)
+{
+	static const char *const links[][2] = {
+		{ "self", "/api/v1" },
+		{ "countries", "/api/v1/countries" },
+		{ "meetings", "/api/v1/meetings" },
+		{ "deals", "/api/v1/deals" },
+		{ "stats", "/api/v1/stats" },
+		{ "openapi", "/api/v1/openapi.json" },
+		{ "health", "/healthz" },
+		{ "ready", "/readyz" },
+		{ "metrics", "/metrics" },
+		{ "dashboard", "/" },
+	};
+	const struct dataset *d = store_dataset(s);
+	struct jsonw w;
+
+	jsonw_init(&w, out, false);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "dataset");
+	dataset_to_json(&w, d);
+	write_counts(&w, s);
+	jsonw_key(&w, "links");
+	jsonw_object_begin(&w);
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		jsonw_kv_string(&w, links[i][0], links[i][1]);
+	jsonw_object_end(&w);
+	jsonw_object_end(&w);
+	jsonw_release(&w);
+}
+
+/* The label a vocabulary gives a value, or NULL. */
+static const char *label_of(const struct dataset *d, int vocab, const char *id)
+{
+	if (vocab < 0)
+		return NULL;
+	for (size_t i = 0; i < d->vocab[vocab].n; i++)
+		if (strcmp(d->vocab[vocab].entries[i].id, id) == 0)
+			return d->vocab[vocab].entries[i].label;
+	return NULL;
+}
+
+/* [{"value", ["label",] "count"}] for field over the whole collection. */
+static void write_breakdown(struct jsonw *w, const struct store *s, enum store_collection which,
+			    const char *key, const char *field, int vocab)
+{
+	const struct collection *c = store_collection(s, which);
+	struct query_param p = { "facet", field };
+	struct query_error err;
+	struct query_result r;
+	struct query q;
+
+	query_error_init(&err);
+	jsonw_key(w, key);
+	jsonw_array_begin(w);
+	if (query_parse(&q, c->res, &p, 1, &err) == 0) {
+		const struct column *col = &c->columns[q.facets[0]];
+
+		query_run(&q, c, &r);
+		for (uint32_t i = 0; i < r.facets[0].n; i++) {
+			const struct facet_count *fc = &r.facets[0].counts[i];
+			const char *v = fc->id == COLUMN_NULL ? NULL : col->values[fc->id].s;
+			const char *label = v ? label_of(store_dataset(s), vocab, v) : NULL;
+
+			jsonw_object_begin(w);
+			jsonw_kv_string(w, "value", v);
+			if (label)
+				jsonw_kv_string(w, "label", label);
+			jsonw_kv_uint(w, "count", fc->count);
+			jsonw_object_end(w);
+		}
+		query_result_release(&r);
+	}
+	query_release(&q);
+	query_error_release(&err);
+	jsonw_array_end(w);
+}
+
+/* Deal totals per currency, in order of first appearance; sums saturate at INT64_MAX. */
+static void write_totals(struct jsonw *w, const struct store *s)
+{
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct total { const char *currency; int64_t amount; uint32_t deals; } t[64];
+	size_t nt = 0;
+	uint32_t valued = 0;
+
+	for (uint32_t i = 0; i < c->n; i++) {
+		const struct deal *d = collection_record(c, i);
+		size_t k;
+
+		if (!d->value)
+			continue;
+		valued++;
+		for (k = 0; k < nt && strcmp(t[k].currency, d->value->currency); k++)
+			;
+		if (k == nt) {
+			if (nt == sizeof(t) / sizeof(t[0]))
+				continue; /* more currencies than a dashboard shows */
+			t[nt++] = (struct total){ d->value->currency, 0, 0 };
+		}
+		t[k].amount = t[k].amount > INT64_MAX - d->value->amount ? INT64_MAX
+									: t[k].amount + d->value->amount;
+		t[k].deals++;
+	}
+	jsonw_key(w, "totals");
+	jsonw_array_begin(w);
+	for (size_t k = 0; k < nt; k++) {
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "currency", t[k].currency);
+		jsonw_kv_int(w, "amount", t[k].amount);
+		jsonw_kv_uint(w, "deals", t[k].deals);
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_kv_uint(w, "valued", valued);
+	jsonw_kv_uint(w, "unvalued", c->n - valued);
+}
+
+void meta_render_stats(const struct store *s, struct strbuf *out)
+{
+	struct jsonw w;
+
+	jsonw_init(&w, out, false);
+	jsonw_object_begin(&w);
+	write_counts(&w, s);
+	jsonw_key(&w, "deals");
+	jsonw_object_begin(&w);
+	write_breakdown(&w, s, STORE_DEALS, "by_status", "status", VOCAB_STATUS);
+	write_breakdown(&w, s, STORE_DEALS, "by_sector", "sector", VOCAB_SECTOR);
+	write_breakdown(&w, s, STORE_DEALS, "by_country", "countries", -1);
+	write_totals(&w, s);
+	jsonw_object_end(&w);
+	jsonw_key(&w, "meetings");
+	jsonw_object_begin(&w);
+	write_breakdown(&w, s, STORE_MEETINGS, "by_date", "date", -1);
+	write_breakdown(&w, s, STORE_MEETINGS, "by_kind", "kind", VOCAB_KIND);
+	write_breakdown(&w, s, STORE_MEETINGS, "by_country", "countries", -1);
+	write_breakdown(&w, s, STORE_MEETINGS, "by_topic", "topics", VOCAB_SECTOR);
+	jsonw_object_end(&w);
+	jsonw_object_end(&w);
+	jsonw_release(&w);
+}
+
+void handle_index(const struct request *req, struct response *res)
+{
+	response_blob(res, &req->serving->site->index);
+}
+
+void handle_stats(const struct request *req, struct response *res)
+{
+	response_blob(res, &req->serving->site->stats);
+}
+
+void handle_healthz(const struct request *req, struct response *res)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct jsonw w;
+
+	(void)req;
+	jsonw_init(&w, &body, false);
+	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, "status", "ok");
+	jsonw_object_end(&w);
+	jsonw_release(&w);
+	response_owned(res, &body, MEDIA_JSON);
+	response_no_store(res);
+}
+
+void handle_readyz(const struct request *req, struct response *res)
+{
+	const struct serving *sv = req->serving;
+	const struct dataset *d = store_dataset(sv->site->store);
+	struct strbuf body = STRBUF_INIT;
+	char when[32];
+	struct jsonw w;
+
+	if (sv->draining) {
+		response_problem(req, res, HTTP_SERVICE_UNAVAILABLE,
+				 "the server is shutting down and takes no new work");
+		return;
+	}
+	jsonw_init(&w, &body, false);
+	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, "status", "ready");
+	jsonw_kv_uint(&w, "generation", sv->generation);
+	time_format_iso(sv->loaded_at, when, sizeof(when));
+	jsonw_kv_string(&w, "loaded_at", when);
+	jsonw_key(&w, "dataset");
+	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, "title", d->title);
+	jsonw_kv_string(&w, "version", d->version);
+	jsonw_object_end(&w);
+	jsonw_key(&w, "last_reload_error");
+	if (sv->reload_error) {
+		jsonw_object_begin(&w);
+		time_format_iso(sv->reload_failed_at, when, sizeof(when));
+		jsonw_kv_string(&w, "at", when);
+		jsonw_kv_string(&w, "message", sv->reload_error);
+		jsonw_object_end(&w);
+	} else {
+		jsonw_null(&w);
+	}
+	jsonw_object_end(&w);
+	jsonw_release(&w);
+	response_owned(res, &body, MEDIA_JSON);
+	response_no_store(res);
+}

@@ -1,0 +1,31 @@
+/*
+ * meta: the routes about the API and the process rather than the records —
+ * the index, the stats, liveness and readiness.
+ */
+#ifndef ATTACHE_META_H
+#define ATTACHE_META_H
+
+#include "handlers/handler.h"
+#include "handlers/response.h"
+#include "models/store.h"
+
+/* GET /api/v1: dataset, counts, vocabularies and links to every collection. */
+void handle_index(const struct request *req, struct response *res);
+
+/* GET /api/v1/stats: counts by status, sector, country and date; totals per currency. */
+void handle_stats(const struct request *req, struct response *res);
+
+/* GET /healthz: 200 while the process serves. */
+void handle_healthz(const struct request *req, struct response *res);
+
+/* GET /readyz: 200 with the data generation once loaded; 503 while draining. */
+void handle_readyz(const struct request *req, struct response *res);
+
+/* Render the bodies site_build() keeps as blobs. */
+void meta_render_index(const struct store *s, struct strbuf *out);
+void meta_render_stats(const struct store *s, struct strbuf *out);
+
+/* Writes t (unix seconds) as "2023-07-11T09:30:00Z" into out (at least 21 bytes). */
+void time_format_iso(int64_t t, char *out, size_t size);
+
+#endif

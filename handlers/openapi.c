@@ -1,0 +1,377 @@
+/*
+ * openapi: the OpenAPI 3.1 document (see openapi.h).
+ */
+#include "handlers/openapi.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "models/jsonw.h"
+#include "models/query.h"
+
+/* Copies a cJSON tree into w, pointing "#/$defs/X" references at "#/components/schemas/X". */
+static void copy_json(struct jsonw *w, const cJSON *v)
+{
+	const cJSON *c;
+
+	if (cJSON_IsObject(v)) {
+		jsonw_object_begin(w);
+		cJSON_ArrayForEach(c, v) {
+			jsonw_key(w, c->string);
+			if (!strcmp(c->string, "$ref") && cJSON_IsString(c) &&
+			    !strncmp(c->valuestring, "#/$defs/", 8)) {
+				struct strbuf ref = STRBUF_INIT;
+
+				strbuf_addf(&ref, "#/components/schemas/%s", c->valuestring + 8);
+				jsonw_string(w, ref.buf);
+				strbuf_release(&ref);
+			} else {
+				copy_json(w, c);
+			}
+		}
+		jsonw_object_end(w);
+	} else if (cJSON_IsArray(v)) {
+		jsonw_array_begin(w);
+		cJSON_ArrayForEach(c, v)
+			copy_json(w, c);
+		jsonw_array_end(w);
+	} else if (cJSON_IsString(v)) {
+		jsonw_string(w, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		/* Integers exactly: cJSON would print 2^53 - 1 in exponent form. */
+		if (v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 9.1e15)
+			jsonw_int(w, (int64_t)v->valuedouble);
+		else
+			jsonw_raw(w, "0", 1); /* the schema has no fractions; keep the output valid */
+	} else if (cJSON_IsBool(v)) {
+		jsonw_bool(w, cJSON_IsTrue(v));
+	} else {
+		jsonw_null(w);
+	}
+}
+
+static void ref(struct jsonw *w, const char *key, const char *name)
+{
+	struct strbuf r = STRBUF_INIT;
+
+	strbuf_addf(&r, "#/components/%s", name);
+	jsonw_key(w, key);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "$ref", r.buf);
+	jsonw_object_end(w);
+	strbuf_release(&r);
+}
+
+/* The schema name of a resource's record: "Deal". */
+static const char *record_schema(const struct resource *r)
+{
+	return !strcmp(r->name, "countries") ? "Country" : !strcmp(r->name, "meetings") ? "Meeting" : "Deal";
+}
+
+static void content(struct jsonw *w, const char *media, const char *schema_ref)
+{
+	jsonw_key(w, "content");
+	jsonw_object_begin(w);
+	jsonw_key(w, media);
+	jsonw_object_begin(w);
+	if (schema_ref) {
+		ref(w, "schema", schema_ref);
+	} else {
+		jsonw_key(w, "schema");
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "type", strncmp(media, "application/json", 16) ? "string" : "object");
+		jsonw_object_end(w);
+	}
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+}
+
+static void field_parameters(struct jsonw *w, const struct resource *res)
+{
+	for (size_t i = 0; i < res->nfields; i++) {
+		const struct field *f = &res->fields[i];
+		struct strbuf d = STRBUF_INIT;
+		bool first = true;
+
+		strbuf_addf(&d, "%s (%s). Equality; a,b means either%s. Also %s:op=value with op one of",
+			    f->description, field_type_name(f->type),
+			    f->type == FIELD_STRINGS ? "; on this array it means contains" : "", f->name);
+		for (int op = QUERY_NE; op < QUERY_NOPS; op++) {
+			if (!query_op_allowed(f->type, (enum query_op)op))
+				continue;
+			strbuf_addf(&d, "%s %s", first ? "" : ",", query_op_name((enum query_op)op));
+			first = false;
+		}
+		strbuf_addch(&d, '.');
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "name", f->name);
+		jsonw_kv_string(w, "in", "query");
+		jsonw_kv_bool(w, "required", false);
+		jsonw_kv_string(w, "description", d.buf);
+		jsonw_key(w, "schema");
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "type", "string");
+		jsonw_object_end(w);
+		jsonw_object_end(w);
+		strbuf_release(&d);
+	}
+}
+
+static void operation(struct jsonw *w, const struct route *r)
+{
+	const char *p;
+
+	jsonw_key(w, "get");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "operationId", r->operation);
+	jsonw_kv_string(w, "summary", r->summary);
+	jsonw_key(w, "parameters");
+	jsonw_array_begin(w);
+	for (p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
+		const char *end = strchr(p, '}');
+
+		jsonw_object_begin(w);
+		jsonw_key(w, "name");
+		jsonw_string_len(w, p + 1, (size_t)(end - p - 1));
+		jsonw_kv_string(w, "in", "path");
+		jsonw_kv_bool(w, "required", true);
+		jsonw_key(w, "schema");
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "type", "string");
+		jsonw_object_end(w);
+		jsonw_object_end(w);
+	}
+	if (r->kind == ROUTE_LIST || r->kind == ROUTE_RELATED) {
+		static const char *const common[] = { "limit", "offset", "sort", "fields", "facet", "q" };
+
+		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+			struct strbuf name = STRBUF_INIT;
+
+			strbuf_addf(&name, "#/components/parameters/%s", common[i]);
+			jsonw_object_begin(w);
+			jsonw_kv_string(w, "$ref", name.buf);
+			jsonw_object_end(w);
+			strbuf_release(&name);
+		}
+		field_parameters(w, r->resource);
+	} else if (r->kind == ROUTE_RECORD) {
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "$ref", "#/components/parameters/fields");
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+
+	jsonw_key(w, "responses");
+	jsonw_object_begin(w);
+	jsonw_key(w, "200");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "description", r->summary);
+	if (r->kind == ROUTE_LIST || r->kind == ROUTE_RELATED) {
+		struct strbuf list = STRBUF_INIT;
+
+		strbuf_addf(&list, "schemas/%sList", record_schema(r->resource));
+		jsonw_key(w, "headers");
+		jsonw_object_begin(w);
+		ref(w, "X-Total-Count", "headers/X-Total-Count");
+		ref(w, "Link", "headers/Link");
+		ref(w, "ETag", "headers/ETag");
+		jsonw_object_end(w);
+		content(w, "application/json", list.buf);
+		strbuf_release(&list);
+	} else if (r->kind == ROUTE_RECORD) {
+		struct strbuf rec = STRBUF_INIT;
+
+		strbuf_addf(&rec, "schemas/%s", record_schema(r->resource));
+		jsonw_key(w, "headers");
+		jsonw_object_begin(w);
+		ref(w, "ETag", "headers/ETag");
+		jsonw_object_end(w);
+		content(w, "application/json", rec.buf);
+		strbuf_release(&rec);
+	} else if (!strcmp(r->media, "application/json")) {
+		content(w, "application/json", NULL);
+	} else {
+		content(w, !strcmp(r->media, "*/*") ? "application/octet-stream" :
+			   !strcmp(r->media, "text/plain") ? "text/plain; version=0.0.4" : r->media, NULL);
+	}
+	jsonw_object_end(w);
+	jsonw_key(w, "304");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "description", "Not Modified: the If-None-Match ETag is current");
+	jsonw_object_end(w);
+	ref(w, "default", "responses/Problem");
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+}
+
+static void param(struct jsonw *w, const char *name, const char *type, const char *desc)
+{
+	jsonw_key(w, name);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "name", name);
+	jsonw_kv_string(w, "in", "query");
+	jsonw_kv_bool(w, "required", false);
+	jsonw_kv_string(w, "description", desc);
+	jsonw_key(w, "schema");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "type", type);
+	if (!strcmp(name, "limit")) {
+		jsonw_kv_int(w, "minimum", 0);
+		jsonw_kv_int(w, "maximum", QUERY_MAX_LIMIT);
+		jsonw_kv_int(w, "default", QUERY_DEFAULT_LIMIT);
+	} else if (!strcmp(name, "offset")) {
+		jsonw_kv_int(w, "minimum", 0);
+		jsonw_kv_int(w, "default", 0);
+	}
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+}
+
+/* A member whose value is a constant JSON text (checked by the tests, which parse the document). */
+static void literal(struct jsonw *w, const char *key, const char *json)
+{
+	jsonw_key(w, key);
+	jsonw_raw(w, json, strlen(json));
+}
+
+static void list_schema(struct jsonw *w, const char *record)
+{
+	struct strbuf name = STRBUF_INIT, item = STRBUF_INIT;
+
+	strbuf_addf(&name, "%sList", record);
+	strbuf_addf(&item, "#/components/schemas/%s", record);
+	jsonw_key(w, name.buf);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "type", "object");
+	jsonw_key(w, "required");
+	jsonw_strings(w, (const char *const[]){ "data", "meta", "links" }, 3);
+	jsonw_key(w, "properties");
+	jsonw_object_begin(w);
+	jsonw_key(w, "data");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "type", "array");
+	jsonw_key(w, "items");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "$ref", item.buf);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	ref(w, "meta", "schemas/ListMeta");
+	ref(w, "links", "schemas/ListLinks");
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	strbuf_release(&name);
+	strbuf_release(&item);
+}
+
+static void components(struct jsonw *w, const cJSON *defs)
+{
+	const cJSON *d;
+
+	jsonw_key(w, "components");
+	jsonw_object_begin(w);
+
+	jsonw_key(w, "schemas");
+	jsonw_object_begin(w);
+	cJSON_ArrayForEach(d, defs) {
+		jsonw_key(w, d->string);
+		copy_json(w, d);
+	}
+	list_schema(w, "Country");
+	list_schema(w, "Meeting");
+	list_schema(w, "Deal");
+	literal(w, "ListMeta",
+		"{\"type\":\"object\",\"required\":[\"total\",\"limit\",\"offset\"],\"properties\":"
+		"{\"total\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"},"
+		"\"offset\":{\"type\":\"integer\"},\"facets\":{\"type\":\"object\","
+		"\"description\":\"For each field in facet=, its values over all matches, most "
+		"common first, records without a value last as null\",\"additionalProperties\":"
+		"{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"value\":{},"
+		"\"count\":{\"type\":\"integer\"}}}}}}}");
+	literal(w, "ListLinks",
+		"{\"type\":\"object\",\"properties\":{\"self\":{\"type\":\"string\"},"
+		"\"next\":{\"type\":[\"string\",\"null\"]},\"prev\":{\"type\":[\"string\",\"null\"]}}}");
+	literal(w, "Problem",
+		"{\"type\":\"object\",\"description\":\"RFC 9457 problem details\","
+		"\"required\":[\"type\",\"title\",\"status\",\"detail\"],\"properties\":{"
+		"\"type\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
+		"\"status\":{\"type\":\"integer\"},\"detail\":{\"type\":\"string\"},"
+		"\"instance\":{\"type\":\"string\"},\"request_id\":{\"type\":\"string\"},"
+		"\"parameter\":{\"type\":\"string\",\"description\":\"The query parameter at fault\"},"
+		"\"allowed\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+		"\"description\":\"What the parameter could have been\"}}}");
+	jsonw_object_end(w);
+
+	jsonw_key(w, "parameters");
+	jsonw_object_begin(w);
+	param(w, "limit", "integer", "Records per page, 0 to 1000 (default 50)");
+	param(w, "offset", "integer", "Records to skip (default 0)");
+	param(w, "sort", "string", "Sort keys, comma-separated, '-' for descending; stable; nulls last");
+	param(w, "fields", "string", "Only these top-level members in each record, comma-separated");
+	param(w, "facet", "string", "Add meta.facets with the count of each value of these fields");
+	param(w, "q", "string", "Words that must all occur in the record's text, ignoring case");
+	jsonw_object_end(w);
+
+	jsonw_key(w, "headers");
+	jsonw_object_begin(w);
+	literal(w, "X-Total-Count", "{\"description\":\"Records matching, before paging\","
+		"\"schema\":{\"type\":\"integer\"}}");
+	literal(w, "Link", "{\"description\":\"RFC 8288 links: first, prev, next, last\","
+		"\"schema\":{\"type\":\"string\"}}");
+	literal(w, "ETag", "{\"description\":\"Strong validator; send it back in If-None-Match\","
+		"\"schema\":{\"type\":\"string\"}}");
+	jsonw_object_end(w);
+
+	jsonw_key(w, "responses");
+	jsonw_object_begin(w);
+	jsonw_key(w, "Problem");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "description", "An error: 400 bad query, 404 unknown path or record, "
+			"405 wrong method, 406 Accept excludes the media type, 413/414/431 too large, "
+			"501 unknown method, 503 not ready");
+	content(w, "application/problem+json", "schemas/Problem");
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+
+	jsonw_object_end(w);
+}
+
+void openapi_render(const struct store *s, const char *schema, size_t schema_len,
+		    const struct route *routes, size_t nroutes, struct strbuf *out)
+{
+	const struct dataset *d = store_dataset(s);
+	cJSON *root = cJSON_ParseWithLength(schema, schema_len);
+	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(root, "$defs");
+	struct strbuf desc = STRBUF_INIT;
+	struct jsonw w;
+
+	strbuf_addf(&desc, "attache serves the dataset \"%s\" (version %s). Lists take the query "
+		    "grammar: field=a,b, field:op=value, q, sort, limit, offset, fields, facet. "
+		    "Errors are RFC 9457 problem details.", d->title, d->version);
+	jsonw_init(&w, out, false);
+	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, "openapi", "3.1.0");
+	jsonw_key(&w, "info");
+	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, "title", "attache");
+	jsonw_kv_string(&w, "version", ATTACHE_VERSION);
+	jsonw_kv_string(&w, "description", desc.buf);
+	jsonw_object_end(&w);
+	jsonw_key(&w, "servers");
+	jsonw_raw(&w, "[{\"url\":\"/\"}]", 13);
+	jsonw_key(&w, "paths");
+	jsonw_object_begin(&w);
+	for (size_t i = 0; i < nroutes; i++) {
+		jsonw_key(&w, routes[i].pattern);
+		jsonw_object_begin(&w);
+		operation(&w, &routes[i]);
+		jsonw_object_end(&w);
+	}
+	jsonw_object_end(&w);
+	components(&w, defs);
+	jsonw_object_end(&w);
+	jsonw_release(&w);
+	cJSON_Delete(root);
+	strbuf_release(&desc);
+}

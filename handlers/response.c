@@ -1,0 +1,211 @@
+/*
+ * response: the JSON and problem helpers (see response.h).
+ */
+#include "handlers/response.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "models/jsonw.h"
+
+void response_init(struct response *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->status = HTTP_OK;
+	strbuf_init(&res->owned, 0);
+	strbuf_init(&res->link, 0);
+}
+
+void response_release(struct response *res)
+{
+	strbuf_release(&res->owned);
+	strbuf_release(&res->link);
+}
+
+void response_blob(struct response *res, const struct blob *b)
+{
+	res->status = HTTP_OK;
+	res->content_type = b->content_type;
+	res->body = b->bytes;
+	res->len = b->len;
+	res->gz = b->gz;
+	res->gz_len = b->gz_len;
+	res->cache = CACHE_PUBLIC;
+	etag_format(res->etag, b->tag, false);
+}
+
+void response_json_borrowed(struct response *res, const char *json, size_t len, uint64_t tag)
+{
+	res->status = HTTP_OK;
+	res->content_type = MEDIA_JSON;
+	res->body = json;
+	res->len = len;
+	res->cache = CACHE_PUBLIC;
+	etag_format(res->etag, tag, false);
+}
+
+void response_json_owned(struct response *res, struct strbuf *body, uint64_t tag)
+{
+	strbuf_release(&res->owned);
+	res->owned = *body;
+	strbuf_init(body, 0);
+	response_json_borrowed(res, res->owned.buf, res->owned.len, tag);
+}
+
+void response_owned(struct response *res, struct strbuf *body, const char *content_type)
+{
+	response_json_owned(res, body, hash_bytes(HASH_SEED, body->buf, body->len));
+	res->content_type = content_type;
+}
+
+void response_no_store(struct response *res)
+{
+	res->cache = CACHE_NO_STORE;
+}
+
+/* One entity-tag of a list, without its weak prefix, compared by its opaque part. */
+static bool tag_equal(const char *t, size_t n, const char *etag)
+{
+	size_t elen = strlen(etag);
+
+	/* Weak comparison (RFC 9110 13.1.2): W/"x" matches "x". */
+	if (n >= 2 && t[0] == 'W' && t[1] == '/') {
+		t += 2;
+		n -= 2;
+	}
+	return n == elen && memcmp(t, etag, n) == 0;
+}
+
+bool etag_list_matches(const char *header, const char *etag)
+{
+	const char *p = header;
+
+	while (*p) {
+		const char *start, *end;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '*')
+			return true;
+		start = p;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"')
+			return false; /* not an entity-tag list: match nothing */
+		end = strchr(p + 1, '"');
+		if (!end)
+			return false;
+		p = end + 1;
+		if (tag_equal(start, (size_t)(p - start), etag))
+			return true;
+	}
+	return false;
+}
+
+bool response_not_modified(const struct request *req, struct response *res, uint64_t tag)
+{
+	char plain[ETAG_SIZE], gz[ETAG_SIZE];
+
+	if (!req->if_none_match)
+		return false;
+	etag_format(plain, tag, false);
+	etag_format(gz, tag, true);
+	/* Either representation's tag names the same data. */
+	if (!etag_list_matches(req->if_none_match, plain) &&
+	    !etag_list_matches(req->if_none_match, gz))
+		return false;
+	res->status = HTTP_NOT_MODIFIED;
+	res->body = NULL;
+	res->len = 0;
+	res->cache = CACHE_PUBLIC;
+	memcpy(res->etag, plain, ETAG_SIZE);
+	return true;
+}
+
+/* Starts a problem object; the caller adds members and closes it. */
+static void problem_begin(const struct request *req, struct response *res, struct jsonw *w,
+			  int status, const char *detail)
+{
+	strbuf_reset(&res->owned);
+	jsonw_init(w, &res->owned, false);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "type", "about:blank");
+	jsonw_kv_string(w, "title", http_status_reason(status));
+	jsonw_kv_int(w, "status", status);
+	jsonw_kv_string(w, "detail", detail);
+	/* The target names the occurrence; a huge one (a 414) is cut to stay readable. */
+	if (strlen(req->target) > 512) {
+		struct strbuf cut = STRBUF_INIT;
+
+		strbuf_add(&cut, req->target, 509);
+		strbuf_addstr(&cut, "...");
+		jsonw_kv_string(w, "instance", cut.buf);
+		strbuf_release(&cut);
+	} else {
+		jsonw_kv_string(w, "instance", req->target);
+	}
+	if (req->request_id)
+		jsonw_kv_string(w, "request_id", req->request_id);
+}
+
+static void problem_end(struct response *res, struct jsonw *w, int status)
+{
+	jsonw_object_end(w);
+	jsonw_release(w);
+	res->status = status;
+	res->content_type = MEDIA_PROBLEM;
+	res->body = res->owned.buf;
+	res->len = res->owned.len;
+	res->gz = NULL;
+	res->gz_len = 0;
+	res->etag[0] = '\0';
+	res->cache = CACHE_NO_STORE;
+	res->has_total = false;
+	strbuf_reset(&res->link);
+}
+
+void response_problem(const struct request *req, struct response *res, int status,
+		      const char *fmt, ...)
+{
+	struct strbuf detail = STRBUF_INIT;
+	struct jsonw w;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&detail, fmt, ap);
+	va_end(ap);
+	problem_begin(req, res, &w, status, detail.buf);
+	problem_end(res, &w, status);
+	strbuf_release(&detail);
+}
+
+void response_query_problem(const struct request *req, struct response *res,
+			    const struct query_error *err)
+{
+	struct jsonw w;
+
+	problem_begin(req, res, &w, HTTP_BAD_REQUEST, err->detail.buf);
+	jsonw_kv_string(&w, "parameter", err->param);
+	if (err->nallowed) {
+		jsonw_key(&w, "allowed");
+		jsonw_strings(&w, err->allowed, err->nallowed);
+	}
+	problem_end(res, &w, HTTP_BAD_REQUEST);
+}
+
+void response_method_not_allowed(const struct request *req, struct response *res,
+				 const char *allow)
+{
+	static const char *const names[] = {
+		[HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_OPTIONS] = "OPTIONS",
+		[HTTP_POST] = "POST", [HTTP_PUT] = "PUT", [HTTP_DELETE] = "DELETE",
+		[HTTP_PATCH] = "PATCH", [HTTP_TRACE] = "TRACE", [HTTP_CONNECT] = "CONNECT",
+		[HTTP_UNKNOWN] = "this method",
+	};
+
+	response_problem(req, res, HTTP_METHOD_NOT_ALLOWED, "%s is not allowed on %s; allowed: %s",
+			 names[req->method], req->path, allow);
+	res->allow = allow;
+}

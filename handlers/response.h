@@ -1,0 +1,90 @@
+/*
+ * response: what a handler answers, and the only ways to fill it.
+ *
+ * A response's body is either borrowed (pre-rendered bytes of the site, valid
+ * while the request's serving snapshot is) or owned (built for this request).
+ * Two kinds of helpers write it: JSON (response_json_*) and problems
+ * (response_problem*, RFC 9457 application/problem+json). They also set the
+ * headers that go with the body, so handlers never write headers themselves.
+ *
+ * Ownership: a response owns its strbufs; release with response_release().
+ */
+#ifndef ATTACHE_RESPONSE_H
+#define ATTACHE_RESPONSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "handlers/blob.h"
+#include "handlers/handler.h"
+#include "handlers/status.h"
+#include "models/strbuf.h"
+
+#define MEDIA_JSON "application/json; charset=utf-8"
+#define MEDIA_PROBLEM "application/problem+json; charset=utf-8"
+#define MEDIA_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
+
+enum cache_policy {
+	CACHE_PUBLIC,      /* data: cacheable for the configured max-age, revalidated by ETag */
+	CACHE_NO_STORE,    /* errors, health and metrics: never stored */
+};
+
+struct response {
+	int status;
+	const char *content_type;
+	const char *body;             /* borrowed, or owned.buf */
+	size_t len;
+	struct strbuf owned;
+	const char *gz;               /* borrowed gzip of the body, when one was made in advance */
+	size_t gz_len;
+	char etag[ETAG_SIZE];         /* quoted strong ETag, or "" */
+	enum cache_policy cache;
+	bool has_total;
+	uint64_t total;               /* X-Total-Count */
+	struct strbuf link;           /* Link header, or empty */
+	const char *allow;            /* Allow header, or NULL */
+};
+
+void response_init(struct response *res);
+void response_release(struct response *res);
+
+/* 200 with pre-rendered bytes (borrowed), their gzip and their ETag. */
+void response_blob(struct response *res, const struct blob *b);
+
+/* 200 JSON with borrowed bytes and the given ETag (bare 64-bit tag). */
+void response_json_borrowed(struct response *res, const char *json, size_t len, uint64_t tag);
+
+/* 200 JSON; takes the bytes of body (left empty) and the given ETag. */
+void response_json_owned(struct response *res, struct strbuf *body, uint64_t tag);
+
+/* 200 of another media type; takes the bytes of body, tagged by their hash. */
+void response_owned(struct response *res, struct strbuf *body, const char *content_type);
+
+/* Marks a 200 as never to be stored by caches (health, readiness, metrics). */
+void response_no_store(struct response *res);
+
+/*
+ * When the request's If-None-Match matches tag, makes res a 304 with that
+ * ETag and returns true: the handler then returns without building a body.
+ * (The server turns any other matching 200 into a 304 as it sends it; this is
+ * for handlers that would otherwise do work to build the body.)
+ */
+bool response_not_modified(const struct request *req, struct response *res, uint64_t tag);
+
+/* An "about:blank" problem: the title is the status's reason phrase. */
+void response_problem(const struct request *req, struct response *res, int status,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A 400 for a refused list query: names the parameter and what is allowed. */
+void response_query_problem(const struct request *req, struct response *res,
+			    const struct query_error *err);
+
+/* 405 with Allow. */
+void response_method_not_allowed(const struct request *req, struct response *res,
+				 const char *allow);
+
+/* Whether the If-None-Match header value (a list, or "*") matches the tag. */
+bool etag_list_matches(const char *header, const char *etag);
+
+#endif

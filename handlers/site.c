@@ -1,0 +1,78 @@
+/*
+ * site: a store and the bodies rendered from it in advance (see site.h).
+ */
+#include "handlers/site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers/list.h"
+#include "handlers/meta.h"
+#include "handlers/openapi.h"
+#include "handlers/response.h"
+#include "models/mem.h"
+
+static void build_list(struct site *site, enum store_collection which, size_t gzip_min)
+{
+	const struct collection *c = store_collection(site->store, which);
+	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT, path = STRBUF_INIT;
+	struct query_error err;
+	struct query_result r;
+	struct query q;
+
+	query_error_init(&err);
+	query_parse(&q, c->res, NULL, 0, &err);
+	query_run(&q, c, &r);
+	strbuf_addf(&path, "/api/v1/%s", c->res->name);
+	list_render(c, &q, &r, path.buf, NULL, 0, &body, &link);
+	blob_from_strbuf(&site->lists[which].body, &body, MEDIA_JSON, gzip_min);
+	site->lists[which].link = strbuf_detach(&link, NULL);
+	site->lists[which].total = r.total;
+	query_result_release(&r);
+	query_release(&q);
+	query_error_release(&err);
+	strbuf_release(&path);
+}
+
+struct site *site_build(struct store *store, const struct site_options *opt)
+{
+	struct site *site = xcalloc(1, sizeof(*site));
+	struct strbuf sb = STRBUF_INIT;
+
+	site->store = store;
+	meta_render_index(store, &sb);
+	blob_from_strbuf(&site->index, &sb, MEDIA_JSON, opt->gzip_min);
+	meta_render_stats(store, &sb);
+	blob_from_strbuf(&site->stats, &sb, MEDIA_JSON, opt->gzip_min);
+	openapi_render(store, opt->schema, opt->schema_len, opt->routes, opt->nroutes, &sb);
+	blob_from_strbuf(&site->openapi, &sb, MEDIA_JSON, opt->gzip_min);
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		build_list(site, (enum store_collection)i, opt->gzip_min);
+	return site;
+}
+
+void site_free(struct site *s)
+{
+	if (!s)
+		return;
+	blob_release(&s->index);
+	blob_release(&s->stats);
+	blob_release(&s->openapi);
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
+		blob_release(&s->lists[i].body);
+		free(s->lists[i].link);
+	}
+	store_free(s->store);
+	free(s);
+}
+
+const struct collection *site_collection(const struct site *s, const struct resource *res)
+{
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
+		const struct collection *c = store_collection(s->store, (enum store_collection)i);
+
+		if (c->res == res)
+			return c;
+	}
+	return NULL;
+}

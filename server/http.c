@@ -1,0 +1,895 @@
+/*
+ * http: libmicrohttpd in, plain requests and responses out (see http.h).
+ *
+ * libmicrohttpd calls the access handler several times per request. The
+ * first call sees the headers only: the framing guard runs there, and for a
+ * good request the handler returns MHD_YES without queueing anything (queueing
+ * on the first call costs the connection its keep-alive). Body bytes come in
+ * the middle calls and are counted and dropped, since no route takes a body.
+ * The last call routes the request and queues the answer.
+ *
+ * Per-request state (struct exchange) is created by the URI log callback,
+ * which also hands us the request target exactly as sent (libmicrohttpd's
+ * decoded URL stops at %00), and freed by the completion callback, which logs
+ * and counts the request once its answer has been sent.
+ */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "handlers/response.h"
+#include "models/mem.h"
+#include "models/text.h"
+#include "server/log.h"
+#include "server/router.h"
+
+#define REQUEST_ID_MAX 128
+#define MAX_QUERY_PAIRS 64
+
+/* Headers a cross-origin request may send (preflight). */
+static const char *const cors_request_headers[] = {
+	"accept", "accept-language", "cache-control", "content-type", "if-none-match",
+	"x-request-id",
+};
+#define CORS_EXPOSE "X-Total-Count, Link, ETag, X-Request-Id"
+
+struct http {
+	struct MHD_Daemon *daemon;
+	struct http_options opt;
+	uint16_t port;
+	atomic_uint in_flight;
+	uint64_t id_seed;
+	atomic_uint_fast64_t id_counter;
+};
+
+struct exchange {
+	struct http *h;
+	char *target;               /* the request target as sent */
+	uint64_t start_ns;
+	bool started;               /* the first call (headers) is done */
+	bool answered;              /* a response was queued */
+	uint64_t body;              /* body bytes received */
+	size_t route;               /* for metrics */
+	int status;
+	uint64_t bytes;
+	char method[16];
+	char remote[INET6_ADDRSTRLEN];
+	char id[REQUEST_ID_MAX + 1];
+	char *user_agent;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- per-request state ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct http *h = cls;
+	struct exchange *x = xcalloc(1, sizeof(*x));
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	x->h = h;
+	x->target = xstrdup(uri);
+	x->start_ns = now_ns();
+	x->route = METRICS_NO_ROUTE;
+	strcpy(x->remote, "-");
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  x->remote, sizeof(x->remote));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  x->remote, sizeof(x->remote));
+	}
+	atomic_fetch_add(&h->in_flight, 1);
+	return x;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http *h = cls;
+	struct exchange *x = *con_cls;
+	uint64_t us;
+
+	(void)c;
+	if (!x)
+		return;
+	us = (now_ns() - x->start_ns) / 1000;
+	if (x->answered) {
+		metrics_request(h->opt.metrics, x->route, x->status,
+				toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? x->bytes : 0, us);
+	}
+	if (h->opt.cfg->access_log) {
+		struct access_entry e = {
+			.request_id = x->id[0] ? x->id : "-",
+			.remote = x->remote,
+			.method = x->method[0] ? x->method : "-",
+			.target = x->target,
+			.status = x->answered ? x->status : 0,
+			.bytes = x->answered ? x->bytes : 0,
+			.duration_us = us,
+			.user_agent = x->user_agent,
+		};
+
+		log_access(&e);
+	}
+	free(x->target);
+	free(x->user_agent);
+	free(x);
+	*con_cls = NULL;
+	atomic_fetch_sub(&h->in_flight, 1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+
+	(void)c;
+	(void)socket_context;
+	metrics_connection(h->opt.metrics, toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_event(LOG_WARN, "libmicrohttpd", "detail", msg, NULL);
+}
+
+/* ---- small parsers of header values ---- */
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* Splits a comma list of "token;param;q=x" items; calls fn(token, len, q) for each. */
+static bool each_weighted(const char *list, bool (*fn)(const char *tok, size_t len, double q,
+						      void *arg), void *arg)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		const char *end = strchr(p, ','), *semi, *tok;
+		size_t len;
+		double q = 1.0;
+
+		if (!end)
+			end = p + strlen(p);
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		tok = p;
+		semi = memchr(p, ';', (size_t)(end - p));
+		len = (size_t)((semi ? semi : end) - tok);
+		while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+			len--;
+		for (const char *s = semi; s && s < end; s = memchr(s + 1, ';', (size_t)(end - s - 1))) {
+			const char *v = s + 1;
+
+			while (*v == ' ')
+				v++;
+			if ((v[0] == 'q' || v[0] == 'Q') && v[1] == '=')
+				q = strtod(v + 2, NULL);
+		}
+		if (len && fn(tok, len, q, arg))
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+struct media_want {
+	const char *type;   /* the route's: "application/json" */
+};
+
+static bool media_matches(const char *tok, size_t len, double q, void *arg)
+{
+	const struct media_want *w = arg;
+	const char *slash = strchr(w->type, '/');
+	size_t major = (size_t)(slash - w->type);
+
+	if (q <= 0)
+		return false;
+	if ((len == 3 && !memcmp(tok, "*/*", 3)) || !strcmp(w->type, "*/*"))
+		return true;
+	if (len == major + 2 && !strncasecmp(tok, w->type, major + 1) && tok[major + 1] == '*')
+		return true;
+	return len == strlen(w->type) && !strncasecmp(tok, w->type, len);
+}
+
+/* Whether Accept (absent: anything) allows media. */
+static bool accepts(const char *accept, const char *media)
+{
+	struct media_want w = { media };
+
+	if (!accept || !*accept)
+		return true;
+	return each_weighted(accept, media_matches, &w);
+}
+
+struct gzip_pref {
+	int gzip;   /* -1 unsaid, 0 refused, 1 accepted */
+	int star;
+};
+
+static bool coding_seen(const char *tok, size_t len, double q, void *arg)
+{
+	struct gzip_pref *g = arg;
+
+	if ((len == 4 && !strncasecmp(tok, "gzip", 4)) || (len == 6 && !strncasecmp(tok, "x-gzip", 6)))
+		g->gzip = q > 0;
+	else if (len == 1 && tok[0] == '*')
+		g->star = q > 0;
+	return false;
+}
+
+static bool accepts_gzip(const char *ae)
+{
+	struct gzip_pref g = { -1, -1 };
+
+	if (!ae)
+		return false;
+	each_weighted(ae, coding_seen, &g);
+	return g.gzip == 1 || (g.gzip == -1 && g.star == 1);
+}
+
+static bool sane_request_id(const char *id)
+{
+	size_t n = 0;
+
+	for (; id[n]; n++)
+		if (!(text_is_alnum(id[n]) || strchr("-_.:", id[n])) || n >= REQUEST_ID_MAX)
+			return false;
+	return n > 0;
+}
+
+static void make_request_id(struct http *h, char *out)
+{
+	uint64_t z = h->id_seed + atomic_fetch_add(&h->id_counter, 1) * 0x9E3779B97F4A7C15ULL;
+
+	/* splitmix64: unique per request, unpredictable without the seed. */
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	z ^= z >> 31;
+	snprintf(out, REQUEST_ID_MAX + 1, "%016llx", (unsigned long long)z);
+}
+
+static enum http_method method_of(const char *m)
+{
+	static const char *const names[] = {
+		[HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_OPTIONS] = "OPTIONS",
+		[HTTP_POST] = "POST", [HTTP_PUT] = "PUT", [HTTP_DELETE] = "DELETE",
+		[HTTP_PATCH] = "PATCH", [HTTP_TRACE] = "TRACE", [HTTP_CONNECT] = "CONNECT",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(m, names[i]))
+			return (enum http_method)i;
+	return HTTP_UNKNOWN;
+}
+
+static bool origin_allowed(const struct config *cfg, const char *origin, bool *any)
+{
+	*any = false;
+	for (size_t i = 0; i < cfg->ncors_origins; i++) {
+		if (!strcmp(cfg->cors_origins[i], "*")) {
+			*any = true;
+			return true;
+		}
+		if (!strcmp(cfg->cors_origins[i], origin))
+			return true;
+	}
+	return false;
+}
+
+/* Whether every header a preflight asks for is one we allow. */
+static bool cors_headers_allowed(const char *list)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len;
+		bool ok = false;
+
+		if (!end)
+			end = p + strlen(p);
+		while (p < end && *p == ' ')
+			p++;
+		len = (size_t)(end - p);
+		while (len && p[len - 1] == ' ')
+			len--;
+		for (size_t i = 0; len && i < sizeof(cors_request_headers) / sizeof(cors_request_headers[0]); i++)
+			ok = ok || ascii_caseeq(p, len, cors_request_headers[i], strlen(cors_request_headers[i]));
+		if (len && !ok)
+			return false;
+		p = *end ? end + 1 : end;
+	}
+	return true;
+}
+
+/* ---- the framing guard (first call) ---- */
+
+struct framing {
+	unsigned content_length, transfer_encoding, host;
+	bool nul, bad_name, bad_value;
+	size_t head_bytes;
+	const char *cl_value;
+	const char *te_value;
+};
+
+/* RFC 9110 tchar: what a header name may be made of. */
+static bool is_tchar(unsigned char c)
+{
+	return text_is_alnum((char)c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    size_t key_size, const char *value, size_t value_size)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size))
+		f->nul = true;
+	for (size_t i = 0; i < key_size; i++)
+		f->bad_name |= !is_tchar((unsigned char)key[i]);
+	for (size_t i = 0; value && i < value_size; i++)
+		f->bad_value |= ((unsigned char)value[i] < 0x20 && value[i] != '\t') || value[i] == 0x7f;
+	f->head_bytes += key_size + value_size + 4;
+	if (!strcasecmp(key, "Content-Length")) {
+		f->content_length++;
+		f->cl_value = value;
+	} else if (!strcasecmp(key, "Transfer-Encoding")) {
+		f->transfer_encoding++;
+		f->te_value = value;
+	} else if (!strcasecmp(key, "Host")) {
+		f->host++;
+	}
+	return MHD_YES;
+}
+
+/*
+ * What libmicrohttpd 0.9.75 lets through and HTTP/1.1 forbids, or what this
+ * server will not read. Returns 0, or the status to refuse with and why.
+ *
+ * libmicrohttpd's own strict mode (MHD_OPTION_STRICT_FOR_CLIENT) is off
+ * because of how it refuses: a missing Host gets an HTML page (and, in
+ * 0.9.75, its status line twice), a space in the target a closed connection
+ * with no answer. The same rules are enforced here, answered in JSON.
+ */
+static int request_guard(struct exchange *x, struct MHD_Connection *c, const char *version,
+			 const char **why)
+{
+	const struct config *cfg = x->h->opt.cfg;
+	struct framing f = { 0 };
+	const char *te;
+	char *end;
+	unsigned long long cl;
+
+	for (const unsigned char *p = (const unsigned char *)x->target; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return *why = "a request target with a space, a control character or a "
+				      "byte that is not percent-encoded", 400;
+	if (strlen(x->target) > (size_t)cfg->max_uri_size)
+		return *why = "a request target longer than this server accepts", 414;
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_header, &f);
+	if (f.head_bytes + strlen(x->target) + 32 > (size_t)cfg->max_header_size)
+		return *why = "request headers larger than this server accepts", 431;
+	if (f.nul)
+		return *why = "a header contains a NUL byte", 400;
+	if (f.bad_name)
+		return *why = "a header name that is not a token (RFC 9110)", 400;
+	if (f.bad_value)
+		return *why = "a header value with a control character", 400;
+	if (!f.host && !strcmp(version, "HTTP/1.1"))
+		return *why = "no Host header, which HTTP/1.1 requires", 400;
+	if (f.content_length && f.transfer_encoding)
+		return *why = "both Content-Length and Transfer-Encoding are present", 400;
+	if (f.content_length > 1)
+		return *why = "Content-Length is given more than once", 400;
+	if (f.host > 1)
+		return *why = "Host is given more than once", 400;
+	if (f.transfer_encoding > 1)
+		return *why = "Transfer-Encoding is given more than once", 400;
+	if (f.transfer_encoding) {
+		size_t n;
+
+		te = f.te_value ? f.te_value : "";
+		while (*te == ' ' || *te == '\t')
+			te++;
+		n = strlen(te);
+		while (n && (te[n - 1] == ' ' || te[n - 1] == '\t'))
+			n--;
+		if (!ascii_caseeq(te, n, "chunked", 7))
+			return *why = "the only transfer coding supported is chunked", 501;
+	}
+	if (f.content_length) {
+		errno = 0;
+		cl = strtoull(f.cl_value, &end, 10);
+		if (!f.cl_value[0] || *end || errno || f.cl_value[0] == '-')
+			return *why = "Content-Length is not a number", 400;
+		if (cl > (unsigned long long)cfg->max_body_size)
+			return *why = "the request body is larger than this server accepts", 413;
+	}
+	return 0;
+}
+
+/* ---- answering ---- */
+
+static void release_snapshot(void *cls)
+{
+	snapshot_release(cls);
+}
+
+static void add(struct MHD_Response *r, const char *name, const char *value)
+{
+	if (value && *value)
+		MHD_add_response_header(r, name, value);
+}
+
+struct answer {
+	const struct request *req;
+	struct response *res;
+	struct snapshot *snap;      /* the request's reference; NULL when none was taken */
+	bool close;                 /* Connection: close */
+	bool cors_preflight;
+};
+
+static bool compressible(const char *type)
+{
+	return type && (!strncmp(type, "application/", 12) || !strncmp(type, "text/", 5) ||
+			!strncmp(type, "image/svg", 9));
+}
+
+/* Turns res into an MHD response, queues it, and gives up the snapshot reference. */
+static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c, struct answer *a)
+{
+	const struct config *cfg = x->h->opt.cfg;
+	struct response *res = a->res;
+	const struct request *req = a->req;
+	struct MHD_Response *r;
+	const char *body = res->body;
+	size_t len = res->len;
+	bool gzipped = false;
+	char etag[ETAG_SIZE], buf[64];
+	enum MHD_Result rc;
+	char *owned = NULL;
+
+	/* Any 200 the client already holds becomes a 304, whichever handler made it. */
+	if (res->status == HTTP_OK && res->etag[0] && req->if_none_match &&
+	    (etag_list_matches(req->if_none_match, res->etag) ||
+	     (res->etag[strlen(res->etag) - 1] == '"' &&
+	      (snprintf(etag, sizeof(etag), "%.*s-gz\"", (int)strlen(res->etag) - 1, res->etag),
+	       etag_list_matches(req->if_none_match, etag))))) {
+		res->status = HTTP_NOT_MODIFIED;
+		body = NULL;
+		len = 0;
+	}
+	if (res->status == HTTP_NOT_MODIFIED) {
+		body = NULL;
+		len = 0;
+	}
+	if (body && cfg->gzip && len >= (size_t)cfg->gzip_min_size && compressible(res->content_type) &&
+	    accepts_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
+		if (res->gz) {
+			body = res->gz;
+			len = res->gz_len;
+			gzipped = true;
+		} else {
+			struct strbuf gz = STRBUF_INIT;
+
+			if (gzip_compress(body, len, &gz) == 0 && gz.len < len) {
+				owned = strbuf_detach(&gz, &len);
+				body = owned;
+				gzipped = true;
+			}
+			strbuf_release(&gz);
+		}
+	}
+	if (!body) {
+		r = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"", MHD_RESPMEM_PERSISTENT);
+	} else if (owned || body == res->owned.buf) {
+		/* The response takes bytes built for this request. */
+		if (!owned) {
+			owned = strbuf_detach(&res->owned, &len);
+			res->body = NULL;
+		}
+		r = MHD_create_response_from_buffer_with_free_callback(len, owned, free);
+		owned = NULL;
+	} else {
+		/* Borrowed bytes live as long as the snapshot: the response holds it. */
+		r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)(uintptr_t)body,
+									release_snapshot, a->snap);
+		if (r)
+			a->snap = NULL;
+	}
+	free(owned);
+	if (!r)
+		return MHD_NO;
+
+	if (res->status != HTTP_NOT_MODIFIED && res->status != HTTP_NO_CONTENT)
+		add(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+	if (res->etag[0] && (res->status == HTTP_OK || res->status == HTTP_NOT_MODIFIED)) {
+		if (gzipped)
+			snprintf(etag, sizeof(etag), "%.*s-gz\"", (int)strlen(res->etag) - 1, res->etag);
+		else
+			snprintf(etag, sizeof(etag), "%s", res->etag);
+		add(r, MHD_HTTP_HEADER_ETAG, etag);
+	}
+	if (gzipped)
+		add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (res->cache == CACHE_PUBLIC && res->status < 400) {
+		snprintf(buf, sizeof(buf), "public, max-age=%lld", (long long)cfg->cache_max_age);
+		add(r, MHD_HTTP_HEADER_CACHE_CONTROL, buf);
+	} else {
+		add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	}
+	add(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding, Origin");
+	add(r, "X-Request-Id", x->id);
+	add(r, "X-Content-Type-Options", "nosniff");
+	if (res->has_total) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)res->total);
+		add(r, "X-Total-Count", buf);
+	}
+	if (res->link.len)
+		add(r, MHD_HTTP_HEADER_LINK, res->link.buf);
+	add(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+	if (res->content_type && !strncmp(res->content_type, "text/html", 9))
+		add(r, "Content-Security-Policy",
+		    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+		    "frame-ancestors 'none'; form-action 'self'");
+	{
+		const char *origin = header(c, "Origin");
+		bool any;
+
+		if (origin && cfg->ncors_origins && origin_allowed(cfg, origin, &any)) {
+			add(r, "Access-Control-Allow-Origin", any ? "*" : origin);
+			add(r, "Access-Control-Expose-Headers", CORS_EXPOSE);
+			if (a->cors_preflight) {
+				add(r, "Access-Control-Allow-Methods", ROUTER_ALLOW);
+				add(r, "Access-Control-Allow-Headers",
+				    header(c, "Access-Control-Request-Headers"));
+				add(r, "Access-Control-Max-Age", "600");
+			}
+		}
+	}
+	if (a->close || req->serving == NULL || req->serving->draining)
+		add(r, MHD_HTTP_HEADER_CONNECTION, "close");
+
+	rc = MHD_queue_response(c, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	x->answered = rc == MHD_YES;
+	x->status = res->status;
+	x->bytes = req->method == HTTP_HEAD ? 0 : len;
+	return rc;
+}
+
+/* Answers with a problem before (or without) routing. */
+static enum MHD_Result answer_problem(struct exchange *x, struct MHD_Connection *c,
+				      const struct request *req, int status, bool close,
+				      const char *fmt, const char *arg)
+{
+	struct response res;
+	struct answer a = { req, &res, NULL, close, false };
+	enum MHD_Result rc;
+
+	response_init(&res);
+	response_problem(req, &res, status, fmt, arg);
+	rc = send_answer(x, c, &a);
+	response_release(&res);
+	return rc;
+}
+
+/* Decodes the query's pairs into pairs[] (strings in sb). Returns NULL or what is wrong. */
+static const char *parse_query(const char *raw, struct strbuf *sb, struct query_param *pairs,
+			       size_t *n)
+{
+	size_t offsets[MAX_QUERY_PAIRS][2];
+	const char *p = raw;
+
+	*n = 0;
+	while (*p) {
+		const char *amp = strchr(p, '&'), *eq, *why;
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+
+		if (len) {
+			if (*n == MAX_QUERY_PAIRS)
+				return "more than 64 query parameters";
+			eq = memchr(p, '=', len);
+			offsets[*n][0] = sb->len;
+			why = percent_decode(p, eq ? (size_t)(eq - p) : len, true, sb);
+			if (why)
+				return why;
+			strbuf_addch(sb, '\0');
+			offsets[*n][1] = sb->len;
+			if (eq && (why = percent_decode(eq + 1, len - (size_t)(eq + 1 - p), true, sb)))
+				return why;
+			strbuf_addch(sb, '\0');
+			(*n)++;
+		}
+		p += len + (amp ? 1 : 0);
+	}
+	/* Pointers last: sb has stopped growing. */
+	for (size_t i = 0; i < *n; i++) {
+		pairs[i].key = sb->buf + offsets[i][0];
+		pairs[i].value = sb->buf + offsets[i][1];
+	}
+	return NULL;
+}
+
+static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
+{
+	struct http *h = x->h;
+	/* Decoded path and decoded query live in separate buffers: pointers into one
+	 * must not move when the other grows. */
+	struct strbuf scratch = STRBUF_INIT, qscratch = STRBUF_INIT, raw_path = STRBUF_INIT;
+	struct query_param pairs[MAX_QUERY_PAIRS];
+	struct request req = { 0 };
+	struct response res;
+	struct answer a = { &req, &res, NULL, false, false };
+	struct route_match m;
+	const char *target = x->target, *q, *why = NULL;
+	enum MHD_Result rc;
+	size_t npairs = 0;
+
+	req.method = method_of(x->method);
+	req.target = x->target;
+	req.request_id = x->id;
+	req.path = "";
+	req.raw_query = "";
+	req.web = h->opt.web;
+	req.metrics = h->opt.metrics;
+	response_init(&res);
+
+	if (req.method == HTTP_UNKNOWN) {
+		rc = answer_problem(x, c, &req, HTTP_NOT_IMPLEMENTED, false,
+				    "method %s is not implemented; this server answers GET, HEAD and OPTIONS",
+				    x->method);
+		goto out;
+	}
+	/* An absolute-form target (http://host/path) names the same path. */
+	if (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8)) {
+		const char *slash = strchr(strstr(target, "//") + 2, '/');
+
+		target = slash ? slash : "/";
+	}
+	if (!strcmp(target, "*")) {
+		if (req.method == HTTP_OPTIONS) {
+			res.status = HTTP_NO_CONTENT;
+			res.allow = ROUTER_ALLOW;
+			rc = send_answer(x, c, &a);
+		} else {
+			rc = answer_problem(x, c, &req, HTTP_BAD_REQUEST, false,
+					    "the target * is only for OPTIONS%s", "");
+		}
+		goto out;
+	}
+	q = strchr(target, '?');
+	strbuf_add(&raw_path, target, q ? (size_t)(q - target) : strlen(target));
+	if (q) {
+		char *hash = strchr(q + 1, '#');
+
+		req.raw_query = q + 1;
+		if (hash)
+			*hash = '\0'; /* a fragment is never sent by a browser; drop one sent anyway */
+	}
+	switch (router_match(raw_path.buf, &m, &scratch, &why)) {
+	case ROUTER_BAD_PATH:
+		rc = answer_problem(x, c, &req, HTTP_BAD_REQUEST, false, "the path has %s", why);
+		goto out;
+	case ROUTER_NOT_FOUND:
+		req.path = m.path;
+		rc = answer_problem(x, c, &req, HTTP_NOT_FOUND, false,
+				    "no resource at %s; GET /api/v1 lists the API's links", m.path);
+		goto out;
+	case ROUTER_FOUND:
+		break;
+	}
+	x->route = m.index;
+	req.path = m.path;
+	for (size_t i = 0; i < m.nparams; i++)
+		req.params[i] = m.params[i];
+	req.nparams = m.nparams;
+	if (req.method != HTTP_GET && req.method != HTTP_HEAD && req.method != HTTP_OPTIONS) {
+		response_method_not_allowed(&req, &res, ROUTER_ALLOW);
+		rc = send_answer(x, c, &a);
+		goto out;
+	}
+	if ((why = parse_query(req.raw_query, &qscratch, pairs, &npairs))) {
+		rc = answer_problem(x, c, &req, HTTP_BAD_REQUEST, false, "the query has %s", why);
+		goto out;
+	}
+	req.query = pairs;
+	req.nquery = npairs;
+	req.if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
+
+	a.snap = snapshot_acquire(h->opt.snapshots);
+	req.serving = snapshot_serving(a.snap);
+	if (req.method == HTTP_OPTIONS) {
+		res.status = HTTP_NO_CONTENT;
+		res.allow = ROUTER_ALLOW;
+		res.cache = CACHE_NO_STORE;
+		a.cors_preflight = header(c, "Access-Control-Request-Method") &&
+				   cors_headers_allowed(header(c, "Access-Control-Request-Headers"));
+		rc = send_answer(x, c, &a);
+		goto out;
+	}
+	if (!accepts(header(c, MHD_HTTP_HEADER_ACCEPT), m.route->media)) {
+		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
+				 "this resource is %s, which the Accept header excludes", m.route->media);
+		rc = send_answer(x, c, &a);
+		goto out;
+	}
+	m.route->get(&req, &res);
+	rc = send_answer(x, c, &a);
+out:
+	snapshot_release(a.snap);
+	response_release(&res);
+	strbuf_release(&scratch);
+	strbuf_release(&qscratch);
+	strbuf_release(&raw_path);
+	return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct http *h = cls;
+	struct exchange *x = *con_cls;
+	struct request req = { 0 };
+	const char *why = NULL;
+	int status;
+
+	(void)url;
+	(void)upload_data;
+	if (!x)
+		return MHD_NO; /* the URI callback always runs first; nothing to answer with */
+	if (!x->started) {
+		const char *id = header(c, "X-Request-Id"), *ua = header(c, MHD_HTTP_HEADER_USER_AGENT);
+
+		x->started = true;
+		snprintf(x->method, sizeof(x->method), "%s", method);
+		if (id && sane_request_id(id))
+			snprintf(x->id, sizeof(x->id), "%s", id);
+		else
+			make_request_id(h, x->id);
+		if (ua)
+			x->user_agent = xmemdup0(ua, strnlen(ua, 256));
+		status = request_guard(x, c, version, &why);
+		if (status) {
+			req.target = x->target;
+			req.request_id = x->id;
+			req.path = "";
+			metrics_rejected(h->opt.metrics);
+			return answer_problem(x, c, &req, status, true, "%s", why);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		x->body += *upload_data_size;
+		*upload_data_size = 0;
+		if (x->body > (uint64_t)h->opt.cfg->max_body_size) {
+			/* Past the limit mid-body (chunked): no answer can be queued now. */
+			metrics_rejected(h->opt.metrics);
+			log_event(LOG_WARN, "request body over the limit; connection closed",
+				  "request_id", x->id, NULL);
+			return MHD_NO;
+		}
+		return MHD_YES;
+	}
+	if (x->answered)
+		return MHD_YES;
+	return serve(x, c);
+}
+
+struct http *http_start(const struct http_options *opt, struct strbuf *err)
+{
+	const struct config *cfg = opt->cfg;
+	struct http *h = xcalloc(1, sizeof(*h));
+	struct sockaddr_in6 sa6 = { 0 };
+	struct sockaddr_in sa4 = { 0 };
+	const struct sockaddr *sa;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *info;
+
+	h->opt = *opt;
+	if (getrandom(&h->id_seed, sizeof(h->id_seed), 0) != sizeof(h->id_seed))
+		h->id_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	if (inet_pton(AF_INET, cfg->bind, &sa4.sin_addr) == 1) {
+		sa4.sin_family = AF_INET;
+		sa4.sin_port = htons((uint16_t)cfg->port);
+		sa = (const struct sockaddr *)&sa4;
+	} else if (inet_pton(AF_INET6, cfg->bind, &sa6.sin6_addr) == 1) {
+		sa6.sin6_family = AF_INET6;
+		sa6.sin6_port = htons((uint16_t)cfg->port);
+		sa = (const struct sockaddr *)&sa6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		strbuf_addf(err, "bind: \"%s\" is not an IPv4 or IPv6 address", cfg->bind);
+		free(h);
+		return NULL;
+	}
+	h->daemon = MHD_start_daemon(
+		flags, (uint16_t)cfg->port, NULL, NULL, on_request, h,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,    /* first, or MHD warns */
+		MHD_OPTION_SOCK_ADDR, sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
+		/* Room beyond our own limits, so that request_guard answers 414/431 in JSON
+		 * and libmicrohttpd's HTML refusal is left for heads far past them. */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * cfg->max_header_size + 65536),
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)0,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+		MHD_OPTION_END);
+	if (!h->daemon) {
+		strbuf_addf(err, "cannot listen on %s port %lld: %s", cfg->bind, (long long)cfg->port,
+			    errno ? strerror(errno) : "libmicrohttpd refused the options");
+		free(h);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info ? info->port : (uint16_t)cfg->port;
+	return h;
+}
+
+uint16_t http_port(const struct http *h)
+{
+	return h->port;
+}
+
+void http_quiesce(struct http *h)
+{
+	MHD_socket fd = MHD_quiesce_daemon(h->daemon);
+
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+}
+
+unsigned http_in_flight(const struct http *h)
+{
+	return atomic_load(&((struct http *)(uintptr_t)h)->in_flight);
+}
+
+void http_stop(struct http *h)
+{
+	if (!h)
+		return;
+	MHD_stop_daemon(h->daemon);
+	free(h);
+}

@@ -1,0 +1,48 @@
+/*
+ * http: the libmicrohttpd adapter, and the only file that knows it.
+ *
+ * It runs the daemon (epoll, a pool of internal threads), turns each
+ * connection's request into a plain struct request for the router and the
+ * handlers, and their struct response back into an HTTP response: ETag and
+ * 304, gzip, CORS, the request id, caching and strict framing. Every request
+ * gets an answer (problem+json for errors), is counted, and is logged once.
+ *
+ * Ownership: http_start() returns a running server; http_stop() stops and
+ * frees it. The options' pointers must outlive the server.
+ */
+#ifndef ATTACHE_HTTP_H
+#define ATTACHE_HTTP_H
+
+#include <stdint.h>
+
+#include "config/config.h"
+#include "handlers/webroot.h"
+#include "models/strbuf.h"
+#include "server/metrics.h"
+#include "server/snapshot.h"
+
+struct http_options {
+	const struct config *cfg;
+	struct snapshots *snapshots;
+	struct metrics *metrics;
+	const struct webroot *web;
+};
+
+struct http;
+
+/* Starts listening. Returns NULL with a message (e.g. the address in use) on failure. */
+struct http *http_start(const struct http_options *opt, struct strbuf *err);
+
+/* The port listened on (the one chosen when the config said 0). */
+uint16_t http_port(const struct http *h);
+
+/* Stops accepting connections; requests in flight and open connections go on. */
+void http_quiesce(struct http *h);
+
+/* Requests received and not yet answered and sent. */
+unsigned http_in_flight(const struct http *h);
+
+/* Closes every connection and frees the server. */
+void http_stop(struct http *h);
+
+#endif

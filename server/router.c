@@ -1,0 +1,184 @@
+/*
+ * router: the route table and path matching (see router.h).
+ */
+#include "server/router.h"
+
+#include <string.h>
+
+#include "handlers/countries.h"
+#include "handlers/deals.h"
+#include "handlers/meetings.h"
+#include "handlers/meta.h"
+#include "handlers/response.h"
+#include "handlers/webroot.h"
+#include "models/country.h"
+#include "models/deal.h"
+#include "models/meeting.h"
+#include "models/text.h"
+#include "server/metrics.h"
+
+#define JSON "application/json"
+
+static const struct route routes[] = {
+	/* pattern, handler, media, kind, resource, parent, operationId, summary */
+	{ "/api/v1", handle_index, JSON, ROUTE_OTHER, NULL, NULL, "getIndex",
+	  "The API index: dataset, counts and links to every collection" },
+	{ "/api/v1/countries", handle_countries, JSON, ROUTE_LIST, &country_resource, NULL,
+	  "listCountries", "List countries" },
+	{ "/api/v1/countries/{code}", handle_country, JSON, ROUTE_RECORD, &country_resource, NULL,
+	  "getCountry", "One country by ISO 3166-1 alpha-2 code (any case)" },
+	{ "/api/v1/countries/{code}/meetings", handle_country_meetings, JSON, ROUTE_RELATED,
+	  &meeting_resource, &country_resource, "listCountryMeetings",
+	  "The meetings a country took part in" },
+	{ "/api/v1/countries/{code}/deals", handle_country_deals, JSON, ROUTE_RELATED,
+	  &deal_resource, &country_resource, "listCountryDeals", "The deals a country is party to" },
+	{ "/api/v1/meetings", handle_meetings, JSON, ROUTE_LIST, &meeting_resource, NULL,
+	  "listMeetings", "List meetings" },
+	{ "/api/v1/meetings/{id}", handle_meeting, JSON, ROUTE_RECORD, &meeting_resource, NULL,
+	  "getMeeting", "One meeting by id" },
+	{ "/api/v1/meetings/{id}/deals", handle_meeting_deals, JSON, ROUTE_RELATED,
+	  &deal_resource, &meeting_resource, "listMeetingDeals", "The deals that came up at a meeting" },
+	{ "/api/v1/deals", handle_deals, JSON, ROUTE_LIST, &deal_resource, NULL, "listDeals",
+	  "List deals" },
+	{ "/api/v1/deals/{id}", handle_deal, JSON, ROUTE_RECORD, &deal_resource, NULL, "getDeal",
+	  "One deal by id" },
+	{ "/api/v1/stats", handle_stats, JSON, ROUTE_OTHER, NULL, NULL, "getStats",
+	  "Counts by status, sector, country and date, and deal totals per currency" },
+	{ "/api/v1/openapi.json", handle_openapi, JSON, ROUTE_OTHER, NULL, NULL, "getOpenApi",
+	  "This document" },
+	{ "/healthz", handle_healthz, JSON, ROUTE_OTHER, NULL, NULL, "getHealth", "Liveness" },
+	{ "/readyz", handle_readyz, JSON, ROUTE_OTHER, NULL, NULL, "getReady",
+	  "Readiness: the data generation served, and the last failed reload" },
+	{ "/metrics", handle_metrics, "text/plain", ROUTE_OTHER, NULL, NULL, "getMetrics",
+	  "Prometheus metrics" },
+	{ "/", handle_web, "text/html", ROUTE_OTHER, NULL, NULL, "getDashboard", "The dashboard" },
+	{ "/{file}", handle_web, "*/*", ROUTE_OTHER, NULL, NULL, "getDashboardFile",
+	  "The dashboard's files" },
+};
+
+const struct route *router_routes(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct strbuf *out)
+{
+	size_t start = out->len;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '%') {
+			int hi = len - i >= 3 ? hexval(s[i + 1]) : -1;
+			int lo = len - i >= 3 ? hexval(s[i + 2]) : -1;
+
+			if (hi < 0 || lo < 0)
+				return "a '%' that is not followed by two hex digits";
+			c = (char)(hi * 16 + lo);
+			if (!c)
+				return "an encoded NUL (%00)";
+			i += 2;
+		} else if (c == '+' && plus_is_space) {
+			c = ' ';
+		}
+		strbuf_addch(out, c);
+	}
+	if (utf8_invalid_at(out->buf + start, out->len - start) != out->len - start)
+		return "bytes that are not valid UTF-8";
+	return NULL;
+}
+
+enum router_result router_match(const char *raw_path, struct route_match *m,
+				struct strbuf *scratch, const char **why)
+{
+	/* Segments of the decoded path: offsets into scratch, which may move while it grows. */
+	size_t seg_off[32], seg_len[32], nseg = 0, path_off;
+	const char *p = raw_path;
+
+	memset(m, 0, sizeof(*m));
+	if (*p != '/') {
+		*why = "the path does not start with '/'";
+		return ROUTER_BAD_PATH;
+	}
+	path_off = scratch->len;
+	/* "/" is one empty segment, matching the pattern "/". */
+	while (*p == '/') {
+		const char *start = ++p, *bad;
+		size_t before;
+
+		while (*p && *p != '/')
+			p++;
+		if (nseg == sizeof(seg_off) / sizeof(seg_off[0])) {
+			*why = "the path has too many segments";
+			return ROUTER_BAD_PATH;
+		}
+		strbuf_addch(scratch, '/');
+		before = scratch->len;
+		bad = percent_decode(start, (size_t)(p - start), false, scratch);
+		if (bad) {
+			*why = bad;
+			return ROUTER_BAD_PATH;
+		}
+		if (memchr(scratch->buf + before, '/', scratch->len - before)) {
+			*why = "an encoded '/' (%2F) inside a path segment";
+			return ROUTER_BAD_PATH;
+		}
+		seg_off[nseg] = before;
+		seg_len[nseg] = scratch->len - before;
+		nseg++;
+	}
+	strbuf_addch(scratch, '\0');
+
+	for (size_t r = 0; r < sizeof(routes) / sizeof(routes[0]); r++) {
+		const char *pat = routes[r].pattern;
+		size_t i = 0, nparams = 0, param_seg[REQUEST_MAX_PARAMS], at[REQUEST_MAX_PARAMS];
+		bool ok = true;
+
+		while (*pat == '/' && ok) {
+			const char *ps = ++pat;
+			size_t plen;
+
+			while (*pat && *pat != '/')
+				pat++;
+			plen = (size_t)(pat - ps);
+			if (i == nseg)
+				ok = false;
+			else if (plen > 1 && ps[0] == '{')
+				/* A parameter is one non-empty segment. */
+				ok = seg_len[i] > 0 && nparams < REQUEST_MAX_PARAMS &&
+				     (param_seg[nparams++] = i, true);
+			else
+				ok = plen == seg_len[i] && !memcmp(ps, scratch->buf + seg_off[i], plen);
+			i++;
+		}
+		if (!ok || i != nseg)
+			continue;
+		/* Each parameter gets a NUL-terminated copy; pointers are taken once scratch stops growing. */
+		for (size_t k = 0; k < nparams; k++) {
+			at[k] = scratch->len;
+			strbuf_add(scratch, scratch->buf + seg_off[param_seg[k]], seg_len[param_seg[k]]);
+			strbuf_addch(scratch, '\0');
+		}
+		for (size_t k = 0; k < nparams; k++)
+			m->params[k] = scratch->buf + at[k];
+		m->nparams = nparams;
+		m->route = &routes[r];
+		m->index = r;
+		m->path = scratch->buf + path_off;
+		return ROUTER_FOUND;
+	}
+	m->path = scratch->buf + path_off;
+	return ROUTER_NOT_FOUND;
+}

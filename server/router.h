@@ -1,0 +1,49 @@
+/*
+ * router: the route table, and matching a request path against it.
+ *
+ * The table (router.c) reads like the API reference. Every route answers GET,
+ * HEAD and OPTIONS; the router tells an unknown path (404) from a known path
+ * asked with another method (405, with Allow), and a path that is not a
+ * valid path at all (400: bad percent-encoding, an encoded NUL or '/').
+ */
+#ifndef ATTACHE_ROUTER_H
+#define ATTACHE_ROUTER_H
+
+#include <stddef.h>
+
+#include "handlers/handler.h"
+#include "handlers/route.h"
+#include "models/strbuf.h"
+
+/* What every route allows. */
+#define ROUTER_ALLOW "GET, HEAD, OPTIONS"
+
+enum router_result { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_BAD_PATH };
+
+struct route_match {
+	const struct route *route;
+	size_t index;                              /* in the table, for metrics */
+	const char *params[REQUEST_MAX_PARAMS];    /* decoded, pointing into scratch */
+	size_t nparams;
+	const char *path;                          /* the whole decoded path, in scratch */
+};
+
+/*
+ * Matches raw_path (as sent, percent-encoded, without the query). Decoded
+ * segments are kept in scratch, which must outlive the match. On
+ * ROUTER_BAD_PATH, *why says what is wrong with the path.
+ */
+enum router_result router_match(const char *raw_path, struct route_match *m,
+				struct strbuf *scratch, const char **why);
+
+/* The table: *n routes. */
+const struct route *router_routes(size_t *n);
+
+/*
+ * Decodes %XX escapes of the len bytes at s into out ('+' as space when
+ * plus_is_space). Returns NULL, or what is wrong: a bad escape, an encoded
+ * NUL, invalid UTF-8.
+ */
+const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct strbuf *out);
+
+#endif

@@ -1,0 +1,332 @@
+/*
+ * Integration tests of the API's routes: real HTTP to a server started in
+ * the test process with the shipped dataset.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "tests/support/client.h"
+#include "tests/support/server.h"
+
+static struct test_server srv;
+
+static void setup(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	test_server_start(&srv, NULL);
+}
+
+static void teardown(void)
+{
+	test_server_stop(&srv);
+	curl_global_cleanup();
+}
+
+TestSuite(api, .init = setup, .fini = teardown, .timeout = 30);
+
+static cJSON *get_json(const char *path, long want)
+{
+	struct reply r;
+	cJSON *j;
+
+	http_get(test_url(&srv, path), NULL, &r);
+	cr_assert_eq(r.status, want, "GET %s: %ld %.300s", path, r.status, r.body.buf);
+	cr_assert_str_eq(reply_header(&r, "Content-Type"), "application/json; charset=utf-8", "%s", path);
+	j = reply_json(&r);
+	reply_release(&r);
+	return j;
+}
+
+static double num(const cJSON *obj, const char *path)
+{
+	const cJSON *v = obj;
+	char key[64];
+
+	while (*path) {
+		size_t n = strcspn(path, ".");
+
+		snprintf(key, sizeof(key), "%.*s", (int)n, path);
+		v = cJSON_GetObjectItemCaseSensitive(v, key);
+		cr_assert_not_null(v, "no %s", key);
+		path += n + (path[n] == '.');
+	}
+	return v->valuedouble;
+}
+
+Test(api, index_links_every_collection_and_counts_them)
+{
+	cJSON *j = get_json("/api/v1", 200);
+
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "links"), "deals")->valuestring,
+			 "/api/v1/deals");
+	cr_assert_eq(num(j, "counts.countries"), 20);
+	cr_assert_eq(num(j, "counts.meetings"), 17);
+	cr_assert_eq(num(j, "counts.deals"), 25);
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "dataset"), "version")->valuestring,
+			 "1.0.0");
+	cJSON_Delete(j);
+}
+
+Test(api, every_collection_lists_its_records_in_an_envelope)
+{
+	static const char *const paths[] = { "/api/v1/countries", "/api/v1/meetings", "/api/v1/deals" };
+	static const int totals[] = { 20, 17, 25 };
+
+	for (int i = 0; i < 3; i++) {
+		cJSON *j = get_json(paths[i], 200);
+
+		cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "data")), totals[i]);
+		cr_assert_eq(num(j, "meta.total"), totals[i]);
+		cr_assert_eq(num(j, "meta.limit"), 50);
+		cr_assert_eq(num(j, "meta.offset"), 0);
+		cr_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "links"), "next")));
+		cJSON_Delete(j);
+	}
+}
+
+Test(api, one_country_ignores_the_case_of_its_code)
+{
+	cJSON *a = get_json("/api/v1/countries/ro", 200), *b = get_json("/api/v1/countries/RO", 200);
+	char *sa = cJSON_PrintUnformatted(a), *sb = cJSON_PrintUnformatted(b);
+
+	cr_assert_str_eq(sa, sb);
+	cr_assert_str_eq(cJSON_GetObjectItem(a, "code")->valuestring, "RO");
+	cr_assert_str_eq(cJSON_GetObjectItem(a, "name")->valuestring, "Romania");
+	cJSON_free(sa);
+	cJSON_free(sb);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+Test(api, one_record_is_a_bare_object_with_money_as_integers)
+{
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals/cernavoda-tritium-removal"), NULL, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert(strstr(r.body.buf, "\"value\":{\"amount\":260000000000,\"currency\":\"KRW\"}"),
+		  "%s", r.body.buf);
+	cr_assert_eq(r.body.buf[0], '{');
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals/ukraine-reconstruction"), NULL, &r);
+	cr_assert(strstr(r.body.buf, "\"amount\":1200000000000000"), "no exponent form: %s", r.body.buf);
+	reply_release(&r);
+}
+
+Test(api, unknown_records_are_404_problems_naming_the_key)
+{
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals/no-such-deal"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 404), "no deal with id \"no-such-deal\"");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/countries/XX/deals"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 404), "no country with code \"XX\"");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/meetings/nope/deals"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 404), "no meeting with id \"nope\"");
+	reply_release(&r);
+}
+
+Test(api, related_lists_take_the_whole_grammar)
+{
+	cJSON *j = get_json("/api/v1/countries/RO/deals?status=proposed&sort=-value.amount&fields=id,value", 200);
+	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
+
+	cr_assert_eq(num(j, "meta.total"), 7);
+	cr_assert_str_eq(cJSON_GetObjectItem(first, "id")->valuestring,
+			 "romania-nuclear-facility-improvement");
+	cr_assert_eq(cJSON_GetArraySize(first), 2, "fields=id,value keeps two members");
+	cJSON_Delete(j);
+
+	j = get_json("/api/v1/meetings/bilateral-ro/deals", 200);
+	cr_assert_eq(num(j, "meta.total"), 9);
+	cJSON_Delete(j);
+	j = get_json("/api/v1/countries/fi/meetings?kind=bilateral", 200);
+	cr_assert_eq(num(j, "meta.total"), 1);
+	cJSON_Delete(j);
+}
+
+Test(api, a_single_record_takes_fields_and_nothing_else)
+{
+	struct reply r;
+	cJSON *j = get_json("/api/v1/countries/nl?fields=name,leader", 200);
+
+	cr_assert_eq(cJSON_GetArraySize(j), 2);
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "leader"), "name")->valuestring,
+			 "Mark Rutte");
+	cJSON_Delete(j);
+	http_get(test_url(&srv, "/api/v1/countries/nl?limit=1"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 400), "unknown parameter \"limit\": a single country takes only fields");
+	reply_release(&r);
+}
+
+Test(api, facets_count_values_over_all_matches)
+{
+	cJSON *j = get_json("/api/v1/meetings?kind=bilateral&facet=date&limit=0", 200);
+	const cJSON *dates = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meta"), "facets"), "date");
+
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "data")), 0);
+	cr_assert_eq(num(j, "meta.total"), 13);
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(dates, 0), "value")->valuestring, "2023-07-11");
+	cr_assert_eq(num(cJSON_GetArrayItem(dates, 0), "count"), 7);
+	cr_assert_eq(num(cJSON_GetArrayItem(dates, 1), "count"), 6);
+	cJSON_Delete(j);
+}
+
+Test(api, stats_give_a_dashboard_its_figures_in_one_call)
+{
+	cJSON *j = get_json("/api/v1/stats", 200);
+	const cJSON *deals = cJSON_GetObjectItem(j, "deals");
+	const cJSON *totals = cJSON_GetObjectItem(deals, "totals");
+	const cJSON *krw = cJSON_GetArrayItem(totals, 0);
+	const cJSON *days = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meetings"), "by_date");
+
+	cr_assert_eq(num(j, "counts.deals"), 25);
+	cr_assert_str_eq(cJSON_GetObjectItem(krw, "currency")->valuestring, "KRW");
+	/* 260 billion + 2.5 trillion + 1,200 trillion won */
+	cr_assert_eq(num(krw, "amount"), 1202760000000000.0);
+	cr_assert_eq(num(krw, "deals"), 3);
+	cr_assert_eq(cJSON_GetArraySize(totals), 1, "value_alt is not added to the totals");
+	cr_assert_eq(num(deals, "valued"), 3);
+	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(deals, "by_status")) > 3);
+	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(deals, "by_sector")) > 5);
+	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(deals, "by_country")) > 10);
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(days, 0), "value")->valuestring, "2023-07-12");
+	cJSON_Delete(j);
+}
+
+Test(api, openapi_describes_every_route)
+{
+	cJSON *j = get_json("/api/v1/openapi.json", 200);
+	const cJSON *paths = cJSON_GetObjectItem(j, "paths");
+	const cJSON *schemas = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "components"), "schemas");
+	static const char *const want[] = {
+		"/api/v1", "/api/v1/countries", "/api/v1/countries/{code}",
+		"/api/v1/countries/{code}/meetings", "/api/v1/countries/{code}/deals",
+		"/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/meetings/{id}/deals",
+		"/api/v1/deals", "/api/v1/deals/{id}", "/api/v1/stats", "/api/v1/openapi.json",
+		"/healthz", "/readyz", "/metrics",
+	};
+
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "openapi")->valuestring, "3.1.0");
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_assert_not_null(cJSON_GetObjectItem(paths, want[i]), "%s", want[i]);
+	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Deal"));
+	cr_assert_not_null(cJSON_GetObjectItem(schemas, "DealList"));
+	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Problem"));
+	cJSON_Delete(j);
+}
+
+Test(api, health_and_readiness_answer_while_serving)
+{
+	cJSON *h = get_json("/healthz", 200), *r = get_json("/readyz", 200);
+
+	cr_assert_str_eq(cJSON_GetObjectItem(h, "status")->valuestring, "ok");
+	cr_assert_str_eq(cJSON_GetObjectItem(r, "status")->valuestring, "ready");
+	cr_assert_eq(num(r, "generation"), 1);
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(r, "last_reload_error")));
+	cJSON_Delete(h);
+	cJSON_Delete(r);
+}
+
+/* Walks rel="next" from the first page to the last; the pages joined equal the unpaged list. */
+static void walk_pages(const char *first, const char *all)
+{
+	struct client c;
+	struct reply r;
+	struct strbuf joined = STRBUF_INIT, want = STRBUF_INIT;
+	char next[2048];
+	cJSON *j;
+	int pages = 0;
+
+	client_init(&c);
+	snprintf(next, sizeof(next), "%s", first);
+	while (*next) {
+		const cJSON *d, *n;
+
+		client_do(&c, "GET", test_url(&srv, next), NULL, false, &r);
+		cr_assert_eq(r.status, 200);
+		j = reply_json(&r);
+		cJSON_ArrayForEach(d, cJSON_GetObjectItem(j, "data")) {
+			strbuf_addstr(&joined, cJSON_GetObjectItem(d, "id") ? cJSON_GetObjectItem(d, "id")->valuestring
+									  : cJSON_GetObjectItem(d, "code")->valuestring);
+			strbuf_addch(&joined, ',');
+		}
+		n = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "links"), "next");
+		/* The Link header says the same as links.next. */
+		if (cJSON_IsString(n)) {
+			char rel[2100];
+
+			snprintf(rel, sizeof(rel), "<%s>; rel=\"next\"", n->valuestring);
+			cr_assert_not_null(strstr(reply_header(&r, "Link"), rel), "%s", reply_header(&r, "Link"));
+		} else {
+			cr_assert_null(strstr(reply_header(&r, "Link"), "rel=\"next\""));
+		}
+		snprintf(next, sizeof(next), "%s", cJSON_IsString(n) ? n->valuestring : "");
+		cJSON_Delete(j);
+		reply_release(&r);
+		cr_assert_lt(++pages, 100);
+	}
+	client_do(&c, "GET", test_url(&srv, all), NULL, false, &r);
+	j = reply_json(&r);
+	{
+		const cJSON *d;
+
+		cJSON_ArrayForEach(d, cJSON_GetObjectItem(j, "data")) {
+			strbuf_addstr(&want, cJSON_GetObjectItem(d, "id") ? cJSON_GetObjectItem(d, "id")->valuestring
+									: cJSON_GetObjectItem(d, "code")->valuestring);
+			strbuf_addch(&want, ',');
+		}
+	}
+	cr_assert_str_eq(joined.buf, want.buf);
+	cJSON_Delete(j);
+	reply_release(&r);
+	client_release(&c);
+	strbuf_release(&joined);
+	strbuf_release(&want);
+}
+
+Test(api, pagination_links_walked_to_the_end_give_the_unpaged_list)
+{
+	walk_pages("/api/v1/deals?limit=4", "/api/v1/deals?limit=1000");
+	walk_pages("/api/v1/deals?sort=-value.amount,title&limit=3", "/api/v1/deals?sort=-value.amount,title&limit=1000");
+	walk_pages("/api/v1/countries?limit=7&sort=name", "/api/v1/countries?sort=name&limit=1000");
+	walk_pages("/api/v1/countries/KR/meetings?limit=5", "/api/v1/countries/KR/meetings");
+}
+
+Test(api, link_header_has_first_prev_next_and_last)
+{
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals?limit=10&offset=10"), NULL, &r);
+	cr_assert_str_eq(reply_header(&r, "X-Total-Count"), "25");
+	cr_assert_str_eq(reply_header(&r, "Link"),
+			 "</api/v1/deals?limit=10&offset=0>; rel=\"first\", "
+			 "</api/v1/deals?limit=10&offset=0>; rel=\"prev\", "
+			 "</api/v1/deals?limit=10&offset=20>; rel=\"next\", "
+			 "</api/v1/deals?limit=10&offset=20>; rel=\"last\"");
+	reply_release(&r);
+}
+
+Test(api, links_keep_the_query_and_encode_it)
+{
+	cJSON *j = get_json("/api/v1/deals?q=nuclear%20power&limit=1", 200);
+	const char *next = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "links"), "next")->valuestring;
+
+	cr_assert_str_eq(next, "/api/v1/deals?q=nuclear%20power&limit=1&offset=1");
+	cJSON_Delete(j);
+}
+
+Test(api, search_finds_words_anywhere_ignoring_case)
+{
+	cJSON *j = get_json("/api/v1/deals?q=EQUINOR&fields=id", 200);
+
+	cr_assert_eq(num(j, "meta.total"), 1);
+	cJSON_Delete(j);
+	j = get_json("/api/v1/meetings?q=rutte&fields=id", 200);
+	cr_assert_eq(num(j, "meta.total"), 1);
+	cJSON_Delete(j);
+}

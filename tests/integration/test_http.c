@@ -1,0 +1,499 @@
+/*
+ * Integration tests of HTTP behaviour on every route: errors, HEAD, OPTIONS,
+ * CORS, ETag and 304, gzip, request ids, keep-alive and strict framing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <zlib.h>
+
+#include "tests/support/client.h"
+#include "tests/support/server.h"
+
+static struct test_server srv;
+
+static void setup(void)
+{
+	static const char *const flags[] = { "--cors-origin", "https://dash.example",
+					     "--cors-origin", "http://localhost:3000", NULL };
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	test_server_start(&srv, flags);
+}
+
+static void teardown(void)
+{
+	test_server_stop(&srv);
+	curl_global_cleanup();
+}
+
+TestSuite(http, .init = setup, .fini = teardown, .timeout = 30);
+
+/* Parameters are copied into each test's process: arrays, not pointers. */
+struct path_case {
+	char path[96];
+};
+
+ParameterizedTestParameters(http, head_answers_the_headers_get_would_with_no_body)
+{
+	static struct path_case cases[] = {
+		{ "/api/v1" }, { "/api/v1/countries" }, { "/api/v1/countries/ro" },
+		{ "/api/v1/countries/RO/deals" }, { "/api/v1/meetings?sort=-date" },
+		{ "/api/v1/meetings/bilateral-nl" }, { "/api/v1/meetings/bilateral-nl/deals" },
+		{ "/api/v1/deals?fields=id" }, { "/api/v1/deals/asml-duv-plant" }, { "/api/v1/stats" },
+		{ "/api/v1/openapi.json" }, { "/healthz" }, { "/readyz" }, { "/" },
+		{ "/api/v1/deals/nope" }, { "/api/v1/deals?limit=x" },
+	};
+
+	return cr_make_param_array(struct path_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct path_case *c, http, head_answers_the_headers_get_would_with_no_body)
+{
+	static const char *const same[] = {
+		"Content-Type", "Content-Length", "ETag", "Cache-Control", "Vary", "X-Total-Count", "Link",
+	};
+	struct reply get, head;
+
+	http_get(test_url(&srv, c->path), NULL, &get);
+	http_do("HEAD", test_url(&srv, c->path), NULL, &head);
+	cr_assert_eq(head.status, get.status, "%s", c->path);
+	cr_assert_eq(head.body.len, 0);
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		char g[8192];
+		const char *h;
+
+		snprintf(g, sizeof(g), "%s", reply_header(&get, same[i]) ? reply_header(&get, same[i]) : "(none)");
+		h = reply_header(&head, same[i]);
+		cr_assert_str_eq(h ? h : "(none)", g, "%s %s", c->path, same[i]);
+	}
+	reply_release(&get);
+	reply_release(&head);
+}
+
+Test(http, unknown_paths_are_404_problems)
+{
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v2/deals"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 404), "no resource at /api/v2/deals; GET /api/v1 lists the API's links");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals/"), NULL, &r);
+	assert_problem(&r, 404);
+	reply_release(&r);
+}
+
+Test(http, other_methods_on_a_known_path_are_405_with_allow)
+{
+	static const char *const methods[] = { "POST", "PUT", "DELETE", "PATCH" };
+
+	for (size_t i = 0; i < 4; i++) {
+		struct reply r;
+
+		http_do(methods[i], test_url(&srv, "/api/v1/deals"), NULL, &r);
+		assert_problem(&r, 405);
+		cr_assert_str_eq(reply_header(&r, "Allow"), "GET, HEAD, OPTIONS");
+		reply_release(&r);
+	}
+}
+
+Test(http, unknown_methods_are_501)
+{
+	struct reply r;
+
+	http_do("BREW", test_url(&srv, "/api/v1/deals"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 501),
+			 "method BREW is not implemented; this server answers GET, HEAD and OPTIONS");
+	reply_release(&r);
+}
+
+Test(http, an_accept_header_without_json_is_406)
+{
+	static const char *const html[] = { "Accept: text/html", NULL };
+	static const char *const zero[] = { "Accept: application/json;q=0, text/plain", NULL };
+	static const char *const wild[] = { "Accept: application/*;q=0.5", NULL };
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals"), html, &r);
+	assert_problem(&r, 406);
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals"), zero, &r);
+	assert_problem(&r, 406);
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals"), wild, &r);
+	cr_assert_eq(r.status, 200);
+	reply_release(&r);
+}
+
+Test(http, bad_queries_are_400_problems_that_name_the_parameter)
+{
+	struct reply r;
+	cJSON *j;
+
+	http_get(test_url(&srv, "/api/v1/deals?sort=valeu"), NULL, &r);
+	cr_assert(strstr(assert_problem(&r, 400), "cannot sort by \"valeu\"; sortable fields: id, title"));
+	j = reply_json(&r);
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "parameter")->valuestring, "sort");
+	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(j, "allowed")) > 5);
+	cJSON_Delete(j);
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals?status=%zz"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 400), "the query has a '%' that is not followed by two hex digits");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals?status=%FF"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 400), "the query has bytes that are not valid UTF-8");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals/x%00y"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 400), "the path has an encoded NUL (%00)");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals?status=x%00"), NULL, &r);
+	assert_problem(&r, 400);
+	reply_release(&r);
+}
+
+Test(http, a_hostile_query_always_gets_a_problem)
+{
+	static const char *const queries[] = {
+		"?limit=99999999999999999999", "?offset=-0", "?sort=-", "?sort=,", "?fields=,",
+		"?facet=", "?status:=x", "?:=x", "?=", "?value.amount:gt=9223372036854775808",
+		"?date:lt=9999-99-99", "?status:isnull=", "?q=%", "?countries=" "%C0%AF",
+		"?a=1&a=2&a=3&a=4&a=5&a=6&a=7&a=8&a=9&a=10&a=11&a=12&a=13&a=14&a=15&a=16&a=17",
+	};
+
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		char path[512];
+		struct reply r;
+
+		snprintf(path, sizeof(path), "/api/v1/deals%s", queries[i]);
+		http_get(test_url(&srv, path), NULL, &r);
+		assert_problem(&r, 400);
+		reply_release(&r);
+	}
+}
+
+Test(http, every_200_has_a_strong_etag_and_if_none_match_gives_304)
+{
+	static const char *const paths[] = {
+		"/api/v1", "/api/v1/deals", "/api/v1/deals?sort=title", "/api/v1/deals/asml-duv-plant",
+		"/api/v1/countries/ro?fields=name", "/api/v1/stats", "/api/v1/openapi.json", "/healthz",
+	};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct reply r, again;
+		char inm[128];
+		const char *etag;
+
+		http_get(test_url(&srv, paths[i]), NULL, &r);
+		etag = reply_header(&r, "ETag");
+		cr_assert_not_null(etag, "%s", paths[i]);
+		cr_assert_eq(etag[0], '"', "strong, quoted: %s", etag);
+		snprintf(inm, sizeof(inm), "If-None-Match: W/\"other\", %s", etag);
+		http_get(test_url(&srv, paths[i]), (const char *const[]){ inm, NULL }, &again);
+		cr_assert_eq(again.status, 304, "%s", paths[i]);
+		cr_assert_eq(again.body.len, 0);
+		cr_assert_str_eq(reply_header(&again, "ETag"), etag);
+		reply_release(&again);
+		reply_release(&r);
+	}
+}
+
+Test(http, etags_differ_with_the_query_and_match_with_the_bytes)
+{
+	struct reply a, b, c;
+	char ea[64];
+
+	http_get(test_url(&srv, "/api/v1/deals?sort=title"), NULL, &a);
+	http_get(test_url(&srv, "/api/v1/deals?sort=-title"), NULL, &b);
+	http_get(test_url(&srv, "/api/v1/deals?sort=title"), NULL, &c);
+	snprintf(ea, sizeof(ea), "%s", reply_header(&a, "ETag"));
+	cr_assert_str_neq(ea, reply_header(&b, "ETag"));
+	cr_assert_str_eq(ea, reply_header(&c, "ETag"));
+	cr_assert_str_eq(a.body.buf, c.body.buf);
+	reply_release(&a);
+	reply_release(&b);
+	reply_release(&c);
+}
+
+Test(http, caching_headers_are_set_and_errors_are_not_stored)
+{
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals"), NULL, &r);
+	cr_assert_str_eq(reply_header(&r, "Cache-Control"), "public, max-age=60");
+	cr_assert_str_eq(reply_header(&r, "Vary"), "Accept-Encoding, Origin");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/nope"), NULL, &r);
+	cr_assert_str_eq(reply_header(&r, "Cache-Control"), "no-store");
+	reply_release(&r);
+	http_get(test_url(&srv, "/healthz"), NULL, &r);
+	cr_assert_str_eq(reply_header(&r, "Cache-Control"), "no-store");
+	reply_release(&r);
+}
+
+static void gunzip(const struct strbuf *in, struct strbuf *out)
+{
+	z_stream z = { 0 };
+	char buf[16384];
+	int rc;
+
+	cr_assert_eq(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)in->buf;
+	z.avail_in = (uInt)in->len;
+	do {
+		z.next_out = (Bytef *)buf;
+		z.avail_out = sizeof(buf);
+		rc = inflate(&z, Z_NO_FLUSH);
+		cr_assert(rc == Z_OK || rc == Z_STREAM_END, "not gzip");
+		strbuf_add(out, buf, sizeof(buf) - z.avail_out);
+	} while (rc != Z_STREAM_END);
+	inflateEnd(&z);
+}
+
+Test(http, gzip_round_trips_and_keeps_content_length_right)
+{
+	static const char *const paths[] = { "/api/v1/deals", "/api/v1/deals?sort=title", "/api/v1/openapi.json" };
+	static const char *const gz[] = { "Accept-Encoding: gzip", NULL };
+
+	for (size_t i = 0; i < 3; i++) {
+		struct reply plain, zipped;
+		struct strbuf unzipped = STRBUF_INIT;
+		char tag[64];
+
+		http_get(test_url(&srv, paths[i]), NULL, &plain);
+		http_get(test_url(&srv, paths[i]), gz, &zipped);
+		cr_assert_null(reply_header(&plain, "Content-Encoding"));
+		cr_assert_str_eq(reply_header(&zipped, "Content-Encoding"), "gzip");
+		cr_assert_lt(zipped.body.len, plain.body.len);
+		cr_assert_eq((size_t)atol(reply_header(&zipped, "Content-Length")), zipped.body.len);
+		gunzip(&zipped.body, &unzipped);
+		cr_assert_eq(unzipped.len, plain.body.len);
+		cr_assert(memcmp(unzipped.buf, plain.body.buf, plain.body.len) == 0);
+		snprintf(tag, sizeof(tag), "%s", reply_header(&plain, "ETag"));
+		tag[strlen(tag) - 1] = '\0';
+		strcat(tag, "-gz\"");
+		cr_assert_str_eq(reply_header(&zipped, "ETag"), tag, "a gzipped body has its own tag");
+		strbuf_release(&unzipped);
+		reply_release(&plain);
+		reply_release(&zipped);
+	}
+}
+
+Test(http, small_bodies_and_refusing_clients_are_not_gzipped)
+{
+	static const char *const gz[] = { "Accept-Encoding: gzip", NULL };
+	static const char *const no[] = { "Accept-Encoding: gzip;q=0, identity", NULL };
+	struct reply r;
+
+	http_get(test_url(&srv, "/healthz"), gz, &r);
+	cr_assert_null(reply_header(&r, "Content-Encoding"));
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals"), no, &r);
+	cr_assert_null(reply_header(&r, "Content-Encoding"));
+	reply_release(&r);
+}
+
+Test(http, options_answers_204_with_allow)
+{
+	struct reply r;
+
+	http_do("OPTIONS", test_url(&srv, "/api/v1/deals"), NULL, &r);
+	cr_assert_eq(r.status, 204);
+	cr_assert_str_eq(reply_header(&r, "Allow"), "GET, HEAD, OPTIONS");
+	cr_assert_null(reply_header(&r, "Access-Control-Allow-Origin"), "no Origin, no CORS");
+	reply_release(&r);
+	http_do("OPTIONS", test_url(&srv, "/api/v1/nope"), NULL, &r);
+	assert_problem(&r, 404);
+	reply_release(&r);
+}
+
+Test(http, cors_preflight_from_an_allowed_origin)
+{
+	static const char *const h[] = {
+		"Origin: https://dash.example", "Access-Control-Request-Method: GET",
+		"Access-Control-Request-Headers: if-none-match, x-request-id", NULL,
+	};
+	struct reply r;
+
+	http_do("OPTIONS", test_url(&srv, "/api/v1/deals"), h, &r);
+	cr_assert_eq(r.status, 204);
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "https://dash.example");
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Methods"), "GET, HEAD, OPTIONS");
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Headers"), "if-none-match, x-request-id");
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Max-Age"), "600");
+	reply_release(&r);
+}
+
+Test(http, cors_refuses_other_origins_and_unlisted_headers)
+{
+	static const char *const other[] = { "Origin: https://evil.example", "Access-Control-Request-Method: GET", NULL };
+	static const char *const hdr[] = { "Origin: https://dash.example", "Access-Control-Request-Method: GET",
+					   "Access-Control-Request-Headers: x-secret", NULL };
+	struct reply r;
+
+	http_do("OPTIONS", test_url(&srv, "/api/v1/deals"), other, &r);
+	cr_assert_null(reply_header(&r, "Access-Control-Allow-Origin"));
+	reply_release(&r);
+	http_do("OPTIONS", test_url(&srv, "/api/v1/deals"), hdr, &r);
+	cr_assert_null(reply_header(&r, "Access-Control-Allow-Headers"));
+	reply_release(&r);
+}
+
+Test(http, cors_simple_requests_expose_the_list_headers)
+{
+	static const char *const h[] = { "Origin: http://localhost:3000", NULL };
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals?limit=1"), h, &r);
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "http://localhost:3000");
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Expose-Headers"), "X-Total-Count, Link, ETag, X-Request-Id");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/nope"), h, &r);
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "http://localhost:3000",
+			 "errors are readable cross-origin too");
+	reply_release(&r);
+}
+
+Test(http, request_ids_are_echoed_when_sane_and_made_otherwise)
+{
+	static const char *const good[] = { "X-Request-Id: abc-123.def:4", NULL };
+	static const char *const bad[] = { "X-Request-Id: <script>", NULL };
+	struct reply r;
+	char first[64];
+
+	http_get(test_url(&srv, "/healthz"), good, &r);
+	cr_assert_str_eq(reply_header(&r, "X-Request-Id"), "abc-123.def:4");
+	reply_release(&r);
+	http_get(test_url(&srv, "/healthz"), bad, &r);
+	cr_assert_eq(strlen(reply_header(&r, "X-Request-Id")), 16);
+	snprintf(first, sizeof(first), "%s", reply_header(&r, "X-Request-Id"));
+	reply_release(&r);
+	http_get(test_url(&srv, "/healthz"), NULL, &r);
+	cr_assert_str_neq(reply_header(&r, "X-Request-Id"), first);
+	reply_release(&r);
+}
+
+Test(http, keep_alive_serves_many_requests_on_one_connection)
+{
+	struct client c;
+	long connects = 0;
+
+	client_init(&c);
+	for (int i = 0; i < 200; i++) {
+		struct reply r;
+
+		client_do(&c, "GET", test_url(&srv, i % 2 ? "/api/v1/deals?limit=3" : "/api/v1/countries/kr"),
+			  NULL, false, &r);
+		cr_assert_eq(r.status, 200);
+		connects += r.connects;
+		reply_release(&r);
+	}
+	cr_assert_eq(connects, 1, "200 requests took %ld connections", connects);
+	client_release(&c);
+}
+
+struct raw_case {
+	char request[256];
+	char status[16];        /* the status line's code */
+};
+
+ParameterizedTestParameters(http, refuses_bad_framing_and_closes)
+{
+	static struct raw_case cases[] = {
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", "400" },
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx", "400" },
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", "400" },
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", "501" },
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "501" },
+		{ "POST /api/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\nExpect: 100-continue\r\n\r\n", "413" },
+		{ "GET /api/v1 HTTP/1.1\r\n\r\n", "400" },
+		{ "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n", "400" },
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n", "400" },
+	};
+
+	return cr_make_param_array(struct raw_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct raw_case *c, http, refuses_bad_framing_and_closes)
+{
+	struct strbuf out = STRBUF_INIT;
+	char want[32];
+
+	/* A second request follows the bad one: it must never be answered. */
+	struct strbuf req = STRBUF_INIT;
+
+	strbuf_addstr(&req, c->request);
+	strbuf_addstr(&req, "GET /api/v1/deals/asml-duv-plant HTTP/1.1\r\nHost: x\r\n\r\n");
+	raw_exchange(http_port(srv.http), req.buf, req.len, &out);
+	snprintf(want, sizeof(want), "HTTP/1.1 %s ", c->status);
+	cr_assert(!strncmp(out.buf, want, strlen(want)), "%s => %.200s", c->request, out.buf);
+	cr_assert_not_null(strstr(out.buf, "application/problem+json"), "%.300s", out.buf);
+	cr_assert_not_null(strstr(out.buf, "Connection: close"));
+	cr_assert_null(strstr(out.buf, "\nHTTP/1.1 "), "nothing behind it was served: %s", out.buf);
+	cr_assert_null(strstr(out.buf, "asml-duv-plant"), "nothing behind it was served: %s", out.buf);
+	cr_assert_null(strstr(out.buf, "100 Continue"));
+	strbuf_release(&out);
+	strbuf_release(&req);
+}
+
+Test(http, oversized_targets_and_headers_get_414_and_431_in_json)
+{
+	struct strbuf req = STRBUF_INIT, out = STRBUF_INIT;
+
+	strbuf_addstr(&req, "GET /api/v1/deals?q=");
+	for (int i = 0; i < 9000; i++)
+		strbuf_addch(&req, 'a');
+	strbuf_addstr(&req, " HTTP/1.1\r\nHost: x\r\n\r\n");
+	raw_exchange(http_port(srv.http), req.buf, req.len, &out);
+	cr_assert(!strncmp(out.buf, "HTTP/1.1 414 ", 13), "%.100s", out.buf);
+	cr_assert_not_null(strstr(out.buf, "application/problem+json"));
+	strbuf_reset(&req);
+	strbuf_reset(&out);
+	strbuf_addstr(&req, "GET /api/v1 HTTP/1.1\r\nHost: x\r\nX-Big: ");
+	for (int i = 0; i < 20000; i++)
+		strbuf_addch(&req, 'a');
+	strbuf_addstr(&req, "\r\n\r\n");
+	raw_exchange(http_port(srv.http), req.buf, req.len, &out);
+	cr_assert(!strncmp(out.buf, "HTTP/1.1 431 ", 13), "%.100s", out.buf);
+	cr_assert_not_null(strstr(out.buf, "application/problem+json"));
+	strbuf_release(&req);
+	strbuf_release(&out);
+}
+
+Test(http, a_small_body_on_a_get_route_is_read_and_answered_405)
+{
+	struct strbuf out = STRBUF_INIT;
+	static const char req[] = "POST /api/v1/deals HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+				  "Connection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+
+	raw_exchange(http_port(srv.http), req, sizeof(req) - 1, &out);
+	cr_assert(!strncmp(out.buf, "HTTP/1.1 405 ", 13), "%.100s", out.buf);
+	strbuf_release(&out);
+}
+
+/*
+ * libmicrohttpd refuses an unparsable Content-Length itself, before any
+ * callback, with its own HTML page: not JSON, but refused and closed.
+ */
+Test(http, a_negative_content_length_is_refused_by_the_library)
+{
+	struct strbuf out = STRBUF_INIT;
+	static const char req[] = "GET /api/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"
+				  "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+
+	raw_exchange(http_port(srv.http), req, sizeof(req) - 1, &out);
+	cr_assert(!strncmp(out.buf, "HTTP/1.1 400 ", 13), "%.100s", out.buf);
+	cr_assert_null(strstr(out.buf, "\"ok\""), "nothing behind it was served");
+	strbuf_release(&out);
+}
+
+Test(http, http_1_0_without_host_is_served)
+{
+	struct strbuf out = STRBUF_INIT;
+	static const char req[] = "GET /healthz HTTP/1.0\r\n\r\n";
+
+	raw_exchange(http_port(srv.http), req, sizeof(req) - 1, &out);
+	cr_assert(!strncmp(out.buf, "HTTP/1.1 200 ", 13), "%.100s", out.buf);
+	strbuf_release(&out);
+}
