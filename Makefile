@@ -12,7 +12,7 @@ CC ?= cc
 PKGS := libmicrohttpd libcjson zlib
 TEST_PKGS := criterion libcurl
 BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev
-TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl python3
+TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl jq python3
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wvla
@@ -56,7 +56,7 @@ $(BUILD)/.deps:
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/.test-deps: $(BUILD)/.deps
-	@scripts/deps.sh "$(TEST_PKGS)" "curl python3" $(TEST_DEBS)
+	@scripts/deps.sh "$(TEST_PKGS)" "curl jq python3" $(TEST_DEBS)
 	@touch $@
 
 deps: $(BUILD)/.deps

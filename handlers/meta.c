@@ -3,6 +3,7 @@
  */
 #include "handlers/meta.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -73,9 +74,19 @@ static const char *label_of(const struct dataset *d, int vocab, const char *id)
 	return NULL;
 }
 
-/* [{"value", ["label",] "count"}] for field over the whole collection. */
+static int by_id(const void *a, const void *b)
+{
+	uint32_t x = ((const struct facet_count *)a)->id, y = ((const struct facet_count *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * [{"value", ["label",] "count"}] for field over the whole collection, most
+ * common first, or in the values' own order (dates) when in_order.
+ */
 static void write_breakdown(struct jsonw *w, const struct store *s, enum store_collection which,
-			    const char *key, const char *field, int vocab)
+			    const char *key, const char *field, int vocab, bool in_order)
 {
 	const struct collection *c = store_collection(s, which);
 	struct query_param p = { "facet", field };
@@ -90,6 +101,8 @@ static void write_breakdown(struct jsonw *w, const struct store *s, enum store_c
 		const struct column *col = &c->columns[q.facets[0]];
 
 		query_run(&q, c, &r);
+		if (in_order)
+			qsort(r.facets[0].counts, r.facets[0].n, sizeof(*r.facets[0].counts), by_id);
 		for (uint32_t i = 0; i < r.facets[0].n; i++) {
 			const struct facet_count *fc = &r.facets[0].counts[i];
 			const char *v = fc->id == COLUMN_NULL ? NULL : col->values[fc->id].s;
@@ -158,17 +171,17 @@ void meta_render_stats(const struct store *s, struct strbuf *out)
 	write_counts(&w, s);
 	jsonw_key(&w, "deals");
 	jsonw_object_begin(&w);
-	write_breakdown(&w, s, STORE_DEALS, "by_status", "status", VOCAB_STATUS);
-	write_breakdown(&w, s, STORE_DEALS, "by_sector", "sector", VOCAB_SECTOR);
-	write_breakdown(&w, s, STORE_DEALS, "by_country", "countries", -1);
+	write_breakdown(&w, s, STORE_DEALS, "by_status", "status", VOCAB_STATUS, false);
+	write_breakdown(&w, s, STORE_DEALS, "by_sector", "sector", VOCAB_SECTOR, false);
+	write_breakdown(&w, s, STORE_DEALS, "by_country", "countries", -1, false);
 	write_totals(&w, s);
 	jsonw_object_end(&w);
 	jsonw_key(&w, "meetings");
 	jsonw_object_begin(&w);
-	write_breakdown(&w, s, STORE_MEETINGS, "by_date", "date", -1);
-	write_breakdown(&w, s, STORE_MEETINGS, "by_kind", "kind", VOCAB_KIND);
-	write_breakdown(&w, s, STORE_MEETINGS, "by_country", "countries", -1);
-	write_breakdown(&w, s, STORE_MEETINGS, "by_topic", "topics", VOCAB_SECTOR);
+	write_breakdown(&w, s, STORE_MEETINGS, "by_date", "date", -1, true);
+	write_breakdown(&w, s, STORE_MEETINGS, "by_kind", "kind", VOCAB_KIND, false);
+	write_breakdown(&w, s, STORE_MEETINGS, "by_country", "countries", -1, false);
+	write_breakdown(&w, s, STORE_MEETINGS, "by_topic", "topics", VOCAB_SECTOR, false);
 	jsonw_object_end(&w);
 	jsonw_object_end(&w);
 	jsonw_release(&w);

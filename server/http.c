@@ -37,7 +37,6 @@
 #include "server/router.h"
 
 #define REQUEST_ID_MAX 128
-#define MAX_QUERY_PAIRS 64
 
 /* Headers a cross-origin request may send (preflight). */
 static const char *const cors_request_headers[] = {
@@ -610,50 +609,13 @@ static enum MHD_Result answer_problem(struct exchange *x, struct MHD_Connection 
 	return rc;
 }
 
-/* Decodes the query's pairs into pairs[] (strings in sb). Returns NULL or what is wrong. */
-static const char *parse_query(const char *raw, struct strbuf *sb, struct query_param *pairs,
-			       size_t *n)
-{
-	size_t offsets[MAX_QUERY_PAIRS][2];
-	const char *p = raw;
-
-	*n = 0;
-	while (*p) {
-		const char *amp = strchr(p, '&'), *eq, *why;
-		size_t len = amp ? (size_t)(amp - p) : strlen(p);
-
-		if (len) {
-			if (*n == MAX_QUERY_PAIRS)
-				return "more than 64 query parameters";
-			eq = memchr(p, '=', len);
-			offsets[*n][0] = sb->len;
-			why = percent_decode(p, eq ? (size_t)(eq - p) : len, true, sb);
-			if (why)
-				return why;
-			strbuf_addch(sb, '\0');
-			offsets[*n][1] = sb->len;
-			if (eq && (why = percent_decode(eq + 1, len - (size_t)(eq + 1 - p), true, sb)))
-				return why;
-			strbuf_addch(sb, '\0');
-			(*n)++;
-		}
-		p += len + (amp ? 1 : 0);
-	}
-	/* Pointers last: sb has stopped growing. */
-	for (size_t i = 0; i < *n; i++) {
-		pairs[i].key = sb->buf + offsets[i][0];
-		pairs[i].value = sb->buf + offsets[i][1];
-	}
-	return NULL;
-}
-
 static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 {
 	struct http *h = x->h;
 	/* Decoded path and decoded query live in separate buffers: pointers into one
 	 * must not move when the other grows. */
 	struct strbuf scratch = STRBUF_INIT, qscratch = STRBUF_INIT, raw_path = STRBUF_INIT;
-	struct query_param pairs[MAX_QUERY_PAIRS];
+	struct query_param pairs[ROUTER_MAX_QUERY];
 	struct request req = { 0 };
 	struct response res;
 	struct answer a = { &req, &res, NULL, false, false };
@@ -725,7 +687,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
-	if ((why = parse_query(req.raw_query, &qscratch, pairs, &npairs))) {
+	if ((why = router_parse_query(req.raw_query, &qscratch, pairs, &npairs))) {
 		rc = answer_problem(x, c, &req, HTTP_BAD_REQUEST, false, "the query has %s", why);
 		goto out;
 	}

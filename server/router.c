@@ -100,6 +100,42 @@ const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct
 	return NULL;
 }
 
+const char *router_parse_query(const char *raw, struct strbuf *sb, struct query_param *pairs,
+			       size_t *n)
+{
+	size_t offsets[ROUTER_MAX_QUERY][2];
+	const char *p = raw;
+
+	*n = 0;
+	while (*p) {
+		const char *amp = strchr(p, '&'), *eq, *why;
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+
+		if (len) {
+			if (*n == ROUTER_MAX_QUERY)
+				return "more than 64 parameters";
+			eq = memchr(p, '=', len);
+			offsets[*n][0] = sb->len;
+			why = percent_decode(p, eq ? (size_t)(eq - p) : len, true, sb);
+			if (why)
+				return why;
+			strbuf_addch(sb, '\0');
+			offsets[*n][1] = sb->len;
+			if (eq && (why = percent_decode(eq + 1, len - (size_t)(eq + 1 - p), true, sb)))
+				return why;
+			strbuf_addch(sb, '\0');
+			(*n)++;
+		}
+		p += len + (amp ? 1 : 0);
+	}
+	/* Pointers last: sb has stopped growing. */
+	for (size_t i = 0; i < *n; i++) {
+		pairs[i].key = sb->buf + offsets[i][0];
+		pairs[i].value = sb->buf + offsets[i][1];
+	}
+	return NULL;
+}
+
 enum router_result router_match(const char *raw_path, struct route_match *m,
 				struct strbuf *scratch, const char **why)
 {

@@ -36,6 +36,18 @@ struct route_match {
 enum router_result router_match(const char *raw_path, struct route_match *m,
 				struct strbuf *scratch, const char **why);
 
+/* The most query parameters a request may have. */
+#define ROUTER_MAX_QUERY 64
+
+/*
+ * Splits a raw query ("a=1&b=x%20y") into decoded pairs, in order, into
+ * pairs[ROUTER_MAX_QUERY]; the strings live in sb, which must outlive them.
+ * '+' is a space; empty pairs are skipped; a key without '=' has value "".
+ * Returns NULL, or what is wrong with the query.
+ */
+const char *router_parse_query(const char *raw, struct strbuf *sb, struct query_param *pairs,
+			       size_t *n);
+
 /* The table: *n routes. */
 const struct route *router_routes(size_t *n);
 

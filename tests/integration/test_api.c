@@ -194,7 +194,7 @@ Test(api, stats_give_a_dashboard_its_figures_in_one_call)
 	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(deals, "by_status")) > 3);
 	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(deals, "by_sector")) > 5);
 	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(deals, "by_country")) > 10);
-	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(days, 0), "value")->valuestring, "2023-07-12");
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(days, 0), "value")->valuestring, "2023-07-11");
 	cJSON_Delete(j);
 }
 

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Runs every ```console example of README.md and checks its output.
+
+In a console block, a line starting with "$ " is a command; the lines after it,
+up to the next command or the end of the block, are what it must print
+(stdout and stderr together, in order). In an expected line, "..." matches any text, and
+a line that is only "..." matches any number of lines. Commands run with bash
+in the repository root, against a server this script starts on a free port:
+"localhost:8080" in a command is rewritten to that port, and "build/attache" to
+the binary under test.
+
+The script also checks that the README's tables agree with the code: the
+vocabulary tables with data/vilnius-2023.json, the settings table with
+attache --help.
+
+    tests/readme/check_readme.py --bin build/attache README.md
+"""
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def blocks(text, lang):
+    return re.findall(r"^```" + lang + r"\n(.*?)^```", text, flags=re.S | re.M)
+
+
+def examples(text):
+    for block in blocks(text, "console"):
+        cmd, out = None, []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if cmd is not None:
+                    yield cmd, out
+                cmd, out = line[2:], []
+            else:
+                out.append(line)
+        if cmd is not None:
+            yield cmd, out
+
+
+def line_matches(pattern, line):
+    parts = [re.escape(p) for p in pattern.split("...")]
+    return re.fullmatch(".*".join(parts), line) is not None
+
+
+def output_matches(expected, actual):
+    """Matches lines, with a lone "..." line matching any run of lines."""
+    if not expected:
+        return not actual
+    if expected[0] == "...":
+        return any(output_matches(expected[1:], actual[i:]) for i in range(len(actual) + 1))
+    return bool(actual) and line_matches(expected[0], actual[0]) and output_matches(expected[1:], actual[1:])
+
+
+def check_vocabularies(text, failures):
+    data = json.load(open(os.path.join(ROOT, "data/vilnius-2023.json"), encoding="utf-8"))
+    for name, entries in data["dataset"]["vocabularies"].items():
+        m = re.search(r"^`" + name + r"` \(.*?\):\n\n(.*?)\n\n", text, flags=re.S | re.M)
+        if not m:
+            failures.append("README has no table for the %s vocabulary" % name)
+            continue
+        rows = [r for r in m.group(1).splitlines()[2:]]
+        got = [tuple(c.strip().strip("`") for c in r.strip("|").split("|")) for r in rows]
+        want = [(e["id"], e["label"], e.get("description") or "") for e in entries]
+        if got != want:
+            failures.append("README's %s vocabulary differs from the data file:\n  README %s\n  data   %s"
+                            % (name, got, want))
+
+
+def check_settings(text, binary, failures):
+    helptext = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    flags = re.findall(r"^  --([a-z-]+) \S+ .*\n +(ATTACHE_[A-Z_]+), default (.*)$", helptext, flags=re.M)
+    m = re.search(r"^\| setting \(flag\) \|.*?\n\n", text, flags=re.S | re.M)
+    rows = m.group(0).strip().splitlines()[2:] if m else []
+    got = {}
+    for r in rows:
+        cells = [c.strip() for c in r.strip("|").split("|")]
+        got[cells[0].strip("`")] = (cells[1].strip("`"), cells[2].strip("`"))
+    for name, env, default in flags:
+        if name not in got:
+            failures.append("README's settings table lacks %s" % name)
+            continue
+        default = "" if default == "(empty)" else default
+        readme_env, readme_default = got.pop(name)
+        if readme_env != env:
+            failures.append("README says %s is %s; --help says %s" % (name, readme_env, env))
+        if default and readme_default != default:
+            failures.append("README says %s defaults to %s; --help says %s" % (name, readme_default, default))
+    for name in got:
+        failures.append("README's settings table has %s, which --help does not" % name)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("readme")
+    args = ap.parse_args()
+    binary = os.path.abspath(args.bin)
+    text = open(args.readme, encoding="utf-8").read()
+    failures = []
+
+    check_vocabularies(text, failures)
+    check_settings(text, binary, failures)
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTACHE_")}
+    server = subprocess.Popen([binary, "--port", str(port), "--access-log=false"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 10
+        while True:
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=1)
+                break
+            except Exception:
+                if time.time() > deadline or server.poll() is not None:
+                    sys.exit("check_readme: the server did not start: %s" % server.stderr.read().decode())
+                time.sleep(0.05)
+        n = 0
+        for cmd, expected in examples(text):
+            n += 1
+            run = cmd.replace("localhost:8080", "localhost:%d" % port).replace("build/attache", binary)
+            p = subprocess.run(["bash", "-c", run], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=30)
+            actual = p.stdout.splitlines()
+            if not output_matches(expected, actual):
+                failures.append("$ %s\n--- README says\n%s\n--- it printed\n%s" %
+                                (cmd, "\n".join(expected), "\n".join(actual)))
+        if n == 0:
+            failures.append("README has no console examples")
+    finally:
+        server.terminate()
+        try:
+            rc = server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            rc = "killed after 15 s"
+    # SIGTERM is a clean stop: exit 0 (a sanitizer build also exits non-zero on a leak).
+    if rc != 0:
+        failures.append("the server did not stop cleanly on SIGTERM (exit %s):\n%s"
+                        % (rc, server.stderr.read().decode(errors="replace")[-4000:]))
+
+    if failures:
+        for f in failures:
+            print("check_readme: " + f + "\n", file=sys.stderr)
+        sys.exit(1)
+    print("check_readme: %d README examples and the vocabulary and settings tables agree with the code" % n)
+
+
+if __name__ == "__main__":
+    main()

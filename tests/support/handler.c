@@ -1,0 +1,114 @@
+/*
+ * handler: direct handler calls for the unit tests (see handler.h).
+ */
+#include "tests/support/handler.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "handlers/webroot.h"
+#include "server/assets.h"
+#include "tests/support/support.h"
+
+void call_init(struct call *c, const char *path)
+{
+	struct site_options opt = { 0 };
+	struct web_file files[32];
+	size_t n = 0;
+	struct store *s;
+
+	memset(c, 0, sizeof(*c));
+	if (path) {
+		s = support_load(path);
+	} else {
+		const struct asset *a = assets_find(ASSETS_DATASET);
+		struct strbuf err = STRBUF_INIT;
+
+		s = store_load_buffer((const char *)a->data, a->size, "built-in", &err);
+		cr_assert_not_null(s, "%s", err.buf);
+		strbuf_release(&err);
+	}
+	opt.gzip_min = 1024;
+	opt.routes = router_routes(&opt.nroutes);
+	opt.schema = (const char *)assets_find(ASSETS_SCHEMA)->data;
+	opt.schema_len = (size_t)assets_find(ASSETS_SCHEMA)->size;
+	c->site = site_build(s, &opt);
+	c->serving.site = c->site;
+	c->serving.generation = 1;
+	c->serving.loaded_at = 1689033600;   /* 2023-07-11T00:00:00Z */
+	c->serving.started_at = 1689033600;
+	for (const struct asset *a = assets_all(); a->name; a++)
+		if (!strncmp(a->name, "web/", 4))
+			files[n++] = (struct web_file){ a->name + 4, a->data, (size_t)a->size };
+	c->web = webroot_from_files(files, n, 1024);
+	strbuf_init(&c->scratch, 0);
+	strbuf_init(&c->qscratch, 0);
+	response_init(&c->res);
+}
+
+void call_release(struct call *c)
+{
+	response_release(&c->res);
+	strbuf_release(&c->scratch);
+	strbuf_release(&c->qscratch);
+	webroot_free(c->web);
+	site_free(c->site);
+}
+
+void call_get(struct call *c, const char *target)
+{
+	struct route_match m;
+	const char *q = strchr(target, '?'), *why = NULL;
+	char path[2048];
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%.*s", (int)(q ? (size_t)(q - target) : strlen(target)), target);
+	response_release(&c->res);
+	response_init(&c->res);
+	strbuf_reset(&c->scratch);
+	strbuf_reset(&c->qscratch);
+	memset(&c->req, 0, sizeof(c->req));
+	c->req.method = HTTP_GET;
+	c->req.target = target;
+	c->req.request_id = "test";
+	c->req.serving = &c->serving;
+	c->req.web = c->web;
+	c->req.if_none_match = c->if_none_match;
+	c->req.raw_query = q ? q + 1 : "";
+	cr_assert_eq(router_match(path, &m, &c->scratch, &why), ROUTER_FOUND, "%s: no route", target);
+	cr_assert_null(router_parse_query(c->req.raw_query, &c->qscratch, c->pairs, &n), "%s", target);
+	c->req.path = m.path;
+	for (size_t i = 0; i < m.nparams; i++)
+		c->req.params[i] = m.params[i];
+	c->req.nparams = m.nparams;
+	c->req.query = c->pairs;
+	c->req.nquery = n;
+	m.route->get(&c->req, &c->res);
+}
+
+cJSON *call_json(const struct call *c)
+{
+	cJSON *j = cJSON_ParseWithLength(c->res.body, c->res.len);
+
+	cr_assert_not_null(j, "not JSON: %.*s", (int)c->res.len, c->res.body);
+	return j;
+}
+
+const char *call_problem(const struct call *c, int status)
+{
+	static _Thread_local char detail[2048];
+	cJSON *j;
+
+	cr_assert_eq(c->res.status, status, "status %d: %.*s", c->res.status, (int)c->res.len, c->res.body);
+	cr_assert_str_eq(c->res.content_type, MEDIA_PROBLEM);
+	cr_assert_eq(c->res.cache, CACHE_NO_STORE);
+	j = call_json(c);
+	cr_assert_eq(cJSON_GetObjectItem(j, "status")->valuedouble, status);
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "title")->valuestring, http_status_reason(status));
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "instance")->valuestring, c->req.target);
+	snprintf(detail, sizeof(detail), "%s", cJSON_GetObjectItem(j, "detail")->valuestring);
+	cJSON_Delete(j);
+	return detail;
+}

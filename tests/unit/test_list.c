@@ -1,0 +1,154 @@
+/*
+ * Tests for handlers/list.c and the resource handlers (countries.c,
+ * meetings.c, deals.c), called directly with a struct request.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "handlers/list.h"
+#include "tests/support/handler.h"
+#include "tests/support/support.h"
+
+static struct call c;
+
+static void setup(void)
+{
+	call_init(&c, FIXTURES "query.json");
+}
+
+static void teardown(void)
+{
+	call_release(&c);
+}
+
+TestSuite(list, .init = setup, .fini = teardown);
+
+Test(list, an_unfiltered_list_is_the_page_rendered_at_load)
+{
+	call_get(&c, "/api/v1/deals");
+	cr_assert_eq(c.res.status, 200);
+	cr_assert_eq(c.res.body, c.site->lists[STORE_DEALS].body.bytes, "no copy, no render");
+	cr_assert(c.res.has_total);
+	cr_assert_eq(c.res.total, 6);
+	cr_assert_str_eq(c.res.link.buf, "</api/v1/deals?limit=50&offset=0>; rel=\"first\", "
+					 "</api/v1/deals?limit=50&offset=0>; rel=\"last\"");
+}
+
+Test(list, renders_the_envelope_with_links)
+{
+	cJSON *j;
+
+	call_get(&c, "/api/v1/deals?sort=title&limit=2&offset=2&fields=id");
+	cr_assert_str_eq(c.res.body,
+			 "{\"data\":[{\"id\":\"d2\"},{\"id\":\"d4\"}],\"meta\":{\"total\":6,\"limit\":2,\"offset\":2},"
+			 "\"links\":{\"self\":\"/api/v1/deals?sort=title&fields=id&limit=2&offset=2\","
+			 "\"next\":\"/api/v1/deals?sort=title&fields=id&limit=2&offset=4\","
+			 "\"prev\":\"/api/v1/deals?sort=title&fields=id&limit=2&offset=0\"}}");
+	j = call_json(&c);
+	cJSON_Delete(j);
+	cr_assert_str_eq(c.res.link.buf,
+			 "</api/v1/deals?sort=title&fields=id&limit=2&offset=0>; rel=\"first\", "
+			 "</api/v1/deals?sort=title&fields=id&limit=2&offset=0>; rel=\"prev\", "
+			 "</api/v1/deals?sort=title&fields=id&limit=2&offset=4>; rel=\"next\", "
+			 "</api/v1/deals?sort=title&fields=id&limit=2&offset=4>; rel=\"last\"");
+}
+
+Test(list, projections_keep_members_in_the_order_asked)
+{
+	call_get(&c, "/api/v1/deals?fields=value,id&limit=1");
+	cr_assert(strstr(c.res.body, "\"data\":[{\"value\":{\"amount\":260000000000,\"currency\":\"KRW\"},\"id\":\"d1\"}]"),
+		  "%s", c.res.body);
+}
+
+Test(list, facets_render_values_and_nulls)
+{
+	call_get(&c, "/api/v1/deals?facet=value.currency&limit=0");
+	cr_assert(strstr(c.res.body, "\"facets\":{\"value.currency\":[{\"value\":\"KRW\",\"count\":3},"
+				     "{\"value\":\"USD\",\"count\":1},{\"value\":null,\"count\":2}]}"),
+		  "%s", c.res.body);
+}
+
+Test(list, limit_zero_has_no_next_or_prev)
+{
+	call_get(&c, "/api/v1/deals?limit=0&offset=3");
+	cr_assert(strstr(c.res.body, "\"next\":null,\"prev\":null"), "%s", c.res.body);
+	cr_assert(strstr(c.res.link.buf, "rel=\"first\""));
+	cr_assert_null(strstr(c.res.link.buf, "rel=\"next\""));
+}
+
+Test(list, links_encode_what_needs_encoding)
+{
+	call_get(&c, "/api/v1/deals?q=a%26b%3Dc%2Bd%20e&limit=1");
+	cr_assert(strstr(c.res.body, "\"self\":\"/api/v1/deals?q=a%26b%3Dc%2Bd%20e&limit=1&offset=0\""),
+		  "%s", c.res.body);
+}
+
+Test(list, a_bad_query_is_a_problem_and_builds_nothing)
+{
+	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals?limit=5000"), &c), 400),
+			 "limit must be an integer from 0 to 1000, got \"5000\"");
+}
+
+Test(list, if_none_match_answers_304_before_running_the_query)
+{
+	char tag[ETAG_SIZE];
+
+	call_get(&c, "/api/v1/deals?status=proposed");
+	cr_assert_eq(c.res.status, 200);
+	snprintf(tag, sizeof(tag), "%s", c.res.etag);
+	c.if_none_match = tag;
+	call_get(&c, "/api/v1/deals?status=proposed");
+	cr_assert_eq(c.res.status, 304);
+	cr_assert_eq(c.res.len, 0);
+	cr_assert_null(c.res.body);
+	cr_assert_not(c.res.has_total, "the query never ran");
+	call_get(&c, "/api/v1/deals?status=agreed");
+	cr_assert_eq(c.res.status, 200, "another query, another tag");
+}
+
+Test(list, a_country_and_its_related_lists)
+{
+	call_get(&c, "/api/v1/countries/ro");
+	cr_assert_eq(c.res.status, 200);
+	cr_assert_str_eq(c.res.body, "{\"code\":\"RO\",\"name\":\"Romania\",\"leader\":null,\"roles\":[],"
+				     "\"plans\":[],\"resources\":[],\"summary\":null}");
+	call_get(&c, "/api/v1/countries/ro/deals?fields=id");
+	cr_assert(strstr(c.res.body, "\"data\":[{\"id\":\"d1\"},{\"id\":\"d2\"}]"), "%s", c.res.body);
+	call_get(&c, "/api/v1/countries/fi/meetings?fields=id");
+	cr_assert(strstr(c.res.body, "\"data\":[{\"id\":\"m-fi\"}]"), "%s", c.res.body);
+	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/countries/zz/deals"), &c), 404),
+			 "no country with code \"zz\"");
+}
+
+Test(list, a_meeting_and_its_deals)
+{
+	call_get(&c, "/api/v1/meetings/m-ro");
+	cr_assert_eq(c.res.status, 200);
+	cr_assert(strstr(c.res.body, "\"id\":\"m-ro\""));
+	call_get(&c, "/api/v1/meetings/m-ro/deals?sort=-title&fields=id");
+	cr_assert(strstr(c.res.body, "\"data\":[{\"id\":\"d1\"},{\"id\":\"d2\"}]"), "%s", c.res.body);
+	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/meetings/M-RO"), &c), 404),
+			 "no meeting with id \"M-RO\"");
+}
+
+Test(list, a_deal_is_the_bytes_rendered_at_load)
+{
+	call_get(&c, "/api/v1/deals/d4");
+	cr_assert_eq(c.res.status, 200);
+	cr_assert_eq(c.res.body, store_collection(c.site->store, STORE_DEALS)->json[3].json);
+	call_get(&c, "/api/v1/deals/d4?fields=value_alt");
+	cr_assert_str_eq(c.res.body, "{\"value_alt\":{\"amount\":940000000000,\"currency\":\"USD\"}}");
+	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals/d4?sort=id"), &c), 400),
+			 "unknown parameter \"sort\": a single deal takes only fields");
+}
+
+Test(list, url_encoding_keeps_the_grammar_readable)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	url_encode_query(&sb, "value.amount:gte,-a b&c=d+e%f/g\xc3\xa9");
+	cr_assert_str_eq(sb.buf, "value.amount:gte,-a%20b%26c%3Dd%2Be%25f/g%C3%A9");
+	strbuf_release(&sb);
+}

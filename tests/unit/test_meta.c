@@ -1,0 +1,164 @@
+/*
+ * Tests for handlers/meta.c, handlers/site.c, handlers/openapi.c and
+ * handlers/webroot.c: the routes about the API, called directly.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "handlers/meta.h"
+#include "handlers/webroot.h"
+#include "models/country.h"
+#include "models/deal.h"
+#include "models/meeting.h"
+#include "tests/support/handler.h"
+#include "tests/support/support.h"
+
+static struct call c;
+
+static void setup(void)
+{
+	call_init(&c, NULL);
+}
+
+static void teardown(void)
+{
+	call_release(&c);
+}
+
+TestSuite(meta, .init = setup, .fini = teardown);
+
+Test(meta, the_index_and_stats_are_blobs_rendered_at_load)
+{
+	call_get(&c, "/api/v1");
+	cr_assert_eq(c.res.body, c.site->index.bytes);
+	cr_assert_eq(c.res.gz, c.site->index.gz);
+	call_get(&c, "/api/v1/stats");
+	cr_assert_eq(c.res.body, c.site->stats.bytes);
+}
+
+Test(meta, readiness_reports_the_generation_and_the_last_failed_reload)
+{
+	cJSON *j;
+
+	call_get(&c, "/readyz");
+	cr_assert_eq(c.res.status, 200);
+	cr_assert_eq(c.res.cache, CACHE_NO_STORE);
+	j = call_json(&c);
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "loaded_at")->valuestring, "2023-07-11T00:00:00Z");
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "last_reload_error")));
+	cJSON_Delete(j);
+
+	c.serving.reload_error = "data.json: deals[1]: missing required field \"title\"";
+	c.serving.reload_failed_at = 1689033660;
+	call_get(&c, "/readyz");
+	cr_assert_eq(c.res.status, 200, "a failed reload keeps the old data serving: still ready");
+	j = call_json(&c);
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "last_reload_error"), "message")->valuestring,
+			 c.serving.reload_error);
+	cJSON_Delete(j);
+
+	c.serving.draining = true;
+	cr_assert_str_eq(call_problem((call_get(&c, "/readyz"), &c), 503),
+			 "the server is shutting down and takes no new work");
+	call_get(&c, "/healthz");
+	cr_assert_eq(c.res.status, 200, "alive while draining");
+}
+
+Test(meta, time_is_formatted_as_utc_iso_8601)
+{
+	char out[32];
+
+	time_format_iso(0, out, sizeof(out));
+	cr_assert_str_eq(out, "1970-01-01T00:00:00Z");
+	time_format_iso(1689120000, out, sizeof(out));
+	cr_assert_str_eq(out, "2023-07-12T00:00:00Z");
+}
+
+static bool in_members(const struct resource *r, const char *name)
+{
+	return resource_member(r, name, strlen(name)) >= 0;
+}
+
+/* The JSON Schema of data files and the members the server renders name the same fields. */
+Test(meta, the_schema_and_the_records_agree_on_their_members)
+{
+	static const struct { const char *schema; const struct resource *res; } pairs[] = {
+		{ "Country", &country_resource }, { "Meeting", &meeting_resource }, { "Deal", &deal_resource },
+	};
+	cJSON *doc, *schemas;
+
+	call_get(&c, "/api/v1/openapi.json");
+	doc = call_json(&c);
+	schemas = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "components"), "schemas");
+	for (size_t i = 0; i < 3; i++) {
+		const cJSON *props = cJSON_GetObjectItem(cJSON_GetObjectItem(schemas, pairs[i].schema), "properties");
+		const cJSON *p;
+		int n = 0;
+
+		cJSON_ArrayForEach(p, props) {
+			cr_assert(in_members(pairs[i].res, p->string), "%s.%s is not rendered", pairs[i].schema, p->string);
+			n++;
+		}
+		for (size_t k = 0; pairs[i].res->members[k]; k++)
+			cr_assert_not_null(cJSON_GetObjectItem(props, pairs[i].res->members[k]), "%s.%s is not in the schema",
+					   pairs[i].schema, pairs[i].res->members[k]);
+		cr_assert_gt(n, 5);
+	}
+	cJSON_Delete(doc);
+}
+
+Test(meta, openapi_documents_every_filterable_field_of_a_list)
+{
+	cJSON *doc;
+	const cJSON *params, *p;
+	bool seen = false;
+
+	call_get(&c, "/api/v1/openapi.json");
+	doc = call_json(&c);
+	params = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(doc, "paths"), "/api/v1/deals"), "get"), "parameters");
+	cJSON_ArrayForEach(p, params) {
+		const cJSON *name = cJSON_GetObjectItem(p, "name");
+
+		if (name && !strcmp(name->valuestring, "value.amount")) {
+			seen = true;
+			cr_assert(strstr(cJSON_GetObjectItem(p, "description")->valuestring, "gte"));
+		}
+	}
+	cr_assert(seen);
+	cr_assert_eq(cJSON_GetArraySize(params), 6 + (int)deal_resource.nfields);
+	cJSON_Delete(doc);
+}
+
+Test(webroot, knows_media_types_by_extension)
+{
+	cr_assert_str_eq(webroot_media_type("index.html"), "text/html; charset=utf-8");
+	cr_assert_str_eq(webroot_media_type("app.js"), "text/javascript; charset=utf-8");
+	cr_assert_str_eq(webroot_media_type("style.css"), "text/css; charset=utf-8");
+	cr_assert_str_eq(webroot_media_type("x"), "application/octet-stream");
+}
+
+Test(webroot, serves_a_directory_but_nothing_outside_it)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct webroot *w = webroot_from_dir("tests/fixtures/web", 1024, &err);
+	struct webroot *saved = c.web;
+
+	cr_assert_not_null(w, "%s", err.buf);
+	c.web = w;
+	call_get(&c, "/hello.txt");
+	cr_assert_eq(c.res.status, 200);
+	cr_assert_str_eq(c.res.content_type, "text/plain; charset=utf-8");
+	cr_assert_str_eq(c.res.body, "hello\n");
+	call_problem((call_get(&c, "/%2e%2e"), &c), 404);
+	call_problem((call_get(&c, "/.hidden"), &c), 404);
+	call_problem((call_get(&c, "/link.txt"), &c), 404);
+	call_problem((call_get(&c, "/sub"), &c), 404);
+	call_problem((call_get(&c, "/missing.js"), &c), 404);
+	c.web = saved;
+	webroot_free(w);
+	cr_assert_null(webroot_from_dir("tests/fixtures/web/hello.txt", 0, &err));
+	strbuf_release(&err);
+}
