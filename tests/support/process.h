@@ -1,0 +1,41 @@
+/*
+ * process: the real attache binary, run by a test.
+ *
+ * For what only a whole process shows: signals, reloads, draining, limits,
+ * logs and exit codes. The binary is $TEST_ATTACHE_BIN (make sets it to the
+ * build under test). Its stderr goes to a log file the test can read.
+ */
+#ifndef ATTACHE_TEST_PROCESS_H
+#define ATTACHE_TEST_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct proc {
+	pid_t pid;
+	unsigned port;
+	char log[128];
+};
+
+/*
+ * Starts the binary with args (NULL-terminated; "--port 0" is added) and waits
+ * for its "listening" log line, from which it takes the port.
+ */
+void proc_start(struct proc *p, const char *const *args);
+
+/* Sends sig and waits up to timeout seconds; returns the exit status, or -1 (then it kills). */
+int proc_stop(struct proc *p, int sig, double timeout);
+
+/* Sends a signal without waiting. */
+void proc_signal(const struct proc *p, int sig);
+
+/* Whether the log has a line containing needle; waits up to timeout seconds for it. */
+bool proc_log_wait(const struct proc *p, const char *needle, double timeout);
+
+/* Runs the binary to completion with args; returns its exit status, output in out (stdout+stderr). */
+int proc_run(const char *const *args, char *out, size_t size);
+
+/* Writes text to path atomically (a temporary file renamed over it). */
+void write_file_atomic(const char *path, const char *text, size_t len);
+
+#endif
