@@ -113,6 +113,9 @@ test: unit integration readme-test
 docker-test:
 	tests/docker/run.sh
 
+bench: $(BUILD)/attache
+	BIN=$(BUILD)/attache tests/bench/run.sh
+
 clean:
 	rm -rf build
 

@@ -16,15 +16,15 @@ void etag_format(char *out, uint64_t tag, bool gzipped)
 	snprintf(out, ETAG_SIZE, "\"%016llx%s\"", (unsigned long long)tag, gzipped ? "-gz" : "");
 }
 
-int gzip_compress(const char *data, size_t len, struct strbuf *out)
+int gzip_compress(const char *data, size_t len, int level, struct strbuf *out)
 {
 	z_stream z;
 	size_t start = out->len;
 	int rc;
 
 	memset(&z, 0, sizeof(z));
-	/* 15 + 16: a gzip wrapper, not zlib's; level 6 is zlib's default trade-off. */
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	/* 15 + 16: a gzip wrapper, not zlib's. */
+	if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	strbuf_grow(out, deflateBound(&z, (uLong)len));
 	z.next_in = (Bytef *)(uintptr_t)data;
@@ -53,7 +53,7 @@ void blob_init(struct blob *b, char *bytes, size_t len, const char *content_type
 	if (min_gzip && len >= min_gzip) {
 		struct strbuf gz = STRBUF_INIT;
 
-		if (gzip_compress(bytes, len, &gz) == 0 && gz.len < len)
+		if (gzip_compress(bytes, len, GZIP_LEVEL_ONCE, &gz) == 0 && gz.len < len)
 			b->gz = strbuf_detach(&gz, &b->gz_len);
 		strbuf_release(&gz);
 	}

@@ -50,10 +50,14 @@ void blob_release(struct blob *b);
 /* Writes the quoted ETag for tag into out (ETAG_SIZE bytes), with "-gz" when gzipped. */
 void etag_format(char *out, uint64_t tag, bool gzipped);
 
+/* zlib levels: bodies compressed once at load take the best; per request, the fastest. */
+#define GZIP_LEVEL_ONCE 9
+#define GZIP_LEVEL_PER_REQUEST 1
+
 /*
- * gzips len bytes at data into out (appended). Returns 0, or -1 when zlib
- * fails, leaving out as it was.
+ * gzips len bytes at data into out (appended) at level (1-9). Returns 0, or
+ * -1 when zlib fails, leaving out as it was.
  */
-int gzip_compress(const char *data, size_t len, struct strbuf *out);
+int gzip_compress(const char *data, size_t len, int level, struct strbuf *out);
 
 #endif

@@ -31,6 +31,7 @@ void response_blob(struct response *res, const struct blob *b)
 	res->gz = b->gz;
 	res->gz_len = b->gz_len;
 	res->cache = CACHE_PUBLIC;
+	res->tag = b->tag;
 	etag_format(res->etag, b->tag, false);
 }
 
@@ -41,6 +42,7 @@ void response_json_borrowed(struct response *res, const char *json, size_t len, 
 	res->body = json;
 	res->len = len;
 	res->cache = CACHE_PUBLIC;
+	res->tag = tag;
 	etag_format(res->etag, tag, false);
 }
 

@@ -39,6 +39,7 @@ struct response {
 	const char *gz;               /* borrowed gzip of the body, when one was made in advance */
 	size_t gz_len;
 	char etag[ETAG_SIZE];         /* quoted strong ETag, or "" */
+	uint64_t tag;                 /* the ETag's value: it names the body's bytes */
 	enum cache_policy cache;
 	bool has_total;
 	uint64_t total;               /* X-Total-Count */

@@ -33,6 +33,7 @@
 #include "handlers/response.h"
 #include "models/mem.h"
 #include "models/text.h"
+#include "server/gzcache.h"
 #include "server/log.h"
 #include "server/router.h"
 
@@ -50,6 +51,7 @@ struct http {
 	struct http_options opt;
 	uint16_t port;
 	atomic_uint in_flight;
+	struct gzcache *gz;         /* compressed bodies built per request */
 	uint64_t id_seed;
 	atomic_uint_fast64_t id_counter;
 };
@@ -507,10 +509,17 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		} else {
 			struct strbuf gz = STRBUF_INIT;
 
-			if (gzip_compress(body, len, &gz) == 0 && gz.len < len) {
+			/* The tag names the bytes, so a body compressed before is the same one. */
+			if (res->etag[0] && gzcache_get(x->h->gz, res->tag, &gz)) {
+				gzipped = true;
+			} else if (gzip_compress(body, len, GZIP_LEVEL_PER_REQUEST, &gz) == 0 && gz.len < len) {
+				gzipped = true;
+				if (res->etag[0])
+					gzcache_put(x->h->gz, res->tag, gz.buf, gz.len);
+			}
+			if (gzipped) {
 				owned = strbuf_detach(&gz, &len);
 				body = owned;
-				gzipped = true;
 			}
 			strbuf_release(&gz);
 		}
@@ -786,6 +795,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	const union MHD_DaemonInfo *info;
 
 	h->opt = *opt;
+	h->gz = gzcache_new(HTTP_GZCACHE_BYTES);
 	if (getrandom(&h->id_seed, sizeof(h->id_seed), 0) != sizeof(h->id_seed))
 		h->id_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	if (inet_pton(AF_INET, cfg->bind, &sa4.sin_addr) == 1) {
@@ -799,6 +809,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 		flags |= MHD_USE_IPv6;
 	} else {
 		strbuf_addf(err, "bind: \"%s\" is not an IPv4 or IPv6 address", cfg->bind);
+		gzcache_free(h->gz);
 		free(h);
 		return NULL;
 	}
@@ -822,6 +833,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	if (!h->daemon) {
 		strbuf_addf(err, "cannot listen on %s port %lld: %s", cfg->bind, (long long)cfg->port,
 			    errno ? strerror(errno) : "libmicrohttpd refused the options");
+		gzcache_free(h->gz);
 		free(h);
 		return NULL;
 	}
@@ -853,5 +865,6 @@ void http_stop(struct http *h)
 	if (!h)
 		return;
 	MHD_stop_daemon(h->daemon);
+	gzcache_free(h->gz);
 	free(h);
 }

@@ -21,6 +21,9 @@
 #include "server/metrics.h"
 #include "server/snapshot.h"
 
+/* The bytes kept of gzipped bodies built per request (see gzcache.h). */
+#define HTTP_GZCACHE_BYTES ((size_t)16 << 20)
+
 struct http_options {
 	const struct config *cfg;
 	struct snapshots *snapshots;

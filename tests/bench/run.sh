@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# make bench: throughput and latency of attache on loopback, with wrk.
+#
+# Each scenario runs for BENCH_SECONDS (default 5) with BENCH_CONNECTIONS
+# (default 64) keep-alive connections from one wrk thread, against a server
+# with 2 threads (the machines here have 2 cores, shared with wrk). The same
+# bytes served by nginx as a static file give a yardstick where nginx is
+# installed. A generated dataset of BENCH_RECORDS deals (default 200000) shows
+# that lookups and indexed filters do not slow down with the size of the data.
+# Results are printed and written to build/bench.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${BIN:-build/attache}
+SECONDS_EACH=${BENCH_SECONDS:-5}
+CONNS=${BENCH_CONNECTIONS:-64}
+RECORDS=${BENCH_RECORDS:-200000}
+OUT=build/bench.txt
+WORK=$(mktemp -d)
+chmod 755 "$WORK"   # nginx's workers read from it
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || scripts/deps.sh "" wrk wrk
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+start() {   # start PORT ARGS...: an attache, waited for
+	local port=$1; shift
+	"$BIN" --port "$port" --threads 2 --access-log=false "$@" 2>"$WORK/server-$port.log" &
+	pids+=($!)
+	for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && return 0; sleep 0.1; done
+	cat "$WORK/server-$port.log"; echo "bench: the server did not start" >&2; exit 1
+}
+
+results=()
+bench() {   # bench NAME URL [HEADER]; BENCH_ERRORS=ok when errors are the point
+	local name=$1 url=$2 out rps p50 p99
+	local args=(-t1 -c"$CONNS" -d"${SECONDS_EACH}s" --latency)
+	[ $# -gt 2 ] && args+=(-H "$3")
+	out=$(wrk "${args[@]}" "$url")
+	if [ "${BENCH_ERRORS:-}" != ok ] && grep -q "Non-2xx or 3xx" <<<"$out"; then
+		echo "$out"; echo "bench: $name got errors" >&2; exit 1
+	fi
+	rps=$(awk '/^Requests\/sec/ {printf "%d", $2}' <<<"$out")
+	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	results+=("$(printf '%-58s %10s %9s %9s' "$name" "$rps" "$p50" "$p99")")
+	printf '%s\n' "${results[-1]}"
+}
+
+header() { printf '%-58s %10s %9s %9s\n' "scenario" "req/s" "p50" "p99"; }
+
+echo "attache $("$BIN" --version | cut -d' ' -f2) on $(nproc) cores; wrk -t1 -c$CONNS -d${SECONDS_EACH}s; server --threads 2"
+header
+P=$(free_port)
+start "$P"
+B=http://127.0.0.1:$P
+bench "list, unfiltered (bytes rendered at load)" "$B/api/v1/deals"
+bench "list, unfiltered, gzip (compressed at load)" "$B/api/v1/deals" "Accept-Encoding: gzip"
+bench "one record (bytes rendered at load)" "$B/api/v1/deals/asml-duv-plant"
+bench "list, filtered+sorted+projected (assembled)" "$B/api/v1/deals?countries=RO&sort=-value.amount&fields=id,title,value"
+bench "list, filtered, gzip per request" "$B/api/v1/deals?sector=nuclear" "Accept-Encoding: gzip"
+etag=$(curl -sI "$B/api/v1/deals?sector=nuclear" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
+bench "If-None-Match on a filtered list (304, not built)" "$B/api/v1/deals?sector=nuclear" "If-None-Match: $etag"
+BENCH_ERRORS=ok bench "bad query (400 problem)" "$B/api/v1/deals?stauts=x"
+
+if command -v nginx >/dev/null 2>&1; then
+	NP=$(free_port)
+	mkdir -p "$WORK/www/api/v1" "$WORK/nginx"
+	curl -s "$B/api/v1/deals" > "$WORK/www/api/v1/deals"
+	cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NP;
+    root $WORK/www;
+    location / { default_type application/json; etag on; }
+  }
+}
+CONF
+	nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' 2>>"$WORK/nginx/error.log" &
+	pids+=($!)
+	sleep 0.5
+	bench "yardstick: nginx, the same list bytes as a static file" "http://127.0.0.1:$NP/api/v1/deals"
+fi
+
+echo
+echo "generating $RECORDS deals..."
+python3 - "$RECORDS" "$WORK/big.json" <<'PY'
+import json, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+codes = ["KR", "RO", "NL", "SE", "PL", "FI", "GB", "JP"]
+deals = [{"id": "d%d" % i, "title": "Generated deal %d" % i, "countries": ["KR", codes[1 + i % 7]],
+          "sector": ["nuclear", "ports", "semiconductors"][i % 3], "status": "proposed",
+          "value": {"amount": (i * 7919) % 1000000007, "currency": "KRW"}, "companies": [],
+          "meetings": []} for i in range(n)]
+deals[n // 2]["countries"] = ["KR", "UA"]   # one rare value: an index hit among n
+json.dump({"dataset": {"title": "bench", "version": "1", "source": {"title": "generated"}},
+           "countries": [{"code": c, "name": c} for c in codes + ["UA"]],
+           "meetings": [], "deals": deals}, open(path, "w"))
+PY
+P2=$(free_port)
+t0=$(date +%s%N)
+start "$P2" --data "$WORK/big.json"
+echo "loaded and indexed in $(( ($(date +%s%N) - t0) / 1000000 )) ms: $(curl -s "http://127.0.0.1:$P2/api/v1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"])')"
+header
+B2=http://127.0.0.1:$P2
+bench "$RECORDS deals: one record by id" "$B2/api/v1/deals/d$((RECORDS / 3))"
+bench "$RECORDS deals: rare value via the index (countries=UA)" "$B2/api/v1/deals?countries=UA"
+bench "$RECORDS deals: sorted page (sort=-value.amount&limit=10)" "$B2/api/v1/deals?sort=-value.amount&limit=10"
+bench "$RECORDS deals: deep page (offset=150000&limit=10)" "$B2/api/v1/deals?offset=150000&limit=10"
+
+{
+	echo "attache bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t1 -c$CONNS -d${SECONDS_EACH}s, server --threads 2"
+	header
+	printf '%s\n' "${results[@]}"
+} > "$OUT"
+echo
+echo "written to $OUT"
