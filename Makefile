@@ -48,7 +48,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: all run test unit integration readme-test deps test-deps clean check-data bench docker-test
+.PHONY: all run test unit integration readme-test deps test-deps clean check-data bench docker-test e2e
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -109,6 +109,11 @@ readme-test: $(BUILD)/attache $(BUILD)/.test-deps
 	python3 tests/readme/check_readme.py --bin $(BUILD)/attache README.md
 
 test: unit integration readme-test
+
+e2e: $(BUILD)/attache
+	@scripts/deps.sh "" "node npm chromium" nodejs npm chromium
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 dashboard.test.mjs
 
 docker-test:
 	tests/docker/run.sh

@@ -177,7 +177,8 @@ Test(http, every_200_has_a_strong_etag_and_if_none_match_gives_304)
 {
 	static const char *const paths[] = {
 		"/api/v1", "/api/v1/deals", "/api/v1/deals?sort=title", "/api/v1/deals/asml-duv-plant",
-		"/api/v1/countries/ro?fields=name", "/api/v1/stats", "/api/v1/openapi.json", "/healthz",
+		"/api/v1/countries/ro?fields=name", "/api/v1/stats", "/api/v1/openapi.json", "/healthz", "/",
+		"/app.js",
 	};
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -486,6 +487,50 @@ Test(http, a_negative_content_length_is_refused_by_the_library)
 	cr_assert(!strncmp(out.buf, "HTTP/1.1 400 ", 13), "%.100s", out.buf);
 	cr_assert_null(strstr(out.buf, "\"ok\""), "nothing behind it was served");
 	strbuf_release(&out);
+}
+
+Test(http, the_dashboard_is_served_with_its_media_types_and_a_content_security_policy)
+{
+	static const char *const gz[] = { "Accept-Encoding: gzip", NULL };
+	static const char *const html[] = { "Accept: text/html,application/xhtml+xml", NULL };
+	struct reply r;
+
+	http_get(test_url(&srv, "/"), html, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_str_eq(reply_header(&r, "Content-Type"), "text/html; charset=utf-8");
+	cr_assert(strstr(reply_header(&r, "Content-Security-Policy"), "default-src 'self'"));
+	cr_assert(strstr(r.body.buf, "<script src=\"app.js\" defer></script>"));
+	reply_release(&r);
+	http_get(test_url(&srv, "/app.js"), gz, &r);
+	cr_assert_str_eq(reply_header(&r, "Content-Type"), "text/javascript; charset=utf-8");
+	cr_assert_str_eq(reply_header(&r, "Content-Encoding"), "gzip");
+	reply_release(&r);
+	http_get(test_url(&srv, "/style.css"), NULL, &r);
+	cr_assert_str_eq(reply_header(&r, "Content-Type"), "text/css; charset=utf-8");
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals"), html, &r);
+	assert_problem(&r, 406);
+	reply_release(&r);
+}
+
+Test(http, static_files_never_leave_their_root)
+{
+	static const char *const paths[] = {
+		"/..", "/%2e%2e", "/.%2e", "/%2e%2e%2fetc%2fpasswd", "/..%2f..%2fetc%2fpasswd", "/../etc/passwd",
+		"/.git", "/%2F", "/web", "/index.html%00.js",
+	};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct strbuf req = STRBUF_INIT, out = STRBUF_INIT;
+
+		strbuf_addf(&req, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", paths[i]);
+		raw_exchange(http_port(srv.http), req.buf, req.len, &out);
+		cr_assert(!strncmp(out.buf, "HTTP/1.1 404 ", 13) || !strncmp(out.buf, "HTTP/1.1 400 ", 13),
+			  "%s: %.60s", paths[i], out.buf);
+		cr_assert_null(strstr(out.buf, "root:"), "%s", paths[i]);
+		strbuf_release(&req);
+		strbuf_release(&out);
+	}
 }
 
 Test(http, http_1_0_without_host_is_served)
