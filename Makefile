@@ -48,7 +48,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: all run test unit integration readme-test deps test-deps clean check-data bench docker-test e2e
+.PHONY: all run test unit integration readme-test deps test-deps clean check-data bench docker-test e2e fuzz
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -114,6 +114,22 @@ e2e: $(BUILD)/attache
 	@scripts/deps.sh "" "node npm chromium" nodejs npm chromium
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 dashboard.test.mjs
+
+# libFuzzer targets, built with clang; FUZZ_SECONDS a target (seeds: the fixtures).
+FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(LIB_CFLAGS) $^ -o $@ $(LIB_LIBS)
+
+fuzz: build/fuzz/store build/fuzz/request
+	@command -v $(FUZZ_CC) >/dev/null || scripts/deps.sh "" clang clang
+	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request
+	build/fuzz/store -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -print_final_stats=1 \
+		build/fuzz/corpus-store tests/fixtures/store data
+	build/fuzz/request -max_total_time=$(FUZZ_SECONDS) -max_len=512 -print_final_stats=1 \
+		build/fuzz/corpus-request tests/fuzz/corpus-request
 
 docker-test:
 	tests/docker/run.sh

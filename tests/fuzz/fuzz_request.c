@@ -1,0 +1,88 @@
+/*
+ * libFuzzer target: any bytes as a request target ("/path?query"), through
+ * the router, the query parser, and the route's handler on the shipped
+ * dataset, as the server would run them. Every request gets a status and a
+ * body; a 200 list's body is JSON-shaped.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers/site.h"
+#include "handlers/webroot.h"
+#include "models/mem.h"
+#include "server/assets.h"
+#include "server/router.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct site *site;
+static struct serving serving;
+
+static void setup(void)
+{
+	const struct asset *a = assets_find(ASSETS_DATASET);
+	struct strbuf err = STRBUF_INIT;
+	struct site_options opt = { .gzip_min = 1024 };
+
+	opt.routes = router_routes(&opt.nroutes);
+	site = site_build(store_load_buffer((const char *)a->data, a->size, "built-in", &err), &opt);
+	serving.site = site;
+	serving.generation = 1;
+	strbuf_release(&err);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct strbuf scratch = STRBUF_INIT, qscratch = STRBUF_INIT;
+	struct query_param pairs[ROUTER_MAX_QUERY];
+	struct webroot *web = webroot_from_files(NULL, 0, 0);
+	char *target = xmemdup0((const char *)data, size), *q;
+	struct request req = { 0 };
+	struct response res;
+	struct route_match m;
+	const char *why;
+	size_t n;
+
+	if (!site)
+		setup();
+	if (strlen(target) != size || size == 0 || target[0] != '/')
+		goto out;
+	q = strchr(target, '?');
+	req.raw_query = "";
+	if (q) {
+		*q = '\0';
+		req.raw_query = q + 1;
+	}
+	if (router_match(target, &m, &scratch, &why) != ROUTER_FOUND)
+		goto out;
+	if (router_parse_query(req.raw_query, &qscratch, pairs, &n))
+		goto out;
+	if (!strcmp(m.route->pattern, "/metrics"))
+		goto out; /* needs the server's counters */
+	req.method = HTTP_GET;
+	req.target = "fuzz";
+	req.request_id = "fuzz";
+	req.path = m.path;
+	for (size_t i = 0; i < m.nparams; i++)
+		req.params[i] = m.params[i];
+	req.nparams = m.nparams;
+	req.query = pairs;
+	req.nquery = n;
+	req.serving = &serving;
+	req.web = web;
+	response_init(&res);
+	m.route->get(&req, &res);
+	if (res.status < 200 || res.status > 599 || (res.status != 304 && (!res.body || !res.len)))
+		abort();
+	if (res.status == 200 && m.route->kind == ROUTE_LIST && (res.body[0] != '{' || res.body[res.len - 1] != '}'))
+		abort();
+	response_release(&res);
+out:
+	webroot_free(web);
+	free(target);
+	strbuf_release(&scratch);
+	strbuf_release(&qscratch);
+	return 0;
+}
