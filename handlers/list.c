@@ -179,47 +179,42 @@ void list_handle(const struct request *req, struct response *res, enum store_col
 {
 	const struct site *site = req->serving->site;
 	const struct collection *c = store_collection(site->store, which);
+	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
 	struct query_error err;
 	struct query_result r;
-	struct strbuf body = STRBUF_INIT;
 	struct query q;
 
+	query_error_init(&err);
 	/* The most asked list, every collection unfiltered, was rendered at load. */
 	if (!related_field && req->nquery == 0) {
 		const struct site_list *l = &site->lists[which];
 
-		if (response_not_modified(req, res, l->body.tag))
-			return;
-		response_blob(res, &l->body);
-		res->has_total = true;
-		res->total = l->total;
-		strbuf_addstr(&res->link, l->link);
-		return;
+		response_list_blob(res, &l->body, l->total, l->link);
+		goto out;
 	}
-	query_error_init(&err);
 	if (query_parse(&q, c->res, req->query, req->nquery, &err) ||
-	    (related_field && query_add_filter(&q, related_field, related_value, &err))) {
+	    (related_field && query_add_filter(&q, related_field, related_value, true, &err))) {
 		response_query_problem(req, res, &err);
-		goto out;
+		goto out_query;
 	}
+	/* The tag names the answer before it exists: a client that holds it costs no query. */
 	if (response_not_modified(req, res, request_tag(req)))
-		goto out;
+		goto out_query;
 	query_run(&q, c, &r);
-	list_render(c, &q, &r, req->path, req->query, req->nquery, &body, &res->link);
-	res->has_total = true;
-	res->total = r.total;
+	list_render(c, &q, &r, req->path, req->query, req->nquery, &body, &link);
+	response_list(res, &body, request_tag(req), r.total, &link);
 	query_result_release(&r);
-	response_json_owned(res, &body, request_tag(req));
-out:
+out_query:
 	query_release(&q);
+out:
 	query_error_release(&err);
 	strbuf_release(&body);
+	strbuf_release(&link);
 }
 
 void list_handle_record(const struct request *req, struct response *res,
 			const struct collection *c, const char *key)
 {
-	static const char *const only_fields[] = { "fields" };
 	int64_t pos = collection_find(c, key, strlen(key));
 	const struct record_json *j;
 	struct query_error err;
@@ -227,28 +222,26 @@ void list_handle_record(const struct request *req, struct response *res,
 	struct jsonw w;
 	struct query q;
 
+	query_error_init(&err);
+	memset(&q, 0, sizeof(q));
 	if (pos < 0) {
 		response_problem(req, res, HTTP_NOT_FOUND, "no %s with %s \"%s\"", c->res->singular,
 				 c->res->key, key);
-		return;
+		goto out;
 	}
 	j = &c->json[pos];
 	if (req->nquery == 0) {
-		if (!response_not_modified(req, res, j->hash))
-			response_json_borrowed(res, j->json, j->len, j->hash);
-		return;
+		response_json_borrowed(res, j->json, j->len, j->hash);
+		goto out;
 	}
-	query_error_init(&err);
 	for (size_t i = 0; i < req->nquery; i++) {
 		if (strcmp(req->query[i].key, "fields")) {
 			err.param = req->query[i].key;
-			err.allowed[0] = only_fields[0];
-			err.nallowed = 1;
+			err.allowed[err.nallowed++] = "fields";
 			strbuf_addf(&err.detail, "unknown parameter \"%s\": a single %s takes only fields",
 				    req->query[i].key, c->res->singular);
 			response_query_problem(req, res, &err);
-			query_error_release(&err);
-			return;
+			goto out;
 		}
 	}
 	if (query_parse(&q, c->res, req->query, req->nquery, &err)) {

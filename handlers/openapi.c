@@ -8,6 +8,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "handlers/response.h"
+#include "handlers/site.h"
 #include "models/jsonw.h"
 #include "models/query.h"
 
@@ -310,7 +312,7 @@ static void components(struct jsonw *w, const cJSON *defs)
 	param(w, "sort", "string", "Sort keys, comma-separated, '-' for descending; stable; nulls last");
 	param(w, "fields", "string", "Only these top-level members in each record, comma-separated");
 	param(w, "facet", "string", "Add meta.facets with the count of each value of these fields");
-	param(w, "q", "string", "Words that must all occur in the record's text, ignoring case");
+	param(w, "q", "string", "Text that occurs in the record's text fields, ignoring case");
 	jsonw_object_end(w);
 
 	jsonw_key(w, "headers");
@@ -335,6 +337,11 @@ static void components(struct jsonw *w, const cJSON *defs)
 	jsonw_object_end(w);
 
 	jsonw_object_end(w);
+}
+
+void handle_openapi(const struct request *req, struct response *res)
+{
+	response_blob(res, &req->serving->site->openapi);
 }
 
 void openapi_render(const struct store *s, const char *schema, size_t schema_len,

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "handlers/handler.h"
 #include "handlers/route.h"
 #include "models/store.h"
 #include "models/strbuf.h"
@@ -18,5 +19,8 @@
  */
 void openapi_render(const struct store *s, const char *schema, size_t schema_len,
 		    const struct route *routes, size_t nroutes, struct strbuf *out);
+
+/* GET /api/v1/openapi.json: the document rendered when the data was loaded. */
+void handle_openapi(const struct request *req, struct response *res);
 
 #endif

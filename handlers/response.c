@@ -54,6 +54,27 @@ void response_json_owned(struct response *res, struct strbuf *body, uint64_t tag
 	response_json_borrowed(res, res->owned.buf, res->owned.len, tag);
 }
 
+void response_list(struct response *res, struct strbuf *body, uint64_t tag, uint64_t total,
+		   struct strbuf *link)
+{
+	response_json_owned(res, body, tag);
+	res->has_total = true;
+	res->total = total;
+	strbuf_release(&res->link);
+	res->link = *link;
+	strbuf_init(link, 0);
+}
+
+void response_list_blob(struct response *res, const struct blob *b, uint64_t total,
+			const char *link)
+{
+	response_blob(res, b);
+	res->has_total = true;
+	res->total = total;
+	strbuf_reset(&res->link);
+	strbuf_addstr(&res->link, link);
+}
+
 void response_owned(struct response *res, struct strbuf *body, const char *content_type)
 {
 	response_json_owned(res, body, hash_bytes(HASH_SEED, body->buf, body->len));
@@ -114,15 +135,18 @@ bool response_not_modified(const struct request *req, struct response *res, uint
 		return false;
 	etag_format(plain, tag, false);
 	etag_format(gz, tag, true);
-	/* Either representation's tag names the same data. */
-	if (!etag_list_matches(req->if_none_match, plain) &&
-	    !etag_list_matches(req->if_none_match, gz))
+	/* Either representation's tag names the same data; the 304 repeats the one the client holds. */
+	if (etag_list_matches(req->if_none_match, gz))
+		memcpy(res->etag, gz, ETAG_SIZE);
+	else if (etag_list_matches(req->if_none_match, plain))
+		memcpy(res->etag, plain, ETAG_SIZE);
+	else
 		return false;
 	res->status = HTTP_NOT_MODIFIED;
 	res->body = NULL;
 	res->len = 0;
 	res->cache = CACHE_PUBLIC;
-	memcpy(res->etag, plain, ETAG_SIZE);
+	res->tag = tag;
 	return true;
 }
 

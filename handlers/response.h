@@ -38,7 +38,7 @@ struct response {
 	struct strbuf owned;
 	const char *gz;               /* borrowed gzip of the body, when one was made in advance */
 	size_t gz_len;
-	char etag[ETAG_SIZE];         /* quoted strong ETag, or "" */
+	char etag[ETAG_SIZE];         /* quoted strong ETag, or ""; on a 304, the variant matched */
 	uint64_t tag;                 /* the ETag's value: it names the body's bytes */
 	enum cache_policy cache;
 	bool has_total;
@@ -64,6 +64,14 @@ void response_owned(struct response *res, struct strbuf *body, const char *conte
 
 /* Marks a 200 as never to be stored by caches (health, readiness, metrics). */
 void response_no_store(struct response *res);
+
+/* A list: 200 JSON (the body taken) with X-Total-Count and the Link header (taken). */
+void response_list(struct response *res, struct strbuf *body, uint64_t tag, uint64_t total,
+		   struct strbuf *link);
+
+/* A list rendered in advance: the blob (borrowed), its total and Link header (copied). */
+void response_list_blob(struct response *res, const struct blob *b, uint64_t total,
+			const char *link);
 
 /*
  * When the request's If-None-Match matches tag, makes res a 304 with that

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "handlers/site.h"
 #include "models/mem.h"
 
 struct webroot {
@@ -107,7 +106,8 @@ static int read_file(const struct webroot *w, const char *name, struct blob *out
 	dfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		goto out;
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (64 << 20))
 		goto out;
 	buf = xmalloc((size_t)st.st_size + 1);
@@ -133,14 +133,39 @@ out:
 	return rc;
 }
 
+static bool servable_name(const char *name)
+{
+	/* One segment already (the router): refusing dot-names also refuses "." and "..". */
+	return name[0] != '.' && !strchr(name, '/') && !strchr(name, '\\');
+}
+
+bool webroot_has(const struct webroot *w, const char *name)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	bool ok;
+
+	if (!servable_name(name))
+		return false;
+	if (!w->dir) {
+		for (size_t i = 0; i < w->nfiles; i++)
+			if (!strcmp(w->files[i].name, name))
+				return true;
+		return false;
+	}
+	strbuf_addf(&path, "%s/%s", w->dir, name);
+	ok = !lstat(path.buf, &st) && S_ISREG(st.st_mode);
+	strbuf_release(&path);
+	return ok;
+}
+
 void handle_web(const struct request *req, struct response *res)
 {
 	const struct webroot *w = req->web;
 	const char *name = req->nparams ? req->params[0] : "index.html";
 	struct blob b;
 
-	/* One segment already (the router): refusing dot-names also refuses "." and "..". */
-	if (name[0] == '.' || strchr(name, '/') || strchr(name, '\\')) {
+	if (!servable_name(name)) {
 		response_problem(req, res, HTTP_NOT_FOUND, "no file \"%s\"", name);
 		return;
 	}
@@ -166,9 +191,4 @@ void handle_web(const struct request *req, struct response *res)
 		response_owned(res, &body, b.content_type);
 	}
 	blob_release(&b);
-}
-
-void handle_openapi(const struct request *req, struct response *res)
-{
-	response_blob(res, &req->serving->site->openapi);
 }

@@ -12,6 +12,7 @@
 #ifndef ATTACHE_WEBROOT_H
 #define ATTACHE_WEBROOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "handlers/handler.h"
@@ -34,10 +35,10 @@ void webroot_free(struct webroot *w);
 /* The media type for a file name, by extension. */
 const char *webroot_media_type(const char *name);
 
+/* Whether name is a file this webroot would serve. */
+bool webroot_has(const struct webroot *w, const char *name);
+
 /* GET / and GET /{file}. */
 void handle_web(const struct request *req, struct response *res);
-
-/* GET /api/v1/openapi.json, from the site. */
-void handle_openapi(const struct request *req, struct response *res);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "models/jsonw.h"
+#include "models/mem.h"
 
 void check_init(struct check *c, const char *file, struct strbuf *err)
 {
@@ -130,6 +131,46 @@ const cJSON *check_member(const cJSON *obj, const char *key)
 	return NULL;
 }
 
+static int cmp_by_string(const void *pa, const void *pb, void *arg)
+{
+	const char *const *v = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(v[a], v[b]);
+
+	return c ? c : a < b ? -1 : a > b;
+}
+
+/*
+ * Whether a string repeats among the n at v: then *first and *later are the
+ * indexes of the repeat found first in document order (the smallest later
+ * index, and the first index of the same string). Sorting keeps this
+ * O(n log n): a hostile file may hold one array of a million strings.
+ */
+static bool find_repeat(const char *const *v, size_t n, size_t *first, size_t *later)
+{
+	size_t *idx, best = SIZE_MAX;
+
+	if (n < 2)
+		return false;
+	idx = xcalloc(n, sizeof(*idx));
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), cmp_by_string, (void *)v);
+	for (size_t i = 1; i < n; i++) {
+		/* In a run of equal strings, indexes ascend: the run's first two are its repeat. */
+		if (!strcmp(v[idx[i]], v[idx[i - 1]]) && (i < 2 || strcmp(v[idx[i - 1]], v[idx[i - 2]])) &&
+		    idx[i] < best) {
+			best = idx[i];
+			*first = idx[i - 1];
+		}
+	}
+	free(idx);
+	if (best == SIZE_MAX)
+		return false;
+	*later = best;
+	return true;
+}
+
 static void join_list(struct strbuf *sb, const char *const *names)
 {
 	for (size_t i = 0; names[i]; i++)
@@ -138,24 +179,34 @@ static void join_list(struct strbuf *sb, const char *const *names)
 
 int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 {
-	const cJSON *m, *p;
+	const cJSON *m;
+	const char **keys;
+	size_t n = 0, first, later;
+	bool repeat;
 
 	if (!cJSON_IsObject(v))
 		return check_expected(c, "an object", v);
+	cJSON_ArrayForEach(m, v)
+		n++;
+	keys = xcalloc(n ? n : 1, sizeof(*keys));
+	n = 0;
+	cJSON_ArrayForEach(m, v)
+		keys[n++] = m->string;
+	repeat = find_repeat(keys, n, &first, &later);
+	if (repeat) {
+		struct strbuf key = STRBUF_INIT;
+		int rc;
+
+		json_escape(&key, keys[later], strlen(keys[later]));
+		rc = check_fail(c, "duplicate key %s", key.buf);
+		strbuf_release(&key);
+		free(keys);
+		return rc;
+	}
+	free(keys);
 	cJSON_ArrayForEach(m, v) {
 		bool known = false;
 
-		for (p = v->child; p != m; p = p->next) {
-			if (strcmp(p->string, m->string) == 0) {
-				struct strbuf key = STRBUF_INIT;
-				int rc;
-
-				json_escape(&key, m->string, strlen(m->string));
-				rc = check_fail(c, "duplicate key %s", key.buf);
-				strbuf_release(&key);
-				return rc;
-			}
-		}
 		for (size_t i = 0; allowed[i] && !known; i++)
 			known = strcmp(allowed[i], m->string) == 0;
 		if (!known) {
@@ -317,14 +368,17 @@ int check_strings(struct check *c, const cJSON *obj, const char *key, unsigned f
 
 		if (check_string_value(c, e, rule, a, &v[i]))
 			goto out;
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(v[j], v[i]) == 0) {
-				check_fail(c, "duplicate value \"%s\" (also at index %zu)", v[i], j);
-				goto out;
-			}
-		}
 		check_leave(c, emark);
 		i++;
+	}
+	{
+		size_t first, later;
+
+		if (find_repeat(v, n, &first, &later)) {
+			check_enter_index(c, later);
+			check_fail(c, "duplicate value \"%s\" (also at index %zu)", v[later], first);
+			goto out;
+		}
 	}
 	out->v = v;
 	out->n = n;

@@ -155,6 +155,30 @@ static int entry_cmp(const void *pa, const void *pb, void *type)
 	return a->record < b->record ? -1 : a->record > b->record;
 }
 
+static int cmp_id(const void *pa, const void *pb)
+{
+	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts each record's value ids and drops repeats, compacting ids and offsets in place. */
+static void dedupe_record_ids(struct column *col, uint32_t n)
+{
+	uint32_t w = 0;
+
+	for (uint32_t r = 0; r < n; r++) {
+		uint32_t start = col->offsets[r], end = col->offsets[r + 1], first = w;
+
+		qsort(col->ids + start, end - start, sizeof(uint32_t), cmp_id);
+		col->offsets[r] = w;
+		for (uint32_t i = start; i < end; i++)
+			if (w == first || col->ids[w - 1] != col->ids[i])
+				col->ids[w++] = col->ids[i];
+	}
+	col->offsets[n] = w;
+}
+
 static void build_column(struct collection *c, const struct field *f, struct column *col,
 			 struct arena *a)
 {
@@ -213,13 +237,21 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		col->ids[e[i].slot] = col->ndistinct - 1;
 	}
 
+	/* A record lists a value once: "KR" twice in one array is one match, one count. */
+	if (array)
+		dedupe_record_ids(col, c->n);
+
 	/* Postings: records per value id, ascending, by a counting pass and a fill pass. */
 	col->pstart = arena_calloc(a, (size_t)col->ndistinct + 1, sizeof(uint32_t));
 	col->postings = arena_calloc(a, ne ? ne : 1, sizeof(uint32_t));
 	col->nulls = arena_calloc(a, nnull ? nnull : 1, sizeof(uint32_t));
-	for (size_t i = 0; i < ne; i++)
-		if (!e[i].v.null)
-			col->pstart[col->ids[e[i].slot] + 1]++;
+	for (uint32_t r = 0; r < c->n; r++) {
+		uint32_t k;
+		const uint32_t *ids = column_record_ids(col, r, &k);
+
+		for (uint32_t j = 0; j < k; j++)
+			col->pstart[ids[j] + 1]++;
+	}
 	for (uint32_t v = 0; v < col->ndistinct; v++)
 		col->pstart[v + 1] += col->pstart[v];
 	{

@@ -194,7 +194,8 @@ void json_escape(struct strbuf *sb, const char *s, size_t len)
 		unsigned c = p[i];
 		size_t n;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		/* DEL is legal JSON, but escaped: a log line read in a terminal stays a line. */
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
 			i++;
 			run++;
 			continue;

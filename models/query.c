@@ -254,18 +254,20 @@ static int parse_filter(struct query *q, const struct query_param *prm, struct q
 	return add_filter(q, f, op, prm->key, prm->value, err);
 }
 
-static int parse_terms(struct query *q, const char *value, struct query_error *err)
+/* q is one substring, ignoring case and the spaces around it; blank means no search. */
+static void parse_needle(struct query *q, const char *value)
 {
-	char *p, *save = NULL;
+	size_t len;
 
-	q->terms_buf = xstrdup(value);
-	ascii_lower_inplace(q->terms_buf, strlen(q->terms_buf));
-	for (p = strtok_r(q->terms_buf, " \t\r\n", &save); p; p = strtok_r(NULL, " \t\r\n", &save)) {
-		if (q->nterms == QUERY_MAX_TERMS)
-			return refuse(err, "q", "q has more than %d words", QUERY_MAX_TERMS);
-		q->terms[q->nterms++] = p;
-	}
-	return 0;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	len = strlen(value);
+	while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+		len--;
+	if (!len)
+		return;
+	q->needle = xmemdup0(value, len);
+	ascii_lower_inplace(q->needle, len);
 }
 
 /* Splits a comma list for sort/fields/facet and hands each item to fn. */
@@ -390,8 +392,7 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 		seen[r] = true;
 		switch (r) {
 		case 0:
-			if (parse_terms(q, p->value, err))
-				return -1;
+			parse_needle(q, p->value);
 			break;
 		case 1:
 			if (each_item("sort", p->value, err, sort_item, q))
@@ -421,14 +422,17 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 	return 0;
 }
 
-int query_add_filter(struct query *q, const char *field, const char *value,
+int query_add_filter(struct query *q, const char *field, const char *value, bool exact,
 		     struct query_error *err)
 {
 	const struct field *f = resource_field(q->res, field, strlen(field));
 
 	if (!f)
 		return refuse(err, field, "unknown field \"%s\"", field);
-	return add_filter(q, f, QUERY_EQ, field, value, err);
+	if (add_filter(q, f, QUERY_EQ, field, value, err))
+		return -1;
+	q->filters[q->nfilters - 1].exact = exact;
+	return 0;
 }
 
 void query_release(struct query *q)
@@ -437,7 +441,7 @@ void query_release(struct query *q)
 		free(q->filters[i].buf);
 		free(q->filters[i].values);
 	}
-	free(q->terms_buf);
+	free(q->needle);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -497,8 +501,19 @@ static void resolve(const struct query_filter *f, const struct column *col, stru
 		/* fall through */
 	case QUERY_EQ:
 		m->ranges = xcalloc(f->nvalues, sizeof(*m->ranges));
-		for (size_t i = 0; i < f->nvalues; i++)
-			column_equal_range(col, &f->values[i], &m->ranges[i].lo, &m->ranges[i].hi);
+		for (size_t i = 0; i < f->nvalues; i++) {
+			struct id_range *r = &m->ranges[i];
+
+			column_equal_range(col, &f->values[i], &r->lo, &r->hi);
+			/* Within the values equal ignoring case, the one equal byte for byte. */
+			if (f->exact && col->field->type != FIELD_INTEGER) {
+				uint32_t v = r->lo;
+
+				while (v < r->hi && strcmp(col->values[v].s, f->values[i].s))
+					v++;
+				*r = v < r->hi ? (struct id_range){ v, v + 1 } : (struct id_range){ 0, 0 };
+			}
+		}
 		m->nranges = f->nvalues;
 		return;
 	case QUERY_GT: case QUERY_GTE: case QUERY_LT: case QUERY_LTE: {
@@ -608,12 +623,9 @@ static uint32_t *candidates(const struct matcher *m, size_t cost, size_t *n)
 	return out;
 }
 
-static bool terms_match(const struct query *q, const struct collection *c, uint32_t r)
+static bool needle_found(const struct query *q, const struct collection *c, uint32_t r)
 {
-	for (size_t i = 0; i < q->nterms; i++)
-		if (!memmem(c->haystacks[r], c->haystack_lens[r], q->terms[i], strlen(q->terms[i])))
-			return false;
-	return true;
+	return !q->needle || memmem(c->haystacks[r], c->haystack_lens[r], q->needle, strlen(q->needle));
 }
 
 struct sort_ctx {
@@ -730,7 +742,7 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 	uint32_t *cand = NULL, *matched = NULL;
 	size_t ncand = c->n;
 	uint32_t nmatched = 0;
-	bool everything = q->nfilters == 0 && q->nterms == 0;
+	bool everything = q->nfilters == 0 && !q->needle;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < q->nfilters; i++) {
@@ -767,7 +779,7 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 	matched = xmalloc((ncand ? ncand : 1) * sizeof(*matched));
 	for (size_t i = 0; i < ncand; i++) {
 		uint32_t r = cand ? cand[i] : (uint32_t)i;
-		bool ok = terms_match(q, c, r);
+		bool ok = needle_found(q, c, r);
 
 		for (size_t j = 0; j < q->nfilters && ok; j++)
 			ok = &m[j] == best || matcher_test(&m[j], r);

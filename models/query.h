@@ -8,7 +8,7 @@
  *
  *   field=a,b         equality, either value; on an array field, "contains"
  *   field:op=value    op: eq ne gt gte lt lte contains startswith isnull
- *   q=words           every word occurs in the record's searchable text
+ *   q=text            the text occurs in the record's searchable text
  *   sort=a,-b         sort keys, '-' for descending; stable; nulls last
  *   limit, offset     paging: limit 0..1000 (default 50), offset >= 0
  *   fields=a,b        only these top-level members in each record
@@ -38,7 +38,6 @@
 #define QUERY_MAX_LIMIT 1000
 #define QUERY_MAX_FILTERS 32
 #define QUERY_MAX_VALUES 64
-#define QUERY_MAX_TERMS 16
 #define QUERY_MAX_SORT 8
 #define QUERY_MAX_FACETS 8
 #define QUERY_MAX_MEMBERS 64
@@ -62,6 +61,7 @@ struct query_filter {
 	struct field_value *values;    /* owned; strings point into buf */
 	size_t nvalues;
 	bool isnull;                   /* for QUERY_ISNULL */
+	bool exact;                    /* equality byte for byte, not ignoring case (keys) */
 };
 
 struct query_sort {
@@ -73,9 +73,7 @@ struct query {
 	const struct resource *res;
 	struct query_filter filters[QUERY_MAX_FILTERS];
 	size_t nfilters;
-	char *terms_buf;               /* owned, lower-cased q */
-	const char *terms[QUERY_MAX_TERMS];
-	size_t nterms;
+	char *needle;                  /* owned, lower-cased and trimmed q; NULL: no search */
 	struct query_sort sort[QUERY_MAX_SORT];
 	size_t nsort;
 	uint32_t limit;
@@ -106,9 +104,10 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 
 /*
  * Adds the equality filter field=value, as a related list does
- * (/countries/RO/deals is /deals?countries=RO). Returns 0, or -1 with err.
+ * (/countries/RO/deals is /deals?countries=RO); exact compares byte for byte,
+ * as keys such as meeting ids must be. Returns 0, or -1 with err.
  */
-int query_add_filter(struct query *q, const char *field, const char *value,
+int query_add_filter(struct query *q, const char *field, const char *value, bool exact,
 		     struct query_error *err);
 
 void query_release(struct query *q);

@@ -14,8 +14,9 @@
 
 struct slot {
 	uint64_t key;
-	char *bytes;        /* NULL: empty */
-	size_t len;
+	char *bytes;        /* the plain body, then its compression; NULL: empty */
+	size_t plain_len;
+	size_t gz_len;
 };
 
 struct gzcache {
@@ -52,23 +53,27 @@ static size_t slot_of(uint64_t key)
 	return (size_t)(key % SLOTS);
 }
 
-bool gzcache_get(struct gzcache *c, uint64_t key, struct strbuf *out)
+bool gzcache_get(struct gzcache *c, uint64_t key, const char *plain, size_t plain_len,
+		 struct strbuf *out)
 {
 	size_t s = slot_of(key);
 	pthread_mutex_t *lock = &c->locks[s % STRIPES];
+	const struct slot *slot = &c->slots[s];
 	bool hit;
 
 	pthread_mutex_lock(lock);
-	hit = c->slots[s].bytes && c->slots[s].key == key;
+	hit = slot->bytes && slot->key == key && slot->plain_len == plain_len &&
+	      !memcmp(slot->bytes, plain, plain_len);
 	if (hit)
-		strbuf_add(out, c->slots[s].bytes, c->slots[s].len);
+		strbuf_add(out, slot->bytes + plain_len, slot->gz_len);
 	pthread_mutex_unlock(lock);
 	return hit;
 }
 
-void gzcache_put(struct gzcache *c, uint64_t key, const char *gz, size_t len)
+void gzcache_put(struct gzcache *c, uint64_t key, const char *plain, size_t plain_len,
+		 const char *gz, size_t gz_len)
 {
-	size_t s = slot_of(key);
+	size_t s = slot_of(key), len = plain_len + gz_len;
 	pthread_mutex_t *lock = &c->locks[s % STRIPES];
 	struct slot *slot = &c->slots[s];
 	char *copy, *old = NULL;
@@ -76,21 +81,24 @@ void gzcache_put(struct gzcache *c, uint64_t key, const char *gz, size_t len)
 	if (len > GZCACHE_MAX_ENTRY)
 		return;
 	copy = xmalloc(len);
-	memcpy(copy, gz, len);
+	memcpy(copy, plain, plain_len);
+	memcpy(copy + plain_len, gz, gz_len);
 	pthread_mutex_lock(lock);
 	/* used is shared by every stripe: update it atomically. */
-	if (__atomic_load_n(&c->used, __ATOMIC_RELAXED) - (slot->bytes ? slot->len : 0) + len > c->budget) {
+	if (__atomic_load_n(&c->used, __ATOMIC_RELAXED) -
+	    (slot->bytes ? slot->plain_len + slot->gz_len : 0) + len > c->budget) {
 		pthread_mutex_unlock(lock);
 		free(copy);
 		return;
 	}
 	if (slot->bytes) {
 		old = slot->bytes;
-		__atomic_fetch_sub(&c->used, slot->len, __ATOMIC_RELAXED);
+		__atomic_fetch_sub(&c->used, slot->plain_len + slot->gz_len, __ATOMIC_RELAXED);
 	}
 	slot->key = key;
 	slot->bytes = copy;
-	slot->len = len;
+	slot->plain_len = plain_len;
+	slot->gz_len = gz_len;
 	__atomic_fetch_add(&c->used, len, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(lock);
 	free(old);

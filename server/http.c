@@ -487,15 +487,8 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	char *owned = NULL;
 
 	/* Any 200 the client already holds becomes a 304, whichever handler made it. */
-	if (res->status == HTTP_OK && res->etag[0] && req->if_none_match &&
-	    (etag_list_matches(req->if_none_match, res->etag) ||
-	     (res->etag[strlen(res->etag) - 1] == '"' &&
-	      (snprintf(etag, sizeof(etag), "%.*s-gz\"", (int)strlen(res->etag) - 1, res->etag),
-	       etag_list_matches(req->if_none_match, etag))))) {
-		res->status = HTTP_NOT_MODIFIED;
-		body = NULL;
-		len = 0;
-	}
+	if (res->status == HTTP_OK && res->etag[0])
+		response_not_modified(req, res, res->tag);
 	if (res->status == HTTP_NOT_MODIFIED) {
 		body = NULL;
 		len = 0;
@@ -510,12 +503,12 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 			struct strbuf gz = STRBUF_INIT;
 
 			/* The tag names the bytes, so a body compressed before is the same one. */
-			if (res->etag[0] && gzcache_get(x->h->gz, res->tag, &gz)) {
+			if (res->etag[0] && gzcache_get(x->h->gz, res->tag, body, len, &gz)) {
 				gzipped = true;
 			} else if (gzip_compress(body, len, GZIP_LEVEL_PER_REQUEST, &gz) == 0 && gz.len < len) {
 				gzipped = true;
 				if (res->etag[0])
-					gzcache_put(x->h->gz, res->tag, gz.buf, gz.len);
+					gzcache_put(x->h->gz, res->tag, body, len, gz.buf, gz.len);
 			}
 			if (gzipped) {
 				owned = strbuf_detach(&gz, &len);
@@ -548,11 +541,9 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	if (res->status != HTTP_NOT_MODIFIED && res->status != HTTP_NO_CONTENT)
 		add(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
 	if (res->etag[0] && (res->status == HTTP_OK || res->status == HTTP_NOT_MODIFIED)) {
-		if (gzipped)
-			snprintf(etag, sizeof(etag), "%.*s-gz\"", (int)strlen(res->etag) - 1, res->etag);
-		else
-			snprintf(etag, sizeof(etag), "%s", res->etag);
-		add(r, MHD_HTTP_HEADER_ETAG, etag);
+		/* A gzipped body is another representation, with its own tag. */
+		etag_format(etag, res->tag, gzipped);
+		add(r, MHD_HTTP_HEADER_ETAG, res->status == HTTP_OK ? etag : res->etag);
 	}
 	if (gzipped)
 		add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
@@ -591,7 +582,8 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 			}
 		}
 	}
-	if (a->close || req->serving == NULL || req->serving->draining)
+	/* Framing errors close (a->close); so does every answer once draining starts. */
+	if (a->close || (req->serving && req->serving->draining))
 		add(r, MHD_HTTP_HEADER_CONNECTION, "close");
 
 	rc = MHD_queue_response(c, (unsigned)res->status, r);
@@ -691,6 +683,13 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	for (size_t i = 0; i < m.nparams; i++)
 		req.params[i] = m.params[i];
 	req.nparams = m.nparams;
+	/* /{file} is a resource only where there is a file: elsewhere every method gets 404. */
+	if (m.route->get == handle_web && m.nparams && req.method != HTTP_GET &&
+	    req.method != HTTP_HEAD && !webroot_has(h->opt.web, m.params[0])) {
+		rc = answer_problem(x, c, &req, HTTP_NOT_FOUND, false,
+				    "no resource at %s; GET /api/v1 lists the API's links", m.path);
+		goto out;
+	}
 	if (req.method != HTTP_GET && req.method != HTTP_HEAD && req.method != HTTP_OPTIONS) {
 		response_method_not_allowed(&req, &res, ROUTER_ALLOW);
 		rc = send_answer(x, c, &a);
@@ -809,9 +808,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 		flags |= MHD_USE_IPv6;
 	} else {
 		strbuf_addf(err, "bind: \"%s\" is not an IPv4 or IPv6 address", cfg->bind);
-		gzcache_free(h->gz);
-		free(h);
-		return NULL;
+		goto fail;
 	}
 	h->daemon = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, on_request, h,
@@ -833,13 +830,15 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	if (!h->daemon) {
 		strbuf_addf(err, "cannot listen on %s port %lld: %s", cfg->bind, (long long)cfg->port,
 			    errno ? strerror(errno) : "libmicrohttpd refused the options");
-		gzcache_free(h->gz);
-		free(h);
-		return NULL;
+		goto fail;
 	}
 	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info ? info->port : (uint16_t)cfg->port;
 	return h;
+fail:
+	gzcache_free(h->gz);
+	free(h);
+	return NULL;
 }
 
 uint16_t http_port(const struct http *h)

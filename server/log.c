@@ -77,7 +77,10 @@ static void field(struct strbuf *line, struct jsonw *w, const char *key, const c
 		jsonw_kv_string(w, key, value);
 	} else if (value) {
 		/* Text lines quote values with spaces so they stay one key=value each. */
-		bool quote = !*value || strpbrk(value, " \t\n\"") != NULL;
+		bool quote = !*value;
+
+		for (const unsigned char *p = (const unsigned char *)value; *p && !quote; p++)
+			quote = *p <= 0x20 || *p == '"' || *p == 0x7f;
 
 		strbuf_addf(line, " %s=", key);
 		if (quote)

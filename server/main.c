@@ -84,13 +84,14 @@ static struct webroot *load_web(const struct config *cfg, struct strbuf *err)
 static void reload(struct app *app, const char *why)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct store *s;
+	struct snapshot *snap;
 	char counts[128], gen[32];
+	struct store *s;
 
 	if (!*app->cfg.data) {
 		log_event(LOG_INFO, "reload skipped: the built-in dataset does not change", "cause", why,
 			  NULL);
-		return;
+		goto out;
 	}
 	stat(app->cfg.data, &app->data_stat);
 	s = store_load_file(app->cfg.data, &err);
@@ -99,21 +100,17 @@ static void reload(struct app *app, const char *why)
 		metrics_reload(app->metrics, false);
 		log_event(LOG_ERROR, "reload failed; still serving the previous data", "cause", why,
 			  "error", err.buf, NULL);
-		strbuf_release(&err);
-		return;
+		goto out;
 	}
 	count_line(s, counts, sizeof(counts));
 	snapshots_publish_site(app->snapshots, site_build(s, &app->site_opt), time(NULL));
 	metrics_reload(app->metrics, true);
-	{
-		struct snapshot *snap = snapshot_acquire(app->snapshots);
-
-		snprintf(gen, sizeof(gen), "%llu",
-			 (unsigned long long)snapshot_serving(snap)->generation);
-		snapshot_release(snap);
-	}
+	snap = snapshot_acquire(app->snapshots);
+	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)snapshot_serving(snap)->generation);
+	snapshot_release(snap);
 	log_event(LOG_INFO, "reloaded", "cause", why, "data", app->cfg.data, "records", counts,
 		  "generation", gen, NULL);
+out:
 	strbuf_release(&err);
 }
 

@@ -9,6 +9,7 @@
 #include "handlers/deals.h"
 #include "handlers/meetings.h"
 #include "handlers/meta.h"
+#include "handlers/openapi.h"
 #include "handlers/response.h"
 #include "handlers/webroot.h"
 #include "models/country.h"

@@ -281,6 +281,58 @@ Test(http, gzip_round_trips_and_keeps_content_length_right)
 	}
 }
 
+Test(http, a_304_repeats_the_tag_of_the_representation_the_client_holds)
+{
+	static const char *const paths[] = { "/api/v1/deals", "/api/v1/deals?status=proposed" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct reply r;
+		char inm[96], tag[64];
+
+		http_get(test_url(&srv, paths[i]), (const char *const[]){ "Accept-Encoding: gzip", NULL }, &r);
+		snprintf(tag, sizeof(tag), "%s", reply_header(&r, "ETag"));
+		cr_assert(strstr(tag, "-gz\""), "%s", tag);
+		reply_release(&r);
+		snprintf(inm, sizeof(inm), "If-None-Match: %s", tag);
+		http_get(test_url(&srv, paths[i]), (const char *const[]){ "Accept-Encoding: gzip", inm, NULL }, &r);
+		cr_assert_eq(r.status, 304);
+		cr_assert_str_eq(reply_header(&r, "ETag"), tag, "%s", paths[i]);
+		reply_release(&r);
+	}
+}
+
+Test(http, errors_before_routing_keep_the_connection_alive)
+{
+	struct client c;
+	long connects = 0;
+
+	client_init(&c);
+	for (int i = 0; i < 6; i++) {
+		struct reply r;
+		static const char *const methods[] = { "GET", "POST", "BREW" };
+
+		client_do(&c, methods[i % 3], test_url(&srv, i % 2 ? "/nope/x" : "/api/v1/deals/x%zz"), NULL, false, &r);
+		cr_assert_geq(r.status, 400);
+		cr_assert_null(reply_header(&r, "Connection"), "%ld", r.status);
+		connects += r.connects;
+		reply_release(&r);
+	}
+	cr_assert_eq(connects, 1);
+	client_release(&c);
+}
+
+Test(http, other_methods_on_a_file_that_is_not_there_are_404)
+{
+	struct reply r;
+
+	http_do("POST", test_url(&srv, "/anything"), NULL, &r);
+	assert_problem(&r, 404);
+	reply_release(&r);
+	http_do("POST", test_url(&srv, "/app.js"), NULL, &r);
+	assert_problem(&r, 405);
+	reply_release(&r);
+}
+
 Test(http, small_bodies_and_refusing_clients_are_not_gzipped)
 {
 	static const char *const gz[] = { "Accept-Encoding: gzip", NULL };

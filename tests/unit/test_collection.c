@@ -89,12 +89,37 @@ Test(collection, keeps_array_values_per_record)
 	uint32_t n;
 	const uint32_t *ids = column_record_ids(countries, 3, &n);
 
+	/* A record's ids are in value order, each once. */
 	cr_assert_eq(n, 3);
 	cr_assert_str_eq(countries->values[ids[0]].s, "KR");
-	cr_assert_str_eq(countries->values[ids[1]].s, "UA");
-	cr_assert_str_eq(countries->values[ids[2]].s, "PL");
+	cr_assert_str_eq(countries->values[ids[1]].s, "PL");
+	cr_assert_str_eq(countries->values[ids[2]].s, "UA");
 	/* KR is in every deal: its postings are all six records. */
 	cr_assert_eq(countries->pstart[ids[0] + 1] - countries->pstart[ids[0]], 6);
+}
+
+Test(collection, a_value_twice_in_one_record_is_one_match)
+{
+	static const char data[] =
+		"{\"dataset\":{\"title\":\"t\",\"version\":\"1\",\"source\":{\"title\":\"s\"}},"
+		"\"countries\":[{\"code\":\"KR\",\"name\":\"K\"}],\"deals\":[],\"meetings\":["
+		"{\"id\":\"m\",\"title\":\"M\",\"date\":\"2023-07-11\",\"kind\":\"k\",\"countries\":[\"KR\"],"
+		"\"location\":null,\"counterpart\":null,\"topics\":[],\"participants\":["
+		"{\"name\":\"Jane Doe\",\"title\":\"A\"},{\"name\":\"Jane Doe\",\"title\":\"B\"}]}]}";
+	struct strbuf err = STRBUF_INIT;
+	struct store *st = store_load_buffer(data, sizeof(data) - 1, "dup", &err);
+	const struct collection *c;
+	const struct column *col;
+	uint32_t n;
+
+	cr_assert_not_null(st, "%s", err.buf);
+	c = store_collection(st, STORE_MEETINGS);
+	col = column(c, "participants");
+	column_record_ids(col, 0, &n);
+	cr_assert_eq(n, 1, "two people of one name are one value of the record");
+	cr_assert_eq(col->pstart[1] - col->pstart[0], 1, "and one posting");
+	store_free(st);
+	strbuf_release(&err);
 }
 
 Test(collection, lower_cases_the_searchable_text)

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <criterion/criterion.h>
 
 #include "handlers/meta.h"
@@ -132,6 +135,25 @@ Test(meta, openapi_documents_every_filterable_field_of_a_list)
 	cJSON_Delete(doc);
 }
 
+Test(webroot, a_fifo_is_refused_without_waiting_for_a_writer, .timeout = 5)
+{
+	char dir[] = "/tmp/attache-web-XXXXXX", fifo[64];
+	struct strbuf err = STRBUF_INIT;
+	struct webroot *w, *saved = c.web;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/pipe.js", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	w = webroot_from_dir(dir, 0, &err);
+	c.web = w;
+	call_problem((call_get(&c, "/pipe.js"), &c), 404);
+	c.web = saved;
+	webroot_free(w);
+	unlink(fifo);
+	rmdir(dir);
+	strbuf_release(&err);
+}
+
 Test(webroot, knows_media_types_by_extension)
 {
 	cr_assert_str_eq(webroot_media_type("index.html"), "text/html; charset=utf-8");
@@ -157,6 +179,10 @@ Test(webroot, serves_a_directory_but_nothing_outside_it)
 	call_problem((call_get(&c, "/link.txt"), &c), 404);
 	call_problem((call_get(&c, "/sub"), &c), 404);
 	call_problem((call_get(&c, "/missing.js"), &c), 404);
+	cr_assert(webroot_has(w, "hello.txt"));
+	cr_assert_not(webroot_has(w, "sub"));
+	cr_assert_not(webroot_has(w, "link.txt"));
+	cr_assert_not(webroot_has(w, ".hidden"));
 	c.web = saved;
 	webroot_free(w);
 	cr_assert_null(webroot_from_dir("tests/fixtures/web/hello.txt", 0, &err));

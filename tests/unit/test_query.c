@@ -116,7 +116,9 @@ ParameterizedTestParameters(query, answers_each_good_query)
 		{ "meetings=m-ro", "d1,d2", 2 },
 		{ "q=nuclear", "d1,d5", 2 },
 		{ "q=korea hydro", "d1", 1 },
-		{ "q=KOREA  nuclear", "d1", 1 },
+		{ "q=NUCLEAR POWER", "d1", 1 },
+		{ "q=korea nuclear", "", 0 },
+		{ "q=  lithography plant ", "d3", 1 },
 		{ "q=", "d1,d2,d3,d4,d5,d6", 6 },
 		{ "q=nothing-like-this", "", 0 },
 		{ "sort=-value.amount", "d4,d5,d1,d6,d2,d3", 6 },
@@ -313,6 +315,31 @@ Test(query, facets_of_everything_equal_facets_of_a_filter_matching_everything)
 	store_free(s);
 }
 
+Test(query, an_exact_related_filter_does_not_fold_case)
+{
+	struct store *s = support_load(FIXTURES "query.json");
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct query_error err;
+	struct query_result r;
+	struct query q;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, c->res, NULL, 0, &err), 0);
+	cr_assert_eq(query_add_filter(&q, "meetings", "M-RO", true, &err), 0);
+	query_run(&q, c, &r);
+	cr_assert_eq(r.total, 0, "meeting ids are keys: M-RO is not m-ro");
+	query_result_release(&r);
+	query_release(&q);
+	cr_assert_eq(query_parse(&q, c->res, NULL, 0, &err), 0);
+	cr_assert_eq(query_add_filter(&q, "meetings", "m-ro", true, &err), 0);
+	query_run(&q, c, &r);
+	cr_assert_eq(r.total, 2);
+	query_result_release(&r);
+	query_release(&q);
+	query_error_release(&err);
+	store_free(s);
+}
+
 Test(query, adds_a_related_filter_as_equality)
 {
 	struct store *s = support_load(FIXTURES "query.json");
@@ -324,7 +351,7 @@ Test(query, adds_a_related_filter_as_equality)
 
 	query_error_init(&err);
 	cr_assert_eq(query_parse(&q, c->res, p, 1, &err), 0);
-	cr_assert_eq(query_add_filter(&q, "countries", "ro", &err), 0);
+	cr_assert_eq(query_add_filter(&q, "countries", "RO", true, &err), 0);
 	query_run(&q, c, &r);
 	cr_assert_eq(r.total, 1);
 	cr_assert_str_eq(((const struct deal *)collection_record(c, r.page[0]))->id, "d2");

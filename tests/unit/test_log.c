@@ -1,0 +1,85 @@
+/*
+ * Tests for server/log.c: one line per event, JSON or text, never forged.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "server/log.h"
+
+/* Runs fn with stderr going to a pipe; returns what it wrote (free it). */
+static char *capture(void (*fn)(void))
+{
+	int fds[2], saved = dup(2);
+	char *out = calloc(1, 65536);
+	ssize_t n;
+
+	cr_assert_eq(pipe(fds), 0);
+	dup2(fds[1], 2);
+	fn();
+	dup2(saved, 2);
+	close(fds[1]);
+	n = read(fds[0], out, 65535);
+	cr_assert_geq(n, 0);
+	close(fds[0]);
+	close(saved);
+	return out;
+}
+
+static void hostile_access(void)
+{
+	struct access_entry e = {
+		.request_id = "id1", .remote = "127.0.0.1", .method = "GET",
+		.target = "/x\ny", .status = 200, .bytes = 5, .duration_us = 7,
+		.user_agent = "ab\x1b[31mRED\rFAKE\x7f",
+	};
+
+	log_access(&e);
+}
+
+Test(log, json_lines_escape_control_characters)
+{
+	char *out;
+
+	log_init(LOG_JSON, LOG_INFO);
+	out = capture(hostile_access);
+	cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line: %s", out);
+	cr_assert(strstr(out, "\"target\":\"/x\\ny\""), "%s", out);
+	cr_assert(strstr(out, "\"user_agent\":\"ab\\u001b[31mRED\\rFAKE\\u007f\""), "%s", out);
+	cr_assert(strstr(out, "\"status\":200,\"bytes\":5,\"duration_us\":7"), "%s", out);
+	free(out);
+}
+
+Test(log, text_lines_quote_and_escape_any_control_character)
+{
+	char *out;
+
+	log_init(LOG_TEXT, LOG_INFO);
+	out = capture(hostile_access);
+	cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line: %s", out);
+	cr_assert_null(strchr(out, '\x1b'));
+	cr_assert_null(strchr(out, '\r'));
+	cr_assert(strstr(out, " user_agent=\"ab\\u001b[31mRED\\rFAKE\\u007f\""), "%s", out);
+	cr_assert(strstr(out, " method=GET "), "%s", out);
+	free(out);
+}
+
+static void debug_line(void)
+{
+	log_event(LOG_DEBUG, "hidden", NULL);
+	log_event(LOG_WARN, "shown", "key", "v", NULL);
+}
+
+Test(log, the_level_filters)
+{
+	char *out;
+
+	log_init(LOG_JSON, LOG_INFO);
+	out = capture(debug_line);
+	cr_assert_null(strstr(out, "hidden"));
+	cr_assert(strstr(out, "\"level\":\"warn\",\"msg\":\"shown\",\"key\":\"v\""), "%s", out);
+	free(out);
+}
