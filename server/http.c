@@ -62,6 +62,7 @@ struct exchange {
 	uint64_t start_ns;
 	bool started;               /* the first call (headers) is done */
 	bool answered;              /* a response was queued */
+	bool too_large;             /* the body went past max-body-size */
 	uint64_t body;              /* body bytes received */
 	size_t route;               /* for metrics */
 	int status;
@@ -767,12 +768,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
+		uint64_t max = (uint64_t)h->opt.cfg->max_body_size;
+
 		x->body += *upload_data_size;
 		*upload_data_size = 0;
-		if (x->body > (uint64_t)h->opt.cfg->max_body_size) {
-			/* Past the limit mid-body (chunked): no answer can be queued now. */
+		x->too_large = x->body > max;
+		/*
+		 * libmicrohttpd cannot queue an answer mid-body, so a chunked body past
+		 * the limit is read on and dropped, to answer 413 at its end; one that
+		 * goes on far past it costs the client its connection instead.
+		 */
+		if (x->body > 16 * max + 65536) {
 			metrics_rejected(h->opt.metrics);
-			log_event(LOG_WARN, "request body over the limit; connection closed",
+			log_event(LOG_WARN, "request body far over the limit; connection closed",
 				  "request_id", x->id, NULL);
 			return MHD_NO;
 		}
@@ -780,6 +788,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (x->answered)
 		return MHD_YES;
+	if (x->too_large) {
+		req.target = x->target;
+		req.request_id = x->id;
+		req.path = "";
+		metrics_rejected(h->opt.metrics);
+		return answer_problem(x, c, &req, HTTP_CONTENT_TOO_LARGE, true, "%s",
+				      "the request body is larger than this server accepts");
+	}
 	return serve(x, c);
 }
 

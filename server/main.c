@@ -97,14 +97,14 @@ static void reload(struct app *app, const char *why)
 	s = store_load_file(app->cfg.data, &err);
 	if (!s) {
 		snapshots_publish_failure(app->snapshots, err.buf, time(NULL));
-		metrics_reload(app->metrics, false);
+		metrics_reload(app->metrics, false, time(NULL));
 		log_event(LOG_ERROR, "reload failed; still serving the previous data", "cause", why,
 			  "error", err.buf, NULL);
 		goto out;
 	}
 	count_line(s, counts, sizeof(counts));
 	snapshots_publish_site(app->snapshots, site_build(s, &app->site_opt), time(NULL));
-	metrics_reload(app->metrics, true);
+	metrics_reload(app->metrics, true, time(NULL));
 	snap = snapshot_acquire(app->snapshots);
 	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)snapshot_serving(snap)->generation);
 	snapshot_release(snap);

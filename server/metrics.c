@@ -32,6 +32,7 @@ struct metrics {
 	atomic_uint_fast64_t rejected;
 	atomic_uint_fast64_t reloads_ok;
 	atomic_uint_fast64_t reloads_failed;
+	atomic_int_fast64_t last_reload;     /* unix time of the last attempt, 0: none */
 };
 
 struct metrics *metrics_new(void)
@@ -80,9 +81,10 @@ void metrics_rejected(struct metrics *m)
 	atomic_fetch_add_explicit(&m->rejected, 1, memory_order_relaxed);
 }
 
-void metrics_reload(struct metrics *m, bool ok)
+void metrics_reload(struct metrics *m, bool ok, int64_t at)
 {
 	atomic_fetch_add_explicit(ok ? &m->reloads_ok : &m->reloads_failed, 1, memory_order_relaxed);
+	atomic_store_explicit(&m->last_reload, at, memory_order_relaxed);
 }
 
 static uint64_t get(atomic_uint_fast64_t *v)
@@ -182,6 +184,10 @@ void metrics_render(struct metrics *m, const struct serving *sv, struct strbuf *
 	strbuf_addf(out, "attache_reloads_total{result=\"success\"} %" PRIu64 "\n", get(&m->reloads_ok));
 	strbuf_addf(out, "attache_reloads_total{result=\"failure\"} %" PRIu64 "\n",
 		    get(&m->reloads_failed));
+	head(out, "attache_last_reload_timestamp_seconds", "gauge",
+	     "When the data file was last reloaded (or tried), as a Unix time; 0 if never.");
+	strbuf_addf(out, "attache_last_reload_timestamp_seconds %" PRIdFAST64 "\n",
+		    atomic_load_explicit(&m->last_reload, memory_order_relaxed));
 	head(out, "attache_reload_failed", "gauge",
 	     "1 when the last reload failed and older data is served, else 0.");
 	strbuf_addf(out, "attache_reload_failed %d\n", sv->reload_error ? 1 : 0);

@@ -35,8 +35,8 @@ void metrics_connection(struct metrics *m, int delta);
 /* A request refused by the framing guard or the body limit, before any route. */
 void metrics_rejected(struct metrics *m);
 
-/* A reload's outcome. */
-void metrics_reload(struct metrics *m, bool ok);
+/* A reload's outcome, at unix time at. */
+void metrics_reload(struct metrics *m, bool ok, int64_t at);
 
 /* Renders every metric; serving gives the data's figures. */
 void metrics_render(struct metrics *m, const struct serving *serving, struct strbuf *out);

@@ -514,6 +514,26 @@ Test(http, oversized_targets_and_headers_get_414_and_431_in_json)
 	strbuf_release(&out);
 }
 
+Test(http, a_chunked_body_past_the_limit_is_answered_413_at_its_end)
+{
+	struct strbuf req = STRBUF_INIT, out = STRBUF_INIT;
+
+	/* 70 000 bytes in chunks of 10 000: over the 65 536 default, under the point of closing. */
+	strbuf_addstr(&req, "POST /api/v1/deals HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+	for (int i = 0; i < 7; i++) {
+		strbuf_addstr(&req, "2710\r\n");
+		for (int k = 0; k < 10000; k++)
+			strbuf_addch(&req, 'a');
+		strbuf_addstr(&req, "\r\n");
+	}
+	strbuf_addstr(&req, "0\r\n\r\n");
+	raw_exchange(http_port(srv.http), req.buf, req.len, &out);
+	cr_assert(!strncmp(out.buf, "HTTP/1.1 413 ", 13), "%.100s", out.buf);
+	cr_assert_not_null(strstr(out.buf, "application/problem+json"));
+	strbuf_release(&req);
+	strbuf_release(&out);
+}
+
 Test(http, a_small_body_on_a_get_route_is_read_and_answered_405)
 {
 	struct strbuf out = STRBUF_INIT;

@@ -23,7 +23,7 @@ Test(metrics, counts_by_route_and_status_class_and_buckets_latency)
 	metrics_connection(m, 1);
 	metrics_connection(m, 1);
 	metrics_connection(m, -1);
-	metrics_reload(m, false);
+	metrics_reload(m, false, 1700000000);
 	metrics_render(m, &c.serving, &out);
 	cr_assert(strstr(out.buf, "attache_http_requests_total{route=\"/api/v1/deals\",status_class=\"2xx\"} 1\n"), "%s", out.buf);
 	cr_assert(strstr(out.buf, "attache_http_requests_total{route=\"/api/v1/deals\",status_class=\"3xx\"} 1\n"));
@@ -37,6 +37,7 @@ Test(metrics, counts_by_route_and_status_class_and_buckets_latency)
 	cr_assert(strstr(out.buf, "attache_http_response_bytes_total 160\n"));
 	cr_assert(strstr(out.buf, "attache_http_open_connections 1\n"));
 	cr_assert(strstr(out.buf, "attache_reloads_total{result=\"failure\"} 1\n"));
+	cr_assert(strstr(out.buf, "attache_last_reload_timestamp_seconds 1700000000\n"));
 	cr_assert(strstr(out.buf, "attache_records{collection=\"deals\"} 25\n"));
 	cr_assert(strstr(out.buf, "# TYPE attache_http_request_duration_seconds histogram\n"));
 	strbuf_release(&out);
