@@ -87,9 +87,13 @@ void check_describe(struct strbuf *sb, const cJSON *v)
 	} else if (cJSON_IsString(v)) {
 		size_t len = strlen(v->valuestring);
 
-		/* Long strings are cut: the message must stay one readable line. */
+		/* Long strings are cut, at a character boundary: the message stays one readable line. */
 		if (len > 40) {
-			json_escape(sb, v->valuestring, 37);
+			size_t cut = 37;
+
+			while (cut && ((unsigned char)v->valuestring[cut] & 0xC0) == 0x80)
+				cut--;
+			json_escape(sb, v->valuestring, cut);
 			strbuf_setlen(sb, sb->len - 1);
 			strbuf_addstr(sb, "...\"");
 		} else {

@@ -1,0 +1,95 @@
+/*
+ * Tests for models/check.c: describing values, the common rules, and the
+ * readers' messages (the store fixtures test them through whole files).
+ */
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "models/check.h"
+
+static void described(const char *json, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *v = cJSON_Parse(json);
+
+	check_describe(&sb, v);
+	cr_assert_str_eq(sb.buf, want, "%s", json);
+	cJSON_Delete(v);
+	strbuf_release(&sb);
+}
+
+Test(check, describes_what_it_got_in_a_few_words)
+{
+	described("\"12\"", "\"12\"");
+	described("12.5", "12.5");
+	described("1e3", "1000");
+	described("0.1", "0.1");
+	described("null", "null");
+	described("true", "true");
+	described("[1]", "an array");
+	described("{}", "an object");
+	described("\"a string that goes on for far longer than a message should quote\"",
+		  "\"a string that goes on for far longer ...\"");
+	/* 21 two-byte characters: cut at 37 bytes would split one; the cut backs up to 36. */
+	described("\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"",
+		  "\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...\"");
+}
+
+Test(check, slugs_and_ids)
+{
+	cr_assert_null(check_rule_slug("ev-batteries", 12));
+	cr_assert_null(check_rule_slug("a1", 2));
+	cr_assert_not_null(check_rule_slug("-a", 2));
+	cr_assert_not_null(check_rule_slug("a-", 2));
+	cr_assert_not_null(check_rule_slug("a--b", 4));
+	cr_assert_not_null(check_rule_slug("A", 1));
+	cr_assert_null(check_rule_id("bilateral-ro", 12));
+	cr_assert_null(check_rule_id("v1.2_x~y", 8));
+	cr_assert_not_null(check_rule_id("a b", 3));
+	cr_assert_not_null(check_rule_id("..", 2));
+	cr_assert_not_null(check_rule_id("caf\xc3\xa9", 5));
+}
+
+Test(check, one_message_names_the_file_and_the_path)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct check c;
+	size_t a, b;
+
+	check_init(&c, "f.json", &err);
+	a = check_enter_key(&c, "deals");
+	b = check_enter_index(&c, 4);
+	check_enter_key(&c, "value");
+	check_fail(&c, "first %d", 1);
+	check_fail(&c, "second");
+	check_leave(&c, b);
+	check_leave(&c, a);
+	cr_assert_str_eq(err.buf, "f.json: deals[4].value: first 1", "only the first fault is told");
+	cr_assert_eq(c.path.len, 0);
+	check_release(&c);
+	strbuf_release(&err);
+}
+
+Test(check, finds_the_first_repeated_value_of_a_long_array)
+{
+	struct strbuf err = STRBUF_INIT, json = STRBUF_INIT;
+	struct arena a = ARENA_INIT;
+	struct strs out;
+	struct check c;
+	cJSON *obj;
+
+	strbuf_addstr(&json, "{\"v\":[");
+	for (int i = 0; i < 5000; i++)
+		strbuf_addf(&json, "\"s%d\",", i);
+	strbuf_addstr(&json, "\"s7\",\"s3\",\"s7\"]}");
+	obj = cJSON_Parse(json.buf);
+	check_init(&c, "f", &err);
+	cr_assert_eq(check_strings(&c, obj, "v", CHECK_REQUIRED, NULL, &a, &out), -1);
+	cr_assert_str_eq(err.buf, "f: v[5000]: duplicate value \"s7\" (also at index 7)");
+	check_release(&c);
+	cJSON_Delete(obj);
+	arena_release(&a);
+	strbuf_release(&err);
+	strbuf_release(&json);
+}
