@@ -53,8 +53,10 @@ CONF
 		say "making the base image debian:bookworm-slim with debootstrap from $mirror (once per machine)"
 		rootfs=$(mktemp -d)
 		as_root debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
+		# The machine's own sources replace debootstrap's (listing both warns of duplicates).
+		as_root rm -f "$rootfs/etc/apt/sources.list"
 		as_root cp -r /etc/apt/sources.list.d/. "$rootfs/etc/apt/sources.list.d/"
-		[ -f /etc/apt/sources.list ] && as_root cp /etc/apt/sources.list "$rootfs/etc/apt/sources.list"
+		if [ -f /etc/apt/sources.list ]; then as_root cp /etc/apt/sources.list "$rootfs/etc/apt/sources.list"; fi
 		as_root rm -rf "$rootfs/var/lib/apt/lists/"*
 		as_root tar -C "$rootfs" -c . | podman import - debian:bookworm-slim >/dev/null
 		podman tag debian:bookworm-slim docker.io/library/debian:bookworm-slim
