@@ -113,7 +113,7 @@ test: unit integration readme-test
 e2e: $(BUILD)/attache
 	@scripts/deps.sh "" "node npm chromium" nodejs npm chromium
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
-	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 dashboard.test.mjs
+	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 dashboard.test.mjs schemas.test.mjs
 
 # libFuzzer targets, built with clang; FUZZ_SECONDS a target (seeds: the fixtures).
 FUZZ_SECONDS ?= 30

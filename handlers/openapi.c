@@ -192,6 +192,8 @@ static void operation(struct jsonw *w, const struct route *r)
 		jsonw_object_end(w);
 		content(w, "application/json", rec.buf);
 		strbuf_release(&rec);
+	} else if (!strcmp(r->operation, "getIndex")) {
+		content(w, "application/json", "schemas/Index");
 	} else if (!strcmp(r->media, "application/json")) {
 		content(w, "application/json", NULL);
 	} else {
@@ -203,8 +205,25 @@ static void operation(struct jsonw *w, const struct route *r)
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "description", "Not Modified: the If-None-Match ETag is current");
 	jsonw_object_end(w);
+	/* The errors each kind of route gives besides the generic ones under default. */
+	if (r->kind != ROUTE_OTHER)
+		ref(w, "400", "responses/BadQuery");
+	if (r->kind == ROUTE_RECORD || r->kind == ROUTE_RELATED || strchr(r->pattern, '{'))
+		ref(w, "404", "responses/NotFound");
+	ref(w, "406", "responses/NotAcceptable");
+	if (!strcmp(r->operation, "getReady"))
+		ref(w, "503", "responses/Draining");
 	ref(w, "default", "responses/Problem");
 	jsonw_object_end(w);
+	jsonw_object_end(w);
+}
+
+static void problem_response(struct jsonw *w, const char *name, const char *description)
+{
+	jsonw_key(w, name);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "description", description);
+	content(w, "application/problem+json", "schemas/Problem");
 	jsonw_object_end(w);
 }
 
@@ -291,6 +310,11 @@ static void components(struct jsonw *w, const cJSON *defs)
 		"common first, records without a value last as null\",\"additionalProperties\":"
 		"{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"value\":{},"
 		"\"count\":{\"type\":\"integer\"}}}}}}}");
+	literal(w, "Index",
+		"{\"type\":\"object\",\"required\":[\"dataset\",\"counts\",\"links\"],\"properties\":{"
+		"\"dataset\":{\"$ref\":\"#/components/schemas/Dataset\"},"
+		"\"counts\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}},"
+		"\"links\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}}}}");
 	literal(w, "ListLinks",
 		"{\"type\":\"object\",\"properties\":{\"self\":{\"type\":\"string\"},"
 		"\"next\":{\"type\":[\"string\",\"null\"]},\"prev\":{\"type\":[\"string\",\"null\"]}}}");
@@ -327,13 +351,14 @@ static void components(struct jsonw *w, const cJSON *defs)
 
 	jsonw_key(w, "responses");
 	jsonw_object_begin(w);
-	jsonw_key(w, "Problem");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "description", "An error: 400 bad query, 404 unknown path or record, "
-			"405 wrong method, 406 Accept excludes the media type, 413/414/431 too large, "
-			"501 unknown method, 503 not ready");
-	content(w, "application/problem+json", "schemas/Problem");
-	jsonw_object_end(w);
+	problem_response(w, "Problem", "An error: 400 bad query or framing, 404 unknown path or record, "
+			 "405 wrong method, 406 Accept excludes the media type, 413/414/431 too large, "
+			 "501 unknown method or transfer coding, 503 not ready");
+	problem_response(w, "BadQuery", "A parameter, field, operator or value the resource does not "
+			 "have; the problem names it (parameter) and lists what would do (allowed)");
+	problem_response(w, "NotFound", "No record with that key");
+	problem_response(w, "NotAcceptable", "The Accept header excludes this resource's media type");
+	problem_response(w, "Draining", "The server is shutting down");
 	jsonw_object_end(w);
 
 	jsonw_object_end(w);
@@ -367,6 +392,9 @@ void openapi_render(const struct store *s, const char *schema, size_t schema_len
 	jsonw_object_end(&w);
 	jsonw_key(&w, "servers");
 	jsonw_raw(&w, "[{\"url\":\"/\"}]", 13);
+	/* The API is public and read-only: no operation asks for credentials. */
+	jsonw_key(&w, "security");
+	jsonw_raw(&w, "[]", 2);
 	jsonw_key(&w, "paths");
 	jsonw_object_begin(&w);
 	for (size_t i = 0; i < nroutes; i++) {

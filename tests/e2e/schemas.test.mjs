@@ -1,0 +1,78 @@
+// Standard tools check the documents attache publishes: the OpenAPI document
+// is linted by Redocly's OpenAPI 3.1 rules (errors and warnings alike), and the
+// shipped dataset is validated against data/schema.json by ajv, which must
+// also refuse the shape errors the loader refuses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { BaseResolver, createConfig, lintDocument, makeDocumentFromString } from '@redocly/openapi-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = process.env.TEST_ATTACHE_BIN || path.join(ROOT, 'build/attache');
+const json = (p) => JSON.parse(readFileSync(p, 'utf8'));
+
+function ajv() {
+  const a = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(a);
+  return a;
+}
+
+async function openapiDocument() {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ATTACHE_')));
+  const server = spawn(BIN, ['--port', String(port), '--access-log=false'], { env, stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100; i++) {
+      try { return await (await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`)).text(); }
+      catch { await new Promise((r) => setTimeout(r, 50)); }
+    }
+    throw new Error('the server did not answer');
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+test('the OpenAPI document passes Redocly\'s OpenAPI 3.1 rules', async () => {
+  const text = await openapiDocument();
+  assert.equal(JSON.parse(text).openapi, '3.1.0');
+  // Every recommended rule but the licence: the project has not chosen one to state.
+  const config = await createConfig({ extends: ['recommended'], rules: { 'info-license': 'off' } });
+  const problems = await lintDocument({
+    document: makeDocumentFromString(text, 'openapi.json'),
+    config: config.styleguide || config,
+    externalRefResolver: new BaseResolver(),
+  });
+  const shown = problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location?.[0]?.pointer}`);
+  assert.deepEqual(shown, []);
+});
+
+test('the shipped dataset is valid against data/schema.json', () => {
+  const validate = ajv().compile(json(path.join(ROOT, 'data/schema.json')));
+  const ok = validate(json(path.join(ROOT, 'data/vilnius-2023.json')));
+  assert.ok(ok, JSON.stringify(validate.errors, null, 1).slice(0, 2000));
+});
+
+test('data/schema.json refuses the shape errors the loader refuses', () => {
+  const validate = ajv().compile(json(path.join(ROOT, 'data/schema.json')));
+  const fixtures = path.join(ROOT, 'tests/fixtures/store');
+  // References, vocabularies, duplicate keys and calendars only the loader can check.
+  const shapeErrors = [
+    'amount-string.json', 'amount-fraction.json', 'amount-negative.json', 'currency-lowercase.json',
+    'empty-title.json', 'blank-title.json', 'title-number.json', 'date-format.json',
+    'country-lowercase.json', 'empty-countries.json', 'id-with-slash.json', 'sector-not-slug.json',
+    'counterpart-missing.json', 'completion-year-string.json', 'missing-title.json',
+    'unknown-field.json', 'unknown-top-key.json', 'missing-deals.json', 'countries-not-array.json',
+    'dataset-missing-version.json', 'duplicate-in-array.json',
+  ];
+  for (const f of shapeErrors) {
+    assert.equal(validate(json(path.join(fixtures, f))), false, `${f} passes the schema`);
+    assert.throws(() => execFileSync(BIN, ['--check', '--data', path.join(fixtures, f)], { stdio: 'pipe' }),
+      `${f} passes the loader`);
+  }
+  assert.equal(validate(json(path.join(fixtures, 'valid.json'))), true, JSON.stringify(validate.errors));
+});
