@@ -12,7 +12,7 @@ CC ?= cc
 PKGS := libmicrohttpd libcjson zlib
 TEST_PKGS := criterion libcurl
 BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev
-TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl jq python3
+TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prometheus-client
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wvla
@@ -48,7 +48,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: all run test unit integration readme-test deps test-deps clean check-data bench docker-test e2e fuzz
+.PHONY: all run test unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -56,7 +56,7 @@ $(BUILD)/.deps:
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/.test-deps: $(BUILD)/.deps
-	@scripts/deps.sh "$(TEST_PKGS)" "curl jq python3" $(TEST_DEBS)
+	@scripts/deps.sh "$(TEST_PKGS) py:prometheus_client" "curl jq python3" $(TEST_DEBS)
 	@touch $@
 
 deps: $(BUILD)/.deps
@@ -108,7 +108,11 @@ integration: $(BUILD)/tests/integration $(BUILD)/attache
 readme-test: $(BUILD)/attache $(BUILD)/.test-deps
 	python3 tests/readme/check_readme.py --bin $(BUILD)/attache README.md
 
-test: unit integration readme-test
+# The system's python3: the one apt installs prometheus_client for.
+metrics-test: $(BUILD)/attache $(BUILD)/.test-deps
+	/usr/bin/python3 tests/integration/scrape_metrics.py --bin $(BUILD)/attache
+
+test: unit integration readme-test metrics-test
 
 e2e: $(BUILD)/attache
 	@scripts/deps.sh "" "node npm chromium" nodejs npm chromium

@@ -4,6 +4,8 @@
 #
 #   scripts/deps.sh "PKG-CONFIG MODULES" "COMMANDS" DEBIAN-PACKAGE...
 #
+# A module written py:NAME is a Python module the system's python3 must import.
+#
 # Exits 0 when everything is present (or was installed), 1 with a message
 # naming what is missing otherwise.
 set -u
@@ -16,7 +18,10 @@ for c in pkg-config $commands; do
 done
 if command -v pkg-config >/dev/null 2>&1; then
 	for m in $modules; do
-		pkg-config --exists "$m" || missing="$missing $m"
+		case "$m" in
+		py:*) /usr/bin/python3 -c "import ${m#py:}" 2>/dev/null || missing="$missing $m" ;;
+		*) pkg-config --exists "$m" || missing="$missing $m" ;;
+		esac
 	done
 else
 	missing="$missing $modules"
