@@ -12,7 +12,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev \
-      libcriterion-dev libcurl4-openssl-dev curl jq python3 \
+      libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prometheus-client \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
