@@ -5,8 +5,14 @@
 #   make test       unit and integration tests, then the README's examples
 #   make SANITIZE=address,undefined test    the same under ASan and UBSan
 #
+# Knobs: V=1 prints whole commands instead of "  CC  file". DEVELOPER=1 adds
+# -Werror, so a warning fails the build; the test targets and CI turn it on,
+# while a plain `make` of a release still builds with a newer compiler's new
+# warnings (git's DEVELOPER switch).
+#
 # Every library is found with pkg-config. Objects go under build/ (or
-# build/sanitize/ with SANITIZE), with -MMD dependencies.
+# build/sanitize/ with SANITIZE), with -MMD dependencies, and are rebuilt when
+# the flags change (build/.cflags, after git's GIT-CFLAGS).
 
 CC ?= cc
 PKGS := libmicrohttpd libcjson zlib
@@ -16,9 +22,24 @@ TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prome
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wvla
-WERROR ?= -Werror
 OPT ?= -O2
 SANITIZE ?=
+
+# The test targets are for developers: warnings are errors there.
+ifneq ($(filter test unit integration readme-test metrics-test check-includes fuzz,$(MAKECMDGOALS)),)
+DEVELOPER ?= 1
+endif
+ifeq ($(DEVELOPER),1)
+WERROR := -Werror
+endif
+
+ifneq ($(V),1)
+QUIET_CC = @echo "  CC      $<";
+QUIET_AS = @echo "  AS      $<";
+QUIET_AR = @echo "  AR      $@";
+QUIET_LINK = @echo "  LINK    $@";
+QUIET_GEN = @echo "  GEN     $@";
+endif
 
 BUILD := build
 RUNNER :=
@@ -48,7 +69,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: all run test unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz
+.PHONY: FORCE all run test unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -62,36 +83,45 @@ $(BUILD)/.test-deps: $(BUILD)/.deps
 deps: $(BUILD)/.deps
 test-deps: $(BUILD)/.test-deps
 
-$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
+# The flags every object is built with, kept in a file that changes only when
+# they do: objects depend on it, so `make` then `make test` (which adds
+# -Werror) rebuilds instead of reusing objects built without it.
+CFLAGS_STAMP = $(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS)
+$(BUILD)/.cflags: FORCE | $(BUILD)/.deps
 	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(subst ','\'',$(CFLAGS_STAMP))' ]; then \
+		[ -f $@ ] && echo "  FLAGS   changed: rebuilding"; \
+		echo '$(subst ','\'',$(CFLAGS_STAMP))' > $@; \
+	fi
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/.cflags | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
 $(BUILD)/gen/assets.S: scripts/gen-assets.sh $(ASSETS)
 	@mkdir -p $(@D)
-	scripts/gen-assets.sh $(ASSETS) > $@
+	$(QUIET_GEN)scripts/gen-assets.sh $(ASSETS) > $@
 
 $(BUILD)/obj/gen/assets_data.o: $(BUILD)/gen/assets.S | $(BUILD)/.deps
 	@mkdir -p $(@D)
-	$(CC) -c $< -o $@
+	$(QUIET_AS)$(CC) -c $< -o $@
 
 $(BUILD)/libattache.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(QUIET_AR)$(AR) rcs $@ $^
 
 $(BUILD)/attache: $(MAIN_OBJ) $(BUILD)/libattache.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(QUIET_LINK)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
-$(BUILD)/tests/obj/%.o: %.c | $(BUILD)/.test-deps
+$(BUILD)/tests/obj/%.o: %.c $(BUILD)/.cflags | $(BUILD)/.test-deps
 	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+	$(QUIET_CC)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/unit: $(UNIT_SRC:%.c=$(BUILD)/tests/obj/%.o) $(TEST_SUPPORT_SRC:%.c=$(BUILD)/tests/obj/%.o) $(BUILD)/libattache.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(TEST_LIBS)
+	$(QUIET_LINK)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/integration: $(INTEG_SRC:%.c=$(BUILD)/tests/obj/%.o) $(TEST_SUPPORT_SRC:%.c=$(BUILD)/tests/obj/%.o) $(BUILD)/libattache.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(TEST_LIBS)
+	$(QUIET_LINK)$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS) $(TEST_LIBS)
 
 run: $(BUILD)/attache
 	$(BUILD)/attache --port 8080
@@ -143,5 +173,7 @@ bench: $(BUILD)/attache
 
 clean:
 	rm -rf build
+
+FORCE:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
