@@ -2,7 +2,7 @@
 #
 #   make            build build/attache (installing missing -dev packages first)
 #   make run        build and serve the built-in dataset on port 8080
-#   make test       unit and integration tests, then the README's examples
+#   make test       the include graph, unit and integration tests, the README's examples
 #   make SANITIZE=address,undefined test    the same under ASan and UBSan
 #
 # Knobs: V=1 prints whole commands instead of "  CC  file". DEVELOPER=1 adds
@@ -61,7 +61,7 @@ LIB_LIBS = $(call pc,--libs,$(PKGS)) -lpthread -lm
 TEST_CFLAGS = $(call pc,--cflags,$(TEST_PKGS))
 TEST_LIBS = $(call pc,--libs,$(TEST_PKGS))
 
-LIB_SRC := $(wildcard models/*.c handlers/*.c config/*.c) $(filter-out server/main.c,$(wildcard server/*.c))
+LIB_SRC := $(wildcard lib/*.c models/*.c handlers/*.c config/*.c) $(filter-out server/main.c,$(wildcard server/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/assets_data.o
 MAIN_OBJ := $(BUILD)/obj/server/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -69,7 +69,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz
+.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -142,7 +142,11 @@ readme-test: $(BUILD)/attache $(BUILD)/.test-deps
 metrics-test: $(BUILD)/attache $(BUILD)/.test-deps
 	/usr/bin/python3 tests/integration/scrape_metrics.py --bin $(BUILD)/attache
 
-test: unit integration readme-test metrics-test
+# The include graph goes one way: lib <- models <- handlers <- server, lib <- config.
+check-includes:
+	@scripts/check-includes.sh
+
+test: check-includes unit integration readme-test metrics-test
 
 e2e: $(BUILD)/attache
 	@scripts/deps.sh "" "node npm chromium" nodejs npm chromium

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/mem.h"
+#include "lib/mem.h"
 
 enum kind { K_STRING, K_INT, K_BOOL, K_LOG_FORMAT, K_LOG_LEVEL, K_ORIGINS };
 

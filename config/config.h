@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 #define CONFIG_MAX_ORIGINS 16
 

@@ -9,7 +9,7 @@
 
 #include <zlib.h>
 
-#include "models/mem.h"
+#include "lib/mem.h"
 
 void etag_format(char *out, uint64_t tag, bool gzipped)
 {

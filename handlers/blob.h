@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/hash.h"
-#include "models/strbuf.h"
+#include "lib/hash.h"
+#include "lib/strbuf.h"
 
 /* A quoted 16-hex-digit tag plus "-gz" and the NUL: "\"0123456789abcdef-gz\"". */
 #define ETAG_SIZE 24

@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/strbuf.h"
 #include "models/query.h"
-#include "models/strbuf.h"
 
 #define REQUEST_MAX_PARAMS 4
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "handlers/site.h"
-#include "models/hash.h"
-#include "models/jsonw.h"
+#include "lib/hash.h"
+#include "lib/jsonw.h"
 
 void url_encode_query(struct strbuf *sb, const char *s)
 {

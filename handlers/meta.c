@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "handlers/site.h"
-#include "models/jsonw.h"
+#include "lib/jsonw.h"
 #include "models/query.h"
 
 void time_format_iso(int64_t t, char *out, size_t size)

@@ -10,7 +10,7 @@
 
 #include "handlers/response.h"
 #include "handlers/site.h"
-#include "models/jsonw.h"
+#include "lib/jsonw.h"
 #include "models/query.h"
 
 /* Copies a cJSON tree into w, pointing "#/$defs/X" references at "#/components/schemas/X". */

@@ -10,8 +10,8 @@
 
 #include "handlers/handler.h"
 #include "handlers/route.h"
+#include "lib/strbuf.h"
 #include "models/store.h"
-#include "models/strbuf.h"
 
 /*
  * Renders the document into out. schema is data/schema.json (its $defs become

@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "models/jsonw.h"
+#include "lib/jsonw.h"
 
 void response_init(struct response *res)
 {

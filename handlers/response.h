@@ -19,7 +19,7 @@
 #include "handlers/blob.h"
 #include "handlers/handler.h"
 #include "handlers/status.h"
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 #define MEDIA_JSON "application/json; charset=utf-8"
 #define MEDIA_PROBLEM "application/problem+json; charset=utf-8"

@@ -10,7 +10,7 @@
 #include "handlers/meta.h"
 #include "handlers/openapi.h"
 #include "handlers/response.h"
-#include "models/mem.h"
+#include "lib/mem.h"
 
 static void build_list(struct site *site, enum store_collection which, size_t gzip_min)
 {

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "models/mem.h"
+#include "lib/mem.h"
 
 struct webroot {
 	char *dir;                 /* NULL: serve files[] */

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/hash.h"
-#include "models/mem.h"
-#include "models/strbuf.h"
-#include "models/text.h"
+#include "lib/hash.h"
+#include "lib/mem.h"
+#include "lib/strbuf.h"
+#include "lib/text.h"
 
 /* The key's hash, case-folded when the resource's keys are. */
 static uint64_t key_hash(const char *s, size_t len, bool fold)

@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/arena.h"
-#include "models/jsonw.h"
+#include "lib/arena.h"
+#include "lib/jsonw.h"
 #include "models/resource.h"
 
 /* The value id of a null scalar. */

@@ -11,9 +11,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "models/arena.h"
-#include "models/check.h"
-#include "models/jsonw.h"
+#include "lib/arena.h"
+#include "lib/check.h"
+#include "lib/jsonw.h"
 #include "models/person.h"
 #include "models/resource.h"
 

@@ -16,9 +16,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "models/arena.h"
-#include "models/check.h"
-#include "models/jsonw.h"
+#include "lib/arena.h"
+#include "lib/check.h"
+#include "lib/jsonw.h"
 
 enum vocab_kind { VOCAB_KIND, VOCAB_SECTOR, VOCAB_STATUS, VOCAB_ROLE, VOCAB_COUNT };
 

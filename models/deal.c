@@ -3,7 +3,7 @@
  */
 #include "models/deal.h"
 
-#include "models/date.h"
+#include "lib/date.h"
 
 int deal_from_json(struct check *c, const cJSON *v, struct arena *a, struct deal *out)
 {

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "models/date.h"
+#include "lib/date.h"
 
 static int delegation_from_json(struct check *c, const cJSON *obj, struct arena *a,
 				const struct delegation **out)

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "models/iso.h"
+#include "lib/iso.h"
 
 const char *money_currency_rule(const char *s, size_t len)
 {

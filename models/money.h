@@ -12,9 +12,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "models/arena.h"
-#include "models/check.h"
-#include "models/jsonw.h"
+#include "lib/arena.h"
+#include "lib/check.h"
+#include "lib/jsonw.h"
 
 struct money {
 	int64_t amount;

@@ -3,7 +3,7 @@
  */
 #include "models/person.h"
 
-#include "models/iso.h"
+#include "lib/iso.h"
 
 const char *country_code_rule(const char *s, size_t len)
 {

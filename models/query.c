@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/date.h"
-#include "models/mem.h"
-#include "models/text.h"
+#include "lib/date.h"
+#include "lib/mem.h"
+#include "lib/text.h"
 
 static const char *const reserved[] = { "q", "sort", "limit", "offset", "fields", "facet" };
 #define NRESERVED (sizeof(reserved) / sizeof(reserved[0]))

@@ -30,9 +30,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/strbuf.h"
 #include "models/collection.h"
 #include "models/resource.h"
-#include "models/strbuf.h"
 
 #define QUERY_DEFAULT_LIMIT 50
 #define QUERY_MAX_LIMIT 1000

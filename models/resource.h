@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/check.h"
-#include "models/jsonw.h"
+#include "lib/check.h"
+#include "lib/jsonw.h"
 
 enum field_type {
 	FIELD_STRING,   /* text, compared ignoring ASCII case */

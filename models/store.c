@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "models/hash.h"
-#include "models/json.h"
-#include "models/mem.h"
+#include "lib/hash.h"
+#include "lib/json.h"
+#include "lib/mem.h"
 
 struct store {
 	struct arena arena;

@@ -17,12 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/strbuf.h"
 #include "models/collection.h"
 #include "models/country.h"
 #include "models/dataset.h"
 #include "models/deal.h"
 #include "models/meeting.h"
-#include "models/strbuf.h"
 
 /* The largest data file store_load_file() reads. */
 #define STORE_MAX_FILE_BYTES ((size_t)256 << 20)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/mem.h"
+#include "lib/mem.h"
 
 #define SLOTS 1024
 #define STRIPES 32

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 #define GZCACHE_MAX_ENTRY (256 * 1024)
 

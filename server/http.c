@@ -31,8 +31,8 @@
 #include <microhttpd.h>
 
 #include "handlers/response.h"
-#include "models/mem.h"
-#include "models/text.h"
+#include "lib/mem.h"
+#include "lib/text.h"
 #include "server/gzcache.h"
 #include "server/log.h"
 #include "server/router.h"

@@ -17,7 +17,7 @@
 
 #include "config/config.h"
 #include "handlers/webroot.h"
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 #include "server/metrics.h"
 #include "server/snapshot.h"
 

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "models/jsonw.h"
+#include "lib/jsonw.h"
 
 /* Set by log_init() before threads start; read-only afterwards. */
 static enum log_format log_fmt = LOG_JSON;

@@ -25,7 +25,7 @@
 #include "config/config.h"
 #include "handlers/site.h"
 #include "handlers/webroot.h"
-#include "models/mem.h"
+#include "lib/mem.h"
 #include "server/assets.h"
 #include "server/http.h"
 #include "server/log.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "handlers/site.h"
-#include "models/mem.h"
+#include "lib/mem.h"
 #include "server/router.h"
 
 /* Upper bounds of the latency buckets, in microseconds (+Inf is implicit). */

@@ -12,10 +12,10 @@
 #include "handlers/openapi.h"
 #include "handlers/response.h"
 #include "handlers/webroot.h"
+#include "lib/text.h"
 #include "models/country.h"
 #include "models/deal.h"
 #include "models/meeting.h"
-#include "models/text.h"
 #include "server/metrics.h"
 
 #define JSON "application/json"

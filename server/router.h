@@ -13,7 +13,7 @@
 
 #include "handlers/handler.h"
 #include "handlers/route.h"
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 /* What every route allows. */
 #define ROUTER_ALLOW "GET, HEAD, OPTIONS"

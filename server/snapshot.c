@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/mem.h"
+#include "lib/mem.h"
 
 struct shared_site {
 	struct site *site;

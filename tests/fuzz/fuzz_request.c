@@ -11,7 +11,7 @@
 
 #include "handlers/site.h"
 #include "handlers/webroot.h"
-#include "models/mem.h"
+#include "lib/mem.h"
 #include "server/assets.h"
 #include "server/router.h"
 

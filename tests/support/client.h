@@ -15,7 +15,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 struct reply {
 	long status;

@@ -16,7 +16,7 @@
 
 #include <criterion/criterion.h>
 
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 static const char *binary(void)
 {

@@ -8,7 +8,7 @@
 
 #include <criterion/criterion.h>
 
-#include "models/mem.h"
+#include "lib/mem.h"
 
 struct store *support_load(const char *path)
 {

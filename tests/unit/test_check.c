@@ -1,12 +1,12 @@
 /*
- * Tests for models/check.c: describing values, the common rules, and the
+ * Tests for lib/check.c: describing values, the common rules, and the
  * readers' messages (the store fixtures test them through whole files).
  */
 #include <string.h>
 
 #include <criterion/criterion.h>
 
-#include "models/check.h"
+#include "lib/check.h"
 
 static void described(const char *json, const char *want)
 {

@@ -1,5 +1,5 @@
 /*
- * Tests for models/date.c.
+ * Tests for lib/date.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "models/date.h"
+#include "lib/date.h"
 
 /* Parameters are copied into each test's own process, where pointers to
  * static data may not hold: hence arrays, not pointers. */

@@ -1,5 +1,5 @@
 /*
- * Tests for models/json.c: the RFC 8259 validator in front of cJSON.
+ * Tests for lib/json.c: the RFC 8259 validator in front of cJSON.
  */
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "models/json.h"
+#include "lib/json.h"
 
 /* Parameters are copied into each test's own process, where pointers to
  * static data may not hold: hence arrays, not pointers. */

@@ -1,5 +1,5 @@
 /*
- * Tests for models/jsonw.c: the JSON writer.
+ * Tests for lib/jsonw.c: the JSON writer.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "models/jsonw.h"
+#include "lib/jsonw.h"
 
 /* Parameters are copied into each test's own process, where pointers to
  * static data may not hold: hence arrays, not pointers. */

@@ -1,9 +1,9 @@
 /*
- * Tests for models/money.c and models/iso.c.
+ * Tests for models/money.c and lib/iso.c.
  */
 #include <criterion/criterion.h>
 
-#include "models/iso.h"
+#include "lib/iso.h"
 #include "models/money.h"
 
 Test(money, accepts_iso_4217_codes_only)

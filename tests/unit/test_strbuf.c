@@ -1,5 +1,5 @@
 /*
- * Tests for models/strbuf.c and models/arena.c, the two allocators of bytes.
+ * Tests for lib/strbuf.c and lib/arena.c, the two allocators of bytes.
  */
 #include <stdio.h>
 #include <stddef.h>
@@ -10,8 +10,8 @@
 
 #include <criterion/criterion.h>
 
-#include "models/arena.h"
-#include "models/strbuf.h"
+#include "lib/arena.h"
+#include "lib/strbuf.h"
 
 Test(strbuf, is_an_empty_string_before_any_write)
 {

@@ -1,12 +1,12 @@
 /*
- * Tests for models/text.c: UTF-8 validation and ASCII case folding.
+ * Tests for lib/text.c: UTF-8 validation and ASCII case folding.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
-#include "models/text.h"
+#include "lib/text.h"
 
 #define S(x) x, sizeof(x) - 1
 

@@ -4,7 +4,7 @@
  * A struct strbuf owns its bytes. Initialise with STRBUF_INIT or strbuf_init(),
  * give the memory back with strbuf_release(), or take it with strbuf_detach().
  * buf is never NULL after init, so a strbuf can be printed at any time.
- * Allocation failure aborts (models/mem.h).
+ * Allocation failure aborts (lib/mem.h).
  */
 #ifndef ATTACHE_STRBUF_H
 #define ATTACHE_STRBUF_H

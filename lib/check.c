@@ -1,7 +1,7 @@
 /*
  * check: field-by-field validation with one exact message (see check.h).
  */
-#include "models/check.h"
+#include "lib/check.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/jsonw.h"
-#include "models/mem.h"
+#include "lib/jsonw.h"
+#include "lib/mem.h"
 
 void check_init(struct check *c, const char *file, struct strbuf *err)
 {

@@ -15,7 +15,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 /* How deep arrays and objects may nest in a data file. */
 #define JSON_MAX_DEPTH 64

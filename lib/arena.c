@@ -1,14 +1,14 @@
 /*
  * arena: bump allocation in chained blocks (see arena.h).
  */
-#include "models/arena.h"
+#include "lib/arena.h"
 
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/mem.h"
+#include "lib/mem.h"
 
 #define ARENA_BLOCK 65536
 

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 #define JSONW_MAX_DEPTH 32
 

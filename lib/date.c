@@ -1,7 +1,7 @@
 /*
  * date: validation of YYYY-MM-DD dates (see date.h).
  */
-#include "models/date.h"
+#include "lib/date.h"
 
 #include <stdio.h>
 

@@ -5,7 +5,7 @@
  * (/usr/share/iso-codes/json/iso_3166-1.json and iso_4217.json) and are kept
  * sorted, so a lookup is a binary search over fixed-width entries.
  */
-#include "models/iso.h"
+#include "lib/iso.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,8 +17,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "models/arena.h"
-#include "models/strbuf.h"
+#include "lib/arena.h"
+#include "lib/strbuf.h"
 
 /* The largest integer a JSON number holds exactly: 2^53 - 1. */
 #define CHECK_MAX_SAFE_INT INT64_C(9007199254740991)

@@ -1,7 +1,7 @@
 /*
  * mem: allocation wrappers that abort on exhaustion (see mem.h for why).
  */
-#include "models/mem.h"
+#include "lib/mem.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -4,12 +4,12 @@
  * The scanner is a recursive-descent recogniser that builds nothing; its
  * recursion is bounded by JSON_MAX_DEPTH.
  */
-#include "models/json.h"
+#include "lib/json.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#include "models/text.h"
+#include "lib/text.h"
 
 struct scanner {
 	const unsigned char *s;

@@ -1,7 +1,7 @@
 /*
  * jsonw: compact JSON writer (see jsonw.h).
  */
-#include "models/jsonw.h"
+#include "lib/jsonw.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/mem.h"
-#include "models/text.h"
+#include "lib/mem.h"
+#include "lib/text.h"
 
 void jsonw_init(struct jsonw *w, struct strbuf *sb, bool record_frags)
 {

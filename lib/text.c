@@ -1,7 +1,7 @@
 /*
  * text: UTF-8 validation and ASCII case folding (see text.h).
  */
-#include "models/text.h"
+#include "lib/text.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * The store puts every string and array of its records in one arena and frees
  * them all at once with arena_release(), so a store of a million records is
  * freed in a few calls, not a million. Memory from an arena is never freed on
- * its own. Allocation failure aborts (models/mem.h).
+ * its own. Allocation failure aborts (lib/mem.h).
  */
 #ifndef ATTACHE_ARENA_H
 #define ATTACHE_ARENA_H

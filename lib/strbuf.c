@@ -1,14 +1,14 @@
 /*
  * strbuf: growable NUL-terminated buffer (see strbuf.h).
  */
-#include "models/strbuf.h"
+#include "lib/strbuf.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/mem.h"
+#include "lib/mem.h"
 
 char strbuf_empty[1];
 
