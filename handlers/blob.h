@@ -3,8 +3,7 @@
  *
  * The index, the stats, the OpenAPI document and the dashboard's files are
  * blobs: built when the data is loaded, then every request copies (or merely
- * points to) the same bytes. Also the hashing and compression the server uses
- * for bodies built per request.
+ * points to) the same bytes.
  *
  * Ownership: a blob owns its bytes; free with blob_release().
  */
@@ -15,11 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/etag.h"
+#include "lib/gzip.h"
 #include "lib/hash.h"
 #include "lib/strbuf.h"
-
-/* A quoted 16-hex-digit tag plus "-gz" and the NUL: "\"0123456789abcdef-gz\"". */
-#define ETAG_SIZE 24
 
 /* Bodies smaller than this are not worth compressing by default. */
 #define GZIP_MIN_BYTES 1024
@@ -47,17 +45,8 @@ void blob_from_strbuf(struct blob *b, struct strbuf *sb, const char *content_typ
 
 void blob_release(struct blob *b);
 
-/* Writes the quoted ETag for tag into out (ETAG_SIZE bytes), with "-gz" when gzipped. */
-void etag_format(char *out, uint64_t tag, bool gzipped);
-
 /* zlib levels: bodies compressed once at load take the best; per request, the fastest. */
 #define GZIP_LEVEL_ONCE 9
 #define GZIP_LEVEL_PER_REQUEST 1
-
-/*
- * gzips len bytes at data into out (appended) at level (1-9). Returns 0, or
- * -1 when zlib fails, leaving out as it was.
- */
-int gzip_compress(const char *data, size_t len, int level, struct strbuf *out);
 
 #endif

@@ -9,23 +9,7 @@
 #include "handlers/site.h"
 #include "lib/hash.h"
 #include "lib/jsonw.h"
-
-void url_encode_query(struct strbuf *sb, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		/* RFC 3986 unreserved, and the sub-delims the list grammar uses unencoded. */
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~,:!$'()*@/", *p)) {
-			strbuf_addch(sb, (char)*p);
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-
-			strbuf_add(sb, e, 3);
-		}
-	}
-}
+#include "lib/url.h"
 
 /* path?params-without-paging&limit=L&offset=O */
 static void page_url(struct strbuf *sb, const char *path, const struct query_param *params,

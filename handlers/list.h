@@ -39,7 +39,4 @@ void list_render(const struct collection *c, const struct query *q,
 void list_handle_record(const struct request *req, struct response *res,
 			const struct collection *c, const char *key);
 
-/* Appends s percent-encoded for a query component. */
-void url_encode_query(struct strbuf *sb, const char *s);
-
 #endif

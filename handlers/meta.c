@@ -5,20 +5,11 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "handlers/site.h"
+#include "lib/date.h"
 #include "lib/jsonw.h"
 #include "models/query.h"
-
-void time_format_iso(int64_t t, char *out, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static void write_counts(struct jsonw *w, const struct store *s)
 {

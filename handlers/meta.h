@@ -25,7 +25,4 @@ void handle_readyz(const struct request *req, struct response *res);
 void meta_render_index(const struct store *s, struct strbuf *out);
 void meta_render_stats(const struct store *s, struct strbuf *out);
 
-/* Writes t (unix seconds) as "2023-07-11T09:30:00Z" into out (at least 21 bytes). */
-void time_format_iso(int64_t t, char *out, size_t size);
-
 #endif

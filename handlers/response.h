@@ -93,7 +93,4 @@ void response_query_problem(const struct request *req, struct response *res,
 void response_method_not_allowed(const struct request *req, struct response *res,
 				 const char *allow);
 
-/* Whether the If-None-Match header value (a list, or "*") matches the tag. */
-bool etag_list_matches(const char *header, const char *etag);
-
 #endif

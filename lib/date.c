@@ -1,9 +1,10 @@
 /*
- * date: validation of YYYY-MM-DD dates (see date.h).
+ * date: validation of YYYY-MM-DD dates, and UTC times as text (see date.h).
  */
 #include "lib/date.h"
 
 #include <stdio.h>
+#include <time.h>
 
 static bool digits(const char *s, size_t n, int *out)
 {
@@ -61,4 +62,13 @@ const char *date_rule(const char *s, size_t len)
 	const char *why = NULL;
 
 	return date_valid(s, len, &why) ? NULL : why;
+}
+
+void time_format_iso(int64_t t, char *out, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -1,14 +1,16 @@
 /*
- * date: calendar dates written as ISO 8601 "YYYY-MM-DD".
+ * date: calendar dates written as ISO 8601 "YYYY-MM-DD", and times in UTC.
  *
  * attache keeps dates as their text: in this form, comparing the strings
- * compares the dates. This module only decides which texts are real dates.
+ * compares the dates. This module decides which texts are real dates, and
+ * writes Unix times the way the API shows them.
  */
 #ifndef ATTACHE_DATE_H
 #define ATTACHE_DATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Whether the len bytes at s are a real date YYYY-MM-DD (years 0001-9999,
@@ -21,5 +23,8 @@ bool date_valid(const char *s, size_t len, const char **why);
 
 /* check_rule_fn for check_string(): NULL for a real date, else the complaint. */
 const char *date_rule(const char *s, size_t len);
+
+/* Writes t (unix seconds) as "2023-07-11T09:30:00Z" into out (at least 21 bytes). */
+void time_format_iso(int64_t t, char *out, size_t size);
 
 #endif

@@ -57,3 +57,14 @@ bool iso_currency_code(const char *s, size_t len)
 {
 	return find(currencies, 3, s, len);
 }
+
+const char *iso_country_code_rule(const char *s, size_t len)
+{
+	if (len != 2 || !(s[0] >= 'A' && s[0] <= 'Z') || !(s[1] >= 'A' && s[1] <= 'Z'))
+		return "an ISO 3166-1 alpha-2 country code (two capital letters, e.g. GB)";
+	if (len == 2 && s[0] == 'U' && s[1] == 'K')
+		return "an ISO 3166-1 alpha-2 country code (the United Kingdom is GB)";
+	if (!iso_country_code(s, len))
+		return "an officially assigned ISO 3166-1 alpha-2 country code";
+	return NULL;
+}

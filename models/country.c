@@ -3,6 +3,8 @@
  */
 #include "models/country.h"
 
+#include "lib/iso.h"
+
 int country_from_json(struct check *c, const cJSON *v, struct arena *a, struct country *out)
 {
 	static const char *const fields[] = {
@@ -10,7 +12,7 @@ int country_from_json(struct check *c, const cJSON *v, struct arena *a, struct c
 	};
 
 	if (check_object(c, v, fields) ||
-	    check_string(c, v, "code", CHECK_REQUIRED, country_code_rule, a, &out->code) ||
+	    check_string(c, v, "code", CHECK_REQUIRED, iso_country_code_rule, a, &out->code) ||
 	    check_string(c, v, "name", CHECK_REQUIRED, NULL, a, &out->name) ||
 	    person_member(c, v, "leader", CHECK_NULLABLE, a, &out->leader) ||
 	    check_strings(c, v, "roles", 0, check_rule_slug, a, &out->roles) ||

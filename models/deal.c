@@ -4,6 +4,7 @@
 #include "models/deal.h"
 
 #include "lib/date.h"
+#include "lib/iso.h"
 
 int deal_from_json(struct check *c, const cJSON *v, struct arena *a, struct deal *out)
 {
@@ -17,7 +18,7 @@ int deal_from_json(struct check *c, const cJSON *v, struct arena *a, struct deal
 	if (check_object(c, v, fields) ||
 	    check_string(c, v, "id", CHECK_REQUIRED, check_rule_id, a, &out->id) ||
 	    check_string(c, v, "title", CHECK_REQUIRED, NULL, a, &out->title) ||
-	    check_strings(c, v, "countries", CHECK_REQUIRED, country_code_rule, a, &out->countries) ||
+	    check_strings(c, v, "countries", CHECK_REQUIRED, iso_country_code_rule, a, &out->countries) ||
 	    check_strings(c, v, "organizations", 0, NULL, a, &out->organizations) ||
 	    check_string(c, v, "sector", CHECK_REQUIRED, check_rule_slug, a, &out->sector) ||
 	    check_string(c, v, "status", CHECK_REQUIRED, check_rule_slug, a, &out->status) ||

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/date.h"
+#include "lib/iso.h"
 
 static int delegation_from_json(struct check *c, const cJSON *obj, struct arena *a,
 				const struct delegation **out)
@@ -53,7 +54,7 @@ int meeting_from_json(struct check *c, const cJSON *v, struct arena *a, struct m
 	    check_string(c, v, "end_date", CHECK_NULLABLE, date_rule, a, &out->end_date) ||
 	    check_string(c, v, "kind", CHECK_REQUIRED, check_rule_slug, a, &out->kind) ||
 	    check_string(c, v, "format", CHECK_NULLABLE, NULL, a, &out->format) ||
-	    check_strings(c, v, "countries", CHECK_REQUIRED, country_code_rule, a, &out->countries) ||
+	    check_strings(c, v, "countries", CHECK_REQUIRED, iso_country_code_rule, a, &out->countries) ||
 	    check_strings(c, v, "organizations", 0, NULL, a, &out->organizations) ||
 	    check_string(c, v, "location", CHECK_REQUIRED | CHECK_NULLABLE, NULL, a, &out->location) ||
 	    person_member(c, v, "counterpart", CHECK_REQUIRED | CHECK_NULLABLE, a, &out->counterpart) ||

@@ -5,17 +5,6 @@
 
 #include "lib/iso.h"
 
-const char *country_code_rule(const char *s, size_t len)
-{
-	if (len != 2 || !(s[0] >= 'A' && s[0] <= 'Z') || !(s[1] >= 'A' && s[1] <= 'Z'))
-		return "an ISO 3166-1 alpha-2 country code (two capital letters, e.g. GB)";
-	if (len == 2 && s[0] == 'U' && s[1] == 'K')
-		return "an ISO 3166-1 alpha-2 country code (the United Kingdom is GB)";
-	if (!iso_country_code(s, len))
-		return "an officially assigned ISO 3166-1 alpha-2 country code";
-	return NULL;
-}
-
 int person_from_json(struct check *c, const cJSON *v, struct arena *a, struct person *out)
 {
 	static const char *const fields[] = { "name", "title", "country", "organization", NULL };
@@ -23,7 +12,7 @@ int person_from_json(struct check *c, const cJSON *v, struct arena *a, struct pe
 	if (check_object(c, v, fields) ||
 	    check_string(c, v, "name", CHECK_REQUIRED, NULL, a, &out->name) ||
 	    check_string(c, v, "title", CHECK_NULLABLE, NULL, a, &out->title) ||
-	    check_string(c, v, "country", CHECK_NULLABLE, country_code_rule, a, &out->country) ||
+	    check_string(c, v, "country", CHECK_NULLABLE, iso_country_code_rule, a, &out->country) ||
 	    check_string(c, v, "organization", CHECK_NULLABLE, NULL, a, &out->organization))
 		return -1;
 	return 0;

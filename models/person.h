@@ -46,7 +46,4 @@ struct strs person_names(const struct person *p, size_t n, struct arena *a);
 void person_to_json(struct jsonw *w, const struct person *p);
 void person_list_to_json(struct jsonw *w, const struct person *p, size_t n);
 
-/* check_rule_fn: NULL for an officially assigned ISO 3166-1 alpha-2 code. */
-const char *country_code_rule(const char *s, size_t len);
-
 #endif

@@ -12,7 +12,7 @@
 #include "handlers/openapi.h"
 #include "handlers/response.h"
 #include "handlers/webroot.h"
-#include "lib/text.h"
+#include "lib/url.h"
 #include "models/country.h"
 #include "models/deal.h"
 #include "models/meeting.h"
@@ -61,44 +61,6 @@ const struct route *router_routes(size_t *n)
 {
 	*n = sizeof(routes) / sizeof(routes[0]);
 	return routes;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct strbuf *out)
-{
-	size_t start = out->len;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == '%') {
-			int hi = len - i >= 3 ? hexval(s[i + 1]) : -1;
-			int lo = len - i >= 3 ? hexval(s[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0)
-				return "a '%' that is not followed by two hex digits";
-			c = (char)(hi * 16 + lo);
-			if (!c)
-				return "an encoded NUL (%00)";
-			i += 2;
-		} else if (c == '+' && plus_is_space) {
-			c = ' ';
-		}
-		strbuf_addch(out, c);
-	}
-	if (utf8_invalid_at(out->buf + start, out->len - start) != out->len - start)
-		return "bytes that are not valid UTF-8";
-	return NULL;
 }
 
 const char *router_parse_query(const char *raw, struct strbuf *sb, struct query_param *pairs,

@@ -51,11 +51,4 @@ const char *router_parse_query(const char *raw, struct strbuf *sb, struct query_
 /* The table: *n routes. */
 const struct route *router_routes(size_t *n);
 
-/*
- * Decodes %XX escapes of the len bytes at s into out ('+' as space when
- * plus_is_space). Returns NULL, or what is wrong: a bad escape, an encoded
- * NUL, invalid UTF-8.
- */
-const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct strbuf *out);
-
 #endif

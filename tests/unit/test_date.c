@@ -54,3 +54,13 @@ ParameterizedTest(struct day *c, date, decides_each_text)
 		cr_assert_str_eq(date_rule(c->text, strlen(c->text)), c->why);
 	}
 }
+
+Test(date, time_is_formatted_as_utc_iso_8601)
+{
+	char out[32];
+
+	time_format_iso(0, out, sizeof(out));
+	cr_assert_str_eq(out, "1970-01-01T00:00:00Z");
+	time_format_iso(1689120000, out, sizeof(out));
+	cr_assert_str_eq(out, "2023-07-12T00:00:00Z");
+}

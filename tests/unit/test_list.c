@@ -143,12 +143,3 @@ Test(list, a_deal_is_the_bytes_rendered_at_load)
 	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals/d4?sort=id"), &c), 400),
 			 "unknown parameter \"sort\": a single deal takes only fields");
 }
-
-Test(list, url_encoding_keeps_the_grammar_readable)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	url_encode_query(&sb, "value.amount:gte,-a b&c=d+e%f/g\xc3\xa9");
-	cr_assert_str_eq(sb.buf, "value.amount:gte,-a%20b%26c%3Dd%2Be%25f/g%C3%A9");
-	strbuf_release(&sb);
-}

@@ -69,16 +69,6 @@ Test(meta, readiness_reports_the_generation_and_the_last_failed_reload)
 	cr_assert_eq(c.res.status, 200, "alive while draining");
 }
 
-Test(meta, time_is_formatted_as_utc_iso_8601)
-{
-	char out[32];
-
-	time_format_iso(0, out, sizeof(out));
-	cr_assert_str_eq(out, "1970-01-01T00:00:00Z");
-	time_format_iso(1689120000, out, sizeof(out));
-	cr_assert_str_eq(out, "2023-07-12T00:00:00Z");
-}
-
 static bool in_members(const struct resource *r, const char *name)
 {
 	return resource_member(r, name, strlen(name)) >= 0;

@@ -1,9 +1,8 @@
 /*
- * Tests for models/money.c and lib/iso.c.
+ * Tests for models/money.c.
  */
 #include <criterion/criterion.h>
 
-#include "lib/iso.h"
 #include "models/money.h"
 
 Test(money, accepts_iso_4217_codes_only)
@@ -30,16 +29,4 @@ Test(money, writes_amounts_as_integers)
 	cr_assert_str_eq(sb.buf, "[{\"amount\":1200000000000000,\"currency\":\"KRW\"},null]");
 	jsonw_release(&w);
 	strbuf_release(&sb);
-}
-
-Test(iso, knows_assigned_country_codes)
-{
-	cr_assert(iso_country_code("GB", 2));
-	cr_assert(iso_country_code("KP", 2));
-	cr_assert(iso_country_code("AD", 2));
-	cr_assert(iso_country_code("ZW", 2));
-	cr_assert_not(iso_country_code("UK", 2));
-	cr_assert_not(iso_country_code("XX", 2));
-	cr_assert_not(iso_country_code("gb", 2));
-	cr_assert_not(iso_country_code("GBR", 3));
 }

@@ -1,6 +1,6 @@
 /*
  * Tests for handlers/response.c and handlers/blob.c: the JSON and problem
- * helpers, entity-tag matching, and the bytes rendered once.
+ * helpers, and the bytes rendered once.
  */
 #include <stdio.h>
 #include <string.h>
@@ -124,16 +124,6 @@ Test(response, not_modified_matches_either_representation_and_weak_forms)
 	response_release(&res);
 }
 
-Test(response, etag_lists_are_parsed_strictly)
-{
-	cr_assert(etag_list_matches("\"a\", \"b\"", "\"b\""));
-	cr_assert(etag_list_matches("W/\"x\",\"b\"", "\"b\""));
-	cr_assert_not(etag_list_matches("\"a\"", "\"b\""));
-	cr_assert_not(etag_list_matches("b", "\"b\""), "unquoted is not an entity-tag");
-	cr_assert_not(etag_list_matches("\"b", "\"b\""));
-	cr_assert_not(etag_list_matches("", "\"b\""));
-}
-
 Test(blob, compresses_when_it_gains_and_tags_the_bytes)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -163,14 +153,4 @@ Test(blob, compresses_when_it_gains_and_tags_the_bytes)
 	blob_from_strbuf(&small, &sb, "application/json", 1024);
 	cr_assert_null(small.gz, "small bodies are not compressed");
 	blob_release(&small);
-}
-
-Test(blob, formats_strong_etags)
-{
-	char e[ETAG_SIZE];
-
-	etag_format(e, 0x0123456789abcdefULL, false);
-	cr_assert_str_eq(e, "\"0123456789abcdef\"");
-	etag_format(e, 0x0123456789abcdefULL, true);
-	cr_assert_str_eq(e, "\"0123456789abcdef-gz\"");
 }

@@ -1,0 +1,54 @@
+/*
+ * etag: formatting and matching entity-tags (see etag.h).
+ */
+#include "lib/etag.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+void etag_format(char *out, uint64_t tag, bool gzipped)
+{
+	snprintf(out, ETAG_SIZE, "\"%016llx%s\"", (unsigned long long)tag, gzipped ? "-gz" : "");
+}
+
+/* One entity-tag of a list, without its weak prefix, compared by its opaque part. */
+static bool tag_equal(const char *t, size_t n, const char *etag)
+{
+	size_t elen = strlen(etag);
+
+	/* Weak comparison (RFC 9110 13.1.2): W/"x" matches "x". */
+	if (n >= 2 && t[0] == 'W' && t[1] == '/') {
+		t += 2;
+		n -= 2;
+	}
+	return n == elen && memcmp(t, etag, n) == 0;
+}
+
+bool etag_list_matches(const char *header, const char *etag)
+{
+	const char *p = header;
+
+	while (*p) {
+		const char *start, *end;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '*')
+			return true;
+		start = p;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"')
+			return false; /* not an entity-tag list: match nothing */
+		end = strchr(p + 1, '"');
+		if (!end)
+			return false;
+		p = end + 1;
+		if (tag_equal(start, (size_t)(p - start), etag))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,63 @@
+/*
+ * url: percent-decoding and percent-encoding (see url.h).
+ */
+#include "lib/url.h"
+
+#include <string.h>
+
+#include "lib/text.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct strbuf *out)
+{
+	size_t start = out->len;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '%') {
+			int hi = len - i >= 3 ? hexval(s[i + 1]) : -1;
+			int lo = len - i >= 3 ? hexval(s[i + 2]) : -1;
+
+			if (hi < 0 || lo < 0)
+				return "a '%' that is not followed by two hex digits";
+			c = (char)(hi * 16 + lo);
+			if (!c)
+				return "an encoded NUL (%00)";
+			i += 2;
+		} else if (c == '+' && plus_is_space) {
+			c = ' ';
+		}
+		strbuf_addch(out, c);
+	}
+	if (utf8_invalid_at(out->buf + start, out->len - start) != out->len - start)
+		return "bytes that are not valid UTF-8";
+	return NULL;
+}
+
+void url_encode_query(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		/* RFC 3986 unreserved, and the sub-delims the list grammar uses unencoded. */
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~,:!$'()*@/", *p)) {
+			strbuf_addch(sb, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+			strbuf_add(sb, e, 3);
+		}
+	}
+}
