@@ -1,5 +1,5 @@
 /*
- * text: UTF-8 validation and ASCII case folding (see text.h).
+ * text: UTF-8 validation, ASCII case folding and comma lists (see text.h).
  */
 #include "lib/text.h"
 
@@ -81,4 +81,28 @@ void ascii_lower_inplace(char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		s[i] = ascii_lower(s[i]);
+}
+
+static bool is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+bool text_next_token(const char **list, const char **tok, size_t *len)
+{
+	const char *p = *list, *end;
+
+	if (!p || !*p)
+		return false;
+	end = strchr(p, ',');
+	if (!end)
+		end = p + strlen(p);
+	*list = *end ? end + 1 : end;
+	while (p < end && is_ows(*p))
+		p++;
+	while (end > p && is_ows(end[-1]))
+		end--;
+	*tok = p;
+	*len = (size_t)(end - p);
+	return true;
 }

@@ -1,5 +1,5 @@
 /*
- * text: byte-level helpers for UTF-8 and ASCII case folding.
+ * text: byte-level helpers for UTF-8, ASCII case folding and comma lists.
  *
  * attache compares names case-insensitively in ASCII only ("ro" finds "RO",
  * "Nuclear" finds "nuclear"); bytes outside ASCII compare as they are. All
@@ -45,5 +45,16 @@ bool ascii_casestarts(const char *hay, size_t hlen, const char *prefix, size_t p
 
 /* Lower-cases len bytes of s in place (ASCII only). */
 void ascii_lower_inplace(char *s, size_t len);
+
+/*
+ * Steps through a comma-separated list such as an HTTP header value
+ * ("gzip, br;q=0.5"). Each call takes the next item from *list: returns true
+ * with *tok and *len naming it without the spaces and tabs around it (an
+ * empty item has len 0), and moves *list past it and its comma; returns
+ * false once the list is used up (or when *list is NULL). Borrows the list.
+ *
+ *	for (const char *p = value, *tok; text_next_token(&p, &tok, &len);)
+ */
+bool text_next_token(const char **list, const char **tok, size_t *len);
 
 #endif

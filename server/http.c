@@ -33,18 +33,14 @@
 #include "handlers/response.h"
 #include "lib/mem.h"
 #include "lib/text.h"
+#include "server/cors.h"
+#include "server/guard.h"
 #include "server/gzcache.h"
 #include "server/log.h"
+#include "server/negotiate.h"
 #include "server/router.h"
 
 #define REQUEST_ID_MAX 128
-
-/* Headers a cross-origin request may send (preflight). */
-static const char *const cors_request_headers[] = {
-	"accept", "accept-language", "cache-control", "content-type", "if-none-match",
-	"x-request-id",
-};
-#define CORS_EXPOSE "X-Total-Count, Link, ETag, X-Request-Id"
 
 struct http {
 	struct MHD_Daemon *daemon;
@@ -167,101 +163,11 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_event(LOG_WARN, "libmicrohttpd", "detail", msg, NULL);
 }
 
-/* ---- small parsers of header values ---- */
+/* ---- what the request says ---- */
 
 static const char *header(struct MHD_Connection *c, const char *name)
 {
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
-}
-
-/* Splits a comma list of "token;param;q=x" items; calls fn(token, len, q) for each. */
-static bool each_weighted(const char *list, bool (*fn)(const char *tok, size_t len, double q,
-						      void *arg), void *arg)
-{
-	const char *p = list;
-
-	while (p && *p) {
-		const char *end = strchr(p, ','), *semi, *tok;
-		size_t len;
-		double q = 1.0;
-
-		if (!end)
-			end = p + strlen(p);
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		tok = p;
-		semi = memchr(p, ';', (size_t)(end - p));
-		len = (size_t)((semi ? semi : end) - tok);
-		while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
-			len--;
-		for (const char *s = semi; s && s < end; s = memchr(s + 1, ';', (size_t)(end - s - 1))) {
-			const char *v = s + 1;
-
-			while (*v == ' ')
-				v++;
-			if ((v[0] == 'q' || v[0] == 'Q') && v[1] == '=')
-				q = strtod(v + 2, NULL);
-		}
-		if (len && fn(tok, len, q, arg))
-			return true;
-		p = *end ? end + 1 : end;
-	}
-	return false;
-}
-
-struct media_want {
-	const char *type;   /* the route's: "application/json" */
-};
-
-static bool media_matches(const char *tok, size_t len, double q, void *arg)
-{
-	const struct media_want *w = arg;
-	const char *slash = strchr(w->type, '/');
-	size_t major = (size_t)(slash - w->type);
-
-	if (q <= 0)
-		return false;
-	if ((len == 3 && !memcmp(tok, "*/*", 3)) || !strcmp(w->type, "*/*"))
-		return true;
-	if (len == major + 2 && !strncasecmp(tok, w->type, major + 1) && tok[major + 1] == '*')
-		return true;
-	return len == strlen(w->type) && !strncasecmp(tok, w->type, len);
-}
-
-/* Whether Accept (absent: anything) allows media. */
-static bool accepts(const char *accept, const char *media)
-{
-	struct media_want w = { media };
-
-	if (!accept || !*accept)
-		return true;
-	return each_weighted(accept, media_matches, &w);
-}
-
-struct gzip_pref {
-	int gzip;   /* -1 unsaid, 0 refused, 1 accepted */
-	int star;
-};
-
-static bool coding_seen(const char *tok, size_t len, double q, void *arg)
-{
-	struct gzip_pref *g = arg;
-
-	if ((len == 4 && !strncasecmp(tok, "gzip", 4)) || (len == 6 && !strncasecmp(tok, "x-gzip", 6)))
-		g->gzip = q > 0;
-	else if (len == 1 && tok[0] == '*')
-		g->star = q > 0;
-	return false;
-}
-
-static bool accepts_gzip(const char *ae)
-{
-	struct gzip_pref g = { -1, -1 };
-
-	if (!ae)
-		return false;
-	each_weighted(ae, coding_seen, &g);
-	return g.gzip == 1 || (g.gzip == -1 && g.star == 1);
 }
 
 static bool sane_request_id(const char *id)
@@ -299,151 +205,50 @@ static enum http_method method_of(const char *m)
 	return HTTP_UNKNOWN;
 }
 
-static bool origin_allowed(const struct config *cfg, const char *origin, bool *any)
-{
-	*any = false;
-	for (size_t i = 0; i < cfg->ncors_origins; i++) {
-		if (!strcmp(cfg->cors_origins[i], "*")) {
-			*any = true;
-			return true;
-		}
-		if (!strcmp(cfg->cors_origins[i], origin))
-			return true;
-	}
-	return false;
-}
-
-/* Whether every header a preflight asks for is one we allow. */
-static bool cors_headers_allowed(const char *list)
-{
-	const char *p = list;
-
-	while (p && *p) {
-		const char *end = strchr(p, ',');
-		size_t len;
-		bool ok = false;
-
-		if (!end)
-			end = p + strlen(p);
-		while (p < end && *p == ' ')
-			p++;
-		len = (size_t)(end - p);
-		while (len && p[len - 1] == ' ')
-			len--;
-		for (size_t i = 0; len && i < sizeof(cors_request_headers) / sizeof(cors_request_headers[0]); i++)
-			ok = ok || ascii_caseeq(p, len, cors_request_headers[i], strlen(cors_request_headers[i]));
-		if (len && !ok)
-			return false;
-		p = *end ? end + 1 : end;
-	}
-	return true;
-}
-
 /* ---- the framing guard (first call) ---- */
 
-struct framing {
-	unsigned content_length, transfer_encoding, host;
-	bool nul, bad_name, bad_value;
-	size_t head_bytes;
-	const char *cl_value;
-	const char *te_value;
+struct header_list {
+	struct guard_header *v;
+	size_t n, alloc;
 };
 
-/* RFC 9110 tchar: what a header name may be made of. */
-static bool is_tchar(unsigned char c)
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				      size_t key_size, const char *value, size_t value_size)
 {
-	return text_is_alnum((char)c) || (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-				    size_t key_size, const char *value, size_t value_size)
-{
-	struct framing *f = cls;
+	struct header_list *l = cls;
 
 	(void)kind;
-	if (strlen(key) != key_size || (value && strlen(value) != value_size))
-		f->nul = true;
-	for (size_t i = 0; i < key_size; i++)
-		f->bad_name |= !is_tchar((unsigned char)key[i]);
-	for (size_t i = 0; value && i < value_size; i++)
-		f->bad_value |= ((unsigned char)value[i] < 0x20 && value[i] != '\t') || value[i] == 0x7f;
-	f->head_bytes += key_size + value_size + 4;
-	if (!strcasecmp(key, "Content-Length")) {
-		f->content_length++;
-		f->cl_value = value;
-	} else if (!strcasecmp(key, "Transfer-Encoding")) {
-		f->transfer_encoding++;
-		f->te_value = value;
-	} else if (!strcasecmp(key, "Host")) {
-		f->host++;
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? 2 * l->alloc : 32;
+		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
 	}
+	l->v[l->n++] = (struct guard_header){ key, key_size, value, value_size };
 	return MHD_YES;
 }
 
 /*
- * What libmicrohttpd 0.9.75 lets through and HTTP/1.1 forbids, or what this
- * server will not read. Returns 0, or the status to refuse with and why.
- *
+ * The guard (server/guard.h) on the headers as libmicrohttpd received them.
  * libmicrohttpd's own strict mode (MHD_OPTION_STRICT_FOR_CLIENT) is off
  * because of how it refuses: a missing Host gets an HTML page (and, in
  * 0.9.75, its status line twice), a space in the target a closed connection
- * with no answer. The same rules are enforced here, answered in JSON.
+ * with no answer. The guard enforces the same rules, answered in JSON.
  */
 static int request_guard(struct exchange *x, struct MHD_Connection *c, const char *version,
 			 const char **why)
 {
 	const struct config *cfg = x->h->opt.cfg;
-	struct framing f = { 0 };
-	const char *te;
-	char *end;
-	unsigned long long cl;
+	const struct guard_limits limits = {
+		.max_uri_size = (size_t)cfg->max_uri_size,
+		.max_header_size = (size_t)cfg->max_header_size,
+		.max_body_size = (uint64_t)cfg->max_body_size,
+	};
+	struct header_list l = { 0 };
+	int status;
 
-	for (const unsigned char *p = (const unsigned char *)x->target; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f)
-			return *why = "a request target with a space, a control character or a "
-				      "byte that is not percent-encoded", 400;
-	if (strlen(x->target) > (size_t)cfg->max_uri_size)
-		return *why = "a request target longer than this server accepts", 414;
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, count_header, &f);
-	if (f.head_bytes + strlen(x->target) + 32 > (size_t)cfg->max_header_size)
-		return *why = "request headers larger than this server accepts", 431;
-	if (f.nul)
-		return *why = "a header contains a NUL byte", 400;
-	if (f.bad_name)
-		return *why = "a header name that is not a token (RFC 9110)", 400;
-	if (f.bad_value)
-		return *why = "a header value with a control character", 400;
-	if (!f.host && !strcmp(version, "HTTP/1.1"))
-		return *why = "no Host header, which HTTP/1.1 requires", 400;
-	if (f.content_length && f.transfer_encoding)
-		return *why = "both Content-Length and Transfer-Encoding are present", 400;
-	if (f.content_length > 1)
-		return *why = "Content-Length is given more than once", 400;
-	if (f.host > 1)
-		return *why = "Host is given more than once", 400;
-	if (f.transfer_encoding > 1)
-		return *why = "Transfer-Encoding is given more than once", 400;
-	if (f.transfer_encoding) {
-		size_t n;
-
-		te = f.te_value ? f.te_value : "";
-		while (*te == ' ' || *te == '\t')
-			te++;
-		n = strlen(te);
-		while (n && (te[n - 1] == ' ' || te[n - 1] == '\t'))
-			n--;
-		if (!ascii_caseeq(te, n, "chunked", 7))
-			return *why = "the only transfer coding supported is chunked", 501;
-	}
-	if (f.content_length) {
-		errno = 0;
-		cl = strtoull(f.cl_value, &end, 10);
-		if (!f.cl_value[0] || *end || errno || f.cl_value[0] == '-')
-			return *why = "Content-Length is not a number", 400;
-		if (cl > (unsigned long long)cfg->max_body_size)
-			return *why = "the request body is larger than this server accepts", 413;
-	}
-	return 0;
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, &l);
+	status = guard_check(x->target, version, l.v, l.n, &limits, why);
+	free(l.v);
+	return status;
 }
 
 /* ---- answering ---- */
@@ -495,7 +300,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		len = 0;
 	}
 	if (body && cfg->gzip && len >= (size_t)cfg->gzip_min_size && compressible(res->content_type) &&
-	    accepts_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
+	    negotiate_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
 		if (res->gz) {
 			body = res->gz;
 			len = res->gz_len;
@@ -572,7 +377,8 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		const char *origin = header(c, "Origin");
 		bool any;
 
-		if (origin && cfg->ncors_origins && origin_allowed(cfg, origin, &any)) {
+		if (origin && cors_origin_allowed((const char *const *)cfg->cors_origins,
+						  cfg->ncors_origins, origin, &any)) {
 			add(r, "Access-Control-Allow-Origin", any ? "*" : origin);
 			add(r, "Access-Control-Expose-Headers", CORS_EXPOSE);
 			if (a->cors_preflight) {
@@ -715,7 +521,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
-	if (!accepts(header(c, MHD_HTTP_HEADER_ACCEPT), m.route->media)) {
+	if (!negotiate_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), m.route->media)) {
 		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
 				 "this resource is %s, which the Accept header excludes", m.route->media);
 		rc = send_answer(x, c, &a);

@@ -1,5 +1,5 @@
 /*
- * Tests for lib/text.c: UTF-8 validation and ASCII case folding.
+ * Tests for lib/text.c: UTF-8 validation, ASCII case folding and comma lists.
  */
 #include <stdio.h>
 #include <string.h>
@@ -51,4 +51,26 @@ Test(text, finds_substrings_and_prefixes_ignoring_case)
 	cr_assert_not(ascii_casecontains(S("ab"), S("abc")));
 	cr_assert(ascii_casestarts(S("Port of Constanta"), S("port")));
 	cr_assert_not(ascii_casestarts(S("Port"), S("Ports")));
+}
+
+Test(text, steps_through_comma_lists_trimming_spaces_and_tabs)
+{
+	const char *p = " gzip ;q=1 ,,\tbr\t, x-gzip", *tok;
+	size_t len;
+
+	cr_assert(text_next_token(&p, &tok, &len));
+	cr_assert_eq(len, 9);
+	cr_assert(strncmp(tok, "gzip ;q=1", len) == 0);
+	cr_assert(text_next_token(&p, &tok, &len));
+	cr_assert_eq(len, 0, "an empty item");
+	cr_assert(text_next_token(&p, &tok, &len));
+	cr_assert(len == 2 && strncmp(tok, "br", 2) == 0);
+	cr_assert(text_next_token(&p, &tok, &len));
+	cr_assert(len == 6 && strncmp(tok, "x-gzip", 6) == 0);
+	cr_assert_not(text_next_token(&p, &tok, &len));
+	p = "a,";
+	cr_assert(text_next_token(&p, &tok, &len) && len == 1);
+	cr_assert_not(text_next_token(&p, &tok, &len), "no empty item after a last comma");
+	p = NULL;
+	cr_assert_not(text_next_token(&p, &tok, &len));
 }
