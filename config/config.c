@@ -520,6 +520,11 @@ void config_release(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+size_t config_gzip_min(const struct config *cfg)
+{
+	return cfg->gzip ? (size_t)cfg->gzip_min_size : 0;
+}
+
 /* The setting's value as it would be written in the file. */
 static void value_text(const struct config *cfg, const struct setting *s, struct strbuf *out)
 {

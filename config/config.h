@@ -72,6 +72,9 @@ int config_load(struct config *cfg, int argc, char *const argv[], char *const en
 
 void config_release(struct config *cfg);
 
+/* The smallest body worth compressing, or 0 when gzip is off. */
+size_t config_gzip_min(const struct config *cfg);
+
 /* Prints --help: every setting with its flag, variable and default. */
 void config_print_help(FILE *out, const char *argv0);
 

@@ -351,6 +351,12 @@ uint64_t store_digest(const struct store *s)
 	return s->digest;
 }
 
+void store_describe(const struct store *s, struct strbuf *out)
+{
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		strbuf_addf(out, "%s%u %s", i ? ", " : "", s->coll[i].n, s->coll[i].res->name);
+}
+
 size_t store_memory(const struct store *s)
 {
 	return s->arena.used + sizeof(*s);

@@ -55,6 +55,9 @@ const struct deal *store_find_deal(const struct store *s, const char *id, size_t
 /* A 64-bit FNV-1a digest of the source bytes: equal files, equal digests. */
 uint64_t store_digest(const struct store *s);
 
+/* Appends how many records each collection holds: "20 countries, 17 meetings, 25 deals". */
+void store_describe(const struct store *s, struct strbuf *out);
+
 /* Bytes of memory the store's records, renderings and indexes take. */
 size_t store_memory(const struct store *s);
 

@@ -282,6 +282,7 @@ static bool compressible(const char *type)
 static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c, struct answer *a)
 {
 	const struct config *cfg = x->h->opt.cfg;
+	const size_t gzip_min = config_gzip_min(cfg);
 	struct response *res = a->res;
 	const struct request *req = a->req;
 	struct MHD_Response *r;
@@ -299,7 +300,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		body = NULL;
 		len = 0;
 	}
-	if (body && cfg->gzip && len >= (size_t)cfg->gzip_min_size && compressible(res->content_type) &&
+	if (body && gzip_min && len >= gzip_min && compressible(res->content_type) &&
 	    negotiate_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
 		if (res->gz) {
 			body = res->gz;

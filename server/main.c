@@ -1,5 +1,6 @@
 /*
- * main: flags, the data, signals and the server's life from start to exit.
+ * main: flags, signals and the server's life from start to exit; server/app.c
+ * assembles the server itself.
  *
  * Exit codes: 0 after a clean stop (or a passing --check or --healthcheck),
  * 1 when the data or the socket fails, 2 for a bad setting.
@@ -23,106 +24,27 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "handlers/site.h"
-#include "handlers/webroot.h"
-#include "lib/mem.h"
-#include "server/assets.h"
-#include "server/http.h"
+#include "lib/strbuf.h"
+#include "server/app.h"
 #include "server/log.h"
-#include "server/metrics.h"
-#include "server/router.h"
-#include "server/snapshot.h"
 
-struct app {
-	struct config cfg;
-	struct site_options site_opt;
-	struct snapshots *snapshots;
-	struct metrics *metrics;
-	struct webroot *web;
-	struct http *http;
-	struct stat data_stat;      /* the data file as last loaded, for --watch */
-};
-
-static const char *data_name(const struct config *cfg)
-{
-	return *cfg->data ? cfg->data : "built-in " ASSETS_DATASET;
-}
-
-static struct store *load_data(const struct config *cfg, struct strbuf *err)
-{
-	const struct asset *a;
-
-	if (*cfg->data)
-		return store_load_file(cfg->data, err);
-	a = assets_find(ASSETS_DATASET);
-	return store_load_buffer((const char *)a->data, a->size, ASSETS_DATASET, err);
-}
-
-static void count_line(const struct store *s, char *out, size_t size)
-{
-	snprintf(out, size, "%u countries, %u meetings, %u deals",
-		 store_collection(s, STORE_COUNTRIES)->n, store_collection(s, STORE_MEETINGS)->n,
-		 store_collection(s, STORE_DEALS)->n);
-}
-
-static struct webroot *load_web(const struct config *cfg, struct strbuf *err)
-{
-	struct web_file files[64];
-	size_t n = 0;
-
-	if (*cfg->web_root)
-		return webroot_from_dir(cfg->web_root, cfg->gzip ? (size_t)cfg->gzip_min_size : 0, err);
-	for (const struct asset *a = assets_all(); a->name && n < 64; a++) {
-		if (strncmp(a->name, "web/", 4))
-			continue;
-		files[n++] = (struct web_file){ a->name + 4, a->data, (size_t)a->size };
-	}
-	return webroot_from_files(files, n, cfg->gzip ? (size_t)cfg->gzip_min_size : 0);
-}
-
-/* SIGHUP or a changed file: a new site beside the old one, or the old one and the error. */
-static void reload(struct app *app, const char *why)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct snapshot *snap;
-	char counts[128], gen[32];
-	struct store *s;
-
-	if (!*app->cfg.data) {
-		log_event(LOG_INFO, "reload skipped: the built-in dataset does not change", "cause", why,
-			  NULL);
-		goto out;
-	}
-	stat(app->cfg.data, &app->data_stat);
-	s = store_load_file(app->cfg.data, &err);
-	if (!s) {
-		snapshots_publish_failure(app->snapshots, err.buf, time(NULL));
-		metrics_reload(app->metrics, false, time(NULL));
-		log_event(LOG_ERROR, "reload failed; still serving the previous data", "cause", why,
-			  "error", err.buf, NULL);
-		goto out;
-	}
-	count_line(s, counts, sizeof(counts));
-	snapshots_publish_site(app->snapshots, site_build(s, &app->site_opt), time(NULL));
-	metrics_reload(app->metrics, true, time(NULL));
-	snap = snapshot_acquire(app->snapshots);
-	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)snapshot_serving(snap)->generation);
-	snapshot_release(snap);
-	log_event(LOG_INFO, "reloaded", "cause", why, "data", app->cfg.data, "records", counts,
-		  "generation", gen, NULL);
-out:
-	strbuf_release(&err);
-}
-
-static bool file_changed(const struct app *app)
+static bool file_changed(const struct stat *loaded, const char *path)
 {
 	struct stat st;
 
-	if (stat(app->cfg.data, &st))
+	if (stat(path, &st))
 		return false; /* gone for now, as during an editor's save: keep serving */
-	return st.st_ino != app->data_stat.st_ino || st.st_size != app->data_stat.st_size ||
-	       st.st_mtim.tv_sec != app->data_stat.st_mtim.tv_sec ||
-	       st.st_mtim.tv_nsec != app->data_stat.st_mtim.tv_nsec;
+	return st.st_ino != loaded->st_ino || st.st_size != loaded->st_size ||
+	       st.st_mtim.tv_sec != loaded->st_mtim.tv_sec ||
+	       st.st_mtim.tv_nsec != loaded->st_mtim.tv_nsec;
+}
+
+/* SIGHUP or a changed file: the file as it is now becomes what --watch compares with. */
+static void reload(struct app *app, struct stat *loaded, const char *why)
+{
+	if (*app->cfg->data)
+		stat(app->cfg->data, loaded);
+	app_reload(app, why);
 }
 
 /* Stop accepting, let requests in flight finish (bounded), then close everything. */
@@ -131,7 +53,7 @@ static void drain(struct app *app, int sig)
 	struct timespec start, now;
 	char grace[32];
 
-	snprintf(grace, sizeof(grace), "%llds", (long long)app->cfg.shutdown_grace);
+	snprintf(grace, sizeof(grace), "%llds", (long long)app->cfg->shutdown_grace);
 	log_event(LOG_INFO, "stopping", "signal", strsignal(sig), "grace", grace, NULL);
 	snapshots_publish_draining(app->snapshots);
 	http_quiesce(app->http);
@@ -144,7 +66,7 @@ static void drain(struct app *app, int sig)
 		waited = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
 		if (!left)
 			break;
-		if (waited >= (double)app->cfg.shutdown_grace) {
+		if (waited >= (double)app->cfg->shutdown_grace) {
 			char n[16];
 
 			snprintf(n, sizeof(n), "%u", left);
@@ -158,61 +80,67 @@ static void drain(struct app *app, int sig)
 	app->http = NULL;
 }
 
-static int run(struct app *app)
+/* Serves until SIGTERM or SIGINT, reloading on SIGHUP or (--watch) a changed file. */
+static int run(struct app *app, const sigset_t *set, struct stat *loaded)
 {
-	sigset_t set;
-	char port[16], counts[128], threads[16];
-	struct strbuf err = STRBUF_INIT, described = STRBUF_INIT;
-	struct http_options hopt;
+	const struct config *cfg = app->cfg;
+	struct strbuf described = STRBUF_INIT, records = STRBUF_INIT;
+	char port[16], threads[16];
 	int sig = 0;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	/* Before any thread starts, so that they all inherit the mask. */
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	hopt = (struct http_options){ &app->cfg, app->snapshots, app->metrics, app->web };
-	app->http = http_start(&hopt, &err);
-	if (!app->http) {
-		log_event(LOG_ERROR, "cannot start", "error", err.buf, NULL);
-		strbuf_release(&err);
-		return 1;
-	}
 	{
 		struct snapshot *snap = snapshot_acquire(app->snapshots);
 
-		count_line(snapshot_serving(snap)->site->store, counts, sizeof(counts));
+		store_describe(snapshot_serving(snap)->site->store, &records);
 		snapshot_release(snap);
 	}
 	snprintf(port, sizeof(port), "%u", http_port(app->http));
-	snprintf(threads, sizeof(threads), "%lld", (long long)app->cfg.threads);
-	config_describe(&app->cfg, &described);
+	snprintf(threads, sizeof(threads), "%lld", (long long)cfg->threads);
+	config_describe(cfg, &described);
 	log_event(LOG_INFO, "configuration", "settings", described.buf, NULL);
-	log_event(LOG_INFO, "listening", "address", app->cfg.bind, "port", port, "threads", threads,
-		  "data", data_name(&app->cfg), "records", counts, "version", ATTACHE_VERSION, NULL);
+	log_event(LOG_INFO, "listening", "address", cfg->bind, "port", port, "threads", threads,
+		  "data", app_data_name(cfg), "records", records.buf, "version", ATTACHE_VERSION, NULL);
 	strbuf_release(&described);
+	strbuf_release(&records);
 
 	for (;;) {
-		struct timespec wait = { app->cfg.watch ? app->cfg.watch_interval : 3600, 0 };
+		struct timespec wait = { cfg->watch ? cfg->watch_interval : 3600, 0 };
 		siginfo_t info;
 
-		sig = sigtimedwait(&set, &info, &wait);
+		sig = sigtimedwait(set, &info, &wait);
 		if (sig == SIGHUP) {
-			reload(app, "SIGHUP");
+			reload(app, loaded, "SIGHUP");
 		} else if (sig == SIGINT || sig == SIGTERM) {
 			break;
-		} else if (sig < 0 && errno == EAGAIN && app->cfg.watch && *app->cfg.data &&
-			   file_changed(app)) {
-			reload(app, "the data file changed");
+		} else if (sig < 0 && errno == EAGAIN && cfg->watch && *cfg->data &&
+			   file_changed(loaded, cfg->data)) {
+			reload(app, loaded, "the data file changed");
 		}
 	}
 	drain(app, sig);
 	log_event(LOG_INFO, "stopped", NULL);
-	strbuf_release(&err);
 	return 0;
+}
+
+/* --check: load and validate the data, print what it holds, exit 0 or 1. */
+static int check(const struct config *cfg)
+{
+	struct strbuf err = STRBUF_INIT, records = STRBUF_INIT;
+	struct store *store = app_load_data(cfg, &err);
+	int rc = 1;
+
+	if (!store) {
+		fprintf(stderr, "attache: %s\n", err.buf);
+		goto out;
+	}
+	store_describe(store, &records);
+	printf("%s: valid: %s\n", app_data_name(cfg), records.buf);
+	store_free(store);
+	rc = 0;
+out:
+	strbuf_release(&err);
+	strbuf_release(&records);
+	return rc;
 }
 
 /* --healthcheck: GET /healthz from the local server; a container's probe needs no curl. */
@@ -258,78 +186,60 @@ static int healthcheck(const struct config *cfg)
 
 int main(int argc, char **argv)
 {
+	struct config cfg;
 	struct app app = { 0 };
 	struct strbuf err = STRBUF_INIT;
-	struct store *store;
-	size_t nroutes;
+	struct stat loaded = { 0 };
+	sigset_t set;
 	int rc = 1;
 
-	if (config_load(&app.cfg, argc, argv, environ, &err)) {
+	if (config_load(&cfg, argc, argv, environ, &err)) {
 		fprintf(stderr, "attache: %s\n", err.buf);
 		rc = 2;
 		goto out;
 	}
-	if (app.cfg.help) {
+	if (cfg.help) {
 		config_print_help(stdout, argv[0]);
 		rc = 0;
 		goto out;
 	}
-	if (app.cfg.version) {
+	if (cfg.version) {
 		printf("attache %s\n", ATTACHE_VERSION);
 		rc = 0;
 		goto out;
 	}
-	if (app.cfg.print_config) {
-		config_print(stdout, &app.cfg);
+	if (cfg.print_config) {
+		config_print(stdout, &cfg);
 		rc = 0;
 		goto out;
 	}
-	if (app.cfg.healthcheck) {
-		rc = healthcheck(&app.cfg);
+	if (cfg.healthcheck) {
+		rc = healthcheck(&cfg);
 		goto out;
 	}
-	log_init(app.cfg.log_format, app.cfg.log_level);
-	if (*app.cfg.data)
-		stat(app.cfg.data, &app.data_stat);
-	store = load_data(&app.cfg, &err);
-	if (app.cfg.check) {
-		char counts[128];
-
-		if (!store) {
-			fprintf(stderr, "attache: %s\n", err.buf);
-			goto out;
-		}
-		count_line(store, counts, sizeof(counts));
-		printf("%s: valid: %s\n", data_name(&app.cfg), counts);
-		store_free(store);
-		rc = 0;
+	log_init(cfg.log_format, cfg.log_level);
+	if (cfg.check) {
+		rc = check(&cfg);
 		goto out;
 	}
-	if (!store) {
-		log_event(LOG_ERROR, "cannot load the data", "error", err.buf, NULL);
+	/* Before any thread starts, so that they all inherit the mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (*cfg.data)
+		stat(cfg.data, &loaded);
+	if (app_open(&app, &cfg, &err)) {
+		log_event(LOG_ERROR, app.failed, "error", err.buf, NULL);
+		rc = app.exit_code;
 		goto out;
 	}
-	strbuf_reset(&err);
-	app.web = load_web(&app.cfg, &err);
-	if (!app.web) {
-		log_event(LOG_ERROR, "cannot serve the dashboard", "error", err.buf, NULL);
-		store_free(store);
-		rc = 2;
-		goto out;
-	}
-	app.site_opt.gzip_min = app.cfg.gzip ? (size_t)app.cfg.gzip_min_size : 0;
-	app.site_opt.routes = router_routes(&nroutes);
-	app.site_opt.nroutes = nroutes;
-	app.site_opt.schema = (const char *)assets_find(ASSETS_SCHEMA)->data;
-	app.site_opt.schema_len = (size_t)assets_find(ASSETS_SCHEMA)->size;
-	app.metrics = metrics_new();
-	app.snapshots = snapshots_new(site_build(store, &app.site_opt), time(NULL), time(NULL));
-	rc = run(&app);
+	rc = run(&app, &set, &loaded);
 out:
-	snapshots_free(app.snapshots);
-	metrics_free(app.metrics);
-	webroot_free(app.web);
-	config_release(&app.cfg);
+	app_close(&app);
+	config_release(&cfg);
 	strbuf_release(&err);
 	return rc;
 }

@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "handlers/site.h"
-#include "handlers/webroot.h"
 #include "lib/mem.h"
+#include "server/app.h"
 #include "server/assets.h"
 #include "server/router.h"
 
@@ -24,10 +23,8 @@ static void setup(void)
 {
 	const struct asset *a = assets_find(ASSETS_DATASET);
 	struct strbuf err = STRBUF_INIT;
-	struct site_options opt = { .gzip_min = 1024 };
 
-	opt.routes = router_routes(&opt.nroutes);
-	site = site_build(store_load_buffer((const char *)a->data, a->size, "built-in", &err), &opt);
+	site = app_build_site(store_load_buffer((const char *)a->data, a->size, "built-in", &err), 1024);
 	serving.site = site;
 	serving.generation = 1;
 	strbuf_release(&err);

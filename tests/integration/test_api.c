@@ -10,21 +10,7 @@
 #include "tests/support/client.h"
 #include "tests/support/server.h"
 
-static struct test_server srv;
-
-static void setup(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	test_server_start(&srv, NULL);
-}
-
-static void teardown(void)
-{
-	test_server_stop(&srv);
-	curl_global_cleanup();
-}
-
-TestSuite(api, .init = setup, .fini = teardown, .timeout = 30);
+TEST_SERVER_SUITE(api, NULL);
 
 static cJSON *get_json(const char *path, long want)
 {

@@ -12,24 +12,8 @@
 #include "tests/support/client.h"
 #include "tests/support/server.h"
 
-static struct test_server srv;
-
-static void setup(void)
-{
-	static const char *const flags[] = { "--cors-origin", "https://dash.example",
-					     "--cors-origin", "http://localhost:3000", NULL };
-
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	test_server_start(&srv, flags);
-}
-
-static void teardown(void)
-{
-	test_server_stop(&srv);
-	curl_global_cleanup();
-}
-
-TestSuite(http, .init = setup, .fini = teardown, .timeout = 30);
+TEST_SERVER_SUITE(http, "--cors-origin", "https://dash.example",
+		  "--cors-origin", "http://localhost:3000", NULL);
 
 /* Parameters are copied into each test's process: arrays, not pointers. */
 struct path_case {

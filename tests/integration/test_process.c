@@ -23,18 +23,7 @@
 #include "tests/support/process.h"
 #include "tests/support/support.h"
 
-static void setup(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	srandom((unsigned)getpid());
-}
-
-static void teardown(void)
-{
-	curl_global_cleanup();
-}
-
-TestSuite(process, .init = setup, .fini = teardown, .timeout = 90);
+TestSuite(process, .init = client_suite_init, .fini = client_suite_fini, .timeout = 90);
 
 static char *url(const struct proc *p, const char *path)
 {

@@ -4,6 +4,7 @@
 #include "tests/support/client.h"
 
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <strings.h>
@@ -28,6 +29,17 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 		strbuf_reset(h);
 	strbuf_add(h, data, size * n);
 	return size * n;
+}
+
+void client_suite_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	srandom((unsigned)getpid());
+}
+
+void client_suite_fini(void)
+{
+	curl_global_cleanup();
 }
 
 void client_init(struct client *c)

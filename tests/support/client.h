@@ -28,6 +28,13 @@ struct client {
 	CURL *curl;
 };
 
+/*
+ * A suite's init and fini for tests that make requests: libcurl's global
+ * state, and random() seeded per process for temporary file names.
+ */
+void client_suite_init(void);
+void client_suite_fini(void);
+
 void client_init(struct client *c);
 void client_release(struct client *c);
 

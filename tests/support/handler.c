@@ -8,15 +8,13 @@
 
 #include <criterion/criterion.h>
 
-#include "handlers/webroot.h"
+#include "server/app.h"
 #include "server/assets.h"
 #include "tests/support/support.h"
 
 void call_init(struct call *c, const char *path)
 {
-	struct site_options opt = { 0 };
-	struct web_file files[32];
-	size_t n = 0;
+	struct strbuf err = STRBUF_INIT;
 	struct store *s;
 
 	memset(c, 0, sizeof(*c));
@@ -24,25 +22,17 @@ void call_init(struct call *c, const char *path)
 		s = support_load(path);
 	} else {
 		const struct asset *a = assets_find(ASSETS_DATASET);
-		struct strbuf err = STRBUF_INIT;
 
 		s = store_load_buffer((const char *)a->data, a->size, "built-in", &err);
 		cr_assert_not_null(s, "%s", err.buf);
-		strbuf_release(&err);
 	}
-	opt.gzip_min = 1024;
-	opt.routes = router_routes(&opt.nroutes);
-	opt.schema = (const char *)assets_find(ASSETS_SCHEMA)->data;
-	opt.schema_len = (size_t)assets_find(ASSETS_SCHEMA)->size;
-	c->site = site_build(s, &opt);
+	c->site = app_build_site(s, 1024);
 	c->serving.site = c->site;
 	c->serving.generation = 1;
 	c->serving.loaded_at = 1689033600;   /* 2023-07-11T00:00:00Z */
 	c->serving.started_at = 1689033600;
-	for (const struct asset *a = assets_all(); a->name; a++)
-		if (!strncmp(a->name, "web/", 4))
-			files[n++] = (struct web_file){ a->name + 4, a->data, (size_t)a->size };
-	c->web = webroot_from_files(files, n, 1024);
+	c->web = app_load_web("", 1024, &err);
+	strbuf_release(&err);
 	strbuf_init(&c->scratch, 0);
 	strbuf_init(&c->qscratch, 0);
 	response_init(&c->res);
