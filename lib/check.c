@@ -25,17 +25,35 @@ void check_release(struct check *c)
 	strbuf_release(&c->path);
 }
 
-int check_fail(struct check *c, const char *fmt, ...)
+static int vfail(struct check *c, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (c->failed)
 		return -1;
 	c->failed = true;
 	strbuf_addf(c->err, "%s: %s: ", c->file, c->path.len ? c->path.buf : "(top level)");
-	va_start(ap, fmt);
 	strbuf_vaddf(c->err, fmt, ap);
+	return -1;
+}
+
+int check_fail(struct check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(c, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+int check_fail_at(struct check *c, const char *key, const char *fmt, ...)
+{
+	size_t mark = check_enter_key(c, key);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(c, fmt, ap);
+	va_end(ap);
+	check_leave(c, mark);
 	return -1;
 }
 
@@ -209,24 +227,33 @@ int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 	}
 	free(keys);
 	cJSON_ArrayForEach(m, v) {
-		bool known = false;
+		bool known = !allowed;
 
-		for (size_t i = 0; allowed[i] && !known; i++)
+		for (size_t i = 0; allowed && allowed[i] && !known; i++)
 			known = strcmp(allowed[i], m->string) == 0;
 		if (!known) {
-			struct strbuf msg = STRBUF_INIT;
+			struct strbuf names = STRBUF_INIT;
 			int rc;
 
-			json_escape(&msg, m->string, strlen(m->string));
-			strbuf_addstr(&msg, " (allowed: ");
-			join_list(&msg, allowed);
-			strbuf_addch(&msg, ')');
-			rc = check_fail(c, "unknown field %s", msg.buf);
-			strbuf_release(&msg);
+			join_list(&names, allowed);
+			rc = check_unknown_field(c, m->string, names.buf);
+			strbuf_release(&names);
 			return rc;
 		}
 	}
 	return 0;
+}
+
+int check_unknown_field(struct check *c, const char *key, const char *allowed)
+{
+	struct strbuf msg = STRBUF_INIT;
+	int rc;
+
+	json_escape(&msg, key, strlen(key));
+	strbuf_addf(&msg, " (allowed: %s)", allowed);
+	rc = check_fail(c, "unknown field %s", msg.buf);
+	strbuf_release(&msg);
+	return rc;
 }
 
 int check_array(struct check *c, const cJSON *v, size_t *n)
@@ -241,9 +268,8 @@ int check_array(struct check *c, const cJSON *v, size_t *n)
 	return 0;
 }
 
-/* Finds a member by flags: 1 found, 0 absent-but-fine, -1 reported. */
-static int lookup(struct check *c, const cJSON *obj, const char *key, unsigned flags,
-		  const cJSON **out)
+int check_lookup(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		 const cJSON **out)
 {
 	const cJSON *m = check_member(obj, key);
 
@@ -257,6 +283,23 @@ static int lookup(struct check *c, const cJSON *obj, const char *key, unsigned f
 		return 0;
 	*out = m;
 	return 1;
+}
+
+/*
+ * Looks obj[key] up by flags and, when there is a value to read, steps into
+ * it: returns the value (step out with check_leave(c, *mark)), or NULL with
+ * *rc 0 (nothing to read) or -1 (reported).
+ */
+static const cJSON *enter_member(struct check *c, const cJSON *obj, const char *key,
+				 unsigned flags, size_t *mark, int *rc)
+{
+	const cJSON *m;
+
+	*rc = check_lookup(c, obj, key, flags, &m);
+	if (*rc <= 0)
+		return NULL;
+	*mark = check_enter_key(c, key);
+	return m;
 }
 
 static bool blank(const char *s)
@@ -297,10 +340,8 @@ int check_string(struct check *c, const cJSON *obj, const char *key, unsigned fl
 	int rc;
 
 	*out = NULL;
-	rc = lookup(c, obj, key, flags, &m);
-	if (rc <= 0)
+	if (!(m = enter_member(c, obj, key, flags, &mark, &rc)))
 		return rc;
-	mark = check_enter_key(c, key);
 	rc = check_string_value(c, m, rule, a, out);
 	check_leave(c, mark);
 	return rc;
@@ -340,10 +381,8 @@ int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags
 	int rc;
 
 	*present = false;
-	rc = lookup(c, obj, key, flags, &m);
-	if (rc <= 0)
+	if (!(m = enter_member(c, obj, key, flags, &mark, &rc)))
 		return rc;
-	mark = check_enter_key(c, key);
 	rc = check_int_value(c, m, min, max, out);
 	check_leave(c, mark);
 	*present = rc == 0;
@@ -360,10 +399,8 @@ int check_strings(struct check *c, const cJSON *obj, const char *key, unsigned f
 
 	out->v = NULL;
 	out->n = 0;
-	rc = lookup(c, obj, key, flags, &m);
-	if (rc <= 0)
+	if (!(m = enter_member(c, obj, key, flags, &mark, &rc)))
 		return rc;
-	mark = check_enter_key(c, key);
 	if (check_array(c, m, &n))
 		goto out;
 	v = arena_calloc(a, n ? n : 1, sizeof(*v));

@@ -51,6 +51,10 @@ void check_release(struct check *c);
 /* Reports "FILE: PATH: message" (the first time only) and returns -1. */
 int check_fail(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The same one step deeper, at PATH.key: for a rule on a member already read. */
+int check_fail_at(struct check *c, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Steps into a member or element; returns a mark for check_leave(). */
 size_t check_enter_key(struct check *c, const char *key);
 size_t check_enter_index(struct check *c, size_t i);
@@ -65,8 +69,12 @@ int check_expected(struct check *c, const char *what, const cJSON *v);
 /*
  * v must be an object whose keys are all in allowed (NULL-terminated) and
  * appear once each. On an unknown key the message lists the allowed ones.
+ * A NULL allowed allows any key: the caller then checks them itself.
  */
 int check_object(struct check *c, const cJSON *v, const char *const *allowed);
+
+/* Fails with: unknown field "KEY" (allowed: ALLOWED), allowed a list of names ("a, b"). */
+int check_unknown_field(struct check *c, const char *key, const char *allowed);
 
 /* v must be an array; returns its length in *n. */
 int check_array(struct check *c, const cJSON *v, size_t *n);
@@ -99,6 +107,14 @@ int check_strings(struct check *c, const cJSON *obj, const char *key, unsigned f
 
 /* Finds obj[key] (exact, case-sensitive), or NULL. */
 const cJSON *check_member(const cJSON *obj, const char *key);
+
+/*
+ * Finds obj[key] as flags say it may be: returns 1 with the value in *out;
+ * 0 with *out NULL when it is absent (and not required) or null (and
+ * nullable); -1 after reporting a required member that is absent.
+ */
+int check_lookup(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		 const cJSON **out);
 
 /* Common rules. */
 const char *check_rule_slug(const char *s, size_t len);  /* lower-case words joined by '-' */

@@ -194,7 +194,7 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		struct field_value v = { 0 };
 		size_t k;
 
-		f->get(collection_record(c, r), &v);
+		field_get(f, collection_record(c, r), &v);
 		k = array ? v.list.n : 1;
 		if (array)
 			col->offsets[r] = (uint32_t)ne;
@@ -293,7 +293,7 @@ static void build_haystack(struct collection *c, uint32_t r, const char **hay, u
 
 		if (!(f->flags & FIELD_SEARCH))
 			continue;
-		f->get(collection_record(c, r), &v);
+		field_get(f, collection_record(c, r), &v);
 		if (f->type == FIELD_STRINGS) {
 			for (size_t j = 0; j < v.list.n; j++)
 				add_search_text(&sb, v.list.v[j]);
@@ -312,22 +312,11 @@ static void render_record(struct collection *c, uint32_t r, struct record_json *
 	struct strbuf sb = STRBUF_INIT;
 	struct jsonw w;
 	struct jsonw_frag *frags;
-	size_t nmembers = 0;
+	const size_t nmembers = c->res->nmembers;
 
-	while (c->res->members[nmembers])
-		nmembers++;
+	/* One fragment per member, in the member table's order: fields= copies them by index. */
 	jsonw_init(&w, &sb, true);
-	c->res->render(&w, collection_record(c, r));
-	/* The render functions and the member tables are written side by side: keep them in step. */
-	if (w.nfrags != nmembers)
-		abort();
-	for (size_t i = 0; i < nmembers; i++) {
-		size_t klen = strlen(c->res->members[i]);
-
-		if (sb.buf[w.frags[i].off + 1 + klen] != '"' ||
-		    memcmp(sb.buf + w.frags[i].off + 1, c->res->members[i], klen) != 0)
-			abort();
-	}
+	resource_render(c->res, &w, collection_record(c, r));
 	frags = arena_alloc(a, nmembers * sizeof(*frags));
 	memcpy(frags, w.frags, nmembers * sizeof(*frags));
 	out->json = arena_memdup0(a, sb.buf, sb.len);

@@ -1,11 +1,10 @@
 /*
  * deal: a deal, proposal or cooperation agenda that came out of the meetings.
  *
- * JSON: {"id", "title", "countries", "organizations", "sector", "status",
- * "date", "value", "value_alt", "companies", "partners", "meetings",
- * "location", "response", "incentives", "items", "completion_year",
- * "summary"}. value is null or money; value_alt is the same figure as the
- * source also gives it in a second currency (never a conversion of ours).
+ * Its JSON members, their order and their rules are the member table in
+ * deal.c, read and written through deal_resource. value is null or money;
+ * value_alt is the same figure as the source also gives it in a second
+ * currency (never a conversion of ours), and never comes without a value.
  * sector and status are slugs checked against the dataset's vocabularies, and
  * countries and meetings must name records of the dataset (the store checks).
  * Records are read-only once loaded; their strings live in the store's arena.
@@ -13,13 +12,10 @@
 #ifndef ATTACHE_DEAL_H
 #define ATTACHE_DEAL_H
 
-#include <cjson/cJSON.h>
+#include <stdint.h>
 
-#include "lib/arena.h"
 #include "lib/check.h"
-#include "lib/jsonw.h"
 #include "models/money.h"
-#include "models/person.h"
 #include "models/resource.h"
 
 struct deal {
@@ -43,12 +39,7 @@ struct deal {
 	const char *summary;
 };
 
+/* How deals are read, rendered and listed. */
 extern const struct resource deal_resource;
-
-/* Reads the deal object v into *out. Returns 0, or -1 after reporting. */
-int deal_from_json(struct check *c, const cJSON *v, struct arena *a, struct deal *out);
-
-/* Writes the deal with every member, in deal_resource.members order. */
-void deal_to_json(struct jsonw *w, const struct deal *d);
 
 #endif

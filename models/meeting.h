@@ -1,28 +1,25 @@
 /*
  * meeting: a summit meeting or other event of the dataset.
  *
- * JSON: {"id", "title", "date", "end_date", "kind", "format", "countries",
- * "organizations", "location", "counterpart", "participants", "delegation",
- * "topics", "summary"}. kind and topics are slugs (checked against the
- * dataset's "kind" and "sector" vocabularies by the store); countries are
- * ISO 3166-1 alpha-2 codes that must name countries of the dataset.
+ * Its JSON members, their order and their rules are the member table in
+ * meeting.c, read and written through meeting_resource. kind and topics are
+ * slugs (checked against the dataset's "kind" and "sector" vocabularies by
+ * the store); countries are ISO 3166-1 alpha-2 codes that must name
+ * countries of the dataset; end_date, when given, is not before date.
  * Records are read-only once loaded; their strings live in the store's arena.
  */
 #ifndef ATTACHE_MEETING_H
 #define ATTACHE_MEETING_H
 
-#include <cjson/cJSON.h>
+#include <stdint.h>
 
-#include "lib/arena.h"
 #include "lib/check.h"
-#include "lib/jsonw.h"
 #include "models/person.h"
 #include "models/resource.h"
 
 struct delegation {
 	int64_t size;                  /* 0 when not given */
-	const struct person *members;
-	size_t nmembers;
+	struct persons members;
 };
 
 struct meeting {
@@ -36,20 +33,14 @@ struct meeting {
 	struct strs organizations;
 	const char *location;          /* NULL when not given */
 	const struct person *counterpart;  /* the leader met; NULL when not named */
-	const struct person *participants;
-	size_t nparticipants;
+	struct persons participants;
 	struct strs participant_names; /* derived, for search and filters */
 	const struct delegation *delegation;  /* NULL when none */
 	struct strs topics;
 	const char *summary;
 };
 
+/* How meetings are read, rendered and listed. */
 extern const struct resource meeting_resource;
-
-/* Reads the meeting object v into *out. Returns 0, or -1 after reporting. */
-int meeting_from_json(struct check *c, const cJSON *v, struct arena *a, struct meeting *out);
-
-/* Writes the meeting with every member, in meeting_resource.members order. */
-void meeting_to_json(struct jsonw *w, const struct meeting *m);
 
 #endif

@@ -21,19 +21,19 @@ int money_from_json(struct check *c, const cJSON *obj, const char *key, unsigned
 		    struct arena *a, const struct money **out)
 {
 	static const char *const fields[] = { "amount", "currency", NULL };
-	const cJSON *v = check_member(obj, key);
+	const cJSON *v;
 	struct money *m;
 	const char *currency;
 	bool present;
 	size_t mark;
-	int rc = -1;
+	int rc;
 
 	*out = NULL;
-	if (!v || cJSON_IsNull(v)) {
-		if (!v && (flags & CHECK_REQUIRED))
-			return check_fail(c, "missing required field \"%s\"", key);
-		return 0;
-	}
+	/* null is no figure, required or not. */
+	rc = check_lookup(c, obj, key, flags | CHECK_NULLABLE, &v);
+	if (rc <= 0)
+		return rc;
+	rc = -1;
 	mark = check_enter_key(c, key);
 	if (check_object(c, v, fields))
 		goto out;
@@ -61,3 +61,17 @@ void money_to_json(struct jsonw *w, const struct money *m)
 	jsonw_kv_string(w, "currency", m->currency);
 	jsonw_object_end(w);
 }
+
+static int read_money(struct check *c, const cJSON *obj, const struct member *m,
+		      struct arena *a, void *slot)
+{
+	return money_from_json(c, obj, m->name, m->flags, a, slot);
+}
+
+static void write_money(struct jsonw *w, const struct member *m, const void *slot)
+{
+	(void)m;
+	money_to_json(w, *(const struct money *const *)slot);
+}
+
+const struct member_type member_money = { read_money, write_money };

@@ -15,6 +15,7 @@
 #include "lib/arena.h"
 #include "lib/check.h"
 #include "lib/jsonw.h"
+#include "models/member.h"
 
 struct money {
 	int64_t amount;
@@ -33,5 +34,8 @@ void money_to_json(struct jsonw *w, const struct money *m);
 
 /* check_rule_fn: NULL for an ISO 4217 code, else the complaint. */
 const char *money_currency_rule(const char *s, size_t len);
+
+/* The member type (models/member.h) of a const struct money *: null or money. */
+extern const struct member_type member_money;
 
 #endif

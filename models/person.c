@@ -21,17 +21,16 @@ int person_from_json(struct check *c, const cJSON *v, struct arena *a, struct pe
 int person_member(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 		  struct arena *a, const struct person **out)
 {
-	const cJSON *v = check_member(obj, key);
+	const cJSON *v;
 	struct person *p;
 	size_t mark;
 	int rc;
 
 	*out = NULL;
-	if (!v || cJSON_IsNull(v)) {
-		if (!v && (flags & CHECK_REQUIRED))
-			return check_fail(c, "missing required field \"%s\"", key);
-		return 0;
-	}
+	/* null is no person, required or not. */
+	rc = check_lookup(c, obj, key, flags | CHECK_NULLABLE, &v);
+	if (rc <= 0)
+		return rc;
 	mark = check_enter_key(c, key);
 	p = arena_calloc(a, 1, sizeof(*p));
 	rc = person_from_json(c, v, a, p);
@@ -42,24 +41,23 @@ int person_member(struct check *c, const cJSON *obj, const char *key, unsigned f
 }
 
 int person_list(struct check *c, const cJSON *obj, const char *key, unsigned flags,
-		struct arena *a, const struct person **out, size_t *n)
+		struct arena *a, struct persons *out)
 {
-	const cJSON *v = check_member(obj, key), *e;
+	const cJSON *v, *e;
 	struct person *p;
-	size_t mark, i = 0;
-	int rc = -1;
+	size_t mark, n, i = 0;
+	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!v) {
-		if (flags & CHECK_REQUIRED)
-			return check_fail(c, "missing required field \"%s\"", key);
-		return 0;
-	}
+	out->v = NULL;
+	out->n = 0;
+	rc = check_lookup(c, obj, key, flags, &v);
+	if (rc <= 0)
+		return rc;
+	rc = -1;
 	mark = check_enter_key(c, key);
-	if (check_array(c, v, n))
+	if (check_array(c, v, &n))
 		goto out;
-	p = arena_calloc(a, *n ? *n : 1, sizeof(*p));
+	p = arena_calloc(a, n ? n : 1, sizeof(*p));
 	cJSON_ArrayForEach(e, v) {
 		size_t emark = check_enter_index(c, i);
 
@@ -68,20 +66,21 @@ int person_list(struct check *c, const cJSON *obj, const char *key, unsigned fla
 		check_leave(c, emark);
 		i++;
 	}
-	*out = p;
+	out->v = p;
+	out->n = n;
 	rc = 0;
 out:
 	check_leave(c, mark);
 	return rc;
 }
 
-struct strs person_names(const struct person *p, size_t n, struct arena *a)
+struct strs person_names(struct persons p, struct arena *a)
 {
-	const char **v = arena_calloc(a, n ? n : 1, sizeof(*v));
+	const char **v = arena_calloc(a, p.n ? p.n : 1, sizeof(*v));
 
-	for (size_t i = 0; i < n; i++)
-		v[i] = p[i].name;
-	return (struct strs){ v, n };
+	for (size_t i = 0; i < p.n; i++)
+		v[i] = p.v[i].name;
+	return (struct strs){ v, p.n };
 }
 
 void person_to_json(struct jsonw *w, const struct person *p)
@@ -100,10 +99,38 @@ void person_to_json(struct jsonw *w, const struct person *p)
 	jsonw_object_end(w);
 }
 
-void person_list_to_json(struct jsonw *w, const struct person *p, size_t n)
+void person_list_to_json(struct jsonw *w, struct persons p)
 {
 	jsonw_array_begin(w);
-	for (size_t i = 0; i < n; i++)
-		person_to_json(w, &p[i]);
+	for (size_t i = 0; i < p.n; i++)
+		person_to_json(w, &p.v[i]);
 	jsonw_array_end(w);
 }
+
+static int read_person(struct check *c, const cJSON *obj, const struct member *m,
+		       struct arena *a, void *slot)
+{
+	return person_member(c, obj, m->name, m->flags, a, slot);
+}
+
+static void write_person(struct jsonw *w, const struct member *m, const void *slot)
+{
+	(void)m;
+	person_to_json(w, *(const struct person *const *)slot);
+}
+
+const struct member_type member_person = { read_person, write_person };
+
+static int read_persons(struct check *c, const cJSON *obj, const struct member *m,
+			struct arena *a, void *slot)
+{
+	return person_list(c, obj, m->name, m->flags, a, slot);
+}
+
+static void write_persons(struct jsonw *w, const struct member *m, const void *slot)
+{
+	(void)m;
+	person_list_to_json(w, *(const struct persons *)slot);
+}
+
+const struct member_type member_persons = { read_persons, write_persons };

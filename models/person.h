@@ -13,12 +13,19 @@
 #include "lib/arena.h"
 #include "lib/check.h"
 #include "lib/jsonw.h"
+#include "models/member.h"
 
 struct person {
 	const char *name;
 	const char *title;          /* NULL when not given */
 	const char *country;        /* NULL when not given */
 	const char *organization;   /* NULL when not given */
+};
+
+/* An immutable array of persons. */
+struct persons {
+	const struct person *v;
+	size_t n;
 };
 
 /* Reads the person object v into *out. Returns 0, or -1 after reporting. */
@@ -36,14 +43,18 @@ int person_member(struct check *c, const cJSON *obj, const char *key, unsigned f
  * required). Returns 0, or -1 after reporting.
  */
 int person_list(struct check *c, const cJSON *obj, const char *key, unsigned flags,
-		struct arena *a, const struct person **out, size_t *n);
+		struct arena *a, struct persons *out);
 
-/* Collects the names of n persons into a new array in the arena. */
-struct strs person_names(const struct person *p, size_t n, struct arena *a);
+/* Collects the names of the persons into a new array in the arena. */
+struct strs person_names(struct persons p, struct arena *a);
 
 /* Writes p as an object (title null when not given; country and organization
  * only when given), or null when p is NULL. */
 void person_to_json(struct jsonw *w, const struct person *p);
-void person_list_to_json(struct jsonw *w, const struct person *p, size_t n);
+void person_list_to_json(struct jsonw *w, struct persons p);
+
+/* Member types (models/member.h): a const struct person * (person_member), a struct persons. */
+extern const struct member_type member_person;
+extern const struct member_type member_persons;
 
 #endif

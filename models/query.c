@@ -327,8 +327,8 @@ static int fields_item(struct query *q, const char *s, size_t len, struct query_
 	int m = resource_member(q->res, s, len);
 
 	if (m < 0) {
-		for (size_t i = 0; q->res->members[i]; i++)
-			allow(err, q->res->members[i]);
+		for (size_t i = 0; i < q->res->nmembers; i++)
+			allow(err, q->res->members[i].name);
 		refuse(err, "fields", "unknown field \"%.*s\" in fields", (int)(len > 60 ? 60 : len), s);
 		add_allowed_to_detail(err, "allowed");
 		return -1;

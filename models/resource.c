@@ -1,5 +1,5 @@
 /*
- * resource: lookups in the static resource tables (see resource.h).
+ * resource: lookups in the static resource tables, and reading fields (see resource.h).
  */
 #include "models/resource.h"
 
@@ -15,10 +15,47 @@ const struct field *resource_field(const struct resource *r, const char *name, s
 
 int resource_member(const struct resource *r, const char *name, size_t len)
 {
-	for (int i = 0; r->members[i]; i++)
-		if (strlen(r->members[i]) == len && memcmp(r->members[i], name, len) == 0)
-			return i;
+	for (size_t i = 0; i < r->nmembers; i++)
+		if (strlen(r->members[i].name) == len && memcmp(r->members[i].name, name, len) == 0)
+			return (int)i;
 	return -1;
+}
+
+const struct field *resource_ref_field(const struct resource *r, const struct resource *target)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (r->fields[i].ref == target)
+			return &r->fields[i];
+	return NULL;
+}
+
+void resource_render(const struct resource *r, struct jsonw *w, const void *record)
+{
+	member_write_object(w, r->members, r->nmembers, record);
+}
+
+void field_get(const struct field *f, const void *record, struct field_value *out)
+{
+	const void *slot = (const char *)record + f->offset;
+
+	if (f->get) {
+		f->get(record, out);
+		return;
+	}
+	switch (f->type) {
+	case FIELD_STRING:
+	case FIELD_DATE:
+		out->s = *(const char *const *)slot;
+		out->null = !out->s;
+		break;
+	case FIELD_INTEGER:
+		out->i = *(const int64_t *)slot;
+		out->null = !out->i;   /* 0 is how a record holds an absent integer */
+		break;
+	case FIELD_STRINGS:
+		out->list = *(const struct strs *)slot;
+		break;
+	}
 }
 
 const char *field_type_name(enum field_type t)

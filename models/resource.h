@@ -1,11 +1,13 @@
 /*
- * resource: how a record type is described to the generic list engine.
+ * resource: how a record type is described to the store and the list engine.
  *
- * countries, meetings and deals differ in their fields, not in how a list of
- * them is filtered, sorted, paged and rendered. Each record module fills one
- * struct resource: its fields (name, type, what a query may do with them, how
- * to read them from a record) and its top-level JSON members in the order it
- * renders them. The store and models/query.c work from these tables only.
+ * countries, meetings and deals differ in their members and fields, not in
+ * how they are loaded, rendered, filtered, sorted and paged. Each record
+ * module fills one struct resource: its top-level JSON members (one table,
+ * models/member.h, from which the record is read, checked and rendered), its
+ * fields (what a query may do with them and where a record holds them), and
+ * how to read one record. The store, models/collection.c and models/query.c
+ * work from these tables only.
  *
  * Everything here is static, read-only data.
  */
@@ -16,8 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
+#include "lib/arena.h"
 #include "lib/check.h"
-#include "lib/jsonw.h"
+#include "models/member.h"
 
 enum field_type {
 	FIELD_STRING,   /* text, compared ignoring ASCII case */
@@ -41,12 +46,16 @@ struct field_value {
 	struct strs list;     /* FIELD_STRINGS */
 };
 
+struct resource;
+
 struct field {
 	const char *name;              /* "value.amount": dots name nested members */
 	enum field_type type;
 	unsigned flags;
-	void (*get)(const void *record, struct field_value *out);
 	const char *description;       /* one line, for the OpenAPI document */
+	size_t offset;                 /* a top-level member: where the record holds it */
+	void (*get)(const void *record, struct field_value *out);  /* else: how to read it */
+	const struct resource *ref;    /* whose keys it holds (deals' countries), or NULL */
 };
 
 struct resource {
@@ -55,18 +64,32 @@ struct resource {
 	const char *key;               /* the identifying field: "id", "code" */
 	bool key_casefold;             /* keys compare ignoring ASCII case */
 	size_t record_size;            /* sizeof the record struct */
+	const struct member *members;  /* top-level members, in the order rendered */
+	size_t nmembers;
 	const struct field *fields;
 	size_t nfields;
-	const char *const *members;    /* rendered top-level members, in order, NULL-terminated */
 	const char *(*get_key)(const void *record);
-	void (*render)(struct jsonw *w, const void *record);
+	/*
+	 * Reads the object v into record (record_size zeroed bytes): its members,
+	 * then the rules that tie them together. Returns 0, or -1 after reporting.
+	 */
+	int (*read)(struct check *c, const cJSON *v, struct arena *a, void *record);
 };
+
+/* Reads field f of record into *out (zeroed by the caller). */
+void field_get(const struct field *f, const void *record, struct field_value *out);
 
 /* Returns the field called name (exact), or NULL. */
 const struct field *resource_field(const struct resource *r, const char *name, size_t len);
 
 /* Returns the index of top-level member name in r->members, or -1. */
 int resource_member(const struct resource *r, const char *name, size_t len);
+
+/* Returns the first field of r that holds keys of target (deals' "countries"), or NULL. */
+const struct field *resource_ref_field(const struct resource *r, const struct resource *target);
+
+/* Writes record as its JSON object: every member, in order. */
+void resource_render(const struct resource *r, struct jsonw *w, const void *record);
 
 /* The type's name as the API documents it: "string", "integer", "date", "array of strings". */
 const char *field_type_name(enum field_type t);

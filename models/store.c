@@ -26,34 +26,16 @@ struct store {
 	uint64_t digest;
 };
 
-static int read_country(struct check *c, const cJSON *v, struct arena *a, void *out)
-{
-	return country_from_json(c, v, a, out);
-}
-
-static int read_meeting(struct check *c, const cJSON *v, struct arena *a, void *out)
-{
-	return meeting_from_json(c, v, a, out);
-}
-
-static int read_deal(struct check *c, const cJSON *v, struct arena *a, void *out)
-{
-	return deal_from_json(c, v, a, out);
-}
-
-static const struct {
-	const struct resource *res;
-	int (*read)(struct check *c, const cJSON *v, struct arena *a, void *out);
-} kinds[STORE_NCOLLECTIONS] = {
-	[STORE_COUNTRIES] = { &country_resource, read_country },
-	[STORE_MEETINGS] = { &meeting_resource, read_meeting },
-	[STORE_DEALS] = { &deal_resource, read_deal },
+static const struct resource *const resources[STORE_NCOLLECTIONS] = {
+	[STORE_COUNTRIES] = &country_resource,
+	[STORE_MEETINGS] = &meeting_resource,
+	[STORE_DEALS] = &deal_resource,
 };
 
 static int read_collection(struct store *s, struct check *c, const cJSON *root,
 			   enum store_collection which)
 {
-	const struct resource *res = kinds[which].res;
+	const struct resource *res = resources[which];
 	const cJSON *arr = check_member(root, res->name), *e;
 	uint32_t first, second;
 	char *records;
@@ -73,7 +55,7 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root,
 	cJSON_ArrayForEach(e, arr) {
 		size_t emark = check_enter_index(c, i);
 
-		if (kinds[which].read(c, e, &s->arena, records + i * res->record_size))
+		if (res->read(c, e, &s->arena, records + i * res->record_size))
 			goto out;
 		check_leave(c, emark);
 		i++;
@@ -187,11 +169,11 @@ static int check_references(struct store *s, struct check *c)
 		     check_country_refs(c, s, "countries", m->countries) ||
 		     check_person_ref(c, s, "counterpart", SIZE_MAX, m->counterpart) ||
 		     check_vocab_list(c, s, "topics", VOCAB_SECTOR, m->topics);
-		for (size_t j = 0; j < m->nparticipants && !rc; j++)
-			rc = check_person_ref(c, s, "participants", j, &m->participants[j]);
-		for (size_t j = 0; m->delegation && j < m->delegation->nmembers && !rc; j++)
+		for (size_t j = 0; j < m->participants.n && !rc; j++)
+			rc = check_person_ref(c, s, "participants", j, &m->participants.v[j]);
+		for (size_t j = 0; m->delegation && j < m->delegation->members.n && !rc; j++)
 			rc = check_person_ref(c, s, "delegation.members", j,
-					      &m->delegation->members[j]);
+					      &m->delegation->members.v[j]);
 		check_leave(c, mark);
 	}
 	for (uint32_t i = 0; i < dc->n && !rc; i++) {

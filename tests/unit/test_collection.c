@@ -40,7 +40,7 @@ Test(collection, renders_each_record_once_with_member_ranges)
 
 	cr_assert(strncmp(j->json, "{\"id\":\"d4\",", 11) == 0);
 	cr_assert_eq(j->json[j->len - 1], '}');
-	cr_assert_str_eq(c->res->members[7], "value");
+	cr_assert_str_eq(c->res->members[7].name, "value");
 	cr_assert(strncmp(j->json + value->off,
 			  "\"value\":{\"amount\":1200000000000000,\"currency\":\"KRW\"}", value->len) == 0);
 }

@@ -94,9 +94,9 @@ Test(meta, the_schema_and_the_records_agree_on_their_members)
 			cr_assert(in_members(pairs[i].res, p->string), "%s.%s is not rendered", pairs[i].schema, p->string);
 			n++;
 		}
-		for (size_t k = 0; pairs[i].res->members[k]; k++)
-			cr_assert_not_null(cJSON_GetObjectItem(props, pairs[i].res->members[k]), "%s.%s is not in the schema",
-					   pairs[i].schema, pairs[i].res->members[k]);
+		for (size_t k = 0; k < pairs[i].res->nmembers; k++)
+			cr_assert_not_null(cJSON_GetObjectItem(props, pairs[i].res->members[k].name), "%s.%s is not in the schema",
+					   pairs[i].schema, pairs[i].res->members[k].name);
 		cr_assert_gt(n, 5);
 	}
 	cJSON_Delete(doc);

@@ -1,0 +1,81 @@
+/*
+ * member: the top-level JSON members of a record type, each described once.
+ *
+ * A record module (country, meeting, deal) lists its members in one table:
+ * the name, how the value is read, checked and written (its member type),
+ * where it lives in the record's struct, and the checks that go with it
+ * (required, nullable, a rule, a range). That one table drives the loader
+ * (which keys are allowed, and the order they are read and checked in, which
+ * decides which fault a bad record is reported for), the writer (the order
+ * of the rendered object), and the list engine's fields= (resource.members).
+ *
+ * A member type reads obj[m->name] into the slot at m->offset of a record
+ * and writes it back as "name":value. The simple ones are here; money and
+ * persons define theirs in their own modules. Everything is static data.
+ */
+#ifndef ATTACHE_MEMBER_H
+#define ATTACHE_MEMBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "lib/arena.h"
+#include "lib/check.h"
+#include "lib/jsonw.h"
+
+struct member;
+
+struct member_type {
+	/* Reads obj[m->name] into slot. Returns 0, or -1 after reporting through c. */
+	int (*read)(struct check *c, const cJSON *obj, const struct member *m, struct arena *a,
+		    void *slot);
+	/* Writes the value at slot (the key is written already). */
+	void (*write)(struct jsonw *w, const struct member *m, const void *slot);
+};
+
+struct member {
+	const char *name;
+	const struct member_type *type;
+	size_t offset;                 /* of the value in the record's struct */
+	unsigned flags;                /* CHECK_REQUIRED, CHECK_NULLABLE */
+	check_rule_fn *rule;           /* strings: the rule each must pass, or NULL */
+	int64_t min, max;              /* integers: the range */
+};
+
+/*
+ * Rows of a member table, after git's OPT_* macros; at is the offsetof the
+ * value in the record's struct.
+ */
+#define MEMBER_STRING(n, at, fl, rl) \
+	{ .name = n, .type = &member_string, .offset = at, .flags = fl, .rule = rl }
+#define MEMBER_STRINGS(n, at, fl, rl) \
+	{ .name = n, .type = &member_strings, .offset = at, .flags = fl, .rule = rl }
+#define MEMBER_INT(n, at, fl, lo, hi) \
+	{ .name = n, .type = &member_int, .offset = at, .flags = fl, .min = lo, .max = hi }
+#define MEMBER_OF(n, t, at, fl) \
+	{ .name = n, .type = &t, .offset = at, .flags = fl }
+
+/* A const char *, read by check_string(); written as a string, or null for NULL. */
+extern const struct member_type member_string;
+
+/* A struct strs, read by check_strings(); written as an array of strings. */
+extern const struct member_type member_strings;
+
+/* An int64_t in [min, max], read by check_int(); 0 is absent or null, and written as null. */
+extern const struct member_type member_int;
+
+/*
+ * Reads the object v into record by the n members of table: v must be an
+ * object whose keys are all members, each once; then each member is read in
+ * table order. Returns 0, or -1 after reporting the first fault through c.
+ */
+int member_read_object(struct check *c, const cJSON *v, const struct member *table, size_t n,
+		       struct arena *a, void *record);
+
+/* Writes record as an object of the n members of table, in table order. */
+void member_write_object(struct jsonw *w, const struct member *table, size_t n,
+			 const void *record);
+
+#endif
