@@ -21,11 +21,38 @@ struct setting {
 	size_t offset;
 	int64_t min, max;          /* K_INT */
 	const char *def;           /* as it would be written in the file */
-	const char *arg;           /* the flag's argument in --help */
+	const char *arg;           /* the flag's argument in --help; NULL: the choices */
 	const char *help;
 };
 
 #define AT(field) offsetof(struct config, field)
+
+/* The values of the two enum settings, by name, in enum order: the one list of each. */
+static const char *const log_format_names[] = { [LOG_JSON] = "json", [LOG_TEXT] = "text" };
+static const char *const log_level_names[] = {
+	[LOG_DEBUG] = "debug", [LOG_INFO] = "info", [LOG_WARN] = "warn", [LOG_ERROR] = "error",
+};
+
+static const struct choices {
+	const char *const *names;
+	size_t n;
+} choices[] = {
+	[K_LOG_FORMAT] = { log_format_names, sizeof(log_format_names) / sizeof(log_format_names[0]) },
+	[K_LOG_LEVEL] = { log_level_names, sizeof(log_level_names) / sizeof(log_level_names[0]) },
+};
+
+/* Appends the names of an enum setting: "a, b or c" (sep ", ") or "a|b|c" (sep "|"). */
+static void list_choices(struct strbuf *out, enum kind k, const char *sep, const char *last)
+{
+	for (size_t i = 0; i < choices[k].n; i++)
+		strbuf_addf(out, "%s%s", !i ? "" : i + 1 < choices[k].n ? sep : last,
+			    choices[k].names[i]);
+}
+
+const char *config_log_level_name(enum log_level level)
+{
+	return log_level_names[level];
+}
 
 static const struct setting settings[] = {
 	{ "bind", "ATTACHE_BIND", K_STRING, AT(bind), 0, 0, "127.0.0.1", "ADDR",
@@ -46,10 +73,10 @@ static const struct setting settings[] = {
 	  "gzip responses for clients that accept it" },
 	{ "gzip-min-size", "ATTACHE_GZIP_MIN_SIZE", K_INT, AT(gzip_min_size), 1, 1 << 30, "1024", "BYTES",
 	  "smallest body worth compressing" },
-	{ "log-format", "ATTACHE_LOG_FORMAT", K_LOG_FORMAT, AT(log_format), 0, 0, "json", "json|text",
+	{ "log-format", "ATTACHE_LOG_FORMAT", K_LOG_FORMAT, AT(log_format), 0, 0, "json", NULL,
 	  "format of log lines on stderr" },
-	{ "log-level", "ATTACHE_LOG_LEVEL", K_LOG_LEVEL, AT(log_level), 0, 0, "info",
-	  "debug|info|warn|error", "least severe level logged" },
+	{ "log-level", "ATTACHE_LOG_LEVEL", K_LOG_LEVEL, AT(log_level), 0, 0, "info", NULL,
+	  "least severe level logged" },
 	{ "access-log", "ATTACHE_ACCESS_LOG", K_BOOL, AT(access_log), 0, 0, "true", "BOOL",
 	  "log one line per request" },
 	{ "max-connections", "ATTACHE_MAX_CONNECTIONS", K_INT, AT(max_connections), 1, 100000, "1000", "N",
@@ -176,27 +203,21 @@ static int apply(struct config *cfg, const struct setting *s, const char *value,
 		}
 		break;
 	case K_LOG_FORMAT:
-		if (!strcmp(value, "json")) {
-			cfg->log_format = LOG_JSON;
-		} else if (!strcmp(value, "text")) {
-			cfg->log_format = LOG_TEXT;
-		} else {
-			strbuf_addf(err, "%s: log-format must be json or text, got \"%s\"", source, value);
-			return -1;
-		}
-		break;
 	case K_LOG_LEVEL: {
-		static const char *const levels[] = { "debug", "info", "warn", "error" };
 		size_t i;
 
-		for (i = 0; i < 4 && strcmp(levels[i], value); i++)
+		for (i = 0; i < choices[s->kind].n && strcmp(choices[s->kind].names[i], value); i++)
 			;
-		if (i == 4) {
-			strbuf_addf(err, "%s: log-level must be debug, info, warn or error, got \"%s\"",
-				    source, value);
+		if (i == choices[s->kind].n) {
+			strbuf_addf(err, "%s: %s must be ", source, s->name);
+			list_choices(err, s->kind, ", ", " or ");
+			strbuf_addf(err, ", got \"%s\"", value);
 			return -1;
 		}
-		cfg->log_level = (enum log_level)i;
+		if (s->kind == K_LOG_FORMAT)
+			cfg->log_format = (enum log_format)i;
+		else
+			cfg->log_level = (enum log_level)i;
 		break;
 	}
 	case K_ORIGINS: {
@@ -528,7 +549,6 @@ size_t config_gzip_min(const struct config *cfg)
 /* The setting's value as it would be written in the file. */
 static void value_text(const struct config *cfg, const struct setting *s, struct strbuf *out)
 {
-	static const char *const levels[] = { "debug", "info", "warn", "error" };
 	const void *f = cfield(cfg, s->offset);
 
 	switch (s->kind) {
@@ -542,10 +562,10 @@ static void value_text(const struct config *cfg, const struct setting *s, struct
 		strbuf_addstr(out, *(const bool *)f ? "true" : "false");
 		break;
 	case K_LOG_FORMAT:
-		strbuf_addstr(out, cfg->log_format == LOG_JSON ? "json" : "text");
+		strbuf_addstr(out, log_format_names[cfg->log_format]);
 		break;
 	case K_LOG_LEVEL:
-		strbuf_addstr(out, levels[cfg->log_level]);
+		strbuf_addstr(out, log_level_names[cfg->log_level]);
 		break;
 	case K_ORIGINS:
 		for (size_t i = 0; i < cfg->ncors_origins; i++)
@@ -563,9 +583,15 @@ void config_print_help(FILE *out, const char *argv0)
 		"environment variables, then flags.\n\nSettings:\n", argv0);
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const struct setting *s = &settings[i];
+		struct strbuf arg = STRBUF_INIT;
 		char flag[64];
 
-		snprintf(flag, sizeof(flag), "--%s %s", s->name, s->arg);
+		if (s->arg)
+			strbuf_addstr(&arg, s->arg);
+		else
+			list_choices(&arg, s->kind, "|", "|");
+		snprintf(flag, sizeof(flag), "--%s %s", s->name, arg.buf);
+		strbuf_release(&arg);
 		fprintf(out, "  %-34s %s\n  %-34s %s, default %s\n", flag, s->help, "", s->env,
 			*s->def ? s->def : "(empty)");
 	}

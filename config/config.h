@@ -72,6 +72,9 @@ int config_load(struct config *cfg, int argc, char *const argv[], char *const en
 
 void config_release(struct config *cfg);
 
+/* A log level's name as settings and log lines write it: "debug", "info", "warn", "error". */
+const char *config_log_level_name(enum log_level level);
+
 /* The smallest body worth compressing, or 0 when gzip is off. */
 size_t config_gzip_min(const struct config *cfg);
 

@@ -17,15 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "handlers/method.h"
 #include "lib/strbuf.h"
 #include "models/query.h"
 
 #define REQUEST_MAX_PARAMS 4
-
-enum http_method {
-	HTTP_GET, HTTP_HEAD, HTTP_OPTIONS, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_PATCH,
-	HTTP_TRACE, HTTP_CONNECT, HTTP_UNKNOWN,
-};
 
 struct metrics;
 struct site;

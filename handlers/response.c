@@ -183,14 +183,9 @@ void response_query_problem(const struct request *req, struct response *res,
 void response_method_not_allowed(const struct request *req, struct response *res,
 				 const char *allow)
 {
-	static const char *const names[] = {
-		[HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_OPTIONS] = "OPTIONS",
-		[HTTP_POST] = "POST", [HTTP_PUT] = "PUT", [HTTP_DELETE] = "DELETE",
-		[HTTP_PATCH] = "PATCH", [HTTP_TRACE] = "TRACE", [HTTP_CONNECT] = "CONNECT",
-		[HTTP_UNKNOWN] = "this method",
-	};
+	const char *name = http_method_name(req->method);
 
 	response_problem(req, res, HTTP_METHOD_NOT_ALLOWED, "%s is not allowed on %s; allowed: %s",
-			 names[req->method], req->path, allow);
+			 name ? name : "this method", req->path, allow);
 	res->allow = allow;
 }

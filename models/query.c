@@ -12,7 +12,21 @@
 #include "lib/mem.h"
 #include "lib/text.h"
 
-static const char *const reserved[] = { "q", "sort", "limit", "offset", "fields", "facet" };
+/* The parameters that are not fields, in the order an error lists them, and their parsers. */
+typedef int reserved_fn(struct query *q, const char *value, struct query_error *err);
+static reserved_fn parse_q, parse_sort, parse_limit, parse_offset, parse_fields, parse_facet;
+
+static const struct {
+	const char *name;
+	reserved_fn *parse;
+} reserved[] = {
+	{ "q", parse_q },
+	{ "sort", parse_sort },
+	{ "limit", parse_limit },
+	{ "offset", parse_offset },
+	{ "fields", parse_fields },
+	{ "facet", parse_facet },
+};
 #define NRESERVED (sizeof(reserved) / sizeof(reserved[0]))
 
 static const char *const op_names[] = {
@@ -221,7 +235,7 @@ static int parse_filter(struct query *q, const struct query_param *prm, struct q
 	if (!f) {
 		allow_fields(err, res, 0);
 		for (size_t i = 0; i < NRESERVED; i++)
-			allow(err, reserved[i]);
+			allow(err, reserved[i].name);
 		if (colon)
 			refuse(err, prm->key, "unknown field \"%.*s\" in \"%s\"", (int)flen,
 			       prm->key, shown(prm->key, tmp, sizeof(tmp)));
@@ -363,11 +377,52 @@ static int facet_item(struct query *q, const char *s, size_t len, struct query_e
 	return 0;
 }
 
+static int parse_q(struct query *q, const char *value, struct query_error *err)
+{
+	(void)err;
+	parse_needle(q, value);
+	return 0;
+}
+
+static int parse_sort(struct query *q, const char *value, struct query_error *err)
+{
+	return each_item("sort", value, err, sort_item, q);
+}
+
+static int parse_limit(struct query *q, const char *value, struct query_error *err)
+{
+	char tmp[64];
+
+	if (!parse_uint32(value, QUERY_MAX_LIMIT, &q->limit))
+		return refuse(err, "limit", "limit must be an integer from 0 to %d, got \"%s\"",
+			      QUERY_MAX_LIMIT, shown(value, tmp, sizeof(tmp)));
+	return 0;
+}
+
+static int parse_offset(struct query *q, const char *value, struct query_error *err)
+{
+	char tmp[64];
+
+	if (!parse_uint32(value, UINT32_MAX, &q->offset))
+		return refuse(err, "offset", "offset must be an integer from 0 to %u, got \"%s\"",
+			      UINT32_MAX, shown(value, tmp, sizeof(tmp)));
+	return 0;
+}
+
+static int parse_fields(struct query *q, const char *value, struct query_error *err)
+{
+	return each_item("fields", value, err, fields_item, q);
+}
+
+static int parse_facet(struct query *q, const char *value, struct query_error *err)
+{
+	return each_item("facet", value, err, facet_item, q);
+}
+
 int query_parse(struct query *q, const struct resource *res, const struct query_param *params,
 		size_t n, struct query_error *err)
 {
 	bool seen[NRESERVED] = { false };
-	char tmp[64];
 
 	memset(q, 0, sizeof(*q));
 	q->res = res;
@@ -379,7 +434,7 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 		if (!*p->key)
 			return refuse(err, "", "a query parameter has an empty name");
 		for (r = 0; r < NRESERVED; r++)
-			if (strcmp(p->key, reserved[r]) == 0)
+			if (strcmp(p->key, reserved[r].name) == 0)
 				break;
 		if (r == NRESERVED) {
 			if (parse_filter(q, p, err))
@@ -387,37 +442,11 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 			continue;
 		}
 		if (seen[r])
-			return refuse(err, reserved[r], "parameter \"%s\" is given more than once",
-				      reserved[r]);
+			return refuse(err, reserved[r].name, "parameter \"%s\" is given more than once",
+				      reserved[r].name);
 		seen[r] = true;
-		switch (r) {
-		case 0:
-			parse_needle(q, p->value);
-			break;
-		case 1:
-			if (each_item("sort", p->value, err, sort_item, q))
-				return -1;
-			break;
-		case 2:
-			if (!parse_uint32(p->value, QUERY_MAX_LIMIT, &q->limit))
-				return refuse(err, "limit", "limit must be an integer from 0 to %d, got \"%s\"",
-					      QUERY_MAX_LIMIT, shown(p->value, tmp, sizeof(tmp)));
-			break;
-		case 3:
-			if (!parse_uint32(p->value, UINT32_MAX, &q->offset))
-				return refuse(err, "offset",
-					      "offset must be an integer from 0 to %u, got \"%s\"",
-					      UINT32_MAX, shown(p->value, tmp, sizeof(tmp)));
-			break;
-		case 4:
-			if (each_item("fields", p->value, err, fields_item, q))
-				return -1;
-			break;
-		case 5:
-			if (each_item("facet", p->value, err, facet_item, q))
-				return -1;
-			break;
-		}
+		if (reserved[r].parse(q, p->value, err))
+			return -1;
 	}
 	return 0;
 }

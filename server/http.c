@@ -191,20 +191,6 @@ static void make_request_id(struct http *h, char *out)
 	snprintf(out, REQUEST_ID_MAX + 1, "%016llx", (unsigned long long)z);
 }
 
-static enum http_method method_of(const char *m)
-{
-	static const char *const names[] = {
-		[HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_OPTIONS] = "OPTIONS",
-		[HTTP_POST] = "POST", [HTTP_PUT] = "PUT", [HTTP_DELETE] = "DELETE",
-		[HTTP_PATCH] = "PATCH", [HTTP_TRACE] = "TRACE", [HTTP_CONNECT] = "CONNECT",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(m, names[i]))
-			return (enum http_method)i;
-	return HTTP_UNKNOWN;
-}
-
 /* ---- the framing guard (first call) ---- */
 
 struct header_list {
@@ -433,7 +419,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	enum MHD_Result rc;
 	size_t npairs = 0;
 
-	req.method = method_of(x->method);
+	req.method = http_method_parse(x->method);
 	req.target = x->target;
 	req.request_id = x->id;
 	req.path = "";

@@ -16,7 +16,6 @@
 static enum log_format log_fmt = LOG_JSON;
 static enum log_level log_min = LOG_INFO;
 
-static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
 void log_init(enum log_format format, enum log_level level)
 {
@@ -64,10 +63,10 @@ static void begin(struct strbuf *line, struct jsonw *w, enum log_level level, co
 		jsonw_init(w, line, false);
 		jsonw_object_begin(w);
 		jsonw_kv_string(w, "time", ts);
-		jsonw_kv_string(w, "level", level_names[level]);
+		jsonw_kv_string(w, "level", config_log_level_name(level));
 		jsonw_kv_string(w, "msg", msg);
 	} else {
-		strbuf_addf(line, "%s %-5s %s", ts, level_names[level], msg);
+		strbuf_addf(line, "%s %-5s %s", ts, config_log_level_name(level), msg);
 	}
 }
 
