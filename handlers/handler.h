@@ -24,6 +24,7 @@
 #define REQUEST_MAX_PARAMS 4
 
 struct metrics;
+struct route;
 struct site;
 struct webroot;
 
@@ -44,6 +45,7 @@ struct serving {
 
 struct request {
 	enum http_method method;
+	const struct route *route;    /* the route matched: what the resource handlers answer */
 	const char *target;           /* the request target as sent, for problem "instance" */
 	const char *path;             /* decoded path */
 	const char *params[REQUEST_MAX_PARAMS];   /* decoded path parameters, in pattern order */

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "handlers/route.h"
 #include "handlers/site.h"
 #include "lib/hash.h"
 #include "lib/jsonw.h"
@@ -158,11 +159,16 @@ static uint64_t request_tag(const struct request *req)
 	return hash_bytes(h, req->raw_query, strlen(req->raw_query));
 }
 
-void list_handle(const struct request *req, struct response *res, enum store_collection which,
-		 const char *related_field, const char *related_value)
+/*
+ * Answers the list of resource res for req, with the filter
+ * related_field=related_value when related_field is not NULL.
+ */
+static void answer_list(const struct request *req, struct response *res,
+			const struct resource *resource, const char *related_field,
+			const char *related_value)
 {
 	const struct site *site = req->serving->site;
-	const struct collection *c = store_collection(site->store, which);
+	const struct collection *c = site_collection(site, resource);
 	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
 	struct query_error err;
 	struct query_result r;
@@ -171,7 +177,7 @@ void list_handle(const struct request *req, struct response *res, enum store_col
 	query_error_init(&err);
 	/* The most asked list, every collection unfiltered, was rendered at load. */
 	if (!related_field && req->nquery == 0) {
-		const struct site_list *l = &site->lists[which];
+		const struct site_list *l = site_list(site, resource);
 
 		response_list_blob(res, &l->body, l->total, l->link);
 		goto out;
@@ -196,10 +202,42 @@ out:
 	strbuf_release(&link);
 }
 
-void list_handle_record(const struct request *req, struct response *res,
-			const struct collection *c, const char *key)
+void handle_list(const struct request *req, struct response *res)
 {
+	answer_list(req, res, req->route->resource, NULL, NULL);
+}
+
+/* The position of the record of c the path's key names, or -1 after answering 404. */
+static int64_t find_or_404(const struct request *req, struct response *res,
+			   const struct collection *c)
+{
+	const char *key = req->params[0];
 	int64_t pos = collection_find(c, key, strlen(key));
+
+	if (pos < 0)
+		response_problem(req, res, HTTP_NOT_FOUND, "no %s with %s \"%s\"", c->res->singular,
+				 c->res->key, key);
+	return pos;
+}
+
+void handle_related(const struct request *req, struct response *res)
+{
+	const struct route *route = req->route;
+	const struct collection *parents = site_collection(req->serving->site, route->parent);
+	const struct field *via = resource_ref_field(route->resource, route->parent);
+	int64_t pos = find_or_404(req, res, parents);
+
+	if (pos < 0)
+		return;
+	/* The key as the record holds it: /countries/ro/deals filters on "RO". */
+	answer_list(req, res, route->resource, via->name,
+		    route->parent->get_key(collection_record(parents, (uint32_t)pos)));
+}
+
+void handle_record(const struct request *req, struct response *res)
+{
+	const struct collection *c = site_collection(req->serving->site, req->route->resource);
+	int64_t pos = find_or_404(req, res, c);
 	const struct record_json *j;
 	struct query_error err;
 	struct strbuf body = STRBUF_INIT;
@@ -208,11 +246,8 @@ void list_handle_record(const struct request *req, struct response *res,
 
 	query_error_init(&err);
 	memset(&q, 0, sizeof(q));
-	if (pos < 0) {
-		response_problem(req, res, HTTP_NOT_FOUND, "no %s with %s \"%s\"", c->res->singular,
-				 c->res->key, key);
+	if (pos < 0)
 		goto out;
-	}
 	j = &c->json[pos];
 	if (req->nquery == 0) {
 		response_json_borrowed(res, j->json, j->len, j->hash);

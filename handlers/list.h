@@ -1,10 +1,17 @@
 /*
- * list: the list answer shared by every collection and related list.
+ * list: the handlers of every resource route, driven by the route row.
  *
- * {"data": [...], "meta": {"total", "limit", "offset"[, "facets"]},
- *  "links": {"self", "next", "prev"}}, plus X-Total-Count and an RFC 8288 Link
- * header (first, prev, next, last). Records are copied from the bytes the
- * store rendered at load time; fields=a,b copies only those members' bytes.
+ * handle_list answers a collection (/api/v1/deals), handle_record one record
+ * by key (/api/v1/deals/{id}), handle_related the records that name one
+ * record of another resource (/api/v1/countries/{code}/deals is
+ * /api/v1/deals?countries=CODE). Which resource, and which parent, the
+ * request's route says (handlers/route.h); a new resource is a table row.
+ *
+ * A list answers {"data": [...], "meta": {"total", "limit", "offset"[,
+ * "facets"]}, "links": {"self", "next", "prev"}}, plus X-Total-Count and an
+ * RFC 8288 Link header (first, prev, next, last). Records are copied from
+ * the bytes the store rendered at load time; fields=a,b copies only those
+ * members' bytes.
  */
 #ifndef ATTACHE_LIST_H
 #define ATTACHE_LIST_H
@@ -13,15 +20,22 @@
 #include "handlers/response.h"
 #include "models/collection.h"
 #include "models/query.h"
-#include "models/store.h"
+
+/* GET a collection: the list grammar; a bad query gets a 400 naming the parameter. */
+void handle_list(const struct request *req, struct response *res);
 
 /*
- * Answers a list of the collection which for req. With related_field, adds the
- * filter related_field=related_value (/countries/RO/deals). A bad query gets
- * a 400 naming the parameter.
+ * GET one record by the path's key (ignoring case where the resource does),
+ * with fields=a,b as the only parameter allowed. 404 when absent.
  */
-void list_handle(const struct request *req, struct response *res, enum store_collection which,
-		 const char *related_field, const char *related_value);
+void handle_record(const struct request *req, struct response *res);
+
+/*
+ * GET the list of the route's resource whose field holding keys of the
+ * route's parent (deals' "countries" for a country) names the path's key: a
+ * list with that filter added. 404 when the parent record does not exist.
+ */
+void handle_related(const struct request *req, struct response *res);
 
 /*
  * Renders the list body of result r for query q on c into body, and the Link
@@ -31,12 +45,5 @@ void list_render(const struct collection *c, const struct query *q,
 		 const struct query_result *r, const char *path,
 		 const struct query_param *params, size_t nparams, struct strbuf *body,
 		 struct strbuf *link);
-
-/*
- * Answers one record of c by key (ignoring case where the resource does),
- * with fields=a,b as the only parameter allowed. 404 when absent.
- */
-void list_handle_record(const struct request *req, struct response *res,
-			const struct collection *c, const char *key);
 
 #endif

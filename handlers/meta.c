@@ -25,11 +25,8 @@ static void write_counts(struct jsonw *w, const struct store *s)
 
 void meta_render_index(const struct store *s, struct strbuf *out)
 {
+	/* The collections' links go between self and stats. */
 	static const char *const links[][2] = {
-		{ "self", "/api/v1" },
-		{ "countries", "/api/v1/countries" },
-		{ "meetings", "/api/v1/meetings" },
-		{ "deals", "/api/v1/deals" },
 		{ "stats", "/api/v1/stats" },
 		{ "openapi", "/api/v1/openapi.json" },
 		{ "health", "/healthz" },
@@ -38,6 +35,7 @@ void meta_render_index(const struct store *s, struct strbuf *out)
 		{ "dashboard", "/" },
 	};
 	const struct dataset *d = store_dataset(s);
+	struct strbuf path = STRBUF_INIT;
 	struct jsonw w;
 
 	jsonw_init(&w, out, false);
@@ -47,11 +45,20 @@ void meta_render_index(const struct store *s, struct strbuf *out)
 	write_counts(&w, s);
 	jsonw_key(&w, "links");
 	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, "self", "/api/v1");
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
+		const char *name = store_collection(s, (enum store_collection)i)->res->name;
+
+		strbuf_reset(&path);
+		strbuf_addf(&path, "/api/v1/%s", name);
+		jsonw_kv_string(&w, name, path.buf);
+	}
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		jsonw_kv_string(&w, links[i][0], links[i][1]);
 	jsonw_object_end(&w);
 	jsonw_object_end(&w);
 	jsonw_release(&w);
+	strbuf_release(&path);
 }
 
 /* The label a vocabulary gives a value, or NULL. */

@@ -66,12 +66,6 @@ static void ref(struct jsonw *w, const char *key, const char *name)
 	strbuf_release(&r);
 }
 
-/* The schema name of a resource's record: "Deal". */
-static const char *record_schema(const struct resource *r)
-{
-	return !strcmp(r->name, "countries") ? "Country" : !strcmp(r->name, "meetings") ? "Meeting" : "Deal";
-}
-
 static void content(struct jsonw *w, const char *media, const char *schema_ref)
 {
 	jsonw_key(w, "content");
@@ -173,7 +167,7 @@ static void operation(struct jsonw *w, const struct route *r)
 	if (r->kind == ROUTE_LIST || r->kind == ROUTE_RELATED) {
 		struct strbuf list = STRBUF_INIT;
 
-		strbuf_addf(&list, "schemas/%sList", record_schema(r->resource));
+		strbuf_addf(&list, "schemas/%sList", r->resource->schema);
 		jsonw_key(w, "headers");
 		jsonw_object_begin(w);
 		ref(w, "X-Total-Count", "headers/X-Total-Count");
@@ -185,7 +179,7 @@ static void operation(struct jsonw *w, const struct route *r)
 	} else if (r->kind == ROUTE_RECORD) {
 		struct strbuf rec = STRBUF_INIT;
 
-		strbuf_addf(&rec, "schemas/%s", record_schema(r->resource));
+		strbuf_addf(&rec, "schemas/%s", r->resource->schema);
 		jsonw_key(w, "headers");
 		jsonw_object_begin(w);
 		ref(w, "ETag", "headers/ETag");
@@ -286,7 +280,7 @@ static void list_schema(struct jsonw *w, const char *record)
 	strbuf_release(&item);
 }
 
-static void components(struct jsonw *w, const cJSON *defs)
+static void components(struct jsonw *w, const struct store *s, const cJSON *defs)
 {
 	const cJSON *d;
 
@@ -299,9 +293,8 @@ static void components(struct jsonw *w, const cJSON *defs)
 		jsonw_key(w, d->string);
 		copy_json(w, d);
 	}
-	list_schema(w, "Country");
-	list_schema(w, "Meeting");
-	list_schema(w, "Deal");
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		list_schema(w, store_collection(s, (enum store_collection)i)->res->schema);
 	literal(w, "ListMeta",
 		"{\"type\":\"object\",\"required\":[\"total\",\"limit\",\"offset\"],\"properties\":"
 		"{\"total\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"},"
@@ -404,7 +397,7 @@ void openapi_render(const struct store *s, const char *schema, size_t schema_len
 		jsonw_object_end(&w);
 	}
 	jsonw_object_end(&w);
-	components(&w, defs);
+	components(&w, s, defs);
 	jsonw_object_end(&w);
 	jsonw_release(&w);
 	cJSON_Delete(root);

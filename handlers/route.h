@@ -15,7 +15,7 @@ enum route_kind {
 	ROUTE_OTHER,
 	ROUTE_LIST,      /* a collection: the list grammar applies */
 	ROUTE_RECORD,    /* one record by key */
-	ROUTE_RELATED,   /* a list related to one record */
+	ROUTE_RELATED,   /* a list related to one record (of parent) */
 };
 
 struct route {
@@ -24,7 +24,8 @@ struct route {
 	const char *media;              /* what a 200 is, for Accept (406) */
 	enum route_kind kind;
 	const struct resource *resource;  /* the records answered, for lists and records */
-	const struct resource *parent;    /* ROUTE_RELATED: the record named in the path */
+	const struct resource *parent;    /* ROUTE_RELATED: whose record the path names; resource
+					   * has the field that holds its keys (field.ref) */
 	const char *operation;          /* the OpenAPI operationId */
 	const char *summary;            /* one line, for the OpenAPI document */
 };

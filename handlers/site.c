@@ -66,13 +66,27 @@ void site_free(struct site *s)
 	free(s);
 }
 
+/* The store's collection of res, or STORE_NCOLLECTIONS. */
+static enum store_collection which(const struct site *s, const struct resource *res)
+{
+	int i;
+
+	for (i = 0; i < STORE_NCOLLECTIONS; i++)
+		if (store_collection(s->store, (enum store_collection)i)->res == res)
+			break;
+	return (enum store_collection)i;
+}
+
 const struct collection *site_collection(const struct site *s, const struct resource *res)
 {
-	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
-		const struct collection *c = store_collection(s->store, (enum store_collection)i);
+	enum store_collection w = which(s, res);
 
-		if (c->res == res)
-			return c;
-	}
-	return NULL;
+	return w < STORE_NCOLLECTIONS ? store_collection(s->store, w) : NULL;
+}
+
+const struct site_list *site_list(const struct site *s, const struct resource *res)
+{
+	enum store_collection w = which(s, res);
+
+	return w < STORE_NCOLLECTIONS ? &s->lists[w] : NULL;
 }

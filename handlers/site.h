@@ -50,4 +50,7 @@ void site_free(struct site *s);
 /* The collection a route's resource names, or NULL. */
 const struct collection *site_collection(const struct site *s, const struct resource *res);
 
+/* The unfiltered first page of that collection, or NULL. */
+const struct site_list *site_list(const struct site *s, const struct resource *res);
+
 #endif

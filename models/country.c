@@ -60,6 +60,7 @@ static int read(struct check *c, const cJSON *v, struct arena *a, void *record)
 const struct resource country_resource = {
 	.name = "countries",
 	.singular = "country",
+	.schema = "Country",
 	.key = "code",
 	.key_casefold = true,
 	.record_size = sizeof(struct country),

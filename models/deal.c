@@ -111,6 +111,7 @@ static const char *key_of(const void *r) { return D(r)->id; }
 const struct resource deal_resource = {
 	.name = "deals",
 	.singular = "deal",
+	.schema = "Deal",
 	.key = "id",
 	.key_casefold = false,
 	.record_size = sizeof(struct deal),

@@ -150,6 +150,7 @@ static const char *key_of(const void *r) { return M(r)->id; }
 const struct resource meeting_resource = {
 	.name = "meetings",
 	.singular = "meeting",
+	.schema = "Meeting",
 	.key = "id",
 	.key_casefold = false,
 	.record_size = sizeof(struct meeting),

@@ -61,6 +61,7 @@ struct field {
 struct resource {
 	const char *name;              /* "deals", as in the URL */
 	const char *singular;          /* "deal" */
+	const char *schema;            /* its definition in data/schema.json: "Deal" */
 	const char *key;               /* the identifying field: "id", "code" */
 	bool key_casefold;             /* keys compare ignoring ASCII case */
 	size_t record_size;            /* sizeof the record struct */

@@ -473,10 +473,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		break;
 	}
 	x->route = m.index;
-	req.path = m.path;
-	for (size_t i = 0; i < m.nparams; i++)
-		req.params[i] = m.params[i];
-	req.nparams = m.nparams;
+	router_fill(&m, &req);
 	/* /{file} is a resource only where there is a file: elsewhere every method gets 404. */
 	if (m.route->get == handle_web && m.nparams && req.method != HTTP_GET &&
 	    req.method != HTTP_HEAD && !webroot_has(h->opt.web, m.params[0])) {

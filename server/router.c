@@ -5,9 +5,7 @@
 
 #include <string.h>
 
-#include "handlers/countries.h"
-#include "handlers/deals.h"
-#include "handlers/meetings.h"
+#include "handlers/list.h"
 #include "handlers/meta.h"
 #include "handlers/openapi.h"
 #include "handlers/response.h"
@@ -20,41 +18,54 @@
 
 #define JSON "application/json"
 
+/* Every row: the path, its handler, what a 200 is, then what the OpenAPI document says of it. */
 static const struct route routes[] = {
-	/* pattern, handler, media, kind, resource, parent, operationId, summary */
-	{ "/api/v1", handle_index, JSON, ROUTE_OTHER, NULL, NULL, "getIndex",
-	  "The API index: dataset, counts and links to every collection" },
-	{ "/api/v1/countries", handle_countries, JSON, ROUTE_LIST, &country_resource, NULL,
-	  "listCountries", "List countries" },
-	{ "/api/v1/countries/{code}", handle_country, JSON, ROUTE_RECORD, &country_resource, NULL,
-	  "getCountry", "One country by ISO 3166-1 alpha-2 code (any case)" },
-	{ "/api/v1/countries/{code}/meetings", handle_country_meetings, JSON, ROUTE_RELATED,
-	  &meeting_resource, &country_resource, "listCountryMeetings",
-	  "The meetings a country took part in" },
-	{ "/api/v1/countries/{code}/deals", handle_country_deals, JSON, ROUTE_RELATED,
-	  &deal_resource, &country_resource, "listCountryDeals", "The deals a country is party to" },
-	{ "/api/v1/meetings", handle_meetings, JSON, ROUTE_LIST, &meeting_resource, NULL,
-	  "listMeetings", "List meetings" },
-	{ "/api/v1/meetings/{id}", handle_meeting, JSON, ROUTE_RECORD, &meeting_resource, NULL,
-	  "getMeeting", "One meeting by id" },
-	{ "/api/v1/meetings/{id}/deals", handle_meeting_deals, JSON, ROUTE_RELATED,
-	  &deal_resource, &meeting_resource, "listMeetingDeals", "The deals that came up at a meeting" },
-	{ "/api/v1/deals", handle_deals, JSON, ROUTE_LIST, &deal_resource, NULL, "listDeals",
-	  "List deals" },
-	{ "/api/v1/deals/{id}", handle_deal, JSON, ROUTE_RECORD, &deal_resource, NULL, "getDeal",
-	  "One deal by id" },
-	{ "/api/v1/stats", handle_stats, JSON, ROUTE_OTHER, NULL, NULL, "getStats",
-	  "Counts by status, sector, country and date, and deal totals per currency" },
-	{ "/api/v1/openapi.json", handle_openapi, JSON, ROUTE_OTHER, NULL, NULL, "getOpenApi",
-	  "This document" },
-	{ "/healthz", handle_healthz, JSON, ROUTE_OTHER, NULL, NULL, "getHealth", "Liveness" },
-	{ "/readyz", handle_readyz, JSON, ROUTE_OTHER, NULL, NULL, "getReady",
-	  "Readiness: the data generation served, and the last failed reload" },
-	{ "/metrics", handle_metrics, "text/plain", ROUTE_OTHER, NULL, NULL, "getMetrics",
-	  "Prometheus metrics" },
-	{ "/", handle_web, "text/html", ROUTE_OTHER, NULL, NULL, "getDashboard", "The dashboard" },
-	{ "/{file}", handle_web, "*/*", ROUTE_OTHER, NULL, NULL, "getDashboardFile",
-	  "The dashboard's files" },
+	{ .pattern = "/api/v1", .get = handle_index, .media = JSON,
+	  .operation = "getIndex",
+	  .summary = "The API index: dataset, counts and links to every collection" },
+	{ .pattern = "/api/v1/countries", .get = handle_list, .media = JSON,
+	  .kind = ROUTE_LIST, .resource = &country_resource,
+	  .operation = "listCountries", .summary = "List countries" },
+	{ .pattern = "/api/v1/countries/{code}", .get = handle_record, .media = JSON,
+	  .kind = ROUTE_RECORD, .resource = &country_resource,
+	  .operation = "getCountry", .summary = "One country by ISO 3166-1 alpha-2 code (any case)" },
+	{ .pattern = "/api/v1/countries/{code}/meetings", .get = handle_related, .media = JSON,
+	  .kind = ROUTE_RELATED, .resource = &meeting_resource, .parent = &country_resource,
+	  .operation = "listCountryMeetings", .summary = "The meetings a country took part in" },
+	{ .pattern = "/api/v1/countries/{code}/deals", .get = handle_related, .media = JSON,
+	  .kind = ROUTE_RELATED, .resource = &deal_resource, .parent = &country_resource,
+	  .operation = "listCountryDeals", .summary = "The deals a country is party to" },
+	{ .pattern = "/api/v1/meetings", .get = handle_list, .media = JSON,
+	  .kind = ROUTE_LIST, .resource = &meeting_resource,
+	  .operation = "listMeetings", .summary = "List meetings" },
+	{ .pattern = "/api/v1/meetings/{id}", .get = handle_record, .media = JSON,
+	  .kind = ROUTE_RECORD, .resource = &meeting_resource,
+	  .operation = "getMeeting", .summary = "One meeting by id" },
+	{ .pattern = "/api/v1/meetings/{id}/deals", .get = handle_related, .media = JSON,
+	  .kind = ROUTE_RELATED, .resource = &deal_resource, .parent = &meeting_resource,
+	  .operation = "listMeetingDeals", .summary = "The deals that came up at a meeting" },
+	{ .pattern = "/api/v1/deals", .get = handle_list, .media = JSON,
+	  .kind = ROUTE_LIST, .resource = &deal_resource,
+	  .operation = "listDeals", .summary = "List deals" },
+	{ .pattern = "/api/v1/deals/{id}", .get = handle_record, .media = JSON,
+	  .kind = ROUTE_RECORD, .resource = &deal_resource,
+	  .operation = "getDeal", .summary = "One deal by id" },
+	{ .pattern = "/api/v1/stats", .get = handle_stats, .media = JSON,
+	  .operation = "getStats",
+	  .summary = "Counts by status, sector, country and date, and deal totals per currency" },
+	{ .pattern = "/api/v1/openapi.json", .get = handle_openapi, .media = JSON,
+	  .operation = "getOpenApi", .summary = "This document" },
+	{ .pattern = "/healthz", .get = handle_healthz, .media = JSON,
+	  .operation = "getHealth", .summary = "Liveness" },
+	{ .pattern = "/readyz", .get = handle_readyz, .media = JSON,
+	  .operation = "getReady",
+	  .summary = "Readiness: the data generation served, and the last failed reload" },
+	{ .pattern = "/metrics", .get = handle_metrics, .media = "text/plain",
+	  .operation = "getMetrics", .summary = "Prometheus metrics" },
+	{ .pattern = "/", .get = handle_web, .media = "text/html",
+	  .operation = "getDashboard", .summary = "The dashboard" },
+	{ .pattern = "/{file}", .get = handle_web, .media = "*/*",
+	  .operation = "getDashboardFile", .summary = "The dashboard's files" },
 };
 
 const struct route *router_routes(size_t *n)
@@ -97,6 +108,15 @@ const char *router_parse_query(const char *raw, struct strbuf *sb, struct query_
 		pairs[i].value = sb->buf + offsets[i][1];
 	}
 	return NULL;
+}
+
+void router_fill(const struct route_match *m, struct request *req)
+{
+	req->route = m->route;
+	req->path = m->path;
+	for (size_t i = 0; i < m->nparams; i++)
+		req->params[i] = m->params[i];
+	req->nparams = m->nparams;
 }
 
 enum router_result router_match(const char *raw_path, struct route_match *m,

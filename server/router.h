@@ -36,6 +36,9 @@ struct route_match {
 enum router_result router_match(const char *raw_path, struct route_match *m,
 				struct strbuf *scratch, const char **why);
 
+/* Fills what the match m says of req: its route, decoded path and path parameters. */
+void router_fill(const struct route_match *m, struct request *req);
+
 /* The most query parameters a request may have. */
 #define ROUTER_MAX_QUERY 64
 

@@ -61,10 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.method = HTTP_GET;
 	req.target = "fuzz";
 	req.request_id = "fuzz";
-	req.path = m.path;
-	for (size_t i = 0; i < m.nparams; i++)
-		req.params[i] = m.params[i];
-	req.nparams = m.nparams;
+	router_fill(&m, &req);
 	req.query = pairs;
 	req.nquery = n;
 	req.serving = &serving;

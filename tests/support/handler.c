@@ -69,10 +69,7 @@ void call_get(struct call *c, const char *target)
 	c->req.raw_query = q ? q + 1 : "";
 	cr_assert_eq(router_match(path, &m, &c->scratch, &why), ROUTER_FOUND, "%s: no route", target);
 	cr_assert_null(router_parse_query(c->req.raw_query, &c->qscratch, c->pairs, &n), "%s", target);
-	c->req.path = m.path;
-	for (size_t i = 0; i < m.nparams; i++)
-		c->req.params[i] = m.params[i];
-	c->req.nparams = m.nparams;
+	router_fill(&m, &c->req);
 	c->req.query = c->pairs;
 	c->req.nquery = n;
 	m.route->get(&c->req, &c->res);

@@ -1,6 +1,6 @@
 /*
- * Tests for handlers/list.c and the resource handlers (countries.c,
- * meetings.c, deals.c), called directly with a struct request.
+ * Tests for handlers/list.c: the list, record and related-list handlers of
+ * every resource route, called directly with a struct request.
  */
 #include <stdio.h>
 #include <string.h>
