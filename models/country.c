@@ -19,28 +19,14 @@ static const struct member members[] = {
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
 };
 
-#define C(r) ((const struct country *)(r))
-
-static void get_leader_name(const void *r, struct field_value *v)
-{
-	v->s = C(r)->leader ? C(r)->leader->name : NULL;
-	v->null = !v->s;
-}
-
-static void get_leader_title(const void *r, struct field_value *v)
-{
-	v->s = C(r)->leader ? C(r)->leader->title : NULL;
-	v->null = !v->s;
-}
-
 static const struct field fields[] = {
 	{ "code", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "ISO 3166-1 alpha-2 code",
 	  .offset = AT(code) },
 	{ "name", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "Country name", .offset = AT(name) },
 	{ "leader.name", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "The leader the source names, if any",
-	  .get = get_leader_name },
+	  .offset = AT(leader), .get = person_field_name },
 	{ "leader.title", FIELD_STRING, FIELD_SORT | FIELD_FACET, "The leader's title",
-	  .get = get_leader_title },
+	  .offset = AT(leader), .get = person_field_title },
 	{ "roles", FIELD_STRINGS, FIELD_FACET, "Roles in the dataset (role vocabulary)",
 	  .offset = AT(roles) },
 	{ "plans", FIELD_STRINGS, FIELD_FACET, "Plans the source reports", .offset = AT(plans) },
@@ -50,12 +36,7 @@ static const struct field fields[] = {
 	  .offset = AT(summary) },
 };
 
-static const char *key_of(const void *r) { return C(r)->code; }
-
-static int read(struct check *c, const cJSON *v, struct arena *a, void *record)
-{
-	return member_read_object(c, v, members, sizeof(members) / sizeof(members[0]), a, record);
-}
+static const char *key_of(const void *r) { return ((const struct country *)r)->code; }
 
 const struct resource country_resource = {
 	.name = "countries",
@@ -64,10 +45,6 @@ const struct resource country_resource = {
 	.key = "code",
 	.key_casefold = true,
 	.record_size = sizeof(struct country),
-	.members = members,
-	.nmembers = sizeof(members) / sizeof(members[0]),
-	.fields = fields,
-	.nfields = sizeof(fields) / sizeof(fields[0]),
+	RESOURCE_TABLES(members, fields),
 	.get_key = key_of,
-	.read = read,
 };

@@ -33,22 +33,6 @@ static const struct member members[] = {
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
 };
 
-#define D(r) ((const struct deal *)(r))
-
-static void get_money(const struct money *m, bool amount, struct field_value *v)
-{
-	v->null = !m;
-	if (m && amount)
-		v->i = m->amount;
-	else if (m)
-		v->s = m->currency;
-}
-
-static void get_value_amount(const void *r, struct field_value *v) { get_money(D(r)->value, true, v); }
-static void get_value_currency(const void *r, struct field_value *v) { get_money(D(r)->value, false, v); }
-static void get_alt_amount(const void *r, struct field_value *v) { get_money(D(r)->value_alt, true, v); }
-static void get_alt_currency(const void *r, struct field_value *v) { get_money(D(r)->value_alt, false, v); }
-
 static const struct field fields[] = {
 	{ "id", FIELD_STRING, FIELD_SORT, "Deal id", .offset = AT(id) },
 	{ "title", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "Title", .offset = AT(title) },
@@ -64,13 +48,14 @@ static const struct field fields[] = {
 	{ "date", FIELD_DATE, FIELD_SORT | FIELD_FACET, "Date, where the source gives one",
 	  .offset = AT(date) },
 	{ "value.amount", FIELD_INTEGER, FIELD_SORT, "Value in the currency's main unit",
-	  .get = get_value_amount },
+	  .offset = AT(value), .get = money_field_amount },
 	{ "value.currency", FIELD_STRING, FIELD_SORT | FIELD_FACET, "ISO 4217 currency of the value",
-	  .get = get_value_currency },
+	  .offset = AT(value), .get = money_field_currency },
 	{ "value_alt.amount", FIELD_INTEGER, FIELD_SORT,
-	  "The value as the source also gives it in a second currency", .get = get_alt_amount },
+	  "The value as the source also gives it in a second currency",
+	  .offset = AT(value_alt), .get = money_field_amount },
 	{ "value_alt.currency", FIELD_STRING, FIELD_FACET, "ISO 4217 currency of value_alt",
-	  .get = get_alt_currency },
+	  .offset = AT(value_alt), .get = money_field_currency },
 	{ "companies", FIELD_STRINGS, FIELD_FACET | FIELD_SEARCH, "Companies involved",
 	  .offset = AT(companies) },
 	{ "partners", FIELD_STRINGS, FIELD_FACET | FIELD_SEARCH, "Public bodies and partners involved",
@@ -91,12 +76,11 @@ static const struct field fields[] = {
 	  .offset = AT(summary) },
 };
 
-static int read(struct check *c, const cJSON *v, struct arena *a, void *record)
+static int check(struct check *c, struct arena *a, void *record)
 {
 	const struct deal *d = record;
 
-	if (member_read_object(c, v, members, sizeof(members) / sizeof(members[0]), a, record))
-		return -1;
+	(void)a;
 	if (!d->countries.n)
 		return check_fail_at(c, "countries",
 				     "expected at least one country code, got an empty array");
@@ -106,7 +90,7 @@ static int read(struct check *c, const cJSON *v, struct arena *a, void *record)
 	return 0;
 }
 
-static const char *key_of(const void *r) { return D(r)->id; }
+static const char *key_of(const void *r) { return ((const struct deal *)r)->id; }
 
 const struct resource deal_resource = {
 	.name = "deals",
@@ -115,10 +99,7 @@ const struct resource deal_resource = {
 	.key = "id",
 	.key_casefold = false,
 	.record_size = sizeof(struct deal),
-	.members = members,
-	.nmembers = sizeof(members) / sizeof(members[0]),
-	.fields = fields,
-	.nfields = sizeof(fields) / sizeof(fields[0]),
+	RESOURCE_TABLES(members, fields),
 	.get_key = key_of,
-	.read = read,
+	.check = check,
 };

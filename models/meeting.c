@@ -79,23 +79,12 @@ static const struct member members[] = {
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
 };
 
-#define M(r) ((const struct meeting *)(r))
-
-static void get_counterpart_name(const void *r, struct field_value *v)
+static void get_delegation_size(const struct field *f, const void *r, struct field_value *v)
 {
-	v->s = M(r)->counterpart ? M(r)->counterpart->name : NULL;
-	v->null = !v->s;
-}
+	const struct delegation *d = ((const struct meeting *)r)->delegation;
 
-static void get_counterpart_title(const void *r, struct field_value *v)
-{
-	v->s = M(r)->counterpart ? M(r)->counterpart->title : NULL;
-	v->null = !v->s;
-}
-
-static void get_delegation_size(const void *r, struct field_value *v)
-{
-	v->i = M(r)->delegation ? M(r)->delegation->size : 0;
+	(void)f;
+	v->i = d ? d->size : 0;
 	v->null = !v->i;
 }
 
@@ -116,9 +105,10 @@ static const struct field fields[] = {
 	{ "location", FIELD_STRING, FIELD_SORT | FIELD_FACET | FIELD_SEARCH, "Place",
 	  .offset = AT(location) },
 	{ "counterpart.name", FIELD_STRING, FIELD_SORT | FIELD_SEARCH,
-	  "The leader met, where the source names one", .get = get_counterpart_name },
+	  "The leader met, where the source names one",
+	  .offset = AT(counterpart), .get = person_field_name },
 	{ "counterpart.title", FIELD_STRING, FIELD_FACET, "The counterpart's title",
-	  .get = get_counterpart_title },
+	  .offset = AT(counterpart), .get = person_field_title },
 	{ "participants", FIELD_STRINGS, FIELD_SEARCH, "Names of participants",
 	  .offset = AT(participant_names) },
 	{ "delegation.size", FIELD_INTEGER, FIELD_SORT, "Size of the accompanying delegation",
@@ -129,12 +119,10 @@ static const struct field fields[] = {
 	  .offset = AT(summary) },
 };
 
-static int read(struct check *c, const cJSON *v, struct arena *a, void *record)
+static int check(struct check *c, struct arena *a, void *record)
 {
 	struct meeting *m = record;
 
-	if (member_read_object(c, v, members, sizeof(members) / sizeof(members[0]), a, record))
-		return -1;
 	if (!m->countries.n)
 		return check_fail_at(c, "countries",
 				     "expected at least one country code, got an empty array");
@@ -145,7 +133,7 @@ static int read(struct check *c, const cJSON *v, struct arena *a, void *record)
 	return 0;
 }
 
-static const char *key_of(const void *r) { return M(r)->id; }
+static const char *key_of(const void *r) { return ((const struct meeting *)r)->id; }
 
 const struct resource meeting_resource = {
 	.name = "meetings",
@@ -154,10 +142,7 @@ const struct resource meeting_resource = {
 	.key = "id",
 	.key_casefold = false,
 	.record_size = sizeof(struct meeting),
-	.members = members,
-	.nmembers = sizeof(members) / sizeof(members[0]),
-	.fields = fields,
-	.nfields = sizeof(fields) / sizeof(fields[0]),
+	RESOURCE_TABLES(members, fields),
 	.get_key = key_of,
-	.read = read,
+	.check = check,
 };

@@ -75,3 +75,26 @@ static void write_money(struct jsonw *w, const struct member *m, const void *slo
 }
 
 const struct member_type member_money = { read_money, write_money };
+
+static const struct money *money_at(const struct field *f, const void *record)
+{
+	return *(const struct money *const *)((const char *)record + f->offset);
+}
+
+void money_field_amount(const struct field *f, const void *record, struct field_value *out)
+{
+	const struct money *m = money_at(f, record);
+
+	out->null = !m;
+	if (m)
+		out->i = m->amount;
+}
+
+void money_field_currency(const struct field *f, const void *record, struct field_value *out)
+{
+	const struct money *m = money_at(f, record);
+
+	out->null = !m;
+	if (m)
+		out->s = m->currency;
+}

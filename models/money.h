@@ -16,6 +16,7 @@
 #include "lib/check.h"
 #include "lib/jsonw.h"
 #include "models/member.h"
+#include "models/resource.h"
 
 struct money {
 	int64_t amount;
@@ -37,5 +38,9 @@ const char *money_currency_rule(const char *s, size_t len);
 
 /* The member type (models/member.h) of a const struct money *: null or money. */
 extern const struct member_type member_money;
+
+/* Field getters (models/resource.h) for the amount and currency of the money at f->offset. */
+void money_field_amount(const struct field *f, const void *record, struct field_value *out);
+void money_field_currency(const struct field *f, const void *record, struct field_value *out);
 
 #endif

@@ -134,3 +134,24 @@ static void write_persons(struct jsonw *w, const struct member *m, const void *s
 }
 
 const struct member_type member_persons = { read_persons, write_persons };
+
+static const struct person *person_at(const struct field *f, const void *record)
+{
+	return *(const struct person *const *)((const char *)record + f->offset);
+}
+
+void person_field_name(const struct field *f, const void *record, struct field_value *out)
+{
+	const struct person *p = person_at(f, record);
+
+	out->s = p ? p->name : NULL;
+	out->null = !out->s;
+}
+
+void person_field_title(const struct field *f, const void *record, struct field_value *out)
+{
+	const struct person *p = person_at(f, record);
+
+	out->s = p ? p->title : NULL;
+	out->null = !out->s;
+}

@@ -14,6 +14,7 @@
 #include "lib/check.h"
 #include "lib/jsonw.h"
 #include "models/member.h"
+#include "models/resource.h"
 
 struct person {
 	const char *name;
@@ -56,5 +57,9 @@ void person_list_to_json(struct jsonw *w, struct persons p);
 /* Member types (models/member.h): a const struct person * (person_member), a struct persons. */
 extern const struct member_type member_person;
 extern const struct member_type member_persons;
+
+/* Field getters (models/resource.h) for the name and title of the person at f->offset. */
+void person_field_name(const struct field *f, const void *record, struct field_value *out);
+void person_field_title(const struct field *f, const void *record, struct field_value *out);
 
 #endif

@@ -39,7 +39,7 @@ void field_get(const struct field *f, const void *record, struct field_value *ou
 	const void *slot = (const char *)record + f->offset;
 
 	if (f->get) {
-		f->get(record, out);
+		f->get(f, record, out);
 		return;
 	}
 	switch (f->type) {
@@ -67,4 +67,12 @@ const char *field_type_name(enum field_type t)
 	case FIELD_STRINGS: return "array of strings";
 	}
 	return "unknown";
+}
+
+int resource_read(const struct resource *r, struct check *c, const cJSON *v, struct arena *a,
+		  void *record)
+{
+	if (member_read_object(c, v, r->members, r->nmembers, a, record))
+		return -1;
+	return r->check ? r->check(c, a, record) : 0;
 }

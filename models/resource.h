@@ -53,8 +53,9 @@ struct field {
 	enum field_type type;
 	unsigned flags;
 	const char *description;       /* one line, for the OpenAPI document */
-	size_t offset;                 /* a top-level member: where the record holds it */
-	void (*get)(const void *record, struct field_value *out);  /* else: how to read it */
+	size_t offset;                 /* where the record holds it, or the member it is inside */
+	/* How to read it from the member at offset, when it is not that member itself. */
+	void (*get)(const struct field *f, const void *record, struct field_value *out);
 	const struct resource *ref;    /* whose keys it holds (deals' countries), or NULL */
 };
 
@@ -71,11 +72,24 @@ struct resource {
 	size_t nfields;
 	const char *(*get_key)(const void *record);
 	/*
-	 * Reads the object v into record (record_size zeroed bytes): its members,
-	 * then the rules that tie them together. Returns 0, or -1 after reporting.
+	 * The rules that tie a record's members together, checked once they are
+	 * read (NULL: none); may also fill derived members. Returns 0, or -1
+	 * after reporting through c.
 	 */
-	int (*read)(struct check *c, const cJSON *v, struct arena *a, void *record);
+	int (*check)(struct check *c, struct arena *a, void *record);
 };
+
+/* The member and field tables of a resource, given as two arrays. */
+#define RESOURCE_TABLES(m, f) \
+	.members = m, .nmembers = sizeof(m) / sizeof((m)[0]), \
+	.fields = f, .nfields = sizeof(f) / sizeof((f)[0])
+
+/*
+ * Reads the object v into record (r->record_size zeroed bytes): its members
+ * by the member table, then r's own rules. Returns 0, or -1 after reporting.
+ */
+int resource_read(const struct resource *r, struct check *c, const cJSON *v, struct arena *a,
+		  void *record);
 
 /* Reads field f of record into *out (zeroed by the caller). */
 void field_get(const struct field *f, const void *record, struct field_value *out);

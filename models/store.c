@@ -55,7 +55,7 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root,
 	cJSON_ArrayForEach(e, arr) {
 		size_t emark = check_enter_index(c, i);
 
-		if (res->read(c, e, &s->arena, records + i * res->record_size))
+		if (resource_read(res, c, e, &s->arena, records + i * res->record_size))
 			goto out;
 		check_leave(c, emark);
 		i++;
