@@ -389,45 +389,70 @@ int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags
 	return rc;
 }
 
-int check_strings(struct check *c, const cJSON *obj, const char *key, unsigned flags,
-		  check_rule_fn *rule, struct arena *a, struct strs *out)
+int check_array_of(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		   size_t size, check_element_fn *read, const void *arg, struct arena *a,
+		   void **out, size_t *n)
 {
 	const cJSON *m, *e;
-	const char **v;
-	size_t mark, n = 0, i = 0;
+	char *base;
+	size_t mark, count = 0, i = 0;
 	int rc;
 
-	out->v = NULL;
-	out->n = 0;
+	*out = NULL;
+	*n = 0;
 	if (!(m = enter_member(c, obj, key, flags, &mark, &rc)))
 		return rc;
-	if (check_array(c, m, &n))
+	rc = -1;
+	if (check_array(c, m, &count))
 		goto out;
-	v = arena_calloc(a, n ? n : 1, sizeof(*v));
+	base = arena_calloc(a, count ? count : 1, size);
 	cJSON_ArrayForEach(e, m) {
 		size_t emark = check_enter_index(c, i);
 
-		if (check_string_value(c, e, rule, a, &v[i]))
+		if (read(c, e, a, base, i, arg))
 			goto out;
 		check_leave(c, emark);
 		i++;
 	}
-	{
-		size_t first, later;
-
-		if (find_repeat(v, n, &first, &later)) {
-			check_enter_index(c, later);
-			check_fail(c, "duplicate value \"%s\" (also at index %zu)", v[later], first);
-			goto out;
-		}
-	}
-	out->v = v;
-	out->n = n;
-	check_leave(c, mark);
-	return 0;
+	*out = base;
+	*n = count;
+	rc = 0;
 out:
 	check_leave(c, mark);
-	return -1;
+	return rc;
+}
+
+static int read_string_element(struct check *c, const cJSON *e, struct arena *a, void *base,
+			       size_t i, const void *arg)
+{
+	const char **v = base;
+
+	return check_string_value(c, e, *(check_rule_fn *const *)arg, a, &v[i]);
+}
+
+int check_strings(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		  check_rule_fn *rule, struct arena *a, struct strs *out)
+{
+	size_t first, later;
+	void *v;
+
+	out->v = NULL;
+	out->n = 0;
+	if (check_array_of(c, obj, key, flags, sizeof(char *), read_string_element, &rule, a, &v,
+			   &out->n))
+		return -1;
+	if (find_repeat(v, out->n, &first, &later)) {
+		size_t mark = check_enter_key(c, key);
+
+		check_enter_index(c, later);
+		check_fail(c, "duplicate value \"%s\" (also at index %zu)",
+			   ((const char **)v)[later], first);
+		check_leave(c, mark);
+		out->n = 0;
+		return -1;
+	}
+	out->v = v;
+	return 0;
 }
 
 const char *check_rule_slug(const char *s, size_t len)

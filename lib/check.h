@@ -98,6 +98,21 @@ int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags
 	      int64_t min, int64_t max, int64_t *out, bool *present);
 int check_int_value(struct check *c, const cJSON *v, int64_t min, int64_t max, int64_t *out);
 
+/* Reads element i of an array, e, into the array of elements at base. Returns 0, or -1. */
+typedef int check_element_fn(struct check *c, const cJSON *e, struct arena *a, void *base,
+			     size_t i, const void *arg);
+
+/*
+ * Reads obj[key] (found as flags say) as an array of n elements of size
+ * bytes each, new in the arena, element i read by read(c, e, a, base, i,
+ * arg) with the path at KEY[i]. Absent or null (where allowed) reads as
+ * empty. Returns 0 with the elements in *out and their count in *n, or -1
+ * after reporting the first fault.
+ */
+int check_array_of(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		   size_t size, check_element_fn *read, const void *arg, struct arena *a,
+		   void **out, size_t *n);
+
 /*
  * Reads obj[key] as an array of distinct non-blank strings that pass rule.
  * Absent (when not required) or null (when nullable) reads as empty.

@@ -3,58 +3,61 @@
  */
 #include "models/dataset.h"
 
+#include <stddef.h>
 #include <string.h>
 
-static const char *const vocab_names[VOCAB_COUNT] = { "kind", "sector", "status", "role" };
+/* NULL-terminated: also the keys "vocabularies" may have. */
+static const char *const vocab_names[VOCAB_COUNT + 1] = { "kind", "sector", "status", "role", NULL };
 
 const char *dataset_vocab_name(enum vocab_kind k)
 {
 	return vocab_names[k];
 }
 
+/* "source" is an object, held in the dataset's own struct. */
+static const struct member source_members[] = {
+	MEMBER_STRING("title", offsetof(struct dataset, source_title), CHECK_REQUIRED, NULL),
+	MEMBER_STRING("publisher", offsetof(struct dataset, source_publisher), CHECK_NULLABLE, NULL),
+	MEMBER_STRING("url", offsetof(struct dataset, source_url), CHECK_NULLABLE, NULL),
+	MEMBER_STRING("note", offsetof(struct dataset, source_note), CHECK_NULLABLE, NULL),
+};
+#define NSOURCE (sizeof(source_members) / sizeof(source_members[0]))
+
+static const struct member entry_members[] = {
+	MEMBER_STRING("id", offsetof(struct vocab_entry, id), CHECK_REQUIRED, check_rule_slug),
+	MEMBER_STRING("label", offsetof(struct vocab_entry, label), CHECK_REQUIRED, NULL),
+	MEMBER_STRING("description", offsetof(struct vocab_entry, description), CHECK_NULLABLE, NULL),
+};
+#define NENTRY (sizeof(entry_members) / sizeof(entry_members[0]))
+
+/* Entry i of vocabulary arg (its name), which must not repeat an id before it. */
+static int read_entry(struct check *c, const cJSON *e, struct arena *a, void *base, size_t i,
+		      const void *arg)
+{
+	const struct vocab_entry *entries = base;
+
+	if (member_read_object(c, e, entry_members, NENTRY, a, &((struct vocab_entry *)base)[i]))
+		return -1;
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(entries[j].id, entries[i].id) == 0)
+			return check_fail_at(c, "id", "duplicate id \"%s\" (first at %s[%zu])",
+					     entries[i].id, (const char *)arg, j);
+	return 0;
+}
+
 static int vocab_from_json(struct check *c, const cJSON *obj, enum vocab_kind k,
 			   struct arena *a, struct vocabulary *out)
 {
-	static const char *const fields[] = { "id", "label", "description", NULL };
-	const cJSON *v = check_member(obj, vocab_names[k]), *e;
-	struct vocab_entry *entries;
-	size_t mark, n, i = 0;
-	int rc = -1;
+	void *entries;
 
-	if (!v)
+	if (!check_member(obj, vocab_names[k]))
 		return 0;
-	mark = check_enter_key(c, vocab_names[k]);
-	if (check_array(c, v, &n))
-		goto out;
-	entries = arena_calloc(a, n ? n : 1, sizeof(*entries));
-	cJSON_ArrayForEach(e, v) {
-		size_t emark = check_enter_index(c, i);
-
-		if (check_object(c, e, fields) ||
-		    check_string(c, e, "id", CHECK_REQUIRED, check_rule_slug, a, &entries[i].id) ||
-		    check_string(c, e, "label", CHECK_REQUIRED, NULL, a, &entries[i].label) ||
-		    check_string(c, e, "description", CHECK_NULLABLE, NULL, a, &entries[i].description))
-			goto out;
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(entries[j].id, entries[i].id) == 0) {
-				size_t idmark = check_enter_key(c, "id");
-
-				check_fail(c, "duplicate id \"%s\" (first at %s[%zu])", entries[i].id,
-					   vocab_names[k], j);
-				check_leave(c, idmark);
-				goto out;
-			}
-		}
-		check_leave(c, emark);
-		i++;
-	}
+	if (check_array_of(c, obj, vocab_names[k], 0, sizeof(struct vocab_entry), read_entry,
+			   vocab_names[k], a, &entries, &out->n))
+		return -1;
 	out->given = true;
 	out->entries = entries;
-	out->n = n;
-	rc = 0;
-out:
-	check_leave(c, mark);
-	return rc;
+	return 0;
 }
 
 int dataset_from_json(struct check *c, const cJSON *v, struct arena *a, struct dataset *out)
@@ -62,8 +65,6 @@ int dataset_from_json(struct check *c, const cJSON *v, struct arena *a, struct d
 	static const char *const fields[] = {
 		"title", "description", "source", "version", "vocabularies", NULL,
 	};
-	static const char *const source_fields[] = { "title", "publisher", "url", "note", NULL };
-	static const char *const vocab_fields[] = { "kind", "sector", "status", "role", NULL };
 	const cJSON *src, *voc;
 	size_t mark;
 	int rc;
@@ -77,11 +78,7 @@ int dataset_from_json(struct check *c, const cJSON *v, struct arena *a, struct d
 	if (!src)
 		return check_fail(c, "missing required field \"source\"");
 	mark = check_enter_key(c, "source");
-	rc = check_object(c, src, source_fields) ||
-	     check_string(c, src, "title", CHECK_REQUIRED, NULL, a, &out->source_title) ||
-	     check_string(c, src, "publisher", CHECK_NULLABLE, NULL, a, &out->source_publisher) ||
-	     check_string(c, src, "url", CHECK_NULLABLE, NULL, a, &out->source_url) ||
-	     check_string(c, src, "note", CHECK_NULLABLE, NULL, a, &out->source_note);
+	rc = member_read_object(c, src, source_members, NSOURCE, a, out);
 	check_leave(c, mark);
 	if (rc)
 		return -1;
@@ -89,7 +86,7 @@ int dataset_from_json(struct check *c, const cJSON *v, struct arena *a, struct d
 	if (!voc)
 		return 0;
 	mark = check_enter_key(c, "vocabularies");
-	rc = check_object(c, voc, vocab_fields);
+	rc = check_object(c, voc, vocab_names);
 	for (int k = 0; k < VOCAB_COUNT && !rc; k++)
 		rc = vocab_from_json(c, voc, (enum vocab_kind)k, a, &out->vocab[k]);
 	check_leave(c, mark);
@@ -103,12 +100,7 @@ void dataset_to_json(struct jsonw *w, const struct dataset *d)
 	jsonw_kv_string(w, "description", d->description);
 	jsonw_kv_string(w, "version", d->version);
 	jsonw_key(w, "source");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "title", d->source_title);
-	jsonw_kv_string(w, "publisher", d->source_publisher);
-	jsonw_kv_string(w, "url", d->source_url);
-	jsonw_kv_string(w, "note", d->source_note);
-	jsonw_object_end(w);
+	member_write_object(w, source_members, NSOURCE, d);
 	jsonw_key(w, "vocabularies");
 	jsonw_object_begin(w);
 	for (int k = 0; k < VOCAB_COUNT; k++) {
@@ -116,15 +108,8 @@ void dataset_to_json(struct jsonw *w, const struct dataset *d)
 			continue;
 		jsonw_key(w, vocab_names[k]);
 		jsonw_array_begin(w);
-		for (size_t i = 0; i < d->vocab[k].n; i++) {
-			const struct vocab_entry *e = &d->vocab[k].entries[i];
-
-			jsonw_object_begin(w);
-			jsonw_kv_string(w, "id", e->id);
-			jsonw_kv_string(w, "label", e->label);
-			jsonw_kv_string(w, "description", e->description);
-			jsonw_object_end(w);
-		}
+		for (size_t i = 0; i < d->vocab[k].n; i++)
+			member_write_object(w, entry_members, NENTRY, &d->vocab[k].entries[i]);
 		jsonw_array_end(w);
 	}
 	jsonw_object_end(w);

@@ -19,6 +19,7 @@
 #include "lib/arena.h"
 #include "lib/check.h"
 #include "lib/jsonw.h"
+#include "models/member.h"
 
 enum vocab_kind { VOCAB_KIND, VOCAB_SECTOR, VOCAB_STATUS, VOCAB_ROLE, VOCAB_COUNT };
 

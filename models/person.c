@@ -40,37 +40,21 @@ int person_member(struct check *c, const cJSON *obj, const char *key, unsigned f
 	return rc;
 }
 
+static int read_element(struct check *c, const cJSON *e, struct arena *a, void *base, size_t i,
+			const void *arg)
+{
+	(void)arg;
+	return person_from_json(c, e, a, &((struct person *)base)[i]);
+}
+
 int person_list(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 		struct arena *a, struct persons *out)
 {
-	const cJSON *v, *e;
-	struct person *p;
-	size_t mark, n, i = 0;
-	int rc;
+	void *p;
+	int rc = check_array_of(c, obj, key, flags, sizeof(struct person), read_element, NULL, a,
+				&p, &out->n);
 
-	out->v = NULL;
-	out->n = 0;
-	rc = check_lookup(c, obj, key, flags, &v);
-	if (rc <= 0)
-		return rc;
-	rc = -1;
-	mark = check_enter_key(c, key);
-	if (check_array(c, v, &n))
-		goto out;
-	p = arena_calloc(a, n ? n : 1, sizeof(*p));
-	cJSON_ArrayForEach(e, v) {
-		size_t emark = check_enter_index(c, i);
-
-		if (person_from_json(c, e, a, &p[i]))
-			goto out;
-		check_leave(c, emark);
-		i++;
-	}
 	out->v = p;
-	out->n = n;
-	rc = 0;
-out:
-	check_leave(c, mark);
 	return rc;
 }
 

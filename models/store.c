@@ -32,46 +32,38 @@ static const struct resource *const resources[STORE_NCOLLECTIONS] = {
 	[STORE_DEALS] = &deal_resource,
 };
 
+static int read_record(struct check *c, const cJSON *e, struct arena *a, void *base, size_t i,
+		       const void *arg)
+{
+	const struct resource *res = arg;
+
+	return resource_read(res, c, e, a, (char *)base + i * res->record_size);
+}
+
 static int read_collection(struct store *s, struct check *c, const cJSON *root,
 			   enum store_collection which)
 {
 	const struct resource *res = resources[which];
-	const cJSON *arr = check_member(root, res->name), *e;
 	uint32_t first, second;
-	char *records;
-	size_t mark, n, i = 0;
-	int rc = -1;
+	void *records;
+	size_t n, mark;
 
-	if (!arr)
-		return check_fail(c, "missing required field \"%s\"", res->name);
-	mark = check_enter_key(c, res->name);
-	if (check_array(c, arr, &n))
-		goto out;
-	if (n >= UINT32_MAX) {
-		check_fail(c, "too many records (%zu)", n);
-		goto out;
-	}
-	records = arena_calloc(&s->arena, n ? n : 1, res->record_size);
-	cJSON_ArrayForEach(e, arr) {
-		size_t emark = check_enter_index(c, i);
-
-		if (resource_read(res, c, e, &s->arena, records + i * res->record_size))
-			goto out;
-		check_leave(c, emark);
-		i++;
-	}
+	if (check_array_of(c, root, res->name, CHECK_REQUIRED, res->record_size, read_record, res,
+			   &s->arena, &records, &n))
+		return -1;
+	if (n >= UINT32_MAX)
+		return check_fail_at(c, res->name, "too many records (%zu)", n);
 	if (collection_build(&s->coll[which], res, records, (uint32_t)n, &s->arena, &first,
 			     &second)) {
+		mark = check_enter_key(c, res->name);
 		check_enter_index(c, second);
 		check_enter_key(c, res->key);
 		check_fail(c, "duplicate %s \"%s\" (first at %s[%u])", res->key,
 			   res->get_key(collection_record(&s->coll[which], second)), res->name, first);
-		goto out;
+		check_leave(c, mark);
+		return -1;
 	}
-	rc = 0;
-out:
-	check_leave(c, mark);
-	return rc;
+	return 0;
 }
 
 /* ---- references ---- */
