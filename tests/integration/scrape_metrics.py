@@ -10,22 +10,15 @@ and the samples' values and labels.
 """
 import argparse
 import os
-import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from attache import Server  # noqa: E402
 
 
 def get(url, headers=None):
@@ -41,18 +34,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     args = ap.parse_args()
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTACHE_")}
-    server = subprocess.Popen([args.bin, "--port", str(port), "--access-log=false"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = "http://127.0.0.1:%d" % port
+    server = Server(args.bin)
+    base = server.base
     try:
-        for _ in range(200):
-            try:
-                get(base + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.05)
         for _ in range(4):
             assert get(base + "/api/v1/deals?limit=2")[0] == 200
         assert get(base + "/api/v1/deals?limit=x")[0] == 400
@@ -63,8 +47,7 @@ def main():
         assert status == 200, status
         assert headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8", headers
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
 
     families = {f.name: f for f in text_string_to_metric_families(body.decode())}
 
@@ -114,12 +97,11 @@ def main():
 
 
 def open_version():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return open(os.path.join(root, "VERSION")).read().strip()
+    return open(os.path.join(ROOT, "VERSION")).read().strip()
 
 
 if __name__ == "__main__":
     try:
         main()
-    except AssertionError as e:
+    except (AssertionError, RuntimeError) as e:
         sys.exit("scrape_metrics: %s" % e)

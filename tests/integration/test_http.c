@@ -285,24 +285,40 @@ Test(http, a_304_repeats_the_tag_of_the_representation_the_client_holds)
 	}
 }
 
-Test(http, errors_before_routing_keep_the_connection_alive)
+/*
+ * Sends n requests on one client, request i being methods[i % 3] (NULL: GET)
+ * on paths[i % 2], each answered with status want (0: any error) and without
+ * closing; returns the connections they took.
+ */
+static long on_one_connection(int n, const char *const methods[3], const char *const paths[2],
+			      long want)
 {
 	struct client c;
 	long connects = 0;
 
 	client_init(&c);
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < n; i++) {
 		struct reply r;
-		static const char *const methods[] = { "GET", "POST", "BREW" };
 
-		client_do(&c, methods[i % 3], test_url(&srv, i % 2 ? "/nope/x" : "/api/v1/deals/x%zz"), NULL, false, &r);
-		cr_assert_geq(r.status, 400);
+		client_do(&c, methods ? methods[i % 3] : "GET", test_url(&srv, paths[i % 2]), NULL, false, &r);
+		if (want)
+			cr_assert_eq(r.status, want);
+		else
+			cr_assert_geq(r.status, 400);
 		cr_assert_null(reply_header(&r, "Connection"), "%ld", r.status);
 		connects += r.connects;
 		reply_release(&r);
 	}
-	cr_assert_eq(connects, 1);
 	client_release(&c);
+	return connects;
+}
+
+Test(http, errors_before_routing_keep_the_connection_alive)
+{
+	static const char *const methods[] = { "GET", "POST", "BREW" };
+	static const char *const paths[] = { "/api/v1/deals/x%zz", "/nope/x" };
+
+	cr_assert_eq(on_one_connection(6, methods, paths, 0), 1);
 }
 
 Test(http, other_methods_on_a_file_that_is_not_there_are_404)
@@ -413,21 +429,10 @@ Test(http, request_ids_are_echoed_when_sane_and_made_otherwise)
 
 Test(http, keep_alive_serves_many_requests_on_one_connection)
 {
-	struct client c;
-	long connects = 0;
+	static const char *const paths[] = { "/api/v1/countries/kr", "/api/v1/deals?limit=3" };
+	long connects = on_one_connection(200, NULL, paths, 200);
 
-	client_init(&c);
-	for (int i = 0; i < 200; i++) {
-		struct reply r;
-
-		client_do(&c, "GET", test_url(&srv, i % 2 ? "/api/v1/deals?limit=3" : "/api/v1/countries/kr"),
-			  NULL, false, &r);
-		cr_assert_eq(r.status, 200);
-		connects += r.connects;
-		reply_release(&r);
-	}
 	cr_assert_eq(connects, 1, "200 requests took %ld connections", connects);
-	client_release(&c);
 }
 
 struct raw_case {

@@ -64,16 +64,34 @@ static void rewrite(const char *path, const char *title)
 	free(text);
 }
 
-/* The value of the sample named exactly name (labels included). */
-static double metric(const char *text, const char *name)
+/* GETs p's /readyz, which must answer 200: its body; free with cJSON_Delete(). */
+static cJSON *ready(const struct proc *p)
+{
+	struct reply r;
+	cJSON *j;
+
+	http_get(url(p, "/readyz"), NULL, &r);
+	cr_assert_eq(r.status, 200, "%.300s", r.body.buf);
+	j = reply_json(&r);
+	reply_release(&r);
+	return j;
+}
+
+/* Scrapes p's /metrics: the value of the sample named exactly name (labels included). */
+static double metric(const struct proc *p, const char *name)
 {
 	char line[256];
 	const char *at;
+	struct reply r;
+	double v;
 
+	http_get(url(p, "/metrics"), NULL, &r);
 	snprintf(line, sizeof(line), "\n%s ", name);
-	at = strstr(text, line);
+	at = strstr(r.body.buf, line);
 	cr_assert_not_null(at, "no %s", name);
-	return atof(at + strlen(line));
+	v = atof(at + strlen(line));
+	reply_release(&r);
+	return v;
 }
 
 Test(process, logs_its_configuration_data_and_address_at_start)
@@ -136,15 +154,11 @@ Test(process, sighup_reloads_the_data_and_the_etags_change)
 	cr_assert(strstr(r.body.buf, "\"title\":\"After\""), "%s", r.body.buf);
 	cr_assert_str_neq(reply_header(&r, "ETag"), etag);
 	reply_release(&r);
-	http_get(url(&p, "/readyz"), NULL, &r);
-	j = reply_json(&r);
+	j = ready(&p);
 	cr_assert_eq(cJSON_GetObjectItem(j, "generation")->valuedouble, 2);
 	cJSON_Delete(j);
-	reply_release(&r);
-	http_get(url(&p, "/metrics"), NULL, &r);
-	cr_assert_eq(metric(r.body.buf, "attache_reloads_total{result=\"success\"}"), 1);
-	cr_assert_eq(metric(r.body.buf, "attache_data_generation"), 2);
-	reply_release(&r);
+	cr_assert_eq(metric(&p, "attache_reloads_total{result=\"success\"}"), 1);
+	cr_assert_eq(metric(&p, "attache_data_generation"), 2);
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	unlink(path);
 }
@@ -168,28 +182,21 @@ Test(process, a_bad_reload_keeps_the_old_data_serving_and_says_why)
 	cr_assert_eq(r.status, 200);
 	cr_assert(strstr(r.body.buf, "\"title\":\"Good\""));
 	reply_release(&r);
-	http_get(url(&p, "/readyz"), NULL, &r);
-	cr_assert_eq(r.status, 200, "still ready: it serves the previous data");
-	j = reply_json(&r);
+	j = ready(&p);   /* still ready: it serves the previous data */
 	e = cJSON_GetObjectItem(j, "last_reload_error");
 	cr_assert(strstr(cJSON_GetObjectItem(e, "message")->valuestring,
 			 ": line 1, column 13: unexpected end of input (is the file truncated?)"));
 	cr_assert_eq(cJSON_GetObjectItem(j, "generation")->valuedouble, 1);
 	cJSON_Delete(j);
-	reply_release(&r);
-	http_get(url(&p, "/metrics"), NULL, &r);
-	cr_assert_eq(metric(r.body.buf, "attache_reloads_total{result=\"failure\"}"), 1);
-	cr_assert_eq(metric(r.body.buf, "attache_reload_failed"), 1);
-	reply_release(&r);
+	cr_assert_eq(metric(&p, "attache_reloads_total{result=\"failure\"}"), 1);
+	cr_assert_eq(metric(&p, "attache_reload_failed"), 1);
 
 	rewrite(path, "Fixed");
 	proc_signal(&p, SIGHUP);
 	cr_assert(proc_log_wait(&p, "\"msg\":\"reloaded\"", 10));
-	http_get(url(&p, "/readyz"), NULL, &r);
-	j = reply_json(&r);
+	j = ready(&p);
 	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "last_reload_error")));
 	cJSON_Delete(j);
-	reply_release(&r);
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	unlink(path);
 }

@@ -19,21 +19,12 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from attache import Server, clean_env  # noqa: E402
 
 
 def blocks(text, lang):
@@ -118,20 +109,13 @@ def main():
     check_vocabularies(text, failures)
     check_settings(text, binary, failures)
 
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTACHE_")}
-    server = subprocess.Popen([binary, "--port", str(port), "--access-log=false"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = clean_env()
     try:
-        deadline = time.time() + 10
-        while True:
-            try:
-                urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=1)
-                break
-            except Exception:
-                if time.time() > deadline or server.poll() is not None:
-                    sys.exit("check_readme: the server did not start: %s" % server.stderr.read().decode())
-                time.sleep(0.05)
+        server = Server(binary, cwd=ROOT)
+    except RuntimeError as e:
+        sys.exit("check_readme: %s" % e)
+    port = server.port
+    try:
         n = 0
         for cmd, expected in examples(text):
             n += 1
@@ -145,16 +129,11 @@ def main():
         if n == 0:
             failures.append("README has no console examples")
     finally:
-        server.terminate()
-        try:
-            rc = server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            rc = "killed after 15 s"
+        rc = server.stop()
     # SIGTERM is a clean stop: exit 0 (a sanitizer build also exits non-zero on a leak).
     if rc != 0:
         failures.append("the server did not stop cleanly on SIGTERM (exit %s):\n%s"
-                        % (rc, server.stderr.read().decode(errors="replace")[-4000:]))
+                        % (rc, server.stderr()[-4000:]))
 
     if failures:
         for f in failures:
