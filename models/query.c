@@ -4,6 +4,7 @@
 #include "models/query.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,24 +390,26 @@ static int parse_sort(struct query *q, const char *value, struct query_error *er
 	return each_item("sort", value, err, sort_item, q);
 }
 
-static int parse_limit(struct query *q, const char *value, struct query_error *err)
+/* Paging: the parameter name is a count from 0 to max. */
+static int parse_count(const char *name, const char *value, uint32_t max, uint32_t *out,
+		       struct query_error *err)
 {
 	char tmp[64];
 
-	if (!parse_uint32(value, QUERY_MAX_LIMIT, &q->limit))
-		return refuse(err, "limit", "limit must be an integer from 0 to %d, got \"%s\"",
-			      QUERY_MAX_LIMIT, shown(value, tmp, sizeof(tmp)));
+	if (!parse_uint32(value, max, out))
+		return refuse(err, name, "%s must be an integer from 0 to %" PRIu32 ", got \"%s\"",
+			      name, max, shown(value, tmp, sizeof(tmp)));
 	return 0;
+}
+
+static int parse_limit(struct query *q, const char *value, struct query_error *err)
+{
+	return parse_count("limit", value, QUERY_MAX_LIMIT, &q->limit, err);
 }
 
 static int parse_offset(struct query *q, const char *value, struct query_error *err)
 {
-	char tmp[64];
-
-	if (!parse_uint32(value, UINT32_MAX, &q->offset))
-		return refuse(err, "offset", "offset must be an integer from 0 to %u, got \"%s\"",
-			      UINT32_MAX, shown(value, tmp, sizeof(tmp)));
-	return 0;
+	return parse_count("offset", value, UINT32_MAX, &q->offset, err);
 }
 
 static int parse_fields(struct query *q, const char *value, struct query_error *err)

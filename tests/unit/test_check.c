@@ -93,3 +93,54 @@ Test(check, finds_the_first_repeated_value_of_a_long_array)
 	strbuf_release(&err);
 	strbuf_release(&json);
 }
+
+static int read_int_element(struct check *c, const cJSON *e, struct arena *a, void *base,
+			    size_t i, const void *arg)
+{
+	(void)a;
+	(void)arg;
+	return check_int_value(c, e, 0, 9, &((int64_t *)base)[i]);
+}
+
+Test(check, reads_arrays_element_by_element_with_the_path_at_each)
+{
+	cJSON *v = cJSON_Parse("{\"a\":[1,2,3],\"b\":[1,20],\"n\":null}");
+	struct strbuf err = STRBUF_INIT;
+	struct arena a = ARENA_INIT;
+	struct check c;
+	void *out;
+	size_t n;
+
+	check_init(&c, "f.json", &err);
+	cr_assert_eq(check_array_of(&c, v, "a", 0, sizeof(int64_t), read_int_element, NULL, &a, &out, &n), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(((int64_t *)out)[2], 3);
+	cr_assert_eq(check_array_of(&c, v, "x", 0, sizeof(int64_t), read_int_element, NULL, &a, &out, &n), 0);
+	cr_assert_eq(n, 0, "absent reads as empty");
+	cr_assert_eq(check_array_of(&c, v, "n", CHECK_NULLABLE, sizeof(int64_t), read_int_element, NULL,
+				    &a, &out, &n), 0, "null reads as empty where nullable");
+	cr_assert_eq(check_array_of(&c, v, "b", 0, sizeof(int64_t), read_int_element, NULL, &a, &out, &n), -1);
+	cr_assert_str_eq(err.buf, "f.json: b[1]: expected an integer from 0 to 9, got 20");
+	cr_assert_eq(c.path.len, 0, "the path is left as it was");
+	check_release(&c);
+	arena_release(&a);
+	strbuf_release(&err);
+	cJSON_Delete(v);
+}
+
+Test(check, a_rule_on_a_member_is_told_at_its_path)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct check c;
+	size_t mark;
+
+	check_init(&c, "f.json", &err);
+	mark = check_enter_index(&c, 4);
+	cr_assert_eq(check_fail_at(&c, "end_date", "\"%s\" is before", "x"), -1);
+	cr_assert_str_eq(err.buf, "f.json: [4].end_date: \"x\" is before");
+	cr_assert_eq(check_fail_at(&c, "other", "ignored"), -1, "only the first fault is told");
+	cr_assert_str_eq(err.buf, "f.json: [4].end_date: \"x\" is before");
+	check_leave(&c, mark);
+	check_release(&c);
+	strbuf_release(&err);
+}

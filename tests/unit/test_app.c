@@ -1,0 +1,101 @@
+/*
+ * Tests for server/app.c: the parts of a server it assembles, one by one.
+ * (The whole of app_open() runs under every integration test.)
+ */
+#include <criterion/criterion.h>
+
+#include "server/app.h"
+#include "server/assets.h"
+
+/* The config of attache run with these flags and no environment. */
+static void config(struct config *cfg, const char *const *argv, int argc)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *const env[] = { NULL };
+
+	cr_assert_eq(config_load(cfg, argc, (char *const *)argv, env, &err), 0, "%s", err.buf);
+	strbuf_release(&err);
+}
+
+Test(app, loads_the_built_in_dataset_unless_told_a_file)
+{
+	const char *const none[] = { "attache" };
+	const char *const file[] = { "attache", "--data", "tests/fixtures/query.json" };
+	struct strbuf err = STRBUF_INIT;
+	struct config cfg;
+	struct store *s;
+
+	config(&cfg, none, 1);
+	s = app_load_data(&cfg, &err);
+	cr_assert_not_null(s, "%s", err.buf);
+	cr_assert_str_eq(app_data_name(&cfg), "built-in " ASSETS_DATASET);
+	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 25);
+	store_free(s);
+	config_release(&cfg);
+	config(&cfg, file, 3);
+	s = app_load_data(&cfg, &err);
+	cr_assert_str_eq(app_data_name(&cfg), "tests/fixtures/query.json");
+	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 6);
+	store_free(s);
+	config_release(&cfg);
+	strbuf_release(&err);
+}
+
+Test(app, serves_every_dashboard_file_built_in)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct webroot *w = app_load_web("", 1024, &err);
+	size_t n = 0;
+
+	cr_assert_not_null(w);
+	for (const struct asset *a = assets_all(); a->name; a++) {
+		if (strncmp(a->name, "web/", 4))
+			continue;
+		cr_assert(webroot_has(w, a->name + 4), "%s", a->name);
+		n++;
+	}
+	cr_assert_geq(n, 3, "index.html, style.css, app.js at least");
+	webroot_free(w);
+	cr_assert_null(app_load_web("/nonexistent", 1024, &err));
+	cr_assert_str_eq(err.buf, "/nonexistent: web-root is not a directory");
+	strbuf_release(&err);
+}
+
+Test(app, builds_a_site_with_the_route_table_and_the_data_schema)
+{
+	const struct asset *a = assets_find(ASSETS_DATASET);
+	struct strbuf err = STRBUF_INIT;
+	struct site *site = app_build_site(store_load_buffer((const char *)a->data, a->size, "x", &err),
+					   1024);
+
+	cr_assert_not_null(strstr(site->openapi.bytes, "\"/api/v1/deals/{id}\""), "the routes");
+	cr_assert_not_null(strstr(site->openapi.bytes, "\"Deal\":{"), "the schema's $defs");
+	cr_assert_not_null(site->openapi.gz, "blobs past gzip_min are compressed");
+	site_free(site);
+	strbuf_release(&err);
+}
+
+Test(app, a_failed_open_says_what_failed_and_how_to_exit)
+{
+	const char *const bad_data[] = { "attache", "--port", "0", "--data", "/nonexistent.json" };
+	const char *const bad_web[] = { "attache", "--port", "0", "--web-root", "/nonexistent" };
+	struct strbuf err = STRBUF_INIT;
+	struct config cfg;
+	struct app app;
+
+	config(&cfg, bad_data, 5);
+	cr_assert_eq(app_open(&app, &cfg, &err), -1);
+	cr_assert_str_eq(app.failed, "cannot load the data");
+	cr_assert_eq(app.exit_code, 1);
+	app_close(&app);
+	config_release(&cfg);
+	strbuf_reset(&err);
+	config(&cfg, bad_web, 5);
+	cr_assert_eq(app_open(&app, &cfg, &err), -1);
+	cr_assert_str_eq(app.failed, "cannot serve the dashboard");
+	cr_assert_eq(app.exit_code, 2);
+	app_close(&app);
+	app_close(&app);
+	config_release(&cfg);
+	strbuf_release(&err);
+}
