@@ -160,7 +160,7 @@ static uint64_t request_tag(const struct request *req)
 }
 
 /*
- * Answers the list of resource res for req, with the filter
+ * Answers the list of resource for req, with the filter
  * related_field=related_value when related_field is not NULL.
  */
 static void answer_list(const struct request *req, struct response *res,

@@ -139,3 +139,22 @@ Test(router, refuses_malformed_queries)
 	strbuf_release(&sb);
 	strbuf_release(&many);
 }
+
+Test(router, every_resource_route_names_its_resource_and_a_related_one_a_field_to_filter_on)
+{
+	size_t n;
+	const struct route *routes = router_routes(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct route *r = &routes[i];
+
+		if (r->kind == ROUTE_OTHER)
+			continue;
+		cr_assert_not_null(r->resource, "%s", r->pattern);
+		cr_assert_eq(r->parent != NULL, r->kind == ROUTE_RELATED, "%s", r->pattern);
+		if (r->kind == ROUTE_RELATED)
+			cr_assert_not_null(resource_ref_field(r->resource, r->parent),
+					   "%s: %s has no field holding %s keys", r->pattern,
+					   r->resource->name, r->parent->name);
+	}
+}
