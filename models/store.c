@@ -2,7 +2,7 @@
  * store: loading, validating and indexing a dataset (see store.h).
  *
  * Loading runs in four passes, each complete before the next: the JSON text
- * (json_parse), the shape and types of every record (*_from_json), the
+ * (json_parse), the shape and types of every record (resource_read), the
  * collections with their keys (duplicates are found here), and the
  * references between records and to the vocabularies. Everything a store
  * holds lives in its one arena.
