@@ -26,7 +26,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test check-includes fuzz,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test check-includes,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
