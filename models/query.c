@@ -308,6 +308,24 @@ static int each_item(const char *param, const char *value, struct query_error *e
 	}
 }
 
+/*
+ * The field called s (len bytes) if it allows flag; else NULL, after refusing
+ * param with "cannot VERB \"s\"" and the fields, under label, that would do.
+ */
+static const struct field *field_for(struct query *q, const char *s, size_t len, unsigned flag,
+				     const char *param, const char *verb, const char *label,
+				     struct query_error *err)
+{
+	const struct field *f = resource_field(q->res, s, len);
+
+	if (f && (f->flags & flag))
+		return f;
+	allow_fields(err, q->res, flag);
+	refuse(err, param, "cannot %s \"%.*s\"", verb, (int)(len > 60 ? 60 : len), s);
+	add_allowed_to_detail(err, label);
+	return NULL;
+}
+
 static int sort_item(struct query *q, const char *s, size_t len, struct query_error *err)
 {
 	bool desc = s[0] == '-';
@@ -318,13 +336,9 @@ static int sort_item(struct query *q, const char *s, size_t len, struct query_er
 		s++;
 		len--;
 	}
-	f = resource_field(q->res, s, len);
-	if (!f || !(f->flags & FIELD_SORT)) {
-		allow_fields(err, q->res, FIELD_SORT);
-		refuse(err, "sort", "cannot sort by \"%.*s\"", (int)(len > 60 ? 60 : len), s);
-		add_allowed_to_detail(err, "sortable fields");
+	f = field_for(q, s, len, FIELD_SORT, "sort", "sort by", "sortable fields", err);
+	if (!f)
 		return -1;
-	}
 	idx = (size_t)(f - q->res->fields);
 	for (size_t i = 0; i < q->nsort; i++)
 		if (q->sort[i].field == idx)
@@ -359,15 +373,12 @@ static int fields_item(struct query *q, const char *s, size_t len, struct query_
 
 static int facet_item(struct query *q, const char *s, size_t len, struct query_error *err)
 {
-	const struct field *f = resource_field(q->res, s, len);
+	const struct field *f = field_for(q, s, len, FIELD_FACET, "facet", "facet on",
+					  "facetable fields", err);
 	size_t idx;
 
-	if (!f || !(f->flags & FIELD_FACET)) {
-		allow_fields(err, q->res, FIELD_FACET);
-		refuse(err, "facet", "cannot facet on \"%.*s\"", (int)(len > 60 ? 60 : len), s);
-		add_allowed_to_detail(err, "facetable fields");
+	if (!f)
 		return -1;
-	}
 	idx = (size_t)(f - q->res->fields);
 	for (size_t i = 0; i < q->nfacets; i++)
 		if (q->facets[i] == idx)
