@@ -77,25 +77,29 @@ Test(app, builds_a_site_with_the_route_table_and_the_data_schema)
 
 Test(app, a_failed_open_says_what_failed_and_how_to_exit)
 {
-	const char *const bad_data[] = { "attache", "--port", "0", "--data", "/nonexistent.json" };
-	const char *const bad_web[] = { "attache", "--port", "0", "--web-root", "/nonexistent" };
-	struct strbuf err = STRBUF_INIT;
-	struct config cfg;
-	struct app app;
+	static const struct {
+		const char *flag, *value, *failed;
+		int exit_code;
+	} cases[] = {
+		{ "--data", "/nonexistent.json", "cannot load the data", 1 },
+		{ "--web-root", "/nonexistent", "cannot serve the dashboard", 2 },
+		{ "--bind", "1.2.3.4.5", "cannot start", 1 },
+	};
 
-	config(&cfg, bad_data, 5);
-	cr_assert_eq(app_open(&app, &cfg, &err), -1);
-	cr_assert_str_eq(app.failed, "cannot load the data");
-	cr_assert_eq(app.exit_code, 1);
-	app_close(&app);
-	config_release(&cfg);
-	strbuf_reset(&err);
-	config(&cfg, bad_web, 5);
-	cr_assert_eq(app_open(&app, &cfg, &err), -1);
-	cr_assert_str_eq(app.failed, "cannot serve the dashboard");
-	cr_assert_eq(app.exit_code, 2);
-	app_close(&app);
-	app_close(&app);
-	config_release(&cfg);
-	strbuf_release(&err);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const argv[] = { "attache", "--port", "0", cases[i].flag, cases[i].value };
+		struct strbuf err = STRBUF_INIT;
+		struct config cfg;
+		struct app app;
+
+		config(&cfg, argv, 5);
+		cr_assert_eq(app_open(&app, &cfg, &err), -1);
+		cr_assert_str_eq(app.failed, cases[i].failed);
+		cr_assert_eq(app.exit_code, cases[i].exit_code);
+		cr_assert_gt(err.len, 0, "and why");
+		app_close(&app);
+		app_close(&app);
+		config_release(&cfg);
+		strbuf_release(&err);
+	}
 }
