@@ -81,7 +81,7 @@ function boxPolygon([[w, s], [e, n]]) {
 function render(frame) {
   const box = boxPolygon(frame.box);
   const probe = frame.projection().fitWidth(frame.width, box);
-  const [[x0, y0], [x1, y1]] = d3.geoPath(probe).bounds(box);
+  const [[, y0], [, y1]] = d3.geoPath(probe).bounds(box);
   const height = Math.ceil(y1 - y0);
   const projection = frame.projection().fitSize([frame.width, height], box)
     .clipExtent([[0, 0], [frame.width, height]]);
@@ -101,7 +101,6 @@ function render(frame) {
     shapes.push({ code: code || null, name: f.properties.name, d });
   }
   shapes.sort((a, b) => (a.code || '~' + a.name).localeCompare(b.code || '~' + b.name));
-  void x0; void x1;
   return { id: frame.id, title: frame.title, width: frame.width, height, shapes };
 }
 

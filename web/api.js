@@ -4,16 +4,16 @@
 export const API = '/api/v1';
 
 export class ApiError extends Error {
-  constructor(message, { status = 0, title = '', detail = '', url = '', requestId = '' } = {}) {
+  constructor(message, { status = 0, title = '', detail = '', url = '', requestId = '', reason = '' } = {}) {
     super(message);
-    Object.assign(this, { status, title, detail, url, requestId });
+    Object.assign(this, { status, title, detail, url, requestId, reason });
   }
 
   get unreachable() { return this.status === 0; }
 
   // What a developer needs to find it again: the request and its answer.
   get technical() {
-    const answer = this.status ? `${this.status} ${this.title}${this.detail ? ` — ${this.detail}` : ''}` : this.cause_;
+    const answer = this.status ? `${this.status} ${this.title}${this.detail ? ` — ${this.detail}` : ''}` : `no answer (${this.reason})`;
     return `GET ${this.url} → ${answer}${this.requestId ? ` (request id ${this.requestId})` : ''}`;
   }
 }
@@ -32,9 +32,8 @@ export async function get(url) {
   try {
     res = await fetch(url, { headers: { Accept: 'application/json' } });
   } catch (e) {
-    const err = new ApiError('The dashboard cannot reach its server right now. Check the connection, then try again.', { url });
-    err.cause_ = e.message;
-    throw err;
+    throw new ApiError('The dashboard cannot reach its server right now. Check the connection, then try again.',
+      { url, reason: e.message });
   }
   let body = null;
   if ((res.headers.get('Content-Type') || '').includes('json')) {

@@ -30,8 +30,7 @@ export async function renderDetail(target, id, ctx) {
   const partners = ctx.partners(deal.countries || []);
   const value = deal.value
     ? [el('span', { class: 'money', text: moneyText(deal.value, deal.value_alt) }),
-      basisText(deal.value) ? el('span', { class: 'muted', text: ` — ${basisText(deal.value)}` }) : null,
-      deal.value.estimate ? el('span', { class: 'muted', text: ' (an estimate)' }) : null]
+      basisText(deal.value) ? el('span', { class: 'muted', text: ` — ${basisText(deal.value)}${deal.value.estimate ? ', an estimate' : ''}` }) : null]
     : [none('The article states no figure for it.')];
 
   fill(target,

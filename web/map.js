@@ -32,11 +32,11 @@ function build(target, known, choose) {
   const insets = [];
   for (const frame of frames) {
     const svg = svgEl('svg', { viewBox: `0 0 ${frame.width} ${frame.height}`, role: 'group', 'aria-label': frame.title });
-    for (const [code, name, d] of frame.shapes) {
+    for (const [code, , d] of frame.shapes) {
       const path = svgEl('path', { d });
       if (code && known.has(code)) {
         // A country of the dataset: a link to its filter, reachable by keyboard.
-        const link = svgEl('a', { href: `?country=${code}`, 'data-code': code, class: 'in-data' });
+        const link = svgEl('a', { 'data-code': code, class: 'in-data' });
         link.addEventListener('click', (e) => { e.preventDefault(); choose(link.dataset.code); });
         const title = svgEl('title');
         link.append(title, path);
@@ -46,7 +46,6 @@ function build(target, known, choose) {
       } else {
         path.setAttribute('aria-hidden', 'true');
         svg.append(path);
-        void name;
       }
     }
     const figure = el('figure', { class: 'map-frame' }, svg, frame.id === 'europe' ? null : el('figcaption', { text: frame.title }));
@@ -57,8 +56,9 @@ function build(target, known, choose) {
 
 // counts: Map code -> deals in the current selection (partners only).
 // homes: the codes party to every deal, shown apart. known: codes the dataset
-// has. name(code): its name. selected: the country filter now.
-export function drawMap(target, legend, { counts, homes, known, name, selected, choose }) {
+// has. name(code): its name. selected: the country filter now. href(code):
+// the page's URL with that country chosen (or, for the selected one, cleared).
+export function drawMap(target, legend, { counts, homes, known, name, selected, href, choose }) {
   if (!built) build(target, known, choose);
   const max = Math.max(0, ...[...counts.entries()].filter(([c]) => !homes.has(c)).map(([, n]) => n));
   const bands = steps(max);
@@ -72,7 +72,7 @@ export function drawMap(target, legend, { counts, homes, known, name, selected, 
     for (const { group, title } of parts) {
       group.setAttribute('class', `in-data ${home ? 'home' : `s${band(n)}`}${code === selected ? ' selected' : ''}`);
       group.setAttribute('aria-label', label);
-      group.setAttribute('href', code === selected ? '?' : `?country=${code}`);
+      group.setAttribute('href', href(code));
       title.textContent = label;
     }
   }

@@ -97,7 +97,7 @@ function settled(page) {
 // answer back that long (as a network would); console errors fail the test
 // unless `errorsExpected`.
 async function withPage(p, opts, body) {
-  const { width = 1280, delay = 0, js = true, errorsExpected = false } = opts;
+  const { width = 1280, delay = 0, js = true, errorsExpected = false, blockApi = false } = opts;
   const context = await browser.newContext({ viewport: { width, height: width >= 800 ? 900 : 844 }, javaScriptEnabled: js });
   context.setDefaultTimeout(10000);
   const page = await context.newPage();
@@ -105,6 +105,7 @@ async function withPage(p, opts, body) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   if (delay) await page.route('**/api/v1**', async (route) => { await sleep(delay); await route.continue(); });
+  if (blockApi) await page.route('**/api/v1**', (route) => route.abort('connectionrefused'));
   try {
     await page.goto(base + p);
     if (js) await settled(page);
@@ -444,6 +445,22 @@ test('errors are written for a visitor and offer to try again', async () => {
     assert.equal(await inViewport(page, '#error'), true);
     assert.match(await page.textContent('#error-technical'), /GET \/api\/v1\/meetings\/no-such-meeting\/deals.* 404 Not Found/);
     assert.equal(await page.isVisible('#deals-status button:has-text("Clear all filters")'), true);
+  });
+});
+
+test('when the API cannot be reached at all, the page says so and can try again', async () => {
+  await withPage('/', { errorsExpected: true, js: true, blockApi: true }, async (page) => {
+    await page.waitForSelector('#error:not([hidden])');
+    assert.equal(await inViewport(page, '#error'), true);
+    assert.match(await page.textContent('#error-text'), /cannot reach its server/);
+    assert.match(await page.textContent('#deals-status'), /could not load its data/);
+    assert.match(await page.textContent('#timeline'), /could not be loaded/);
+    assert.deepEqual(await badText(page), []);
+    await page.unroute('**/api/v1**');
+    await page.click('#error-retry');
+    await settled(page);
+    assert.equal(await page.textContent('[data-tile="bilaterals"]'), '13');
+    assert.deepEqual(await rowIds(page), (await api('/api/v1/deals?limit=10')).data.map((d) => d.id));
   });
 });
 
