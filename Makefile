@@ -3,6 +3,8 @@
 #   make            build build/attache (installing missing -dev packages first)
 #   make run        build and serve the built-in dataset on port 8080
 #   make test       the include graph, unit and integration tests, the README's examples
+#   make e2e        the dashboard in headless Chromium (and the API documents)
+#   make map        regenerate the dashboard map (web/map-data.js)
 #   make SANITIZE=address,undefined test    the same under ASan and UBSan
 #
 # Knobs: V=1 prints whole commands instead of "  CC  file". DEVELOPER=1 adds
@@ -69,7 +71,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz
+.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz map
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -148,10 +150,21 @@ check-includes:
 
 test: check-includes unit integration readme-test metrics-test
 
+# Node and Chromium are installed apart: a machine whose Node does not come
+# from Debian cannot take Debian's npm, and needs only the browser.
+E2E_TESTS := dashboard.test.mjs schemas.test.mjs assets.test.mjs
 e2e: $(BUILD)/attache
-	@scripts/deps.sh "" "node npm chromium" nodejs npm chromium
+	@scripts/deps.sh "" "node npm" nodejs npm
+	@scripts/deps.sh "" "chromium" chromium
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
-	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 dashboard.test.mjs schemas.test.mjs
+	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 $(E2E_TESTS)
+
+# The dashboard's map outlines (web/map-data.js), made by hand when their
+# frames change and committed; assets.test.mjs checks they are current.
+# Needs Debian's iso-codes (on the machine images) for the country codes.
+map:
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	node scripts/gen-map.mjs > web/map-data.js.tmp && mv web/map-data.js.tmp web/map-data.js
 
 # libFuzzer targets, built with clang; FUZZ_SECONDS a target (seeds: the fixtures).
 FUZZ_SECONDS ?= 30
