@@ -382,6 +382,12 @@ void openapi_render(const struct store *s, const char *schema, size_t schema_len
 	jsonw_kv_string(&w, "title", "attache");
 	jsonw_kv_string(&w, "version", ATTACHE_VERSION);
 	jsonw_kv_string(&w, "description", desc.buf);
+	/* The code's licence (LICENSE); the data's own is in the index, GET /api/v1. */
+	jsonw_key(&w, "license");
+	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, "name", "MIT");
+	jsonw_kv_string(&w, "identifier", "MIT");
+	jsonw_object_end(&w);
 	jsonw_object_end(&w);
 	jsonw_key(&w, "servers");
 	jsonw_raw(&w, "[{\"url\":\"/\"}]", 13);

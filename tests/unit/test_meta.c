@@ -178,3 +178,17 @@ Test(webroot, serves_a_directory_but_nothing_outside_it)
 	cr_assert_null(webroot_from_dir("tests/fixtures/web/hello.txt", 0, &err));
 	strbuf_release(&err);
 }
+
+/* The code's licence is stated where tools look for it, and it is the LICENSE file's. */
+Test(meta, openapi_states_the_code_licence)
+{
+	cJSON *doc;
+	const cJSON *lic;
+
+	call_get(&c, "/api/v1/openapi.json");
+	doc = call_json(&c);
+	lic = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "info"), "license");
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(lic, "identifier")), "MIT");
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(lic, "name")), "MIT");
+	cJSON_Delete(doc);
+}
