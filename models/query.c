@@ -3,7 +3,6 @@
  */
 #include "models/query.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -112,27 +111,17 @@ static const char *shown(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* An integer as JSON Schema counts them: "5", "+5", "5.0" and "5e0" are all 5. */
 static bool parse_int64(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
-
-	if (!*s || !(*s == '-' || (*s >= '0' && *s <= '9')))
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
+	return text_parse_integer(s, strlen(s), out);
 }
 
 static bool parse_uint32(const char *s, uint32_t max, uint32_t *out)
 {
 	int64_t v;
 
-	/* Digits only: paging takes no sign, not even "-0". */
-	if (*s < '0' || *s > '9' || !parse_int64(s, &v) || v > max)
+	if (!parse_int64(s, &v) || v < 0 || v > max)
 		return false;
 	*out = (uint32_t)v;
 	return true;

@@ -140,7 +140,7 @@ Test(http, bad_queries_are_400_problems_that_name_the_parameter)
 Test(http, a_hostile_query_always_gets_a_problem)
 {
 	static const char *const queries[] = {
-		"?limit=99999999999999999999", "?offset=-0", "?sort=-", "?sort=,", "?fields=,",
+		"?limit=99999999999999999999", "?offset=-1e0", "?limit=0.5", "?sort=-", "?sort=,", "?fields=,",
 		"?facet=", "?status:=x", "?:=x", "?=", "?value.amount:gt=9223372036854775808",
 		"?date:lt=9999-99-99", "?status:isnull=", "?q=%", "?countries=" "%C0%AF",
 		"?a=1&a=2&a=3&a=4&a=5&a=6&a=7&a=8&a=9&a=10&a=11&a=12&a=13&a=14&a=15&a=16&a=17",
