@@ -183,9 +183,11 @@ ParameterizedTestParameters(query, refuses_each_bad_query_naming_the_culprit)
 		{ "status=a,,b", "status", "status has an empty item in \"a,,b\"", false },
 		{ "sort=foo", "sort", "cannot sort by \"foo\"; sortable fields: id, title, sector, status, date, value.amount, value.currency, value_alt.amount, completion_year", false },
 		{ "sort=countries", "sort", "cannot sort by \"countries\"; sortable fields:", true },
-		{ "sort=title,-title", "sort", "sort names \"title\" twice", false },
-		{ "sort=", "sort", "sort expects a comma-separated list, got an empty string", false },
-		{ "sort=title,", "sort", "sort has an empty item", false },
+		{ "sort=title,-title", "sort", "sort names \"title\" twice; sortable fields: id, sector, status, date, value.amount, value.currency, value_alt.amount, completion_year", false },
+		{ "sort=", "sort", "sort expects a comma-separated list, got an empty string; sortable fields: id,", true },
+		{ "sort=title,", "sort", "sort has an empty item; sortable fields: id,", true },
+		{ "fields=", "fields", "fields expects a comma-separated list, got an empty string; allowed: id,", true },
+		{ "facet=status,", "facet", "facet has an empty item; facetable fields: countries,", true },
 		{ "limit=5000", "limit", "limit must be an integer from 0 to 1000, got \"5000\"", false },
 		{ "limit=-1", "limit", "limit must be an integer from 0 to 1000, got \"-1\"", false },
 		{ "limit=ten", "limit", "limit must be an integer from 0 to 1000, got \"ten\"", false },
@@ -201,7 +203,7 @@ ParameterizedTestParameters(query, refuses_each_bad_query_naming_the_culprit)
 		{ "fields=id,nope", "fields", "unknown field \"nope\" in fields; allowed: id, title, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary", false },
 		{ "fields=value.amount", "fields", "unknown field \"value.amount\" in fields; allowed:", true },
 		{ "facet=summary", "facet", "cannot facet on \"summary\"; facetable fields: countries, organizations, sector, status, date, value.currency, value_alt.currency, companies, partners, meetings, response, completion_year", false },
-		{ "=x", "", "a query parameter has an empty name", false },
+		{ "=x", "", "a query parameter has an empty name; allowed: id, title,", true },
 	};
 
 	return cr_make_param_array(struct bad, cases, sizeof(cases) / sizeof(cases[0]));
@@ -240,6 +242,51 @@ Test(query, lists_what_is_allowed_with_an_unknown_parameter)
 		has_limit |= strcmp(err.allowed[i], "limit") == 0;
 	}
 	cr_assert(has_status && has_limit);
+	query_release(&q);
+	query_error_release(&err);
+}
+
+/*
+ * A refusal lists what would do wherever that is a finite set (names, and
+ * isnull's two values); where the value is free-form but malformed, the
+ * parameter's own rules (the OpenAPI document's schema) say what would do.
+ */
+struct allowed_case {
+	char query[48];
+	char first[24];       /* allowed[0], or "" when allowed must be absent */
+};
+
+ParameterizedTestParameters(query, lists_what_would_do_when_that_is_a_finite_set)
+{
+	static struct allowed_case cases[] = {
+		{ "stauts=x", "id" }, { "stauts:ne=x", "id" }, { "=x", "id" },
+		{ "status:gt=a", "eq" }, { "status:like=a", "eq" },
+		{ "value.amount:isnull=yes", "true" },
+		{ "sort=foo", "id" }, { "sort=", "id" }, { "sort=title,", "id" },
+		{ "sort=id,-id", "title" }, { "fields=nope", "id" }, { "fields=", "id" },
+		{ "facet=summary", "countries" }, { "facet=,", "countries" },
+		{ "limit=5000", "" }, { "offset=x", "" }, { "value.amount=x", "" },
+		{ "date=2023-02-30", "" }, { "status=", "" }, { "status=a,,b", "" },
+		{ "limit=1&limit=2", "" },
+	};
+
+	return cr_make_param_array(struct allowed_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct allowed_case *c, query, lists_what_would_do_when_that_is_a_finite_set)
+{
+	struct query_error err;
+	struct parsed p;
+	struct query q;
+
+	split(c->query, &p);
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, &deal_resource, p.p, p.n, &err), -1, "?%s was accepted", c->query);
+	if (!c->first[0])
+		cr_assert_eq(err.nallowed, 0, "?%s lists %s", c->query, err.allowed[0]);
+	else
+		cr_assert(err.nallowed && !strcmp(err.allowed[0], c->first), "?%s: allowed starts with %s",
+			  c->query, err.nallowed ? err.allowed[0] : "nothing");
 	query_release(&q);
 	query_error_release(&err);
 }
