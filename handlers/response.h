@@ -76,6 +76,7 @@ void response_list_blob(struct response *res, const struct blob *b, uint64_t tot
 /*
  * When the request's If-None-Match matches tag, makes res a 304 with that
  * ETag and returns true: the handler then returns without building a body.
+ * The 304 keeps res's caching policy and drops X-Total-Count and Link.
  * (The server turns any other matching 200 into a 304 as it sends it; this is
  * for handlers that would otherwise do work to build the body.)
  */
