@@ -512,6 +512,15 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		goto out;
 	}
 	m.route->get(&req, &res);
+	/* A route of files of many types (the dashboard's) is negotiated on the file found. */
+	if (res.status == HTTP_OK && !strcmp(m.route->media, "*/*") &&
+	    !negotiate_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), res.content_type)) {
+		const char *type = res.content_type;
+
+		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
+				 "this file is %.*s, which the Accept header excludes",
+				 (int)strcspn(type, ";"), type);
+	}
 	rc = send_answer(x, c, &a);
 out:
 	snapshot_release(a.snap);

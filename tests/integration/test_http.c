@@ -111,6 +111,28 @@ Test(http, an_accept_header_without_json_is_406)
 	reply_release(&r);
 }
 
+/* The dashboard's files are of many types: Accept is weighed against the one found. */
+Test(http, a_file_is_406_when_accept_excludes_its_type)
+{
+	static const char *const json[] = { "Accept: application/json", NULL };
+	static const char *const css[] = { "Accept: text/css, image/*", NULL };
+	struct reply r;
+
+	http_get(test_url(&srv, "/style.css"), json, &r);
+	cr_assert_str_eq(assert_problem(&r, 406),
+			 "this file is text/css, which the Accept header excludes");
+	reply_release(&r);
+	http_get(test_url(&srv, "/style.css"), css, &r);
+	cr_assert_eq(r.status, 200);
+	reply_release(&r);
+	http_get(test_url(&srv, "/favicon.svg"), css, &r);
+	cr_assert_eq(r.status, 200);
+	reply_release(&r);
+	http_get(test_url(&srv, "/missing.css"), json, &r);
+	assert_problem(&r, 404);
+	reply_release(&r);
+}
+
 Test(http, bad_queries_are_400_problems_that_name_the_parameter)
 {
 	struct reply r;
