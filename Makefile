@@ -4,6 +4,7 @@
 #   make run        build and serve the built-in dataset on port 8080
 #   make test       the include graph, unit and integration tests, the README's examples
 #   make e2e        the dashboard in headless Chromium (and the API documents)
+#   make conformance  the live server against its OpenAPI document, and the checker against broken variants
 #   make map        regenerate the dashboard map (web/map-data.js)
 #   make SANITIZE=address,undefined test    the same under ASan and UBSan
 #
@@ -28,7 +29,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test check-includes,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test check-includes conformance,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
@@ -71,7 +72,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz map
+.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz map conformance
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -158,6 +159,14 @@ e2e: $(BUILD)/attache
 	@scripts/deps.sh "" "chromium" chromium
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 $(E2E_TESTS)
+
+# Every answer of the built server held to its OpenAPI document by npm's tools,
+# lists also to a model; then four broken variants, each of which must fail.
+# CONFORMANCE_RUNS generated queries a list route (500), CONFORMANCE_SEED.
+conformance: $(BUILD)/attache
+	@scripts/deps.sh "" "node npm" nodejs npm
+	cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/conformance && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 conformance.test.mjs
 
 # The dashboard's map outlines (web/map-data.js), made by hand when their
 # frames change and committed; assets.test.mjs checks they are current.
