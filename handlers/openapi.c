@@ -156,6 +156,13 @@ static void kv_printf(struct jsonw *w, const char *key, const char *fmt, ...)
 	strbuf_release(&sb);
 }
 
+/* Ends a schema object that allows no members besides its properties. */
+static void closed_end(struct jsonw *w)
+{
+	jsonw_kv_bool(w, "additionalProperties", false);
+	jsonw_object_end(w);
+}
+
 /* "listDeals" -> "headListDeals" */
 static void operation_id(struct jsonw *w, const char *prefix, const char *op)
 {
@@ -258,6 +265,33 @@ static void comma_list(struct jsonw *w)
 	jsonw_kv_bool(w, "explode", false);
 }
 
+/*
+ * Starts components.parameters["<res>.<key>"] (key NULL: name), a query
+ * parameter called name with its description; the caller writes its schema
+ * and ends the object. (A component's name cannot hold the ':' of
+ * "date:gte": its key is "date-gte".)
+ */
+static void param_begin(struct jsonw *w, const struct resource *res, const char *key,
+			const char *name, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void param_begin(struct jsonw *w, const struct resource *res, const char *key,
+			const char *name, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	strbuf_addf(&sb, "%s.%s", res->name, key ? key : name);
+	jsonw_key(w, sb.buf);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "name", name);
+	jsonw_kv_string(w, "in", "query");
+	strbuf_reset(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	jsonw_kv_string(w, "description", sb.buf);
+	strbuf_release(&sb);
+}
+
 /* One filter parameter: "field" (op < 0) or "field:op". */
 static void filter_parameter(struct jsonw *w, const struct resource *res, const struct field *f,
 			     int op)
@@ -267,21 +301,17 @@ static void filter_parameter(struct jsonw *w, const struct resource *res, const 
 			   f->type != FIELD_DATE;
 	struct strbuf key = STRBUF_INIT, name = STRBUF_INIT;
 
-	strbuf_addf(&key, "%s.%s", res->name, f->name);
+	strbuf_addstr(&key, f->name);
 	strbuf_addstr(&name, f->name);
 	if (op >= 0) {
 		strbuf_addf(&key, "-%s", query_op_name(o));
 		strbuf_addf(&name, ":%s", query_op_name(o));
 	}
-	jsonw_key(w, key.buf);
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", name.buf);
-	jsonw_kv_string(w, "in", "query");
-	kv_printf(w, "description", "%s (%s): %s%s%s%s", f->description, field_type_name(f->type),
-		  op_meaning[o][array && op_meaning[o][1] ? 1 : 0],
-		  text && o != QUERY_ISNULL ? ", ignoring ASCII case" : "",
-		  f->type == FIELD_DATE && o == QUERY_STARTSWITH ? " of the date (2023-07)" : "",
-		  op < 0 ? ". Repeat the parameter to require each." : ".");
+	param_begin(w, res, key.buf, name.buf, "%s (%s): %s%s%s%s", f->description, field_type_name(f->type),
+		    op_meaning[o][array && op_meaning[o][1] ? 1 : 0],
+		    text && o != QUERY_ISNULL ? ", ignoring ASCII case" : "",
+		    f->type == FIELD_DATE && o == QUERY_STARTSWITH ? " of the date (2023-07)" : "",
+		    op < 0 ? ". Repeat the parameter to require each." : ".");
 	jsonw_key(w, "schema");
 	switch (o) {
 	case QUERY_EQ:
@@ -311,14 +341,16 @@ static void filter_parameter(struct jsonw *w, const struct resource *res, const 
 	strbuf_release(&name);
 }
 
-/* "name": the names of the fields of res with flag, each also as "-name" and "+name" when signed. */
+/* The names of the fields of res with flag (0: its top-level members), also as "-name" and "+name" when signed. */
 static void field_names(struct jsonw *w, const struct resource *res, unsigned flag, bool signed_)
 {
 	static const char *const signs[] = { "", "-", "+" };
 	struct strbuf sb = STRBUF_INIT;
 
 	jsonw_array_begin(w);
-	for (size_t s = 0; s < (signed_ ? 3u : 1u); s++) {
+	for (size_t i = 0; !flag && i < res->nmembers; i++)
+		jsonw_string(w, res->members[i].name);
+	for (size_t s = 0; flag && s < (signed_ ? 3u : 1u); s++) {
 		for (size_t i = 0; i < res->nfields; i++) {
 			if (!(res->fields[i].flags & flag))
 				continue;
@@ -331,60 +363,32 @@ static void field_names(struct jsonw *w, const struct resource *res, unsigned fl
 	strbuf_release(&sb);
 }
 
-/* The parameters of res's lists (list) and of one record (fields= only). */
-static void resource_parameters(struct jsonw *w, const struct resource *res, bool list)
+/*
+ * Starts "schema": a comma list of the names field_names() gives, at most
+ * max_items (0: no bound); the caller may add keywords, then ends it.
+ */
+static void names_schema_begin(struct jsonw *w, const struct resource *res, unsigned flag,
+			       bool signed_, int max_items)
 {
-	struct strbuf key = STRBUF_INIT, names = STRBUF_INIT;
-
-	strbuf_addf(&key, "%s.fields", res->name);
-	jsonw_key(w, key.buf);
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", "fields");
-	jsonw_kv_string(w, "in", "query");
-	kv_printf(w, "description", "Only these top-level members in each %s, in this order (one "
-		  "asked twice is shown once). The answer is then a %sFields, whose members are "
-		  "not required.", res->singular, res->schema);
 	jsonw_key(w, "schema");
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "type", "array");
 	jsonw_kv_int(w, "minItems", 1);
+	if (max_items)
+		jsonw_kv_int(w, "maxItems", max_items);
 	jsonw_key(w, "items");
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "type", "string");
 	jsonw_key(w, "enum");
-	jsonw_array_begin(w);
-	for (size_t i = 0; i < res->nmembers; i++)
-		jsonw_string(w, res->members[i].name);
-	jsonw_array_end(w);
+	field_names(w, res, flag, signed_);
 	jsonw_object_end(w);
-	jsonw_object_end(w);
-	comma_list(w);
-	jsonw_object_end(w);
-	if (!list)
-		goto out;
+}
 
-	strbuf_reset(&key);
-	strbuf_addf(&key, "%s.sort", res->name);
-	jsonw_key(w, key.buf);
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", "sort");
-	jsonw_kv_string(w, "in", "query");
-	kv_printf(w, "description", "Sort keys, most significant first: a field for ascending, "
-		  "-field for descending (+field is ascending too; send + as %%2B). Stable: ties keep "
-		  "the data file's order. Records without a value come last either way. A field may "
-		  "be named once; at most %d keys.", QUERY_MAX_SORT);
-	jsonw_key(w, "schema");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", "array");
-	jsonw_kv_int(w, "minItems", 1);
-	jsonw_kv_int(w, "maxItems", QUERY_MAX_SORT);
-	jsonw_key(w, "items");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", "string");
-	jsonw_key(w, "enum");
-	field_names(w, res, FIELD_SORT, true);
-	jsonw_object_end(w);
-	/* Each field at most once, whatever its sign. */
+/* Each sortable field at most once in sort=, whatever its sign: one "contains" bound per field. */
+static void sort_once(struct jsonw *w, const struct resource *res)
+{
+	struct strbuf sb = STRBUF_INIT;
+
 	jsonw_key(w, "allOf");
 	jsonw_array_begin(w);
 	for (size_t i = 0; i < res->nfields; i++) {
@@ -392,18 +396,16 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 
 		if (!(res->fields[i].flags & FIELD_SORT))
 			continue;
-		strbuf_reset(&names);
 		jsonw_object_begin(w);
 		jsonw_key(w, "contains");
 		jsonw_object_begin(w);
 		jsonw_key(w, "enum");
 		jsonw_array_begin(w);
-		jsonw_string(w, n);
-		strbuf_addf(&names, "-%s", n);
-		jsonw_string(w, names.buf);
-		strbuf_reset(&names);
-		strbuf_addf(&names, "+%s", n);
-		jsonw_string(w, names.buf);
+		for (const char *sign = ""; sign; sign = *sign ? (*sign == '-' ? "+" : NULL) : "-") {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s%s", sign, n);
+			jsonw_string(w, sb.buf);
+		}
 		jsonw_array_end(w);
 		jsonw_object_end(w);
 		jsonw_kv_int(w, "minContains", 0);
@@ -411,48 +413,49 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);
+	strbuf_release(&sb);
+}
+
+/* The parameters of res's lists (list) and of one record (fields= only). */
+static void resource_parameters(struct jsonw *w, const struct resource *res, bool list)
+{
+	struct strbuf searched = STRBUF_INIT;
+
+	param_begin(w, res, NULL, "fields", "Only these top-level members in each %s, in this order (one "
+		    "asked twice is shown once). The answer is then a %sFields, whose members are "
+		    "not required.", res->singular, res->schema);
+	names_schema_begin(w, res, 0, false, 0);
+	jsonw_object_end(w);
+	comma_list(w);
+	jsonw_object_end(w);
+	if (!list)
+		return;
+
+	param_begin(w, res, NULL, "sort", "Sort keys, most significant first: a field for ascending, "
+		    "-field for descending (+field is ascending too; send + as %%2B). Stable: ties keep "
+		    "the data file's order. Records without a value come last either way. A field may "
+		    "be named once; at most %d keys.", QUERY_MAX_SORT);
+	names_schema_begin(w, res, FIELD_SORT, true, QUERY_MAX_SORT);
+	sort_once(w, res);
 	jsonw_object_end(w);
 	comma_list(w);
 	jsonw_object_end(w);
 
-	strbuf_reset(&key);
-	strbuf_addf(&key, "%s.facet", res->name);
-	jsonw_key(w, key.buf);
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", "facet");
-	jsonw_kv_string(w, "in", "query");
-	kv_printf(w, "description", "Adds meta.facets: for each of these fields, its values over "
-		  "all the matches with their counts, most common first, records without a value "
-		  "last as null. At most %d different fields.", QUERY_MAX_FACETS);
-	jsonw_key(w, "schema");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", "array");
-	jsonw_kv_int(w, "minItems", 1);
-	jsonw_key(w, "items");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", "string");
-	jsonw_key(w, "enum");
-	field_names(w, res, FIELD_FACET, false);
-	jsonw_object_end(w);
+	param_begin(w, res, NULL, "facet", "Adds meta.facets: for each of these fields, its values over "
+		    "all the matches with their counts, most common first, records without a value "
+		    "last as null. At most %d different fields.", QUERY_MAX_FACETS);
+	names_schema_begin(w, res, FIELD_FACET, false, 0);
 	jsonw_object_end(w);
 	comma_list(w);
 	jsonw_object_end(w);
 
-	strbuf_reset(&key);
-	strbuf_addf(&key, "%s.q", res->name);
-	jsonw_key(w, key.buf);
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", "q");
-	jsonw_kv_string(w, "in", "query");
-	strbuf_reset(&names);
 	for (size_t i = 0; i < res->nfields; i++)
 		if (res->fields[i].flags & FIELD_SEARCH)
-			strbuf_addf(&names, "%s%s", names.len ? ", " : "", res->fields[i].name);
-	kv_printf(w, "description", "Text that occurs in one of the %s's searched fields (%s), "
-		  "ignoring ASCII case and the spaces around it; blank: no search.",
-		  res->singular, names.buf);
-	jsonw_key(w, "schema");
-	jsonw_raw(w, "{\"type\":\"string\"}", 17);
+			strbuf_addf(&searched, "%s%s", searched.len ? ", " : "", res->fields[i].name);
+	param_begin(w, res, NULL, "q", "Text that occurs in one of the %s's searched fields (%s), "
+		    "ignoring ASCII case and the spaces around it; blank: no search.",
+		    res->singular, searched.buf);
+	literal(w, "schema", "{\"type\":\"string\"}");
 	jsonw_key(w, "x-searched-fields");
 	jsonw_array_begin(w);
 	for (size_t i = 0; i < res->nfields; i++)
@@ -460,6 +463,7 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 			jsonw_string(w, res->fields[i].name);
 	jsonw_array_end(w);
 	jsonw_object_end(w);
+	strbuf_release(&searched);
 
 	for (size_t i = 0; i < res->nfields; i++) {
 		filter_parameter(w, res, &res->fields[i], -1);
@@ -467,9 +471,6 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 			if (query_op_allowed(res->fields[i].type, (enum query_op)op))
 				filter_parameter(w, res, &res->fields[i], op);
 	}
-out:
-	strbuf_release(&key);
-	strbuf_release(&names);
 }
 
 /* The references to them, in an operation's parameters. */
@@ -831,9 +832,21 @@ static void record_schemas(struct jsonw *w, const struct resource *res, const cJ
 	copy_json(w, cJSON_GetObjectItemCaseSensitive(def, "properties"));
 	/* Fewer than all: a projection of every member is the whole record, which oneOf tells apart. */
 	jsonw_kv_uint(w, "maxProperties", res->nmembers - 1);
-	jsonw_kv_bool(w, "additionalProperties", false);
-	jsonw_object_end(w);
+	closed_end(w);
 	strbuf_release(&name);
+}
+
+/* "key": a count of paging, 0 to max, with its default (dflt < 0: none). */
+static void count_schema(struct jsonw *w, const char *key, uint64_t max, int64_t dflt)
+{
+	jsonw_key(w, key);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "type", "integer");
+	jsonw_kv_int(w, "minimum", 0);
+	jsonw_kv_uint(w, "maximum", max);
+	if (dflt >= 0)
+		jsonw_kv_int(w, "default", dflt);
+	jsonw_object_end(w);
 }
 
 /* A resource's list and its meta (with a schema for each facetable field). */
@@ -866,8 +879,7 @@ static void list_schemas(struct jsonw *w, const struct resource *res)
 	kv_ref(w, "meta", "schemas/%sListMeta", res->schema);
 	kv_ref(w, "links", "schemas/ListLinks");
 	jsonw_object_end(w);
-	jsonw_kv_bool(w, "additionalProperties", false);
-	jsonw_object_end(w);
+	closed_end(w);
 
 	strbuf_reset(&name);
 	strbuf_addf(&name, "%sListMeta", res->schema);
@@ -880,18 +892,8 @@ static void list_schemas(struct jsonw *w, const struct resource *res)
 	jsonw_object_begin(w);
 	literal(w, "total", "{\"type\":\"integer\",\"minimum\":0,\"description\":"
 		"\"Records matching, before paging\"}");
-	jsonw_key(w, "limit");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", "integer");
-	jsonw_kv_int(w, "minimum", 0);
-	jsonw_kv_int(w, "maximum", QUERY_MAX_LIMIT);
-	jsonw_object_end(w);
-	jsonw_key(w, "offset");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", "integer");
-	jsonw_kv_int(w, "minimum", 0);
-	jsonw_kv_uint(w, "maximum", UINT32_MAX);
-	jsonw_object_end(w);
+	count_schema(w, "limit", QUERY_MAX_LIMIT, -1);
+	count_schema(w, "offset", UINT32_MAX, -1);
 	jsonw_key(w, "facets");
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "type", "object");
@@ -918,16 +920,13 @@ static void list_schemas(struct jsonw *w, const struct resource *res)
 		value_schema(w, f->type, true);
 		literal(w, "count", "{\"type\":\"integer\",\"minimum\":1}");
 		jsonw_object_end(w);
-		jsonw_kv_bool(w, "additionalProperties", false);
-		jsonw_object_end(w);
+		closed_end(w);
 		jsonw_object_end(w);
 	}
 	jsonw_object_end(w);
-	jsonw_kv_bool(w, "additionalProperties", false);
+	closed_end(w);
 	jsonw_object_end(w);
-	jsonw_object_end(w);
-	jsonw_kv_bool(w, "additionalProperties", false);
-	jsonw_object_end(w);
+	closed_end(w);
 	strbuf_release(&name);
 }
 
@@ -953,8 +952,7 @@ static void index_schemas(struct jsonw *w, const struct store *s)
 		literal(w, store_collection(s, (enum store_collection)i)->res->name,
 			"{\"type\":\"integer\",\"minimum\":0}");
 	jsonw_object_end(w);
-	jsonw_kv_bool(w, "additionalProperties", false);
-	jsonw_object_end(w);
+	closed_end(w);
 
 	jsonw_key(w, "Index");
 	jsonw_object_begin(w);
@@ -996,11 +994,9 @@ static void index_schemas(struct jsonw *w, const struct store *s)
 		jsonw_object_end(w);
 	}
 	jsonw_object_end(w);
-	jsonw_kv_bool(w, "additionalProperties", false);
+	closed_end(w);
 	jsonw_object_end(w);
-	jsonw_object_end(w);
-	jsonw_kv_bool(w, "additionalProperties", false);
-	jsonw_object_end(w);
+	closed_end(w);
 	strbuf_release(&path);
 }
 
@@ -1124,13 +1120,7 @@ static void parameters(struct jsonw *w, const struct resource_use *used, size_t 
 	kv_printf(w, "description", "Records per page, 0 to %d (default %d). Integers are read as "
 		  "JSON Schema counts them: 5, 5.0 and 5e0 are 5.", QUERY_MAX_LIMIT,
 		  QUERY_DEFAULT_LIMIT);
-	jsonw_key(w, "schema");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", "integer");
-	jsonw_kv_int(w, "minimum", 0);
-	jsonw_kv_int(w, "maximum", QUERY_MAX_LIMIT);
-	jsonw_kv_int(w, "default", QUERY_DEFAULT_LIMIT);
-	jsonw_object_end(w);
+	count_schema(w, "schema", QUERY_MAX_LIMIT, QUERY_DEFAULT_LIMIT);
 	jsonw_object_end(w);
 	jsonw_key(w, "offset");
 	jsonw_object_begin(w);
@@ -1138,13 +1128,7 @@ static void parameters(struct jsonw *w, const struct resource_use *used, size_t 
 	jsonw_kv_string(w, "in", "query");
 	jsonw_kv_string(w, "description", "Records to skip (default 0); past the end, the page "
 			"is empty");
-	jsonw_key(w, "schema");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", "integer");
-	jsonw_kv_int(w, "minimum", 0);
-	jsonw_kv_uint(w, "maximum", UINT32_MAX);
-	jsonw_kv_int(w, "default", 0);
-	jsonw_object_end(w);
+	count_schema(w, "schema", UINT32_MAX, 0);
 	jsonw_object_end(w);
 	for (size_t i = 0; i < nused; i++)
 		resource_parameters(w, used[i].res, used[i].list);
