@@ -104,7 +104,13 @@ bool response_not_modified(const struct request *req, struct response *res, uint
 	res->status = HTTP_NOT_MODIFIED;
 	res->body = NULL;
 	res->len = 0;
-	res->cache = CACHE_PUBLIC;
+	/*
+	 * The 200's caching policy stands (RFC 9110, 15.4.5). A list's count and
+	 * links are left out: the filtered ones are answered before the list is
+	 * run, so no 304 carries them, and a cache keeps those it stored.
+	 */
+	res->has_total = false;
+	strbuf_reset(&res->link);
 	res->tag = tag;
 	return true;
 }

@@ -25,6 +25,18 @@
 #define MEDIA_PROBLEM "application/problem+json; charset=utf-8"
 #define MEDIA_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
 
+/*
+ * Header values the server adds to answers (server/http.c) and the OpenAPI
+ * document declares (handlers/openapi.c), written once.
+ */
+#define RESPONSE_ALLOW "GET, HEAD, OPTIONS"        /* what every route allows */
+#define RESPONSE_VARY "Accept-Encoding, Origin"
+#define RESPONSE_CSP \
+	"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " \
+	"frame-ancestors 'none'; form-action 'self'"  /* on HTML */
+#define RESPONSE_CORS_EXPOSE "X-Total-Count, Link, ETag, X-Request-Id"
+#define RESPONSE_CORS_MAX_AGE "600"               /* seconds a preflight is kept */
+
 enum cache_policy {
 	CACHE_PUBLIC,      /* data: cacheable for the configured max-age, revalidated by ETag */
 	CACHE_NO_STORE,    /* errors, health and metrics: never stored */
@@ -76,6 +88,7 @@ void response_list_blob(struct response *res, const struct blob *b, uint64_t tot
 /*
  * When the request's If-None-Match matches tag, makes res a 304 with that
  * ETag and returns true: the handler then returns without building a body.
+ * The 304 keeps res's caching policy and drops X-Total-Count and Link.
  * (The server turns any other matching 200 into a 304 as it sends it; this is
  * for handlers that would otherwise do work to build the body.)
  */

@@ -346,7 +346,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	} else {
 		add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	}
-	add(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding, Origin");
+	add(r, MHD_HTTP_HEADER_VARY, RESPONSE_VARY);
 	add(r, "X-Request-Id", x->id);
 	add(r, "X-Content-Type-Options", "nosniff");
 	if (res->has_total) {
@@ -357,9 +357,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		add(r, MHD_HTTP_HEADER_LINK, res->link.buf);
 	add(r, MHD_HTTP_HEADER_ALLOW, res->allow);
 	if (res->content_type && !strncmp(res->content_type, "text/html", 9))
-		add(r, "Content-Security-Policy",
-		    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-		    "frame-ancestors 'none'; form-action 'self'");
+		add(r, "Content-Security-Policy", RESPONSE_CSP);
 	{
 		const char *origin = header(c, "Origin");
 		bool any;
@@ -372,7 +370,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 				add(r, "Access-Control-Allow-Methods", ROUTER_ALLOW);
 				add(r, "Access-Control-Allow-Headers",
 				    header(c, "Access-Control-Request-Headers"));
-				add(r, "Access-Control-Max-Age", "600");
+				add(r, "Access-Control-Max-Age", RESPONSE_CORS_MAX_AGE);
 			}
 		}
 	}
@@ -512,6 +510,15 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		goto out;
 	}
 	m.route->get(&req, &res);
+	/* A route of files of many types (the dashboard's) is negotiated on the file found. */
+	if (res.status == HTTP_OK && !strcmp(m.route->media, "*/*") &&
+	    !negotiate_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), res.content_type)) {
+		const char *type = res.content_type;
+
+		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
+				 "this file is %.*s, which the Accept header excludes",
+				 (int)strcspn(type, ";"), type);
+	}
 	rc = send_answer(x, c, &a);
 out:
 	snapshot_release(a.snap);

@@ -12,6 +12,7 @@
 
 #include "handlers/meta.h"
 #include "handlers/webroot.h"
+#include "models/query.h"
 #include "models/country.h"
 #include "models/deal.h"
 #include "models/meeting.h"
@@ -102,26 +103,190 @@ Test(meta, the_schema_and_the_records_agree_on_their_members)
 	cJSON_Delete(doc);
 }
 
-Test(meta, openapi_documents_every_filterable_field_of_a_list)
+static cJSON *openapi(void)
 {
-	cJSON *doc;
-	const cJSON *params, *p;
-	bool seen = false;
-
 	call_get(&c, "/api/v1/openapi.json");
-	doc = call_json(&c);
-	params = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
-		cJSON_GetObjectItem(doc, "paths"), "/api/v1/deals"), "get"), "parameters");
-	cJSON_ArrayForEach(p, params) {
-		const cJSON *name = cJSON_GetObjectItem(p, "name");
+	return call_json(&c);
+}
 
-		if (name && !strcmp(name->valuestring, "value.amount")) {
-			seen = true;
-			cr_assert(strstr(cJSON_GetObjectItem(p, "description")->valuestring, "gte"));
+static const cJSON *at(const cJSON *j, const char *a, const char *b, const char *d)
+{
+	j = cJSON_GetObjectItemCaseSensitive(j, a);
+	if (b)
+		j = cJSON_GetObjectItemCaseSensitive(j, b);
+	if (d)
+		j = cJSON_GetObjectItemCaseSensitive(j, d);
+	return j;
+}
+
+static bool has_string(const cJSON *array, const char *s)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, array)
+		if (cJSON_IsString(e) && !strcmp(e->valuestring, s))
+			return true;
+	return false;
+}
+
+/* Each field is a parameter, and so is each operator its type takes (eq included): no other. */
+Test(meta, openapi_declares_a_parameter_per_field_and_operator)
+{
+	cJSON *doc = openapi();
+	const cJSON *params = at(doc, "components", "parameters", NULL);
+	const cJSON *refs = at(at(doc, "paths", "/api/v1/deals", "get"), "parameters", NULL, NULL);
+	int want = 1 + 2 + 3;   /* fields; limit, offset; sort, facet, q */
+
+	for (size_t i = 0; i < deal_resource.nfields; i++) {
+		const struct field *f = &deal_resource.fields[i];
+		char key[128], name[128];
+
+		snprintf(key, sizeof(key), "deals.%s", f->name);
+		cr_assert_str_eq(cJSON_GetStringValue(at(params, key, "name", NULL)), f->name);
+		want++;
+		for (int op = 0; op < QUERY_NOPS; op++) {
+			snprintf(key, sizeof(key), "deals.%s-%s", f->name, query_op_name((enum query_op)op));
+			snprintf(name, sizeof(name), "%s:%s", f->name, query_op_name((enum query_op)op));
+			if (!query_op_allowed(f->type, (enum query_op)op)) {
+				cr_assert_null(cJSON_GetObjectItem(params, key), "%s is declared", name);
+				continue;
+			}
+			cr_assert_str_eq(cJSON_GetStringValue(at(params, key, "name", NULL)), name);
+			want++;
 		}
 	}
-	cr_assert(seen);
-	cr_assert_eq(cJSON_GetArraySize(params), 6 + (int)deal_resource.nfields);
+	cr_assert_eq(cJSON_GetArraySize(refs), want);
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.value.amount-gte", "schema", "type")), "integer");
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.date-lt", "schema", "format")), "date");
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.status-isnull", "schema", "type")), "boolean");
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.status", "schema", "type")), "array",
+			 "a,b is a comma list");
+	cr_assert_eq(cJSON_GetNumberValue(at(params, "offset", "schema", "maximum")), 4294967295.0);
+	cr_assert_eq(cJSON_GetNumberValue(at(params, "limit", "schema", "maximum")), QUERY_MAX_LIMIT);
+	cJSON_Delete(doc);
+}
+
+/* sort, facet and fields take the names the engine accepts, from the same tables. */
+Test(meta, openapi_enumerates_what_sort_facet_and_fields_take)
+{
+	cJSON *doc = openapi();
+	const cJSON *params = at(doc, "components", "parameters", NULL);
+	const cJSON *sort = at(at(params, "meetings.sort", "schema", "items"), "enum", NULL, NULL);
+	const cJSON *facet = at(at(params, "meetings.facet", "schema", "items"), "enum", NULL, NULL);
+	const cJSON *fields = at(at(params, "meetings.fields", "schema", "items"), "enum", NULL, NULL);
+	int nsort = 0, nfacet = 0;
+
+	for (size_t i = 0; i < meeting_resource.nfields; i++) {
+		const struct field *f = &meeting_resource.fields[i];
+		char desc[128];
+
+		snprintf(desc, sizeof(desc), "-%s", f->name);
+		cr_assert_eq(has_string(sort, f->name), !!(f->flags & FIELD_SORT), "sort %s", f->name);
+		cr_assert_eq(has_string(sort, desc), !!(f->flags & FIELD_SORT), "sort %s", desc);
+		cr_assert_eq(has_string(facet, f->name), !!(f->flags & FIELD_FACET), "facet %s", f->name);
+		nsort += !!(f->flags & FIELD_SORT);
+		nfacet += !!(f->flags & FIELD_FACET);
+	}
+	cr_assert_eq(cJSON_GetArraySize(sort), 3 * nsort, "f, -f and +f");
+	cr_assert_eq(cJSON_GetArraySize(at(params, "meetings.sort", "schema", "allOf")), nsort,
+		     "each sortable field at most once");
+	cr_assert_eq(cJSON_GetArraySize(facet), nfacet);
+	cr_assert_eq(cJSON_GetArraySize(fields), (int)meeting_resource.nmembers);
+	for (size_t i = 0; i < meeting_resource.nmembers; i++)
+		cr_assert(has_string(fields, meeting_resource.members[i].name));
+	cJSON_Delete(doc);
+}
+
+/* A whole record has every member; a projection (fields=) any but not all of them. */
+Test(meta, openapi_tells_whole_records_from_projections)
+{
+	cJSON *doc = openapi();
+	const cJSON *schemas = at(doc, "components", "schemas", NULL);
+	const cJSON *whole = at(schemas, "Deal", "required", NULL);
+	const cJSON *part = at(schemas, "DealFields", NULL, NULL);
+	const cJSON *items = at(at(schemas, "DealList", "properties", "data"), "items", "oneOf", NULL);
+
+	cr_assert_eq(cJSON_GetArraySize(whole), (int)deal_resource.nmembers);
+	for (size_t i = 0; i < deal_resource.nmembers; i++)
+		cr_assert(has_string(whole, deal_resource.members[i].name));
+	cr_assert_null(cJSON_GetObjectItem(part, "required"));
+	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(part, "maxProperties")), deal_resource.nmembers - 1);
+	cr_assert_str_eq(cJSON_GetStringValue(at(cJSON_GetArrayItem(items, 1), "$ref", NULL, NULL)),
+			 "#/components/schemas/DealFields");
+	cJSON_Delete(doc);
+}
+
+/* Every path: GET, HEAD, OPTIONS, and a 405 with Allow for each other method OpenAPI names; no default. */
+Test(meta, openapi_declares_every_method_and_only_real_statuses)
+{
+	static const char *const refused[] = { "put", "post", "delete", "patch", "trace" };
+	cJSON *doc = openapi();
+	const cJSON *path;
+	size_t nroutes;
+
+	router_routes(&nroutes);
+	cr_assert_eq(cJSON_GetArraySize(at(doc, "paths", NULL, NULL)), (int)nroutes);
+	cJSON_ArrayForEach(path, at(doc, "paths", NULL, NULL)) {
+		const cJSON *get = at(path, "get", "responses", NULL), *op;
+		const bool keyed = strchr(path->string, '{') != NULL;
+
+		cr_assert_not_null(at(path, "head", "responses", "200"), "HEAD %s", path->string);
+		cr_assert_not_null(at(path, "options", "responses", "204"), "OPTIONS %s", path->string);
+		for (size_t i = 0; i < 5; i++) {
+			const cJSON *r = at(path, refused[i], "responses", NULL);
+
+			cr_assert_str_eq(cJSON_GetStringValue(at(r, "405", "$ref", NULL)),
+					 "#/components/responses/MethodNotAllowed", "%s %s", refused[i], path->string);
+			cr_assert_null(cJSON_GetObjectItem(r, "200"));
+		}
+		cJSON_ArrayForEach(op, path)
+			cr_assert_null(at(op, "responses", "default", NULL), "%s %s", op->string, path->string);
+		cr_assert_eq(cJSON_GetObjectItem(get, "404") != NULL, keyed, "404 on %s", path->string);
+		cr_assert_eq(cJSON_GetObjectItem(get, "503") != NULL, !strcmp(path->string, "/readyz"));
+		cr_assert_not_null(at(get, "304", "headers", "ETag"));
+		cr_assert_not_null(at(get, "200", "headers", "ETag"));
+		cr_assert_not_null(at(get, "414", NULL, NULL));
+		cr_assert_not_null(at(get, "431", NULL, NULL));
+		cr_assert_not_null(at(get, "501", NULL, NULL));
+	}
+	cJSON_Delete(doc);
+}
+
+/* A list's 200 sends its count and links; its 304, answered before the list is run, does not. */
+Test(meta, openapi_declares_the_list_headers_where_they_are_sent)
+{
+	cJSON *doc = openapi();
+	const cJSON *list = at(doc, "paths", "/api/v1/countries/{code}/deals", "get");
+	const cJSON *one = at(doc, "paths", "/api/v1/deals/{id}", "get");
+
+	cr_assert_not_null(at(at(list, "responses", "200", "headers"), "X-Total-Count", NULL, NULL));
+	cr_assert_not_null(at(at(list, "responses", "200", "headers"), "Link", NULL, NULL));
+	cr_assert_null(at(at(list, "responses", "304", "headers"), "X-Total-Count", NULL, NULL));
+	cr_assert_null(at(at(one, "responses", "200", "headers"), "X-Total-Count", NULL, NULL));
+	cr_assert_str_eq(cJSON_GetStringValue(at(at(doc, "components", "headers", "CacheNoStore"), "schema",
+						 "const", NULL)), "no-store");
+	cJSON_Delete(doc);
+}
+
+/* The dashboard's files declare every media type webroot gives a file, and 406 is real there. */
+Test(meta, openapi_declares_every_media_type_of_the_dashboard_files)
+{
+	cJSON *doc = openapi();
+	const cJSON *file = at(doc, "paths", "/{file}", "get");
+	const cJSON *content = at(file, "responses", "200", "content");
+	const char *type;
+	size_t n = 0;
+
+	for (; (type = webroot_media_types(n)); n++) {
+		char essence[64];
+
+		snprintf(essence, sizeof(essence), "%.*s", (int)strcspn(type, ";"), type);
+		cr_assert_not_null(cJSON_GetObjectItem(content, essence), "%s", essence);
+	}
+	cr_assert_eq(cJSON_GetArraySize(content), (int)n);
+	cr_assert_not_null(cJSON_GetObjectItem(content, "application/octet-stream"),
+			   "any other file is application/octet-stream");
+	cr_assert_not_null(at(file, "responses", "406", NULL));
 	cJSON_Delete(doc);
 }
 

@@ -1,0 +1,109 @@
+// fast-check arbitraries for list queries, made from the document's own
+// parameter definitions (which parameters a list takes, each operator's value
+// schema, the names sort, facet and fields accept, limit's and offset's
+// bounds) and from the data's values, so that filters also match something.
+// Good and bad queries both: about one parameter in six is refused.
+import fc from 'fast-check';
+
+const RESERVED = ['q', 'sort', 'limit', 'offset', 'fields', 'facet'];
+const ALL_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'startswith', 'isnull'];
+
+const pad = (n, w) => String(n).padStart(w, '0');
+const dateArb = fc.record({ y: fc.integer({ min: 2022, max: 2024 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
+  .map(({ y, m, d }) => `${y}-${pad(m, 2)}-${pad(d, 2)}`);
+
+// The spellings of an integer the server reads: 5, 5.0, 5e0, +5, 0.5e1.
+const spell = (n) => fc.constantFrom('plain', 'plain', 'plain', 'fraction', 'exp', 'plus', 'shifted').map((how) => {
+  const s = String(n);
+  switch (how) {
+    case 'fraction': return `${s}.0`;
+    case 'exp': return `${s}e0`;
+    case 'plus': return n >= 0 ? `+${s}` : s;
+    case 'shifted': return n === 0 ? '0e5' : `${s.replace(/^(-?)/, '$10.')}e${s.replace('-', '').length}`;
+    default: return s;
+  }
+});
+
+const flipCase = (s) => fc.constantFrom(s, s.toUpperCase(), s.toLowerCase());
+const sliceOf = (s, prefix) => fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => {
+  if (!s.length) return s;
+  const i = prefix ? 0 : a % s.length;
+  return s.slice(i, i + 1 + (b % Math.max(1, Math.min(8, s.length - i))));
+});
+
+export function queryArb(res, records) {
+  const schemaOf = (name) => res.params[name]?.schema;
+  const pool = {};
+  for (const f of Object.values(res.fields)) {
+    const vals = new Set();
+    for (const r of records) {
+      const v = res.value(r, f.name);
+      for (const x of f.array ? v : v === null ? [] : [v]) vals.add(x);
+    }
+    pool[f.name] = [...vals];
+  }
+  const words = [...new Set(res.searched.flatMap((n) => Object.values(records).flatMap((r) => {
+    const v = res.value(r, n);
+    return (Array.isArray(v) ? v : v === null ? [] : [v]).flatMap((t) => String(t).split(/\s+/));
+  })).filter((w) => w.length >= 3))];
+
+  // One value good for field f (of the type the parameter's schema gives).
+  const oneValue = (f) => {
+    const known = pool[f.name].length ? [fc.constantFrom(...pool[f.name])] : [];
+    if (f.type === 'integer') {
+      const near = known.length ? [known[0].chain((v) => fc.integer({ min: -2, max: 2 }).map((d) => v + d))] : [];
+      return fc.oneof(...known, ...near, fc.integer({ min: -5, max: 3000 })).chain(spell);
+    }
+    if (f.type === 'date') return fc.oneof(...known, dateArb);
+    return fc.oneof(...known.map((k) => k.chain(flipCase)), fc.string({ minLength: 1, maxLength: 6 }).filter((s) => !s.includes(',')));
+  };
+  const goodValue = (f, op) => {
+    switch (op) {
+      case 'eq': case 'ne': return fc.array(oneValue(f), { minLength: 1, maxLength: 3 }).map((v) => v.join(','));
+      case 'isnull': return fc.constantFrom('true', 'false');
+      case 'contains': case 'startswith':
+        return pool[f.name].length
+          ? fc.oneof(fc.constantFrom(...pool[f.name]).chain((s) => sliceOf(String(s), op === 'startswith')), fc.string({ minLength: 1, maxLength: 3 }))
+          : fc.string({ minLength: 1, maxLength: 3 });
+      default: return oneValue(f);
+    }
+  };
+  const badValue = (f, op) => {
+    if (op === 'isnull') return fc.constantFrom('yes', '1', 'TRUE', '');
+    const wrong = f.type === 'integer' ? ['abc', '1.5', '0x10', ' 7', '1e400', '9223372036854775808']
+      : f.type === 'date' ? ['2023-02-30', 'July', '2023-7-1', '20230711'] : [];
+    return fc.constantFrom('', 'a,,b', ',', ...wrong);
+  };
+
+  const fields = Object.values(res.fields);
+  const filter = fc.constantFrom(...fields).chain((f) => fc.constantFrom('', ...f.ops).chain((op) =>
+    goodValue(f, op || 'eq').map((v) => [op ? `${f.name}:${op}` : f.name, v])));
+  const badFilter = fc.constantFrom(...fields).chain((f) => fc.oneof(
+    fc.constantFrom('', ...f.ops).chain((op) => badValue(f, op || 'eq').map((v) => [op ? `${f.name}:${op}` : f.name, v])),
+    fc.constantFrom('like', '', ...ALL_OPS.filter((o) => !f.ops.includes(o))).map((op) => [`${f.name}:${op}`, '1']),
+  ));
+  const names = (list, max) => fc.array(fc.constantFrom(...list), { minLength: 1, maxLength: max });
+  const sortItems = schemaOf('sort').items.enum;
+  const small = (max) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 3, 5, 10) }, { weight: 1, arbitrary: fc.integer({ min: 0, max }) });
+  const param = fc.oneof(
+    { weight: 16, arbitrary: filter },
+    { weight: 1, arbitrary: badFilter },
+    { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...(words.length ? words : ['x'])).chain(flipCase), fc.constantFrom('', '  ', 'zzzz')).map((v) => ['q', v]) },
+    { weight: 6, arbitrary: names(sortItems, 3).map((v) => ['sort', v.join(',')]) },
+    { weight: 6, arbitrary: small(schemaOf('limit').maximum).chain(spell).map((v) => ['limit', v]) },
+    { weight: 4, arbitrary: fc.oneof(small(30), fc.constant(schemaOf('offset').maximum)).chain(spell).map((v) => ['offset', v]) },
+    { weight: 1, arbitrary: fc.constantFrom(['limit', '-1'], ['limit', String(schemaOf('limit').maximum + 1)], ['limit', '1.5'], ['limit', 'ten'], ['limit', ''],
+      ['offset', String(schemaOf('offset').maximum + 1)], ['offset', '-1e0'], ['offset', 'x']) },
+    { weight: 4, arbitrary: names(schemaOf('fields').items.enum, 4).map((v) => ['fields', v.join(',')]) },
+    { weight: 3, arbitrary: names(schemaOf('facet').items.enum, 3).map((v) => ['facet', v.join(',')]) },
+    { weight: 1, arbitrary: fc.constantFrom(['sort', ''], ['sort', 'nope'], ['sort', ','], ['fields', 'nope'], ['fields', ''], ['facet', 'nope'], ['facet', 'a,'],
+      ['stauts', 'x'], ['', 'x'], ['nope:eq', 'x']) },
+  );
+  // A reserved parameter given twice is refused: keep that to about one query in seven.
+  const once = (pairs) => pairs.filter(([k], i) => !RESERVED.includes(k) || pairs.findIndex(([x]) => x === k) === i);
+  return fc.tuple(fc.array(param, { maxLength: 5 }), fc.nat(6)).map(([pairs, keep]) => (keep ? once(pairs) : pairs));
+}
+
+// The request target of a query: every key and value percent-encoded.
+export const target = (path, pairs) =>
+  pairs.length ? `${path}?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : path;

@@ -1,0 +1,290 @@
+// An independent model of the list grammar, computed in JS over the whole,
+// unpaged data. What it knows of each resource it reads from the OpenAPI
+// document: the list routes, the filter parameters (a field's name, its
+// operators, its value type), the names sort, facet and fields take, the
+// fields q searches, and the record schema (which field is an array). The
+// rules themselves (what each operator means, how sorting and paging go) are
+// the README's and the document's descriptions, written here again.
+
+import { resolve } from './spec.mjs';
+
+const RESERVED = ['q', 'sort', 'limit', 'offset', 'fields', 'facet'];
+export const MAX = { filters: 32, values: 64, sort: 8, facets: 8, limit: 1000, offset: 4294967295 };
+
+export const asciiLower = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const bytes = (s) => Buffer.from(s, 'utf8');
+
+// Strings order ignoring ASCII case, then byte by byte; integers by value; dates as text.
+export function compareValues(type, a, b) {
+  if (type === 'integer') return a < b ? -1 : a > b ? 1 : 0;
+  if (type === 'date') return Buffer.compare(bytes(a), bytes(b));
+  return Buffer.compare(bytes(asciiLower(a)), bytes(asciiLower(b))) || Buffer.compare(bytes(a), bytes(b));
+}
+
+// An integer as JSON Schema counts them, exactly (BigInt): null when it is not one.
+export function parseInteger(s) {
+  const m = /^([+-]?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(s);
+  if (!m) return null;
+  const digits = m[2] + (m[3] || '');
+  let exp = Number(m[4] || 0) - (m[3] || '').length;
+  let v = BigInt(digits);
+  if (v === 0n) return 0n;
+  if (exp > 40) return null; // far past int64
+  if (exp < 0) {
+    const p = 10n ** BigInt(-exp);
+    if (-exp > digits.length + 1 || v % p !== 0n) return null;
+    v /= p;
+  } else {
+    v *= 10n ** BigInt(exp);
+  }
+  return m[1] === '-' ? -v : v;
+}
+
+export function validDate(s) {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+}
+
+// page_url: the path, the parameters but limit and offset, re-encoded, then limit and offset.
+const KEEP = /[A-Za-z0-9\-._~,:!$'()*@/]/;
+export function encodeQuery(s) {
+  let out = '';
+  for (const b of bytes(s)) {
+    const c = String.fromCharCode(b);
+    out += b < 128 && KEEP.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function pageUrl(path, params, limit, offset) {
+  let s = `${path}?`;
+  for (const [k, v] of params) if (k !== 'limit' && k !== 'offset') s += `${encodeQuery(k)}=${encodeQuery(v)}&`;
+  return `${s}limit=${limit}&offset=${offset}`;
+}
+
+// What the document says of one resource's lists.
+export class Resource {
+  constructor(doc, listOp) {
+    const params = listOp.parameters.map((p) => [p.$ref?.split('/').pop(), resolve(doc, p)]);
+    const byName = Object.fromEntries(params.map(([, p]) => [p.name, p]));
+    this.name = params.find(([k]) => k?.endsWith('.fields'))[0].split('.')[0];
+    const listSchema = resolve(doc, listOp.responses['200'].content['application/json'].schema);
+    this.schema = resolve(doc, listSchema.properties.data.items.oneOf[0]);
+    this.members = byName.fields.schema.items.enum;
+    this.sortable = byName.sort.schema.items.enum.filter((n) => !/^[-+]/.test(n));
+    this.facetable = byName.facet.schema.items.enum;
+    this.searched = byName.q['x-searched-fields'];
+    this.params = byName;
+    this.fields = {};
+    for (const p of Object.values(byName)) {
+      const [field, op] = p.name.split(':');
+      if (RESERVED.includes(field)) continue;
+      const f = this.fields[field] ??= { name: field, ops: [], type: null, array: false };
+      if (op) f.ops.push(op);
+      else {
+        const item = p.schema.items;
+        f.type = item.type === 'integer' ? 'integer' : item.format === 'date' ? 'date' : 'string';
+        f.array = this.isArray(doc, field);
+      }
+    }
+  }
+
+  // Whether the record schema holds field (dots: nested members) as an array.
+  isArray(doc, field) {
+    let s = this.schema;
+    for (const part of field.split('.')) {
+      s = resolve(doc, s);
+      if (s.oneOf) s = resolve(doc, s.oneOf.find((x) => resolve(doc, x).type !== 'null'));
+      s = s.properties[part];
+    }
+    s = resolve(doc, s);
+    return s.type === 'array';
+  }
+
+  // A record's value of field: null, a scalar, or (arrays) a list; objects in a list count by name.
+  value(rec, field) {
+    let v = rec;
+    for (const part of field.split('.')) v = v == null ? null : v[part];
+    const f = this.fields[field];
+    if (f.array) return (v || []).map((x) => (x && typeof x === 'object' ? x.name : x));
+    return v ?? null;
+  }
+}
+
+// A refusal: the parameter named, and whether a finite set of what would do is listed.
+const refuse = (param, listed) => ({ error: { param, listed } });
+
+// Parses decoded pairs like the server; returns a refusal or the query.
+export function parse(res, pairs) {
+  const q = { filters: [], needle: null, sort: [], limit: 50, offset: 0, members: [], facets: [] };
+  const seen = new Set();
+  for (const [key, value] of pairs) {
+    if (key === '') return refuse('', true);
+    if (RESERVED.includes(key)) {
+      if (seen.has(key)) return refuse(key, false);
+      seen.add(key);
+      const r = reserved(res, q, key, value);
+      if (r) return r;
+      continue;
+    }
+    const [fname, ...rest] = key.split(':');
+    const op = rest.length ? rest.join(':') : null;
+    const f = res.fields[fname];
+    if (!f) return refuse(key, true);
+    if (op !== null && !f.ops.includes(op)) return refuse(key, true);
+    if (q.filters.length === MAX.filters) return refuse(key, false);
+    if (value === '' && op !== 'isnull') return refuse(key, false);
+    const flt = { field: f, op: op || 'eq', values: [] };
+    if (flt.op === 'isnull') {
+      if (value !== 'true' && value !== 'false') return refuse(key, true);
+      flt.isnull = value === 'true';
+    } else {
+      const parts = flt.op === 'eq' || flt.op === 'ne' ? value.split(',') : [value];
+      if (parts.length > MAX.values) return refuse(key, false);
+      for (const p of parts) {
+        if (p === '') return refuse(key, false);
+        if (f.type === 'integer') {
+          const v = parseInteger(p);
+          if (v === null || v > 9223372036854775807n || v < -9223372036854775808n) return refuse(key, false);
+          flt.values.push(v);
+        } else if (f.type === 'date' && flt.op !== 'startswith') {
+          if (!validDate(p)) return refuse(key, false);
+          flt.values.push(p);
+        } else {
+          flt.values.push(p);
+        }
+      }
+    }
+    q.filters.push(flt);
+  }
+  return { query: q };
+}
+
+function reserved(res, q, key, value) {
+  if (key === 'q') {
+    const t = value.replace(/^[ \t]+|[ \t]+$/g, '');
+    q.needle = t ? asciiLower(t) : null;
+    return null;
+  }
+  if (key === 'limit' || key === 'offset') {
+    const v = parseInteger(value);
+    if (v === null || v < 0n || v > BigInt(MAX[key])) return refuse(key, false);
+    q[key] = Number(v);
+    return null;
+  }
+  if (value === '') return refuse(key, true);
+  for (const item of value.split(',')) {
+    if (item === '') return refuse(key, true);
+    if (key === 'sort') {
+      const desc = item[0] === '-';
+      const name = desc || item[0] === '+' ? item.slice(1) : item;
+      if (!res.sortable.includes(name)) return refuse(key, true);
+      // Named twice: allowed lists the sortable fields not named yet, when there are any.
+      if (q.sort.some((s) => s.field === name)) return refuse(key, res.sortable.length > q.sort.length);
+      if (q.sort.length === MAX.sort) return refuse(key, false);
+      q.sort.push({ field: name, desc });
+    } else if (key === 'fields') {
+      if (!res.members.includes(item)) return refuse(key, true);
+      if (!q.members.includes(item)) q.members.push(item);
+    } else {
+      if (!res.facetable.includes(item)) return refuse(key, true);
+      if (q.facets.includes(item)) continue;
+      if (q.facets.length === MAX.facets) return refuse(key, false);
+      q.facets.push(item);
+    }
+  }
+  return null;
+}
+
+function equal(f, a, b) {
+  if (f.type === 'integer') return BigInt(a) === b;
+  if (f.type === 'date') return a === b;
+  return asciiLower(a) === asciiLower(b);
+}
+
+// Whether rec passes one filter.
+export function matches(res, rec, flt) {
+  const f = flt.field;
+  const v = res.value(rec, f.name);
+  const items = f.array ? v : v === null ? [] : [v];
+  switch (flt.op) {
+    case 'isnull': return (items.length === 0) === flt.isnull;
+    case 'eq': return items.some((x) => flt.values.some((w) => (flt.exact ? x === w : equal(f, x, w))));
+    case 'ne': return !items.some((x) => flt.values.some((w) => equal(f, x, w)));
+    case 'contains': return items.some((x) => asciiLower(x).includes(asciiLower(flt.values[0])));
+    case 'startswith': return items.some((x) => asciiLower(String(x)).startsWith(asciiLower(flt.values[0])));
+    default: {
+      const w = flt.values[0];
+      return items.some((x) => {
+        const c = f.type === 'integer' ? (BigInt(x) < w ? -1 : BigInt(x) > w ? 1 : 0) : compareValues('date', x, w);
+        return { gt: c > 0, gte: c >= 0, lt: c < 0, lte: c <= 0 }[flt.op];
+      });
+    }
+  }
+}
+
+function searched(res, rec, needle) {
+  return res.searched.some((name) => {
+    const v = res.value(rec, name);
+    return (res.fields[name].array ? v : v === null ? [] : [v]).some((x) => asciiLower(x).includes(needle));
+  });
+}
+
+// Runs q over all records (in the data's order): the matches, sorted, with facets.
+export function run(res, records, q, extra = []) {
+  const filters = [...q.filters, ...extra];
+  const matched = records.map((rec, pos) => ({ rec, pos }))
+    .filter(({ rec }) => filters.every((flt) => matches(res, rec, flt)) && (!q.needle || searched(res, rec, q.needle)));
+  if (q.sort.length) {
+    matched.sort((a, b) => {
+      for (const { field, desc } of q.sort) {
+        const x = res.value(a.rec, field), y = res.value(b.rec, field);
+        if (x === null && y === null) continue;
+        if (x === null || y === null) return x === null ? 1 : -1;   // nulls last, either way
+        const c = compareValues(res.fields[field].type, x, y);
+        if (c) return desc ? -c : c;
+      }
+      return a.pos - b.pos;
+    });
+  }
+  const facets = {};
+  for (const name of q.facets) {
+    const f = res.fields[name];
+    const counts = new Map();
+    let nulls = 0;
+    for (const { rec } of matched) {
+      const v = res.value(rec, name);
+      const items = f.array ? v : v === null ? [] : [v];
+      if (!items.length) nulls++;
+      for (const x of items) counts.set(x, (counts.get(x) || 0) + 1);
+    }
+    facets[name] = [...counts].sort((a, b) => b[1] - a[1] || compareValues(f.type, a[0], b[0]))
+      .map(([value, count]) => ({ value, count }));
+    if (nulls) facets[name].push({ value: null, count: nulls });
+  }
+  return { matched: matched.map((m) => m.rec), facets };
+}
+
+// The answer the server must give to a list query that parses: body and paging headers.
+export function expectedList(res, records, path, pairs, q, extra = []) {
+  const { matched, facets } = run(res, records, q, extra);
+  const total = matched.length, { limit, offset } = q;
+  const page = matched.slice(offset, offset + limit)
+    .map((rec) => (q.members.length ? Object.fromEntries(q.members.map((m) => [m, rec[m]])) : rec));
+  const hasNext = limit > 0 && offset + limit < total, hasPrev = limit > 0 && offset > 0;
+  const prev = offset > limit ? offset - limit : 0;
+  const last = limit && total ? Math.floor((total - 1) / limit) * limit : 0;
+  const meta = { total, limit, offset };
+  if (q.facets.length) meta.facets = facets;
+  const url = (o) => pageUrl(path, pairs, limit, o);
+  const links = { self: url(offset), next: hasNext ? url(offset + limit) : null, prev: hasPrev ? url(prev) : null };
+  const link = [`<${url(0)}>; rel="first"`];
+  if (hasPrev) link.push(`<${url(prev)}>; rel="prev"`);
+  if (hasNext) link.push(`<${url(offset + limit)}>; rel="next"`);
+  link.push(`<${url(last)}>; rel="last"`);
+  return { body: { data: page, meta, links }, total, link: link.join(', ') };
+}
