@@ -13,7 +13,11 @@
 #include "lib/mem.h"
 #include "lib/text.h"
 
-/* The parameters that are not fields, in the order an error lists them, and their parsers. */
+/*
+ * The parameters that are not fields, in the order an error lists them, and
+ * their parsers. format and bom choose the representation, which is the
+ * handlers' business (handlers/format.h): reserved here, and not parsed.
+ */
 typedef int reserved_fn(struct query *q, const char *value, struct query_error *err);
 static reserved_fn parse_q, parse_sort, parse_limit, parse_offset, parse_fields, parse_facet;
 
@@ -27,6 +31,8 @@ static const struct {
 	{ "offset", parse_offset },
 	{ "fields", parse_fields },
 	{ "facet", parse_facet },
+	{ "format", NULL },
+	{ "bom", NULL },
 };
 #define NRESERVED (sizeof(reserved) / sizeof(reserved[0]))
 
@@ -459,7 +465,7 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 			return refuse(err, reserved[r].name, "parameter \"%s\" is given more than once",
 				      reserved[r].name);
 		seen[r] = true;
-		if (reserved[r].parse(q, p->value, err))
+		if (reserved[r].parse && reserved[r].parse(q, p->value, err))
 			return -1;
 	}
 	return 0;
