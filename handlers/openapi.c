@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "handlers/format.h"
 #include "handlers/response.h"
 #include "handlers/site.h"
 #include "lib/jsonw.h"
@@ -84,12 +85,56 @@ static void content(struct jsonw *w, const char *media, const char *schema_ref)
 	jsonw_object_end(w);
 }
 
+/* The content of a list's or record's 200: JSON as schema_ref, and CSV and NDJSON as text. */
+static void formats_content(struct jsonw *w, const char *schema_ref)
+{
+	jsonw_key(w, "content");
+	jsonw_object_begin(w);
+	for (int f = 0; f < FORMAT_COUNT; f++) {
+		const struct format_desc *fd = format_desc((enum format)f);
+		struct strbuf type = STRBUF_INIT;
+
+		/* Keyed by the bare type, as the document's other content is. */
+		strbuf_add(&type, fd->media, strcspn(fd->media, ";"));
+		jsonw_key(w, type.buf);
+		strbuf_release(&type);
+		jsonw_object_begin(w);
+		if (f == FORMAT_JSON) {
+			ref(w, "schema", schema_ref);
+		} else {
+			jsonw_key(w, "schema");
+			jsonw_object_begin(w);
+			jsonw_kv_string(w, "type", "string");
+			jsonw_kv_string(w, "description", fd->description);
+			jsonw_object_end(w);
+		}
+		jsonw_object_end(w);
+	}
+	jsonw_object_end(w);
+}
+
+/* The query parameters every list takes besides its fields. */
+static const char *const list_parameters[] = { "limit", "offset", "sort", "fields", "facet", "q",
+					       "format", "bom" };
+#define NLIST_PARAMETERS (sizeof(list_parameters) / sizeof(list_parameters[0]))
+
+static bool is_list_parameter(const char *name)
+{
+	for (size_t i = 0; i < NLIST_PARAMETERS; i++)
+		if (!strcmp(name, list_parameters[i]))
+			return true;
+	return false;
+}
+
 static void field_parameters(struct jsonw *w, const struct resource *res)
 {
 	for (size_t i = 0; i < res->nfields; i++) {
 		const struct field *f = &res->fields[i];
-		struct strbuf d = STRBUF_INIT;
+		struct strbuf d = STRBUF_INIT, name = STRBUF_INIT;
 		bool first = true;
+
+		/* A field named as a list parameter (a meeting's format) is filtered as format:eq=. */
+		strbuf_addf(&name, is_list_parameter(f->name) ? "%s:eq" : "%s", f->name);
 
 		strbuf_addf(&d, "%s (%s). Equality; a,b means either%s. Also %s:op=value with op one of",
 			    f->description, field_type_name(f->type),
@@ -101,8 +146,10 @@ static void field_parameters(struct jsonw *w, const struct resource *res)
 			first = false;
 		}
 		strbuf_addch(&d, '.');
+		if (is_list_parameter(f->name))
+			strbuf_addf(&d, " The bare %s= is the list parameter of that name.", f->name);
 		jsonw_object_begin(w);
-		jsonw_kv_string(w, "name", f->name);
+		jsonw_kv_string(w, "name", name.buf);
 		jsonw_kv_string(w, "in", "query");
 		jsonw_kv_bool(w, "required", false);
 		jsonw_kv_string(w, "description", d.buf);
@@ -112,6 +159,21 @@ static void field_parameters(struct jsonw *w, const struct resource *res)
 		jsonw_object_end(w);
 		jsonw_object_end(w);
 		strbuf_release(&d);
+		strbuf_release(&name);
+	}
+}
+
+/* References to the n shared parameters named, in components/parameters. */
+static void parameter_refs(struct jsonw *w, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf name = STRBUF_INIT;
+
+		strbuf_addf(&name, "#/components/parameters/%s", names[i]);
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "$ref", name.buf);
+		jsonw_object_end(w);
+		strbuf_release(&name);
 	}
 }
 
@@ -140,22 +202,12 @@ static void operation(struct jsonw *w, const struct route *r)
 		jsonw_object_end(w);
 	}
 	if (r->kind == ROUTE_LIST || r->kind == ROUTE_RELATED) {
-		static const char *const common[] = { "limit", "offset", "sort", "fields", "facet", "q" };
-
-		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
-			struct strbuf name = STRBUF_INIT;
-
-			strbuf_addf(&name, "#/components/parameters/%s", common[i]);
-			jsonw_object_begin(w);
-			jsonw_kv_string(w, "$ref", name.buf);
-			jsonw_object_end(w);
-			strbuf_release(&name);
-		}
+		parameter_refs(w, list_parameters, NLIST_PARAMETERS);
 		field_parameters(w, r->resource);
 	} else if (r->kind == ROUTE_RECORD) {
-		jsonw_object_begin(w);
-		jsonw_kv_string(w, "$ref", "#/components/parameters/fields");
-		jsonw_object_end(w);
+		static const char *const takes[] = { "fields", "format", "bom" };
+
+		parameter_refs(w, takes, sizeof(takes) / sizeof(takes[0]));
 	}
 	jsonw_array_end(w);
 
@@ -174,7 +226,7 @@ static void operation(struct jsonw *w, const struct route *r)
 		ref(w, "Link", "headers/Link");
 		ref(w, "ETag", "headers/ETag");
 		jsonw_object_end(w);
-		content(w, "application/json", list.buf);
+		formats_content(w, list.buf);
 		strbuf_release(&list);
 	} else if (r->kind == ROUTE_RECORD) {
 		struct strbuf rec = STRBUF_INIT;
@@ -184,7 +236,7 @@ static void operation(struct jsonw *w, const struct route *r)
 		jsonw_object_begin(w);
 		ref(w, "ETag", "headers/ETag");
 		jsonw_object_end(w);
-		content(w, "application/json", rec.buf);
+		formats_content(w, rec.buf);
 		strbuf_release(&rec);
 	} else if (!strcmp(r->operation, "getIndex")) {
 		content(w, "application/json", "schemas/Index");
@@ -231,12 +283,34 @@ static void param(struct jsonw *w, const char *name, const char *type, const cha
 	jsonw_kv_string(w, "description", desc);
 	jsonw_key(w, "schema");
 	jsonw_object_begin(w);
-	jsonw_kv_string(w, "type", type);
 	if (!strcmp(name, "limit")) {
+		/* A count, or "all" for a whole export (CSV and NDJSON). */
+		jsonw_key(w, "oneOf");
+		jsonw_array_begin(w);
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "type", type);
 		jsonw_kv_int(w, "minimum", 0);
 		jsonw_kv_int(w, "maximum", QUERY_MAX_LIMIT);
+		jsonw_object_end(w);
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "const", "all");
+		jsonw_object_end(w);
+		jsonw_array_end(w);
 		jsonw_kv_int(w, "default", QUERY_DEFAULT_LIMIT);
-	} else if (!strcmp(name, "offset")) {
+	} else if (!strcmp(name, "format")) {
+		jsonw_kv_string(w, "type", type);
+		jsonw_key(w, "enum");
+		jsonw_array_begin(w);
+		for (int f = 0; f < FORMAT_COUNT; f++)
+			jsonw_string(w, format_desc((enum format)f)->name);
+		jsonw_array_end(w);
+	} else if (!strcmp(name, "bom")) {
+		jsonw_kv_string(w, "type", type);
+		jsonw_kv_bool(w, "default", false);
+	} else {
+		jsonw_kv_string(w, "type", type);
+	}
+	if (!strcmp(name, "offset")) {
 		jsonw_kv_int(w, "minimum", 0);
 		jsonw_kv_int(w, "default", 0);
 	}
@@ -324,12 +398,18 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 
 	jsonw_key(w, "parameters");
 	jsonw_object_begin(w);
-	param(w, "limit", "integer", "Records per page, 0 to 1000 (default 50)");
+	param(w, "limit", "integer", "Records per page, 0 to 1000 (default 50); all: every match, "
+	      "streamed, in CSV and NDJSON only");
 	param(w, "offset", "integer", "Records to skip (default 0)");
 	param(w, "sort", "string", "Sort keys, comma-separated, '-' for descending; stable; nulls last");
 	param(w, "fields", "string", "Only these top-level members in each record, comma-separated");
 	param(w, "facet", "string", "Add meta.facets with the count of each value of these fields");
 	param(w, "q", "string", "Text that occurs in the record's text fields, ignoring case");
+	param(w, "format", "string", "The representation, whatever Accept says, as a file to save "
+	      "(Content-Disposition): json, csv (RFC 4180, a header row, nested members as dotted "
+	      "columns, arrays joined with \"; \") or ndjson (one record a line). Without it, Accept "
+	      "chooses among application/json, text/csv and application/x-ndjson");
+	param(w, "bom", "boolean", "CSV only: start with a UTF-8 byte order mark, for Excel");
 	jsonw_object_end(w);
 
 	jsonw_key(w, "headers");
@@ -350,7 +430,8 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 	problem_response(w, "BadQuery", "A parameter, field, operator or value the resource does not "
 			 "have; the problem names it (parameter) and lists what would do (allowed)");
 	problem_response(w, "NotFound", "No record with that key");
-	problem_response(w, "NotAcceptable", "The Accept header excludes this resource's media type");
+	problem_response(w, "NotAcceptable", "The Accept header excludes this resource's media "
+			 "types (lists and records: JSON, CSV and NDJSON)");
 	problem_response(w, "Draining", "The server is shutting down");
 	jsonw_object_end(w);
 

@@ -121,7 +121,73 @@ Test(meta, openapi_documents_every_filterable_field_of_a_list)
 		}
 	}
 	cr_assert(seen);
-	cr_assert_eq(cJSON_GetArraySize(params), 6 + (int)deal_resource.nfields);
+	cr_assert_eq(cJSON_GetArraySize(params), 8 + (int)deal_resource.nfields);
+	cJSON_Delete(doc);
+}
+
+Test(meta, openapi_declares_json_csv_and_ndjson_on_lists_and_records)
+{
+	static const char *const ops[] = { "/api/v1/deals", "/api/v1/countries/{code}/deals",
+					   "/api/v1/meetings/{id}" };
+	const cJSON *params, *limit, *format;
+	cJSON *doc;
+
+	call_get(&c, "/api/v1/openapi.json");
+	doc = call_json(&c);
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		const cJSON *content = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+			doc, "paths"), ops[i]), "get"), "responses"), "200"), "content");
+		const cJSON *csv = cJSON_GetObjectItem(content, "text/csv");
+
+		cr_assert_eq(cJSON_GetArraySize(content), 3, "%s", ops[i]);
+		cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(csv, "schema"), "type")), "string", "%s", ops[i]);
+		cr_assert_not_null(cJSON_GetObjectItem(content, "application/x-ndjson"), "%s", ops[i]);
+		cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(content, "application/json"), "schema"), "$ref"));
+	}
+	params = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "components"), "parameters");
+	limit = cJSON_GetObjectItem(cJSON_GetObjectItem(params, "limit"), "schema");
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(limit, "oneOf"), 1), "const")), "all");
+	format = cJSON_GetObjectItem(cJSON_GetObjectItem(params, "format"), "schema");
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(format, "enum")), 3);
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(params, "bom"), "schema"), "type")), "boolean");
+	cJSON_Delete(doc);
+}
+
+/* Operations must not name a parameter twice: a field called format is documented as format:eq. */
+Test(meta, openapi_names_each_parameter_of_an_operation_once)
+{
+	cJSON *doc;
+	const cJSON *path, *p;
+	bool seen_format_eq = false;
+
+	call_get(&c, "/api/v1/openapi.json");
+	doc = call_json(&c);
+	cJSON_ArrayForEach(path, cJSON_GetObjectItem(doc, "paths")) {
+		const cJSON *params = cJSON_GetObjectItem(cJSON_GetObjectItem(path, "get"), "parameters");
+		char seen[64][96];
+		int n = 0;
+
+		cJSON_ArrayForEach(p, params) {
+			const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(p, "name"));
+			const char *ref = cJSON_GetStringValue(cJSON_GetObjectItem(p, "$ref"));
+			const char *in = name ? cJSON_GetStringValue(cJSON_GetObjectItem(p, "in")) : "query";
+			char key[96];
+
+			/* Unique by name and place: a path's {id} and a filter on id are two. */
+			snprintf(key, sizeof(key), "%s %s", in, name ? name : strrchr(ref, '/') + 1);
+			for (int k = 0; k < n; k++)
+				cr_assert_str_neq(seen[k], key, "%s names %s twice", path->string, key);
+			cr_assert_lt(n, 64);
+			snprintf(seen[n++], sizeof(seen[0]), "%s", key);
+			seen_format_eq |= !strcmp(key, "query format:eq");
+		}
+	}
+	cr_assert(seen_format_eq, "meetings' format field is documented as format:eq");
 	cJSON_Delete(doc);
 }
 
