@@ -2,7 +2,8 @@
 #
 #   make            build build/attache (installing missing -dev packages first)
 #   make run        build and serve the built-in dataset on port 8080
-#   make test       the include graph, unit and integration tests, the README's examples
+#   make test       the include graph, unit and integration tests, the README's examples,
+#                   CSV and NDJSON against JSON with a streamed export at flat memory
 #   make e2e        the dashboard in headless Chromium (and the API documents)
 #   make conformance  the live server against its OpenAPI document, and the checker against broken variants
 #   make openapi-ui Swagger UI for the OpenAPI document, in build/openapi-ui/, offline
@@ -30,7 +31,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test check-includes conformance,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test formats-test check-includes conformance,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
@@ -73,7 +74,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz map conformance openapi-ui
+.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz map conformance openapi-ui formats-test
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -146,11 +147,17 @@ readme-test: $(BUILD)/attache $(BUILD)/.test-deps
 metrics-test: $(BUILD)/attache $(BUILD)/.test-deps
 	/usr/bin/python3 tests/integration/scrape_metrics.py --bin $(BUILD)/attache
 
+# CSV and NDJSON against JSON on every list route; a whole export of
+# FORMATS_RECORDS generated deals at flat memory, and across a reload.
+FORMATS_RECORDS ?= 100000
+formats-test: $(BUILD)/attache $(BUILD)/.test-deps
+	python3 tests/integration/check_formats.py --bin $(BUILD)/attache --records $(FORMATS_RECORDS)
+
 # The include graph goes one way: lib <- models <- handlers <- server, lib <- config.
 check-includes:
 	@scripts/check-includes.sh
 
-test: check-includes unit integration readme-test metrics-test
+test: check-includes unit integration readme-test metrics-test formats-test
 
 # Node and Chromium are installed apart: a machine whose Node does not come
 # from Debian cannot take Debian's npm, and needs only the browser.

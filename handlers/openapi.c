@@ -11,7 +11,9 @@
  *     the names the engine accepts, and a schema for projected records;
  *   - the record schemas from data/schema.json, with every member required,
  *     as the API renders every member; the problems' titles from the status
- *     table; the dashboard's media types from handlers/webroot.c.
+ *     table; the dashboard's media types from handlers/webroot.c;
+ *   - the formats of lists and records (JSON, CSV, NDJSON; format=, bom=,
+ *     limit=all) from handlers/format.c's table.
  * What is written out here is what the handlers and the server do on every
  * answer (the headers, the bodies of stats, health and readiness); the
  * conformance check (tests/conformance) holds all of it to the live server.
@@ -26,6 +28,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "handlers/format.h"
 #include "handlers/meta.h"
 #include "handlers/response.h"
 #include "handlers/site.h"
@@ -135,10 +138,11 @@ static void kv_ref(struct jsonw *w, const char *key, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A key whose value is a constant JSON text (the tests parse the whole document). */
+/* A key (NULL: an array's item) whose value is a constant JSON text (the tests parse it all). */
 static void literal(struct jsonw *w, const char *key, const char *json)
 {
-	jsonw_key(w, key);
+	if (key)
+		jsonw_key(w, key);
 	jsonw_raw(w, json, strlen(json));
 }
 
@@ -292,14 +296,19 @@ static void param_begin(struct jsonw *w, const struct resource *res, const char 
 	strbuf_release(&sb);
 }
 
-/* One filter parameter: "field" (op < 0) or "field:op". */
+/*
+ * One filter parameter: "field" (op < 0) or "field:op". A field named as a
+ * parameter that is not a field (a meeting's format) has no bare form: its
+ * equality is "field:eq" alone.
+ */
 static void filter_parameter(struct jsonw *w, const struct resource *res, const struct field *f,
 			     int op)
 {
 	const enum query_op o = op < 0 ? QUERY_EQ : (enum query_op)op;
 	const bool array = f->type == FIELD_STRINGS, text = f->type != FIELD_INTEGER &&
 			   f->type != FIELD_DATE;
-	struct strbuf key = STRBUF_INIT, name = STRBUF_INIT;
+	const bool only_eq = o == QUERY_EQ && query_reserved(f->name);
+	struct strbuf key = STRBUF_INIT, name = STRBUF_INIT, end = STRBUF_INIT;
 
 	strbuf_addstr(&key, f->name);
 	strbuf_addstr(&name, f->name);
@@ -307,11 +316,17 @@ static void filter_parameter(struct jsonw *w, const struct resource *res, const 
 		strbuf_addf(&key, "-%s", query_op_name(o));
 		strbuf_addf(&name, ":%s", query_op_name(o));
 	}
+	strbuf_addch(&end, '.');
+	if (only_eq)
+		strbuf_addf(&end, " %s= itself is the parameter of that name, so equality on this "
+			    "field is written %s:eq=.", f->name, f->name);
+	if (op < 0 || only_eq)
+		strbuf_addstr(&end, " Repeat the parameter to require each.");
 	param_begin(w, res, key.buf, name.buf, "%s (%s): %s%s%s%s", f->description, field_type_name(f->type),
 		    op_meaning[o][array && op_meaning[o][1] ? 1 : 0],
 		    text && o != QUERY_ISNULL ? ", ignoring ASCII case" : "",
 		    f->type == FIELD_DATE && o == QUERY_STARTSWITH ? " of the date (2023-07)" : "",
-		    op < 0 ? ". Repeat the parameter to require each." : ".");
+		    end.buf);
 	jsonw_key(w, "schema");
 	switch (o) {
 	case QUERY_EQ:
@@ -339,6 +354,7 @@ static void filter_parameter(struct jsonw *w, const struct resource *res, const 
 	jsonw_object_end(w);
 	strbuf_release(&key);
 	strbuf_release(&name);
+	strbuf_release(&end);
 }
 
 /* The names of the fields of res with flag (0: its top-level members), also as "-name" and "+name" when signed. */
@@ -466,14 +482,15 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 	strbuf_release(&searched);
 
 	for (size_t i = 0; i < res->nfields; i++) {
-		filter_parameter(w, res, &res->fields[i], -1);
+		if (!query_reserved(res->fields[i].name))
+			filter_parameter(w, res, &res->fields[i], -1);
 		for (int op = 0; op < QUERY_NOPS; op++)
 			if (query_op_allowed(res->fields[i].type, (enum query_op)op))
 				filter_parameter(w, res, &res->fields[i], op);
 	}
 }
 
-/* The references to them, in an operation's parameters. */
+/* The references to them, in an operation's parameters: records take fields, format and bom. */
 static void parameter_refs(struct jsonw *w, const struct route_doc *d)
 {
 	const struct resource *res = d->r->resource;
@@ -483,6 +500,8 @@ static void parameter_refs(struct jsonw *w, const struct route_doc *d)
 	jsonw_key(w, "parameters");
 	jsonw_array_begin(w);
 	ref(w, "parameters/%s.fields", res->name);
+	ref(w, "parameters/format");
+	ref(w, "parameters/bom");
 	if (d->list) {
 		static const char *const common[] = { "sort", "facet", "q" };
 
@@ -493,7 +512,8 @@ static void parameter_refs(struct jsonw *w, const struct route_doc *d)
 		for (size_t i = 0; i < res->nfields; i++) {
 			const struct field *f = &res->fields[i];
 
-			ref(w, "parameters/%s.%s", res->name, f->name);
+			if (!query_reserved(f->name))
+				ref(w, "parameters/%s.%s", res->name, f->name);
 			for (int op = 0; op < QUERY_NOPS; op++)
 				if (query_op_allowed(f->type, (enum query_op)op))
 					ref(w, "parameters/%s.%s-%s", res->name, f->name,
@@ -518,6 +538,59 @@ static void common_headers(struct jsonw *w, bool no_store, bool body)
 	kv_ref(w, "Access-Control-Expose-Headers", "headers/Access-Control-Expose-Headers");
 }
 
+/* "key": one record of res, whole or as fields= projects it; what: "A whole", "The whole". */
+static void record_or_projection(struct jsonw *w, const char *key, const struct resource *res,
+			  const char *what)
+{
+	jsonw_key(w, key);
+	jsonw_object_begin(w);
+	kv_printf(w, "description", "%s %s; with fields=, only the members asked", what,
+		  res->singular);
+	jsonw_key(w, "oneOf");
+	jsonw_array_begin(w);
+	ref(w, "schemas/%s", res->schema);
+	ref(w, "schemas/%sFields", res->schema);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+}
+
+/*
+ * The content of a list's or a record's 200, one media type per format
+ * (handlers/format.c): JSON as its schema says, CSV and NDJSON as text, an
+ * NDJSON line being one record (x-item-schema, as OpenAPI 3.2's itemSchema).
+ */
+static void formats_content(struct jsonw *w, const struct route_doc *d)
+{
+	const struct resource *res = d->r->resource;
+
+	for (int f = 0; f < FORMAT_COUNT; f++) {
+		const struct format_desc *fd = format_desc((enum format)f);
+		struct strbuf essence = STRBUF_INIT;
+
+		/* Keyed by the bare type, as the document's other content is. */
+		strbuf_add(&essence, fd->media, strcspn(fd->media, ";"));
+		jsonw_key(w, essence.buf);
+		jsonw_object_begin(w);
+		if (f == FORMAT_JSON && d->list) {
+			kv_ref(w, "schema", "schemas/%sList", res->schema);
+		} else if (f == FORMAT_JSON) {
+			record_or_projection(w, "schema", res, "The whole");
+		} else {
+			jsonw_key(w, "schema");
+			jsonw_object_begin(w);
+			jsonw_kv_string(w, "type", "string");
+			kv_printf(w, "description", "%s (%s)%s", fd->description, fd->media,
+				  f == FORMAT_CSV ? (d->list ? "; a row a record" :
+						     "; a header row and one row") : "");
+			jsonw_object_end(w);
+			if (f == FORMAT_NDJSON)
+				record_or_projection(w, "x-item-schema", res, "Each line: a whole");
+		}
+		jsonw_object_end(w);
+		strbuf_release(&essence);
+	}
+}
+
 /* The 200's content: records, a JSON body, text, or a file of the dashboard. */
 static void content_200(struct jsonw *w, const struct route_doc *d)
 {
@@ -525,25 +598,8 @@ static void content_200(struct jsonw *w, const struct route_doc *d)
 
 	jsonw_key(w, "content");
 	jsonw_object_begin(w);
-	if (d->list) {
-		jsonw_key(w, "application/json");
-		jsonw_object_begin(w);
-		kv_ref(w, "schema", "schemas/%sList", r->resource->schema);
-		jsonw_object_end(w);
-	} else if (d->record) {
-		jsonw_key(w, "application/json");
-		jsonw_object_begin(w);
-		jsonw_key(w, "schema");
-		jsonw_object_begin(w);
-		kv_printf(w, "description", "The whole %s; with fields=, only the members asked",
-			  r->resource->singular);
-		jsonw_key(w, "oneOf");
-		jsonw_array_begin(w);
-		ref(w, "schemas/%s", r->resource->schema);
-		ref(w, "schemas/%sFields", r->resource->schema);
-		jsonw_array_end(w);
-		jsonw_object_end(w);
-		jsonw_object_end(w);
+	if (d->list || d->record) {
+		formats_content(w, d);
 	} else if (d->schema) {
 		jsonw_key(w, "application/json");
 		jsonw_object_begin(w);
@@ -646,6 +702,8 @@ static void get_operation(struct jsonw *w, const struct route_doc *d, bool head)
 		kv_ref(w, "X-Total-Count", "headers/X-Total-Count");
 		kv_ref(w, "Link", "headers/Link");
 	}
+	if (d->list || d->record)
+		kv_ref(w, "Content-Disposition", "headers/Content-Disposition");
 	html_header(w, d);
 	jsonw_object_end(w);
 	if (!head)
@@ -836,10 +894,11 @@ static void record_schemas(struct jsonw *w, const struct resource *res, const cJ
 	strbuf_release(&name);
 }
 
-/* "key": a count of paging, 0 to max, with its default (dflt < 0: none). */
+/* "key" (NULL: an array's item): a count of paging, 0 to max, with its default (dflt < 0: none). */
 static void count_schema(struct jsonw *w, const char *key, uint64_t max, int64_t dflt)
 {
-	jsonw_key(w, key);
+	if (key)
+		jsonw_key(w, key);
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "type", "integer");
 	jsonw_kv_int(w, "minimum", 0);
@@ -865,16 +924,7 @@ static void list_schemas(struct jsonw *w, const struct resource *res)
 	jsonw_key(w, "data");
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "type", "array");
-	jsonw_key(w, "items");
-	jsonw_object_begin(w);
-	kv_printf(w, "description", "A whole %s; with fields=, only the members asked",
-		  res->singular);
-	jsonw_key(w, "oneOf");
-	jsonw_array_begin(w);
-	ref(w, "schemas/%s", res->schema);
-	ref(w, "schemas/%sFields", res->schema);
-	jsonw_array_end(w);
-	jsonw_object_end(w);
+	record_or_projection(w, "items", res, "A whole");
 	jsonw_object_end(w);
 	kv_ref(w, "meta", "schemas/%sListMeta", res->schema);
 	kv_ref(w, "links", "schemas/ListLinks");
@@ -1077,10 +1127,11 @@ static void meta_schemas(struct jsonw *w)
 		"\"description\":\"What would do in its place, when that is a finite set: the "
 		"parameters (for an unknown parameter or an empty name), the fields (for an "
 		"unknown field), the operators of the field, the names sort, facet or fields "
-		"take (for an unknown, empty or repeated item), or true and false (isnull). A "
-		"malformed or out-of-range value of an integer, a date, limit or offset, an "
-		"empty value, a repeated parameter or too many items have none: the parameter's "
-		"schema says what would do.\"}},"
+		"take (for an unknown, empty or repeated item), true and false (isnull, bom), or "
+		"json, csv and ndjson (format). A malformed or out-of-range value of an integer, "
+		"a date, limit or offset, an empty value, a repeated parameter, too many items, "
+		"or a parameter the format refuses (bom=true but CSV, limit=all on JSON, facet "
+		"but JSON) have none: the parameter's schema says what would do.\"}},"
 		"\"dependentRequired\":{\"allowed\":[\"parameter\"]},\"additionalProperties\":false}");
 }
 
@@ -1109,6 +1160,42 @@ static void schemas(struct jsonw *w, const struct store *s, const cJSON *defs,
 	jsonw_object_end(w);
 }
 
+/* format= and bom=, which lists and records take alike. */
+static void format_parameters(struct jsonw *w)
+{
+	jsonw_key(w, "format");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "name", "format");
+	jsonw_kv_string(w, "in", "query");
+	jsonw_kv_string(w, "description", "The representation, whatever Accept says, as a "
+			"file to save (Content-Disposition: attachment): json, csv (RFC 4180 with "
+			"a header row: nested members as dotted columns, arrays joined with "
+			"\"; \", null an empty cell) or ndjson (one record a line). Without it, "
+			"Accept chooses among application/json, text/csv and "
+			"application/x-ndjson (the highest q, then the most specific range, then "
+			"in that order); none of them acceptable is a 406. facet= is JSON's: "
+			"with csv or ndjson it is a 400.");
+	jsonw_key(w, "schema");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "type", "string");
+	jsonw_key(w, "enum");
+	jsonw_array_begin(w);
+	for (int f = 0; f < FORMAT_COUNT; f++)
+		jsonw_string(w, format_desc((enum format)f)->name);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+
+	jsonw_key(w, "bom");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "name", "bom");
+	jsonw_kv_string(w, "in", "query");
+	jsonw_kv_string(w, "description", "CSV only: true starts the body with a UTF-8 byte order "
+			"mark, for Excel on Windows; bom=true on JSON or NDJSON is a 400.");
+	literal(w, "schema", "{\"type\":\"boolean\",\"default\":false}");
+	jsonw_object_end(w);
+}
+
 static void parameters(struct jsonw *w, const struct resource_use *used, size_t nused)
 {
 	jsonw_key(w, "parameters");
@@ -1118,9 +1205,19 @@ static void parameters(struct jsonw *w, const struct resource_use *used, size_t 
 	jsonw_kv_string(w, "name", "limit");
 	jsonw_kv_string(w, "in", "query");
 	kv_printf(w, "description", "Records per page, 0 to %d (default %d). Integers are read as "
-		  "JSON Schema counts them: 5, 5.0 and 5e0 are 5.", QUERY_MAX_LIMIT,
-		  QUERY_DEFAULT_LIMIT);
-	count_schema(w, "schema", QUERY_MAX_LIMIT, QUERY_DEFAULT_LIMIT);
+		  "JSON Schema counts them: 5, 5.0 and 5e0 are 5. Or all: every match from offset "
+		  "on, streamed (chunked, X-Total-Count and no Link), in CSV and NDJSON only; "
+		  "limit=all on JSON is a 400.", QUERY_MAX_LIMIT, QUERY_DEFAULT_LIMIT);
+	/* A count, or "all" for a whole export. */
+	jsonw_key(w, "schema");
+	jsonw_object_begin(w);
+	jsonw_key(w, "oneOf");
+	jsonw_array_begin(w);
+	count_schema(w, NULL, QUERY_MAX_LIMIT, -1);
+	literal(w, NULL, "{\"type\":\"string\",\"const\":\"all\"}");
+	jsonw_array_end(w);
+	jsonw_kv_int(w, "default", QUERY_DEFAULT_LIMIT);
+	jsonw_object_end(w);
 	jsonw_object_end(w);
 	jsonw_key(w, "offset");
 	jsonw_object_begin(w);
@@ -1130,6 +1227,7 @@ static void parameters(struct jsonw *w, const struct resource_use *used, size_t 
 			"is empty");
 	count_schema(w, "schema", UINT32_MAX, 0);
 	jsonw_object_end(w);
+	format_parameters(w);
 	for (size_t i = 0; i < nused; i++)
 		resource_parameters(w, used[i].res, used[i].list);
 	jsonw_object_end(w);
@@ -1145,6 +1243,23 @@ static void header(struct jsonw *w, const char *name, bool required, const char 
 	jsonw_kv_bool(w, "required", required);
 	literal(w, "schema", schema);
 	jsonw_object_end(w);
+}
+
+/* Content-Disposition: a download's name is made of [a-z0-9-] and the format's extension. */
+static void disposition_header(struct jsonw *w)
+{
+	struct strbuf schema = STRBUF_INIT;
+
+	strbuf_addstr(&schema, "{\"type\":\"string\",\"pattern\":\"^attachment; "
+		      "filename=\\\"[a-z0-9]+(-[a-z0-9]+)*\\\\.(");
+	for (int f = 0; f < FORMAT_COUNT; f++)
+		strbuf_addf(&schema, "%s%s", f ? "|" : "", format_desc((enum format)f)->ext);
+	strbuf_addstr(&schema, ")\\\"$\"}");
+	header(w, "Content-Disposition", false, "When format= names the format: a file to save, "
+	       "named after the path after /api/v1/ and the dataset's id (or title), as "
+	       "lower-case words joined by '-' (deals-vilnius-2023.csv, "
+	       "countries-ro-deals-vilnius-2023.ndjson)", schema.buf);
+	strbuf_release(&schema);
 }
 
 /* {"const": value} for a header whose value never changes. */
@@ -1180,8 +1295,11 @@ static void headers(struct jsonw *w)
 		     "at least gzip-min-size bytes and shrinks", "gzip");
 	header(w, "X-Total-Count", true, "Records matching, before paging (meta.total)",
 	       "{\"type\":\"integer\",\"minimum\":0}");
-	header(w, "Link", true, "RFC 8288 links to the first, previous, next and last pages "
-	       "(prev and next when there are such pages)", "{\"type\":\"string\"}");
+	header(w, "Link", false, "RFC 8288 links to the first, previous, next and last pages "
+	       "(prev and next when there are such pages), keeping every other parameter; on "
+	       "every page, and not on a whole export (limit=all), which is not paged",
+	       "{\"type\":\"string\"}");
+	disposition_header(w);
 	header_const(w, "Allow", true, "The methods every path answers", RESPONSE_ALLOW);
 	header_const(w, "Content-Security-Policy", true, "On HTML", RESPONSE_CSP);
 	header_const(w, "Content-Security-Policy-If-Html", false, "On HTML files", RESPONSE_CSP);
@@ -1207,14 +1325,19 @@ static const struct {
 } problems[] = {
 	{ "BadQuery", 400, "A refused query (parameter names it; allowed lists what would do "
 	  "where that is a finite set), or a malformed request (bad percent-encoding or "
-	  "framing: no parameter)" },
+	  "framing: no parameter). Of the formats: format not json, csv or ndjson, or bom not "
+	  "true or false (allowed lists them); bom=true on JSON or NDJSON, limit=all on JSON, "
+	  "facet= on CSV or NDJSON (no allowed)" },
 	{ "BadRequest", 400, "Bad percent-encoding in the path or query, more than 64 query "
 	  "parameters, or bad framing (Content-Length with Transfer-Encoding, either twice, two "
 	  "Hosts, no Host in HTTP/1.1, a space or control character in the target, a header "
 	  "name that is not a token); framing errors also close the connection" },
 	{ "NotFound", 404, "Nothing by that key or name" },
 	{ "MethodNotAllowed", 405, "This method is not allowed here; Allow names those that are" },
-	{ "NotAcceptable", 406, "The Accept header excludes this resource's media type" },
+	{ "NotAcceptable", 406, "The Accept header excludes this resource's media types: for "
+	  "lists and records, all three of application/json, text/csv and "
+	  "application/x-ndjson (format= chooses one whatever Accept says); for the "
+	  "dashboard's files, the file's" },
 	{ "ContentTooLarge", 413, "A request body over max-body-size (no route takes a body)" },
 	{ "UriTooLong", 414, "A request target over max-uri-size" },
 	{ "HeadersTooLarge", 431, "A request head over max-header-size" },
@@ -1305,8 +1428,9 @@ static void tags(struct jsonw *w, const struct route_doc *docs, size_t n)
 		jsonw_object_begin(w);
 		jsonw_kv_string(w, "name", tag);
 		if (res)
-			kv_printf(w, "description", "The %s: lists that take the query grammar, and "
-				  "one %s by its %s", res->name, res->singular, res->key);
+			kv_printf(w, "description", "The %s: lists that take the query grammar, "
+				  "and one %s by its %s; in JSON, CSV or NDJSON", res->name,
+				  res->singular, res->key);
 		else
 			jsonw_kv_string(w, "description",
 					tag == tag_api ? "The index, the statistics and this document" :
@@ -1334,6 +1458,13 @@ static void info(struct jsonw *w, const struct store *s)
 		"repeated filter too. Strings compare ignoring ASCII case. At most %d filters, "
 		"%d values in one filter and 64 parameters. Integers are read as JSON Schema counts "
 		"them: 5, 5.0 and 5e0 are all 5 (+5 too, sent as %%2B5).\n\n"
+		"**Formats**: lists and records answer JSON, CSV (RFC 4180, a header row, "
+		"nested members as dotted columns, arrays joined with \"; \") or NDJSON (one "
+		"record a line). `format=json|csv|ndjson` chooses whatever Accept says and asks "
+		"for a download (Content-Disposition); without it, Accept chooses. `bom=true` "
+		"(CSV only) starts with a byte order mark. `limit=all` (CSV and NDJSON only) "
+		"streams every match from `offset` on. `facet` is JSON's. A field named as one of "
+		"these parameters (a meeting's `format`) is filtered as `format:eq=`.\n\n"
 		"**Errors** are RFC 9457 problem details. A refused query names its `parameter`, "
 		"and `allowed` lists what would do when that is a finite set.\n\n"
 		"**Every path** answers GET, HEAD (the same headers, no body) and OPTIONS (204 "
@@ -1342,7 +1473,8 @@ static void info(struct jsonw *w, const struct store *s)
 		"max-header-size 431, a body over max-body-size 413, bad framing 400 and a "
 		"transfer coding other than chunked 501, before routing. A path not declared here "
 		"is 404; the target * answers OPTIONS only.\n\n"
-		"**Caching**: every 200 has a strong ETag, and If-None-Match with it gets a 304. "
+		"**Caching**: every 200 has a strong ETag (each format its own), and "
+		"If-None-Match with it gets a 304. "
 		"**gzip** when the request accepts it. **CORS** for the origins configured "
 		"(cors-origin): answers to an allowed Origin carry Access-Control-Allow-Origin and "
 		"Access-Control-Expose-Headers, and preflights the Access-Control-Allow-* headers.",

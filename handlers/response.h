@@ -2,12 +2,14 @@
  * response: what a handler answers, and the only ways to fill it.
  *
  * A response's body is either borrowed (pre-rendered bytes of the site, valid
- * while the request's serving snapshot is) or owned (built for this request).
+ * while the request's serving snapshot is), owned (built for this request),
+ * or streamed (produced as it is sent, handlers/stream.h).
  * Two kinds of helpers write it: JSON (response_json_*) and problems
  * (response_problem*, RFC 9457 application/problem+json). They also set the
  * headers that go with the body, so handlers never write headers themselves.
  *
- * Ownership: a response owns its strbufs; release with response_release().
+ * Ownership: a response owns its strbufs and its stream; release with
+ * response_release().
  */
 #ifndef ATTACHE_RESPONSE_H
 #define ATTACHE_RESPONSE_H
@@ -19,6 +21,7 @@
 #include "handlers/blob.h"
 #include "handlers/handler.h"
 #include "handlers/status.h"
+#include "handlers/stream.h"
 #include "lib/strbuf.h"
 
 #define MEDIA_JSON "application/json; charset=utf-8"
@@ -30,7 +33,7 @@
  * document declares (handlers/openapi.c), written once.
  */
 #define RESPONSE_ALLOW "GET, HEAD, OPTIONS"        /* what every route allows */
-#define RESPONSE_VARY "Accept-Encoding, Origin"
+#define RESPONSE_VARY "Accept, Accept-Encoding, Origin"
 #define RESPONSE_CSP \
 	"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " \
 	"frame-ancestors 'none'; form-action 'self'"  /* on HTML */
@@ -57,6 +60,8 @@ struct response {
 	uint64_t total;               /* X-Total-Count */
 	struct strbuf link;           /* Link header, or empty */
 	const char *allow;            /* Allow header, or NULL */
+	struct body_stream stream;    /* a 200 produced as it is sent (body is NULL), or empty */
+	struct strbuf attachment;     /* a download's file name (Content-Disposition), or empty */
 };
 
 void response_init(struct response *res);
@@ -71,6 +76,10 @@ void response_json_borrowed(struct response *res, const char *json, size_t len, 
 /* 200 JSON; takes the bytes of body (left empty) and the given ETag. */
 void response_json_owned(struct response *res, struct strbuf *body, uint64_t tag);
 
+/* 200 of content_type; takes the bytes of body (left empty) and the given ETag. */
+void response_media_owned(struct response *res, const char *content_type, struct strbuf *body,
+			  uint64_t tag);
+
 /* 200 of another media type; takes the bytes of body, tagged by their hash. */
 void response_owned(struct response *res, struct strbuf *body, const char *content_type);
 
@@ -80,6 +89,20 @@ void response_no_store(struct response *res);
 /* A list: 200 JSON (the body taken) with X-Total-Count and the Link header (taken). */
 void response_list(struct response *res, struct strbuf *body, uint64_t tag, uint64_t total,
 		   struct strbuf *link);
+
+/* A list in another media type than JSON: as response_list(), served as content_type. */
+void response_list_as(struct response *res, const char *content_type, struct strbuf *body,
+		      uint64_t tag, uint64_t total, struct strbuf *link);
+
+/*
+ * 200 of content_type whose body is produced as it is sent: takes s (left
+ * empty); tag names the body, total is X-Total-Count.
+ */
+void response_stream(struct response *res, const char *content_type, struct body_stream *s,
+		     uint64_t tag, uint64_t total);
+
+/* Makes a 200 a download saved as filename (Content-Disposition: attachment). */
+void response_attachment(struct response *res, const char *filename);
 
 /* A list rendered in advance: the blob (borrowed), its total and Link header (copied). */
 void response_list_blob(struct response *res, const struct blob *b, uint64_t total,

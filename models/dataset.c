@@ -63,13 +63,14 @@ static int vocab_from_json(struct check *c, const cJSON *obj, enum vocab_kind k,
 int dataset_from_json(struct check *c, const cJSON *v, struct arena *a, struct dataset *out)
 {
 	static const char *const fields[] = {
-		"title", "description", "source", "version", "vocabularies", NULL,
+		"id", "title", "description", "source", "version", "vocabularies", NULL,
 	};
 	const cJSON *src, *voc;
 	size_t mark;
 	int rc;
 
 	if (check_object(c, v, fields) ||
+	    check_string(c, v, "id", CHECK_NULLABLE, check_rule_slug, a, &out->id) ||
 	    check_string(c, v, "title", CHECK_REQUIRED, NULL, a, &out->title) ||
 	    check_string(c, v, "description", CHECK_NULLABLE, NULL, a, &out->description) ||
 	    check_string(c, v, "version", CHECK_REQUIRED, NULL, a, &out->version))
@@ -96,6 +97,7 @@ int dataset_from_json(struct check *c, const cJSON *v, struct arena *a, struct d
 void dataset_to_json(struct jsonw *w, const struct dataset *d)
 {
 	jsonw_object_begin(w);
+	jsonw_kv_string(w, "id", d->id);
 	jsonw_kv_string(w, "title", d->title);
 	jsonw_kv_string(w, "description", d->description);
 	jsonw_kv_string(w, "version", d->version);

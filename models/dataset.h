@@ -1,8 +1,10 @@
 /*
  * dataset: what a data file says about itself.
  *
- * JSON: {"title", "description", "source": {"title", "publisher", "url",
+ * JSON: {"id", "title", "description", "source": {"title", "publisher", "url",
  * "note"}, "version", "vocabularies": {"kind", "sector", "status", "role"}}.
+ * id is an optional slug naming the dataset in file names
+ * ("deals-vilnius-2023.csv").
  * A vocabulary is a list of {"id", "label", "description"}; when a data file
  * gives one, the store accepts no other value in the fields it governs
  * (meeting kind; deal sector and meeting topics; deal status; country roles),
@@ -36,6 +38,7 @@ struct vocabulary {
 };
 
 struct dataset {
+	const char *id;               /* NULL when not given */
 	const char *title;
 	const char *description;
 	const char *version;

@@ -12,7 +12,11 @@
 #include "lib/mem.h"
 #include "lib/text.h"
 
-/* The parameters that are not fields, in the order an error lists them, and their parsers. */
+/*
+ * The parameters that are not fields, in the order an error lists them, and
+ * their parsers. format and bom choose the representation, which is the
+ * handlers' business (handlers/format.h): reserved here, and not parsed.
+ */
 typedef int reserved_fn(struct query *q, const char *value, struct query_error *err);
 static reserved_fn parse_q, parse_sort, parse_limit, parse_offset, parse_fields, parse_facet;
 
@@ -26,6 +30,8 @@ static const struct {
 	{ "offset", parse_offset },
 	{ "fields", parse_fields },
 	{ "facet", parse_facet },
+	{ "format", NULL },
+	{ "bom", NULL },
 };
 #define NRESERVED (sizeof(reserved) / sizeof(reserved[0]))
 
@@ -54,6 +60,14 @@ bool query_op_allowed(enum field_type t, enum query_op op)
 	case QUERY_STARTSWITH:
 		return t != FIELD_INTEGER;
 	}
+	return false;
+}
+
+bool query_reserved(const char *key)
+{
+	for (size_t i = 0; i < NRESERVED; i++)
+		if (!strcmp(key, reserved[i].name))
+			return true;
 	return false;
 }
 
@@ -505,7 +519,7 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 			return refuse(err, reserved[r].name, "parameter \"%s\" is given more than once",
 				      reserved[r].name);
 		seen[r] = true;
-		if (reserved[r].parse(q, p->value, err))
+		if (reserved[r].parse && reserved[r].parse(q, p->value, err))
 			return -1;
 	}
 	return 0;

@@ -135,7 +135,7 @@ Test(api, related_lists_take_the_whole_grammar)
 	cJSON_Delete(j);
 }
 
-Test(api, a_single_record_takes_fields_and_nothing_else)
+Test(api, a_single_record_takes_fields_and_formats_and_nothing_else)
 {
 	struct reply r;
 	cJSON *j = get_json("/api/v1/countries/nl?fields=name,leader", 200);
@@ -145,7 +145,7 @@ Test(api, a_single_record_takes_fields_and_nothing_else)
 			 "Mark Rutte");
 	cJSON_Delete(j);
 	http_get(test_url(&srv, "/api/v1/countries/nl?limit=1"), NULL, &r);
-	cr_assert_str_eq(assert_problem(&r, 400), "unknown parameter \"limit\": a single country takes only fields");
+	cr_assert_str_eq(assert_problem(&r, 400), "unknown parameter \"limit\": a single country takes only fields, format and bom");
 	reply_release(&r);
 }
 

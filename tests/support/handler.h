@@ -24,6 +24,7 @@ struct call {
 	struct strbuf scratch, qscratch;
 	struct query_param pairs[ROUTER_MAX_QUERY];
 	const char *if_none_match;
+	const char *accept;           /* the Accept header of the next calls, or NULL */
 };
 
 /* Builds a site over the data file at path (the shipped dataset when NULL). */

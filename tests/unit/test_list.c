@@ -141,5 +141,5 @@ Test(list, a_deal_is_the_bytes_rendered_at_load)
 	call_get(&c, "/api/v1/deals/d4?fields=value_alt");
 	cr_assert_str_eq(c.res.body, "{\"value_alt\":{\"amount\":940000000000,\"currency\":\"USD\"}}");
 	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals/d4?sort=id"), &c), 400),
-			 "unknown parameter \"sort\": a single deal takes only fields");
+			 "unknown parameter \"sort\": a single deal takes only fields, format and bom");
 }

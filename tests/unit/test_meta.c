@@ -10,6 +10,7 @@
 
 #include <criterion/criterion.h>
 
+#include "handlers/format.h"
 #include "handlers/meta.h"
 #include "handlers/webroot.h"
 #include "models/query.h"
@@ -129,23 +130,32 @@ static bool has_string(const cJSON *array, const char *s)
 	return false;
 }
 
-/* Each field is a parameter, and so is each operator its type takes (eq included): no other. */
-Test(meta, openapi_declares_a_parameter_per_field_and_operator)
+/*
+ * Each field is a parameter, and so is each operator its type takes (eq
+ * included): no other. A field named as a parameter that is not a field (a
+ * meeting's format) has no bare form.
+ */
+static void assert_a_parameter_per_field_and_operator(const cJSON *doc, const struct resource *res,
+						      const char *path)
 {
-	cJSON *doc = openapi();
 	const cJSON *params = at(doc, "components", "parameters", NULL);
-	const cJSON *refs = at(at(doc, "paths", "/api/v1/deals", "get"), "parameters", NULL, NULL);
-	int want = 1 + 2 + 3;   /* fields; limit, offset; sort, facet, q */
+	const cJSON *refs = at(at(doc, "paths", path, "get"), "parameters", NULL, NULL);
+	int want = 1 + 2 + 2 + 3;   /* fields; format, bom; limit, offset; sort, facet, q */
 
-	for (size_t i = 0; i < deal_resource.nfields; i++) {
-		const struct field *f = &deal_resource.fields[i];
+	for (size_t i = 0; i < res->nfields; i++) {
+		const struct field *f = &res->fields[i];
 		char key[128], name[128];
 
-		snprintf(key, sizeof(key), "deals.%s", f->name);
-		cr_assert_str_eq(cJSON_GetStringValue(at(params, key, "name", NULL)), f->name);
-		want++;
+		snprintf(key, sizeof(key), "%s.%s", res->name, f->name);
+		if (query_reserved(f->name)) {
+			cr_assert_null(cJSON_GetObjectItem(params, key), "%s is declared bare", key);
+		} else {
+			cr_assert_str_eq(cJSON_GetStringValue(at(params, key, "name", NULL)), f->name);
+			want++;
+		}
 		for (int op = 0; op < QUERY_NOPS; op++) {
-			snprintf(key, sizeof(key), "deals.%s-%s", f->name, query_op_name((enum query_op)op));
+			snprintf(key, sizeof(key), "%s.%s-%s", res->name, f->name,
+				 query_op_name((enum query_op)op));
 			snprintf(name, sizeof(name), "%s:%s", f->name, query_op_name((enum query_op)op));
 			if (!query_op_allowed(f->type, (enum query_op)op)) {
 				cr_assert_null(cJSON_GetObjectItem(params, key), "%s is declared", name);
@@ -155,14 +165,120 @@ Test(meta, openapi_declares_a_parameter_per_field_and_operator)
 			want++;
 		}
 	}
-	cr_assert_eq(cJSON_GetArraySize(refs), want);
+	cr_assert_eq(cJSON_GetArraySize(refs), want, "%s", path);
+}
+
+Test(meta, openapi_declares_a_parameter_per_field_and_operator)
+{
+	cJSON *doc = openapi();
+	const cJSON *params = at(doc, "components", "parameters", NULL);
+	const cJSON *limit = at(params, "limit", "schema", "oneOf");
+
+	assert_a_parameter_per_field_and_operator(doc, &deal_resource, "/api/v1/deals");
+	assert_a_parameter_per_field_and_operator(doc, &meeting_resource, "/api/v1/meetings");
+	assert_a_parameter_per_field_and_operator(doc, &country_resource, "/api/v1/countries");
 	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.value.amount-gte", "schema", "type")), "integer");
 	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.date-lt", "schema", "format")), "date");
 	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.status-isnull", "schema", "type")), "boolean");
 	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.status", "schema", "type")), "array",
 			 "a,b is a comma list");
 	cr_assert_eq(cJSON_GetNumberValue(at(params, "offset", "schema", "maximum")), 4294967295.0);
-	cr_assert_eq(cJSON_GetNumberValue(at(params, "limit", "schema", "maximum")), QUERY_MAX_LIMIT);
+	cr_assert_eq(cJSON_GetNumberValue(at(cJSON_GetArrayItem(limit, 0), "maximum", NULL, NULL)),
+		     QUERY_MAX_LIMIT);
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(limit, 1), "const")),
+			 "all", "limit=all, for CSV and NDJSON");
+	cr_assert_eq(cJSON_GetNumberValue(at(params, "limit", "schema", "default")),
+		     QUERY_DEFAULT_LIMIT);
+	cJSON_Delete(doc);
+}
+
+/*
+ * Lists and records declare JSON as its schema says, CSV and NDJSON as text,
+ * and a download's name; format= and bom= come from the format table.
+ */
+Test(meta, openapi_declares_json_csv_and_ndjson_on_lists_and_records)
+{
+	static const char *const ops[] = { "/api/v1/deals", "/api/v1/countries/{code}/deals",
+					   "/api/v1/meetings/{id}" };
+	cJSON *doc = openapi();
+	const cJSON *params = at(doc, "components", "parameters", NULL);
+	const cJSON *formats = at(params, "format", "schema", "enum");
+	const cJSON *stats = at(at(doc, "paths", "/api/v1/stats", "get"), "responses", "200", "headers");
+	const cJSON *link = at(doc, "components", "headers", "Link");
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		const cJSON *get = at(doc, "paths", ops[i], "get");
+		const cJSON *ok = at(get, "responses", "200", NULL);
+		const cJSON *content = cJSON_GetObjectItem(ok, "content");
+		const cJSON *json = at(content, "application/json", "schema", NULL);
+		const cJSON *ndjson = cJSON_GetObjectItem(content, "application/x-ndjson");
+		const cJSON *second = cJSON_GetArrayItem(cJSON_GetObjectItem(get, "parameters"), 1);
+
+		cr_assert_eq(cJSON_GetArraySize(content), FORMAT_COUNT, "%s", ops[i]);
+		cr_assert(cJSON_GetObjectItem(json, "$ref") || cJSON_GetObjectItem(json, "oneOf"),
+			  "%s", ops[i]);
+		cr_assert_str_eq(cJSON_GetStringValue(at(content, "text/csv", "schema", "type")),
+				 "string", "%s", ops[i]);
+		cr_assert_str_eq(cJSON_GetStringValue(at(ndjson, "schema", "type", NULL)), "string",
+				 "%s", ops[i]);
+		cr_assert_eq(cJSON_GetArraySize(at(ndjson, "x-item-schema", "oneOf", NULL)), 2,
+			     "an NDJSON line is a record, whole or projected: %s", ops[i]);
+		cr_assert_not_null(at(ok, "headers", "Content-Disposition", NULL), "%s", ops[i]);
+		cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(second, "$ref")),
+				 "#/components/parameters/format");
+	}
+	cr_assert_null(cJSON_GetObjectItem(stats, "Content-Disposition"), "only lists and records");
+	cr_assert_eq(cJSON_GetArraySize(formats), FORMAT_COUNT);
+	for (int f = 0; f < FORMAT_COUNT; f++)
+		cr_assert(has_string(formats, format_desc((enum format)f)->name));
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "bom", "schema", "type")), "boolean");
+	cr_assert_not(cJSON_IsTrue(cJSON_GetObjectItem(link, "required")),
+		      "a whole export (limit=all) has no Link");
+	cJSON_Delete(doc);
+}
+
+/* The name a parameter is known by: its own, or its component's. */
+static const char *parameter_key(const cJSON *doc, const cJSON *p, char *buf, size_t size)
+{
+	const char *ref = cJSON_GetStringValue(cJSON_GetObjectItem(p, "$ref"));
+
+	if (ref)
+		p = at(doc, "components", "parameters", strrchr(ref, '/') + 1);
+	cr_assert_not_null(p, "%s resolves", ref);
+	snprintf(buf, size, "%s %s", cJSON_GetStringValue(cJSON_GetObjectItem(p, "in")),
+		 cJSON_GetStringValue(cJSON_GetObjectItem(p, "name")));
+	return buf;
+}
+
+/* An operation names a parameter once: a meeting's field format is declared as format:eq only. */
+Test(meta, openapi_names_each_parameter_of_an_operation_once)
+{
+	cJSON *doc = openapi();
+	const cJSON *path, *p;
+	bool seen_format_eq = false;
+
+	cJSON_ArrayForEach(path, at(doc, "paths", NULL, NULL)) {
+		const cJSON *lists[] = { cJSON_GetObjectItem(path, "parameters"),
+					 at(path, "get", "parameters", NULL) };
+		static char seen[512][128];
+		int n = 0;
+
+		for (size_t l = 0; l < 2; l++) {
+			cJSON_ArrayForEach(p, lists[l]) {
+				char key[128];
+
+				/* Unique by name and place: a path's {id}, a filter on id: two. */
+				parameter_key(doc, p, key, sizeof(key));
+				for (int k = 0; k < n; k++)
+					cr_assert_str_neq(seen[k], key, "%s names %s twice",
+							  path->string, key);
+				cr_assert_lt(n, 512);
+				snprintf(seen[n++], sizeof(seen[0]), "%s", key);
+				seen_format_eq |= !strcmp(key, "query format:eq");
+			}
+		}
+	}
+	cr_assert(seen_format_eq, "meetings' format field is documented as format:eq");
 	cJSON_Delete(doc);
 }
 

@@ -45,6 +45,7 @@ ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_messa
 		{ "countries-not-array.json", "countries: expected an array, got an object" },
 		{ "dataset-missing-version.json", "dataset: missing required field \"version\"" },
 		{ "vocab-duplicate.json", "dataset.vocabularies.status[1].id: duplicate id \"proposed\" (first at status[0])" },
+		{ "dataset-id-not-slug.json", "dataset.id: \"Vilnius 2023\" is not a slug (lower-case letters and digits in words joined by '-')" },
 		/* fields */
 		{ "missing-title.json", "deals[1]: missing required field \"title\"" },
 		{ "unknown-field.json", "deals[0]: unknown field \"valeu\" (allowed: id, title, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary)" },
@@ -111,6 +112,15 @@ Test(store, loads_the_valid_fixture)
 	cr_assert_eq(store_collection(s, STORE_MEETINGS)->n, 1);
 	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 2);
 	cr_assert_str_eq(store_dataset(s)->title, "Test dataset");
+	cr_assert_null(store_dataset(s)->id, "the id is optional");
+	store_free(s);
+}
+
+Test(store, the_shipped_dataset_names_itself_with_an_id)
+{
+	struct store *s = support_load("data/vilnius-2023.json");
+
+	cr_assert_str_eq(store_dataset(s)->id, "vilnius-2023");
 	store_free(s);
 }
 
