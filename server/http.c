@@ -362,6 +362,16 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 						      streamed_read, s, streamed_free);
 		if (r) {
 			a->snap = NULL;
+			/*
+			 * libmicrohttpd 0.9.75 ends a chunked answer to HEAD with the last
+			 * chunk, which a client keeping the connection reads as the next
+			 * answer's start. Unchunked, a HEAD of an unknown size closes the
+			 * connection and sends nothing after the head: no Transfer-Encoding,
+			 * no Content-Length, as RFC 9110 allows for a HEAD.
+			 */
+			if (req->method == HTTP_HEAD)
+				MHD_set_response_options(r, MHD_RF_HTTP_1_0_COMPATIBLE_STRICT,
+							 MHD_RO_END);
 		} else {
 			res->stream = s->body;   /* freed with the response, as if never sent */
 			free(s);

@@ -77,6 +77,27 @@ Test(formats, head_of_an_export_has_its_headers_and_no_body)
 	reply_release(&r);
 }
 
+/*
+ * libmicrohttpd 0.9.75 ends a chunked answer to HEAD with the last chunk
+ * ("0\r\n\r\n") though it sends no body, and a client keeping the
+ * connection reads those bytes as the start of the next answer. Nothing may
+ * follow the head but the next answer, or the end of the connection.
+ */
+Test(formats, nothing_follows_the_head_of_an_export_answered_to_head)
+{
+	static const char req[] = "HEAD /api/v1/deals?format=csv&limit=all HTTP/1.1\r\nHost: x\r\n\r\n"
+				  "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	struct strbuf out = STRBUF_INIT;
+	const char *end;
+
+	raw_exchange(http_port(srv.http), req, sizeof(req) - 1, &out);
+	cr_assert(!strncmp(out.buf, "HTTP/1.1 200 ", 13), "%.100s", out.buf);
+	cr_assert_not_null(strstr(out.buf, "X-Total-Count: 25\r\n"), "%s", out.buf);
+	end = strstr(out.buf, "\r\n\r\n") + 4;
+	cr_assert(!*end || !strncmp(end, "HTTP/1.1 200 ", 13), "after the head: %.40s", end);
+	strbuf_release(&out);
+}
+
 Test(formats, an_export_the_client_holds_is_a_304)
 {
 	char inm[96];
