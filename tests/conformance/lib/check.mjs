@@ -1,16 +1,18 @@
 // The conformance check proper: every answer a live server gives, held to the
-// OpenAPI document (status, headers, media type, body) and, for lists, to the
-// model's independent computation (lib/model.mjs). checkServer() returns the
-// mismatches it found; the caller decides whether there may be any.
+// OpenAPI document (status, headers, media type, body) and, for lists and
+// records in each format (JSON, CSV, NDJSON), to the model's independent
+// computation (lib/model.mjs). A Checker collects the mismatches it finds; the
+// caller decides whether there may be any.
 import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { mustQuote, parseCsv } from './csv.mjs';
 import { rawRequest, request } from './http.mjs';
-import { MAX, Resource, expectedList, parse } from './model.mjs';
-import { resolve } from './spec.mjs';
+import { MAX, Resource, csvCells, csvHeader, downloadName, expectedList, formatOf, parse, parseOutput } from './model.mjs';
+import { parseMedia, resolve } from './spec.mjs';
 import { ROOT } from './server.mjs';
-import { queryArb, target } from './gen.mjs';
+import { acceptArb, queryArb, target } from './gen.mjs';
 
 const REFUSED = ['PUT', 'POST', 'DELETE', 'PATCH', 'TRACE'];
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -68,7 +70,8 @@ export class Checker {
     const head = await this.exchange('HEAD', tgt, headers);
     // What is never stored may change from one request to the next (/metrics counts them).
     const changes = ans.get('cache-control') === 'no-store' && ans.status === 200;
-    const varying = new Set(['date', 'x-request-id', ...(changes ? ['etag', 'content-length'] : [])]);
+    // Framing is not the answer's: a HEAD of a streamed export is not chunked and closes (RFC 9112, 6.1).
+    const varying = new Set(['date', 'x-request-id', 'transfer-encoding', 'connection', ...(changes ? ['etag', 'content-length'] : [])]);
     const strip = (a) => a.headers.filter(([k]) => !varying.has(k));
     if (head.status !== ans.status || !same(strip(head), strip(ans)))
       this.fail([`HEAD ${short(tgt)}: ${head.status} ${JSON.stringify(strip(head))} differs from GET's ${ans.status} ${JSON.stringify(strip(ans))}`]);
@@ -88,6 +91,7 @@ export class Checker {
   // The whole unpaged collection of each list route's resource, checked against the data file.
   async loadData() {
     const data = JSON.parse(readFileSync(path.join(ROOT, 'data/vilnius-2023.json'), 'utf8'));
+    this.dataset = data.dataset;
     this.resources = {};
     this.records = {};
     for (const [p, item] of Object.entries(this.doc.paths)) {
@@ -138,14 +142,18 @@ export class Checker {
           tgts.push(`${url}?fields=${res.members.slice(0, 2).join(',')}`, `${url}?fields=nope`, `${url}?limit=1`);
         }
         for (const tgt of tgts) {
-          await this.getWithHeadAndRevalidation(tgt);
+          const plain = await this.getWithHeadAndRevalidation(tgt);
           await this.getWithHeadAndRevalidation(tgt, { 'accept-encoding': 'gzip', 'x-request-id': 'conformance-1' });
-          await this.exchange('GET', tgt, { accept: 'image/x-none' });
-          await this.exchange('HEAD', tgt, { accept: 'image/x-none' });
+          // A type that none of the route's formats (nor any file's) matches: what was a 200 is a 406.
+          for (const method of ['GET', 'HEAD']) {
+            const refused = await this.exchange(method, tgt, { accept: 'image/x-none' });
+            if (plain.status === 200 && refused.status !== 406) this.fail([`${method} ${short(tgt)} Accept: image/x-none: ${refused.status}, expected 406`]);
+          }
           await this.exchange('GET', tgt, { accept: 'application/json;q=0.5, text/*' });
           await this.exchange('OPTIONS', tgt);
           for (const m of [...REFUSED, 'PROPFIND']) await this.exchange(m, tgt);
         }
+        if (item.get.parameters?.some((x) => x.$ref?.endsWith('/format'))) await this.formatsOf(p, url);
       }
       if (p.includes('{')) {
         for (const bad of ['%zz', '%2F', '%00'])
@@ -154,6 +162,108 @@ export class Checker {
     }
     for (const tgt of ['/api/v1/nothing', '/a/b/c', '/api/v1/deals/x/y'])
       await this.exchange('GET', tgt);
+  }
+
+  // A list or a record in each format, by format= and by Accept, against the model.
+  async formatsOf(p, url) {
+    const segs = p.split('/');
+    const list = this.doc.paths[p].get.parameters.some((x) => x.$ref?.endsWith('.sort'));
+    if (list) {
+      // Each format has its own ETag: one format's does not revalidate another's.
+      const json = await this.exchange('GET', url);
+      if (json.status !== 200) return;   // no such parent
+      const csv = await this.exchange('GET', url, { accept: 'text/csv' });
+      const again = await this.exchange('GET', url, { accept: 'text/csv', 'if-none-match': json.get('etag') });
+      if (json.get('etag') === csv.get('etag') || again.status !== 200)
+        this.fail([`GET ${url}: JSON's ETag ${json.get('etag')}, CSV's ${csv.get('etag')}; CSV If-None-Match JSON's: ${again.status}`]);
+      return;
+    }
+    const res = this.resources[segs[3]];
+    const keyName = segs[4].slice(1, -1);
+    const anyCase = /in any case/.test(resolve(this.doc, this.doc.paths[p].parameters.find((x) => x.name === keyName)).description);
+    const two = res.members.slice(0, 3).reverse().slice(0, 2).join(',');
+    const queries = [[['format', 'csv']], [['format', 'ndjson']], [['format', 'json']], [['format', 'csv'], ['bom', 'true']],
+      [['bom', 'false']], [['format', 'csv'], ['fields', two]], [['fields', two], ['format', 'ndjson']], [['bom', 'true']],
+      [['format', 'xml']], [['format', 'csv'], ['format', 'csv']], [['limit', 'all']], [['format', 'csv'], ['fields', 'nope']]];
+    for (const pairs of queries) {
+      for (const accept of [undefined, 'text/csv', 'application/x-ndjson', 'image/png']) {
+        const tgt = target(url, pairs);
+        const headers = accept ? { accept } : {};
+        const ans = accept ? await this.exchange('GET', tgt, headers) : await this.getWithHeadAndRevalidation(tgt, headers);
+        this.fail(this.compareRecord(res, keyName, anyCase, url, pairs, accept, tgt, ans));
+      }
+    }
+  }
+
+  // What the model says one record's answer must be, against what came.
+  compareRecord(res, keyName, anyCase, url, pairs, accept, tgt, ans) {
+    const out = [];
+    const label = `GET ${short(tgt)}${accept === undefined ? '' : ` Accept: ${accept}`}`;
+    const say = (s) => out.push(`${label}: ${s}`);
+    const key = decodeURIComponent(url.split('/').pop());
+    const rec = this.records[res.name].find((r) => (anyCase ? r[keyName].toLowerCase() === key.toLowerCase() : r[keyName] === key));
+    const want = (status, why) => { if (ans.status !== status) say(`${ans.status}, expected ${status} (${why})`); return ans.status === status; };
+    // A 400 names the parameter at fault.
+    const refused = (param) => {
+      if (want(400, `parameter ${param}`) && JSON.parse(ans.text()).parameter !== param)
+        say(`the problem names ${JSON.parse(ans.text()).parameter}, expected ${param}`);
+      return out;
+    };
+    if (!rec) { want(404, 'no such record'); return out; }
+    const o = parseOutput(pairs, accept, false);
+    if (o.notAcceptable) { want(406, 'Accept excludes every format'); return out; }
+    if (o.error) return refused(o.error.param);
+    const stray = pairs.find(([k]) => !['fields', 'format', 'bom'].includes(k));
+    if (stray) return refused(stray[0]);
+    const parsed = parse(res, pairs.filter(([k]) => k === 'fields'));
+    if (parsed.error) return refused(parsed.error.param);
+    if (!want(200, 'a record')) return out;
+    this.count(`record ${o.output.format} 200`);
+    const members = parsed.query.members;
+    const page = [members.length ? Object.fromEntries(members.map((m) => [m, rec[m]])) : rec];
+    if (!this.formatHeaders(ans, o.output, label, decodeURIComponent(url), out)) return out;
+    if (o.output.format === 'json' && !same(JSON.parse(ans.text()), page[0])) say(`data ${ans.text().slice(0, 80)}, expected ${JSON.stringify(page[0]).slice(0, 80)}`);
+    if (o.output.format !== 'json') out.push(...this.compareRows(res, page, members, ans, o.output, label));
+    for (const h of ['x-total-count', 'link']) if (ans.get(h) !== undefined) say(`${h} on a record`);
+    return out;
+  }
+
+  // Whether ans is in the format output names (Content-Type), adding to out what is wrong
+  // with it or with its download's name (Content-Disposition, when format= asked for a file).
+  formatHeaders(ans, output, label, path, out) {
+    const type = parseMedia(ans.get('content-type') || '').essence, want = formatOf(output.format).media;
+    if (type !== want) { out.push(`${label}: Content-Type ${ans.get('content-type')}, expected ${want}`); return false; }
+    const disposition = output.download ? `attachment; filename="${downloadName(path, this.dataset, output.format)}"` : undefined;
+    if (ans.get('content-disposition') !== disposition) out.push(`${label}: Content-Disposition ${ans.get('content-disposition')}, expected ${disposition}`);
+    return true;
+  }
+
+  // A CSV or NDJSON body against the records the model gives, projected on members (none: all).
+  compareRows(res, page, members, ans, output, label) {
+    const out = [];
+    const say = (s) => out.push(`${label}: ${s}`);
+    if (output.format === 'csv') {
+      const csv = parseCsv(ans.text());
+      if (csv.error) { say(`data (csv) is not RFC 4180: ${csv.error}`); return out; }
+      const header = csvHeader(res, members), rows = page.map((rec) => csvCells(res, rec, members));
+      if (csv.bom !== output.bom) say(`data (csv) ${csv.bom ? 'starts' : 'does not start'} with a byte order mark, bom=${output.bom}`);
+      if (!same(csv.rows[0], header)) say(`data (csv) header ${JSON.stringify(csv.rows[0])}, expected ${JSON.stringify(header)}`);
+      const got = csv.rows.slice(1);
+      const at = got.length !== rows.length ? -2 : got.findIndex((r, i) => !same(r, rows[i]));
+      if (at === -2) say(`data (csv) has ${got.length} rows, expected ${rows.length}`);
+      else if (at >= 0) {
+        const c = got[at].findIndex((x, i) => x !== rows[at][i]);
+        say(`data (csv) row ${at + 1}, column ${header[c]}: ${JSON.stringify(got[at][c])}, expected ${JSON.stringify(rows[at][c])}`);
+      }
+      const badQuote = csv.rows.flatMap((r, i) => r.map((cell, j) => [i, j, cell])).find(([i, j, cell]) => csv.quoted[i][j] !== mustQuote(cell, csv.rows[i].length));
+      if (badQuote) say(`data (csv) row ${badQuote[0]}, cell ${JSON.stringify(badQuote[2])}: ${csv.quoted[badQuote[0]][badQuote[1]] ? 'quoted though it need not be' : 'not quoted though it must be'}`);
+    } else if (output.format === 'ndjson') {
+      const lines = ans.text().split('\n').slice(0, -1);
+      let got;
+      try { got = lines.map((l) => JSON.parse(l)); } catch { return out; }   // the document's check says so
+      if (!same(got, page)) say(`data (ndjson) [${got.map((r) => JSON.stringify(r).slice(0, 60))}], expected [${page.map((r) => JSON.stringify(r).slice(0, 60))}]`);
+    }
+    return out;
   }
 
   // The list queries: fast-check makes them from the document, the model says what each must answer.
@@ -179,13 +289,13 @@ export class Checker {
           return { path: segs.map((s, i) => (i === at ? k : s)).join('/'), parentRec, related: { field: res.fields[parent.name], key: parentRec?.[key] } };
         });
       }
-      const prop = fc.asyncProperty(pathArb, queryArb(res, records), fc.boolean(), fc.nat(9), async (where, pairs, gzip, extra) => {
+      const prop = fc.asyncProperty(pathArb, queryArb(res, records), acceptArb, fc.boolean(), fc.nat(9), async (where, pairs, accept, gzip, extra) => {
         const tgt = target(where.path, pairs);
-        const headers = gzip ? { 'accept-encoding': 'gzip' } : {};
+        const headers = { ...(gzip ? { 'accept-encoding': 'gzip' } : {}), ...(accept === undefined ? {} : { accept }) };
         const before = this.mismatches.length;
         const ans = extra < 2 ? await this.getWithHeadAndRevalidation(tgt, headers) : await this.exchange('GET', tgt, headers);
         this.listQueries++;
-        const out = this.compareList(res, records, where, pairs, tgt, ans);
+        const out = this.compareList(res, records, where, pairs, tgt, ans, accept);
         this.fail(out);
         if (this.mismatches.length > before) throw new Error(this.mismatches.slice(before).join('\n'));
       });
@@ -196,14 +306,24 @@ export class Checker {
   }
 
   // What the model says a list answer must be, against what came.
-  compareList(res, records, where, pairs, tgt, ans) {
+  compareList(res, records, where, pairs, tgt, ans, accept) {
     const out = [];
-    const say = (s) => out.push(`GET ${short(tgt)}: ${s}`);
+    const label = `GET ${short(tgt)}${accept === undefined ? '' : ` Accept: ${accept}`}`;
+    const say = (s) => out.push(`${label}: ${s}`);
     if (where.related && !where.parentRec) {
       if (ans.status !== 404) say(`${ans.status}, expected 404 (no such parent)`);
       return out;
     }
-    const parsed = parse(res, pairs);
+    const o = parseOutput(pairs, accept, true);
+    if (o.notAcceptable) {
+      this.count('406');
+      if (ans.status !== 406) say(`${ans.status}, expected 406: Accept excludes JSON, CSV and NDJSON`);
+      return out;
+    }
+    const output = o.output;
+    // limit=all is not the grammar's: the server takes it out before parsing the rest.
+    const parsed = o.error ? o : parse(res, output.all ? pairs.filter(([k]) => k !== 'limit') : pairs);
+    if (o.error) this.count(`400 of the format (${o.error.param})`);
     this.count(parsed.error ? `400 ${parsed.error.listed ? 'with' : 'without'} allowed` : '200');
     if (parsed.error) {
       if (ans.status !== 400) { say(`${ans.status}, expected a 400 for ${JSON.stringify(parsed.error.param)}`); return out; }
@@ -215,9 +335,26 @@ export class Checker {
     if (ans.status !== 200) { say(`${ans.status}, expected 200: ${ans.text().slice(0, 200)}`); return out; }
     const extra = where.related ? [{ field: where.related.field, op: 'eq', values: [where.related.key], exact: true }] : [];
     const decodedPath = decodeURIComponent(where.path);
-    const want = expectedList(res, records, decodedPath, pairs, parsed.query, extra);
-    const got = JSON.parse(ans.text());
     const q = parsed.query;
+    if (output.all) q.limit = Infinity;
+    const want = expectedList(res, records, decodedPath, pairs, q, extra);
+    this.count(`${output.format} 200`);
+    if (q.filters.some((f) => !f.field.bare)) this.count('a filter on a field named as a parameter');
+    if (accept !== undefined && !pairs.some(([k]) => k === 'format')) this.count(`Accept chose ${output.format}`);
+    if (!this.formatHeaders(ans, output, label, decodedPath, out)) return out;
+    if (output.format !== 'json') {
+      if (output.all) this.count('whole export (limit=all)');
+      if (output.bom) this.count('bom');
+      if (q.members.length) this.count(`${output.format} projected`);
+      if (want.body.data.length) this.count(`${output.format} non-empty`);
+      out.push(...this.compareRows(res, want.body.data, q.members, ans, output, label));
+      // A page has the JSON page's count and links; a whole export is not a page: no Link.
+      const link = output.all ? undefined : want.link;
+      if (ans.get('x-total-count') !== String(want.total)) say(`X-Total-Count ${ans.get('x-total-count')}, expected ${want.total}`);
+      if (ans.get('link') !== link) say(`Link ${ans.get('link')}, expected ${link}`);
+      return out;
+    }
+    const got = JSON.parse(ans.text());
     if (got.data.length) this.count('non-empty page');
     if (q.filters.length && got.meta.total && got.meta.total < records.length) this.count('filter narrowing');
     if (q.sort.length) this.count('sorted');

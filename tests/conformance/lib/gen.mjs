@@ -1,11 +1,12 @@
 // fast-check arbitraries for list queries, made from the document's own
 // parameter definitions (which parameters a list takes, each operator's value
 // schema, the names sort, facet and fields accept, limit's and offset's
-// bounds) and from the data's values, so that filters also match something.
-// Good and bad queries both: about one parameter in six is refused.
+// bounds, limit's "all", format's formats, bom) and from the data's values, so
+// that filters also match something. Good and bad queries both: about one
+// parameter in six is refused. Accept headers too, some that choose CSV or
+// NDJSON, some that no format matches.
 import fc from 'fast-check';
-
-const RESERVED = ['q', 'sort', 'limit', 'offset', 'fields', 'facet'];
+import { RESERVED } from './model.mjs';
 const ALL_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'startswith', 'isnull'];
 
 const pad = (n, w) => String(n).padStart(w, '0');
@@ -76,33 +77,68 @@ export function queryArb(res, records) {
   };
 
   const fields = Object.values(res.fields);
-  const filter = fc.constantFrom(...fields).chain((f) => fc.constantFrom('', ...f.ops).chain((op) =>
+  // '' is the bare field=, which a field named as a reserved parameter (format) does not have.
+  const forms = (f) => fc.constantFrom(...(f.bare ? [''] : []), ...f.ops);
+  const filter = fc.constantFrom(...fields).chain((f) => forms(f).chain((op) =>
     goodValue(f, op || 'eq').map((v) => [op ? `${f.name}:${op}` : f.name, v])));
   const badFilter = fc.constantFrom(...fields).chain((f) => fc.oneof(
-    fc.constantFrom('', ...f.ops).chain((op) => badValue(f, op || 'eq').map((v) => [op ? `${f.name}:${op}` : f.name, v])),
+    forms(f).chain((op) => badValue(f, op || 'eq').map((v) => [op ? `${f.name}:${op}` : f.name, v])),
     fc.constantFrom('like', '', ...ALL_OPS.filter((o) => !f.ops.includes(o))).map((op) => [`${f.name}:${op}`, '1']),
   ));
   const names = (list, max) => fc.array(fc.constantFrom(...list), { minLength: 1, maxLength: max });
   const sortItems = schemaOf('sort').items.enum;
+  const limitCount = schemaOf('limit').oneOf.find((x) => x.type === 'integer');
+  const limitWord = schemaOf('limit').oneOf.find((x) => x.const !== undefined).const;
   const small = (max) => fc.oneof({ weight: 4, arbitrary: fc.constantFrom(0, 1, 2, 3, 5, 10) }, { weight: 1, arbitrary: fc.integer({ min: 0, max }) });
   const param = fc.oneof(
     { weight: 16, arbitrary: filter },
     { weight: 1, arbitrary: badFilter },
     { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...(words.length ? words : ['x'])).chain(flipCase), fc.constantFrom('', '  ', 'zzzz')).map((v) => ['q', v]) },
     { weight: 6, arbitrary: names(sortItems, 3).map((v) => ['sort', v.join(',')]) },
-    { weight: 6, arbitrary: small(schemaOf('limit').maximum).chain(spell).map((v) => ['limit', v]) },
+    { weight: 6, arbitrary: small(limitCount.maximum).chain(spell).map((v) => ['limit', v]) },
     { weight: 4, arbitrary: fc.oneof(small(30), fc.constant(schemaOf('offset').maximum)).chain(spell).map((v) => ['offset', v]) },
-    { weight: 1, arbitrary: fc.constantFrom(['limit', '-1'], ['limit', String(schemaOf('limit').maximum + 1)], ['limit', '1.5'], ['limit', 'ten'], ['limit', ''],
+    { weight: 1, arbitrary: fc.constantFrom(['limit', '-1'], ['limit', String(limitCount.maximum + 1)], ['limit', '1.5'], ['limit', 'ten'], ['limit', ''],
       ['offset', String(schemaOf('offset').maximum + 1)], ['offset', '-1e0'], ['offset', 'x']) },
     { weight: 4, arbitrary: names(schemaOf('fields').items.enum, 4).map((v) => ['fields', v.join(',')]) },
     { weight: 3, arbitrary: names(schemaOf('facet').items.enum, 3).map((v) => ['facet', v.join(',')]) },
     { weight: 1, arbitrary: fc.constantFrom(['sort', ''], ['sort', 'nope'], ['sort', ','], ['fields', 'nope'], ['fields', ''], ['facet', 'nope'], ['facet', 'a,'],
-      ['stauts', 'x'], ['', 'x'], ['nope:eq', 'x']) },
+      ['stauts', 'x'], ['', 'x'], ['nope:eq', 'x'], ['format', 'csv'], ['bom', 'false']) },
   );
+  // format= in about half the queries; limit=all and bom= mostly where they
+  // belong (CSV and NDJSON; CSV), sometimes where they are refused; each at
+  // any place among the other parameters.
+  const maybe = (none, arb) => fc.oneof({ weight: none, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
+  const formats = schemaOf('format').enum;
+  const output = fc.oneof(
+    { weight: 9, arbitrary: fc.constant(null) },
+    { weight: 8, arbitrary: fc.constantFrom(...formats) },
+    { weight: 1, arbitrary: fc.constantFrom('xml', 'CSV', '', 'csv,ndjson', 'text/csv') },
+  ).chain((format) => {
+    const streams = format === 'csv' || format === 'ndjson';
+    return fc.tuple(
+      fc.constant(format === null ? null : ['format', format]),
+      maybe(format === 'csv' ? 2 : 12, fc.oneof({ weight: 4, arbitrary: fc.constantFrom('true', 'false') },
+        { weight: 1, arbitrary: fc.constantFrom('yes', '1', 'TRUE', '') }).map((v) => ['bom', v])),
+      maybe(streams ? 2 : 12, fc.constantFrom(limitWord, limitWord, limitWord.toUpperCase()).map((v) => ['limit', v])),
+    );
+  }).chain((extra) => fc.array(fc.nat(5), { minLength: 3, maxLength: 3 }).map((at) => ({ extra, at })));
+  const insert = (pairs, { extra, at }) => {
+    const out = [...pairs];
+    extra.forEach((p, i) => { if (p) out.splice(Math.min(at[i], out.length), 0, p); });
+    return out;
+  };
   // A reserved parameter given twice is refused: keep that to about one query in seven.
   const once = (pairs) => pairs.filter(([k], i) => !RESERVED.includes(k) || pairs.findIndex(([x]) => x === k) === i);
-  return fc.tuple(fc.array(param, { maxLength: 5 }), fc.nat(6)).map(([pairs, keep]) => (keep ? once(pairs) : pairs));
+  return fc.tuple(fc.array(param, { maxLength: 5 }), output, fc.nat(6))
+    .map(([pairs, out, keep]) => insert(keep ? once(pairs) : pairs, out));
 }
+
+// Accept headers for a list or a record: none at all most often; types that
+// choose each format, by q and by specificity; and types none of them matches.
+export const ACCEPTS = ['text/csv', 'application/x-ndjson', 'application/json', '*/*', 'text/*', 'application/*',
+  'application/json;q=0.5, text/*', 'text/csv;q=0.2, application/x-ndjson;q=0.9', '*/*;q=0.1, application/x-ndjson',
+  'application/json;q=0, */*;q=0.5', 'text/csv;q=0, */*', 'text/csv;q=0', 'image/png', 'text/html, application/xml;q=0.9'];
+export const acceptArb = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...ACCEPTS) });
 
 // The request target of a query: every key and value percent-encoded.
 export const target = (path, pairs) =>

@@ -2,13 +2,23 @@
 // unpaged data. What it knows of each resource it reads from the OpenAPI
 // document: the list routes, the filter parameters (a field's name, its
 // operators, its value type), the names sort, facet and fields take, the
-// fields q searches, and the record schema (which field is an array). The
-// rules themselves (what each operator means, how sorting and paging go) are
-// the README's and the document's descriptions, written here again.
+// fields q searches, and the record schema (which field is an array, and the
+// CSV columns). The rules themselves (what each operator means, how sorting
+// and paging go, how Accept and format= choose a format, how a record becomes
+// a CSV row) are the README's and the document's descriptions, written here
+// again.
 
 import { resolve } from './spec.mjs';
 
-const RESERVED = ['q', 'sort', 'limit', 'offset', 'fields', 'facet'];
+export const RESERVED = ['q', 'sort', 'limit', 'offset', 'fields', 'facet', 'format', 'bom'];
+
+// The formats, in the order Accept breaks ties in (README, "CSV and NDJSON").
+export const FORMATS = [
+  { name: 'json', media: 'application/json', ext: 'json' },
+  { name: 'csv', media: 'text/csv', ext: 'csv' },
+  { name: 'ndjson', media: 'application/x-ndjson', ext: 'ndjson' },
+];
+export const formatOf = (name) => FORMATS.find((f) => f.name === name);
 export const MAX = { filters: 32, values: 64, sort: 8, facets: 8, limit: 1000, offset: 4294967295 };
 
 export const asciiLower = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -80,17 +90,24 @@ export class Resource {
     this.searched = byName.q['x-searched-fields'];
     this.params = byName;
     this.fields = {};
+    // A field named as a reserved parameter (a meeting's format) has no bare form: format:eq and the others.
     for (const p of Object.values(byName)) {
       const [field, op] = p.name.split(':');
-      if (RESERVED.includes(field)) continue;
-      const f = this.fields[field] ??= { name: field, ops: [], type: null, array: false };
+      if (!op && RESERVED.includes(field)) continue;
+      const f = this.fields[field] ??= { name: field, ops: [], bare: false, type: null, array: false };
       if (op) f.ops.push(op);
-      else {
+      else f.bare = true;
+      if (!op || op === 'eq') {
         const item = p.schema.items;
         f.type = item.type === 'integer' ? 'integer' : item.format === 'date' ? 'date' : 'string';
         f.array = this.isArray(doc, field);
       }
     }
+    const content = listOp.responses['200'].content;
+    if (JSON.stringify(Object.keys(content).sort()) !== JSON.stringify(FORMATS.map((f) => f.media).sort()) ||
+        JSON.stringify(byName.format.schema.enum) !== JSON.stringify(FORMATS.map((f) => f.name)))
+      throw new Error(`the document's formats (${Object.keys(content)}; ${byName.format.schema.enum}) are not the README's`);
+    this.columns = csvColumns(doc, this.schema);
   }
 
   // Whether the record schema holds field (dots: nested members) as an array.
@@ -118,7 +135,134 @@ export class Resource {
 // A refusal: the parameter named, and whether a finite set of what would do is listed.
 const refuse = (param, listed) => ({ error: { param, listed } });
 
-// Parses decoded pairs like the server; returns a refusal or the query.
+// The format Accept chooses (RFC 9110, 12.5.1): each format takes the q of the
+// most specific range that matches its type; the highest q above 0 wins, then
+// the more specific range, then the order of FORMATS. No Accept: JSON. null:
+// none is acceptable (406).
+export function negotiate(accept) {
+  if (accept === undefined || accept === null) return 'json';
+  const ranges = accept.split(',').map((r) => {
+    const [range, ...params] = r.split(';').map((x) => x.trim().toLowerCase());
+    const q = params.find((x) => x.startsWith('q='));
+    const [type, sub] = range.split('/');
+    return { type, sub, q: q ? Number(q.slice(2)) : 1 };
+  }).filter((r) => r.type && r.sub);
+  let best = null;
+  for (const f of FORMATS) {
+    const [type, sub] = f.media.split('/');
+    let match = null;
+    for (const r of ranges) {
+      const spec = r.type === type && r.sub === sub ? 2 : r.type === type && r.sub === '*' ? 1 : r.type === '*' && r.sub === '*' ? 0 : -1;
+      if (spec >= 0 && (!match || spec > match.spec)) match = { spec, q: r.q };
+    }
+    if (!match || !(match.q > 0)) continue;
+    if (!best || match.q > best.q || (match.q === best.q && match.spec > best.spec)) best = { name: f.name, ...match };
+  }
+  return best ? best.name : null;
+}
+
+// What format=, bom= and limit=all ask of the representation, read before the
+// list grammar as the server reads them (a list: limit=all and facet= are
+// checked too). Returns { output: { format, download, bom, all } }, a
+// refusal, or { notAcceptable: true } when Accept excludes every format and
+// format= does not choose one.
+export function parseOutput(pairs, accept, list) {
+  const once = (key) => {
+    const v = pairs.filter(([k]) => k === key).map(([, x]) => x);
+    return v.length > 1 ? { twice: true } : { value: v[0] };
+  };
+  const out = { format: null, download: false, bom: false, all: false };
+  const format = once('format');
+  if (format.twice) return refuse('format', false);
+  if (format.value !== undefined) {
+    if (!formatOf(format.value)) return refuse('format', true);
+    out.format = format.value;
+    out.download = true;
+  } else {
+    out.format = negotiate(accept);
+    if (!out.format) return { notAcceptable: true };
+  }
+  const bom = once('bom');
+  if (bom.twice) return refuse('bom', false);
+  if (bom.value !== undefined && bom.value !== 'true' && bom.value !== 'false') return refuse('bom', true);
+  out.bom = bom.value === 'true';
+  if (out.bom && out.format !== 'csv') return refuse('bom', false);
+  if (!list) return { output: out };
+  const limit = once('limit'), facet = once('facet');
+  if (limit.twice) return refuse('limit', false);
+  if (facet.twice) return refuse('facet', false);
+  out.all = limit.value === 'all';
+  if (out.all && out.format === 'json') return refuse('limit', false);
+  if (facet.value !== undefined && out.format !== 'json') return refuse('facet', false);
+  return { output: out };
+}
+
+// The name format= asks a download to be saved as: the path after /api/v1/ and
+// the dataset's id (or title), each as lower-case ASCII words joined by '-'.
+export function downloadName(path, dataset, format) {
+  const slug = (s) => (s.toLowerCase().match(/[a-z0-9]+/g) || []).join('-');
+  const name = [slug(path.replace(/^\/api\/v1\//, '')), slug(dataset.id ?? dataset.title)].filter(Boolean).join('-');
+  return `${name || 'export'}.${formatOf(format).ext}`;
+}
+
+// The schema s stands for, without its null alternative.
+function nonNull(doc, s) {
+  s = resolve(doc, s);
+  if (s.oneOf) return nonNull(doc, s.oneOf.find((x) => resolve(doc, x).type !== 'null'));
+  if (Array.isArray(s.type)) return { ...s, type: s.type.find((t) => t !== 'null') };
+  return s;
+}
+
+// A record schema's CSV columns by the README's rules, member by member: a
+// scalar is one column; an object one per member of it, dotted, as deep as it
+// goes; an array of scalars one column; an array of objects one per member of
+// its items. { member, name, keys, joined (through an array) } each.
+export function csvColumns(doc, schema) {
+  const cols = [];
+  const walk = (member, s, keys, joined) => {
+    s = nonNull(doc, s);
+    if (s.type === 'array') { walk(member, s.items, keys, true); return; }
+    if (s.type === 'object') {
+      for (const [k, v] of Object.entries(s.properties)) walk(member, v, [...keys, k], joined);
+      return;
+    }
+    cols.push({ member, name: keys.join('.'), keys, joined });
+  };
+  for (const [m, s] of Object.entries(nonNull(doc, schema).properties)) walk(m, s, [m], false);
+  return cols;
+}
+
+// The values column keys takes from v, one place per array element (null: that element has none).
+function places(v, keys) {
+  if (Array.isArray(v)) return v.flatMap((e) => { const p = places(e, keys); return p.length ? p : [null]; });
+  if (!keys.length) return [v];
+  if (v && typeof v === 'object') return keys[0] in v ? places(v[keys[0]], keys.slice(1)) : [];
+  return [];
+}
+
+// A text cell that a spreadsheet would run as a formula gets a quote in front (OWASP).
+const text = (s) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+const scalar = (v) => (v === null || v === undefined ? '' : typeof v === 'string' ? text(v) : String(v));
+
+// The columns of members (every member when none), in their order.
+const columnsOf = (res, members) => (members.length ? members.flatMap((m) => res.columns.filter((c) => c.member === m)) : res.columns);
+
+// The header row of a CSV answer: the names of its columns.
+export const csvHeader = (res, members) => columnsOf(res, members).map((c) => c.name);
+
+// The cells of rec's row: a scalar as it is (null empty, numbers exact); an
+// array's values joined with "; ", an element without one leaving its place
+// empty, and the cell empty when none has one; text neutralized.
+export function csvCells(res, rec, members) {
+  return columnsOf(res, members).map((c) => {
+    const p = places(rec, c.keys);
+    if (!c.joined) return scalar(p[0]);
+    if (p.every((x) => x === null || x === undefined)) return '';
+    return text(p.map((x) => (x === null || x === undefined ? '' : String(x))).join('; '));
+  });
+}
+// Parses decoded pairs like the server's list grammar (after parseOutput, and
+// without limit=all); returns a refusal or the query.
 export function parse(res, pairs) {
   const q = { filters: [], needle: null, sort: [], limit: 50, offset: 0, members: [], facets: [] };
   const seen = new Set();
@@ -165,6 +309,7 @@ export function parse(res, pairs) {
 }
 
 function reserved(res, q, key, value) {
+  if (key === 'format' || key === 'bom') return null;   // parseOutput's
   if (key === 'q') {
     const t = value.replace(/^[ \t]+|[ \t]+$/g, '');
     q.needle = t ? asciiLower(t) : null;

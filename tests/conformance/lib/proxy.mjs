@@ -1,7 +1,8 @@
 // Broken variants of the server, for the mutation check: a proxy between the
 // checker and the real server that rewrites requests or answers the way a
 // buggy server would answer. The server itself stays as built; each variant
-// is what a client would see of one kind of bug.
+// is what a client would see of one kind of bug: four in the list grammar and
+// the headers, two in the CSV and NDJSON bodies.
 import http from 'node:http';
 import zlib from 'node:zlib';
 
@@ -45,6 +46,16 @@ export function mutants(doc) {
     expect: /header x-powered-by not declared/,
     headers: (h) => [...h, ['X-Powered-By', 'attache']],
   },
+  // Money in a CSV cell written as a spreadsheet's float would (2.5e+12), not exactly.
+  'CSV money in exponent form': {
+    expect: /: data \(csv\) row/,
+    csv: (s) => s.replace(/(^|,)([0-9]{13,})(?=,|\r\n)/gm, (m, sep, n) => `${sep}${Number(n).toExponential()}`),
+  },
+  // An NDJSON answer that loses its last record.
+  'NDJSON drops a record': {
+    expect: /: data \(ndjson\) /,
+    ndjson: (s) => s.replace(/[^\n]*\n$/, ''),
+  },
   };
 }
 
@@ -62,14 +73,17 @@ export function startProxy(upstream, m) {
         let headers = [];
         for (let i = 0; i < ur.rawHeaders.length; i += 2) headers.push([ur.rawHeaders[i], ur.rawHeaders[i + 1]]);
         const gz = headers.some(([k, v]) => k.toLowerCase() === 'content-encoding' && v === 'gzip');
-        if ((m.text || m.body) && body.length) {
+        const type = (ur.headers['content-type'] || '').split(';')[0].trim();
+        if ((m.text || m.body || m.csv || m.ndjson) && body.length) {
           const before = (gz ? zlib.gunzipSync(body) : body).toString('utf8');
           let s = before;
           if (m.text) s = m.text(s, req.url);
-          if (m.body && /json/.test(ur.headers['content-type'] || '')) {
+          if (m.body && (type === 'application/json' || type.endsWith('+json'))) {
             const json = JSON.parse(s), changed = m.body(json, req.url);
             if (changed !== json) s = JSON.stringify(changed);
           }
+          if (m.csv && type === 'text/csv') s = m.csv(s);
+          if (m.ndjson && type === 'application/x-ndjson') s = m.ndjson(s);
           if (s !== before) body = gz ? zlib.gzipSync(Buffer.from(s)) : Buffer.from(s);
         }
         if (m.text) headers = headers.map(([k, v]) => [k, k.toLowerCase() === 'link' ? m.text(v, req.url) : v]);

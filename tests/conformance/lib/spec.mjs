@@ -2,11 +2,16 @@
 // (@seriousme/openapi-schema-validator) and for path templates, its schemas
 // compiled by ajv in 2020-12 strict mode, its operations found for live
 // requests by openapi-backend (quick mode: its own validation knows only 3.0),
-// and checkAnswer(), which tells every way an answer differs from it.
+// and checkAnswer(), which tells every way an answer differs from it. Bodies
+// are read by their media type: JSON whole; NDJSON a line at a time, each
+// line held to the media type's x-item-schema (OpenAPI 3.2's itemSchema);
+// CSV as strict RFC 4180 with a header row (header=present), every row as
+// wide as the header.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import OpenAPIBackendModule from 'openapi-backend';
+import { parseCsv } from './csv.mjs';
 
 const { OpenAPIBackend } = OpenAPIBackendModule;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -92,6 +97,9 @@ export class Spec {
       if (v.schema && typeof v.schema === 'object' && (v.in || where.includes('/content/') || where.includes('/headers/'))) {
         try { this.validator(v.schema); } catch (e) { out.push(`${where}: ${e.message}`); }
       }
+      if (v['x-item-schema'] && where.includes('/content/')) {
+        try { this.validator(v['x-item-schema']); } catch (e) { out.push(`${where}/x-item-schema: ${e.message}`); }
+      }
       for (const [k, x] of Object.entries(v)) if (k !== 'schemas') walk(`${where}/${k}`, x);
     };
     walk('#', { paths: this.doc.paths, components: { ...this.doc.components, schemas: undefined } });
@@ -174,15 +182,42 @@ export class Spec {
       if (ans.raw.length) say('HEAD answered with a body');
       return out;
     }
-    const schema = content[key].schema;
+    const { schema } = content[key];
     if (!schema) return out;
     let body;
-    if (/json/.test(got.essence)) {
+    if (got.essence === 'application/json' || got.essence.endsWith('+json')) {
       try { body = JSON.parse(ans.text()); } catch (e) { say(`body is not JSON: ${e.message}`); return out; }
     } else {
       body = ans.text();
     }
     for (const e of this.validate(schema, body).slice(0, 5)) say(`body: ${e}`);
+    if (got.essence === 'application/x-ndjson') this.checkLines(body, content[key]['x-item-schema'], say);
+    if (got.essence === 'text/csv') checkCsv(body, got.params, say);
     return out;
   }
+
+  // NDJSON: each line ends with LF and is one JSON value valid against the item schema.
+  checkLines(text, itemSchema, say) {
+    if (text && !text.endsWith('\n')) say('the last NDJSON line does not end with LF');
+    const lines = text.split('\n').slice(0, -1);
+    let errors = 0;
+    lines.forEach((line, i) => {
+      let v;
+      try { v = JSON.parse(line); } catch (e) { if (errors++ < 5) say(`NDJSON line ${i + 1} is not JSON: ${e.message}`); return; }
+      if (!itemSchema) return;
+      for (const e of this.validate(itemSchema, v).slice(0, 2)) if (errors++ < 5) say(`NDJSON line ${i + 1}: ${e}`);
+    });
+  }
+}
+
+// CSV: RFC 4180, a header row when the type says header=present, and rows as wide as it.
+function checkCsv(text, params, say) {
+  const csv = parseCsv(text);
+  if (csv.error) { say(`body is not RFC 4180 CSV: ${csv.error}`); return; }
+  if (params.header === 'present' && !csv.rows.length) say('header=present, but no header row');
+  const width = csv.rows[0]?.length;
+  const ragged = csv.rows.findIndex((r) => r.length !== width);
+  if (ragged >= 0) say(`CSV row ${ragged + 1} has ${csv.rows[ragged].length} cells, the header ${width}`);
+  if (params.header === 'present' && new Set(csv.rows[0] || []).size !== width) say(`the CSV header names a column twice: ${csv.rows[0]}`);
+  if (params.charset && params.charset.toLowerCase() !== 'utf-8') say(`CSV in ${params.charset}`);
 }
