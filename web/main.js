@@ -608,7 +608,9 @@ function wire() {
 }
 
 async function start() {
-  // (app.js has laid out the view the URL asks for.)
+  // (app.js has laid out the view the URL asks for.) Busy until drawn: a retry
+  // starts from a failed load, which had said it was done.
+  document.documentElement.dataset.busy = 'true';
   let index, stats, countries, meetings, valued, grid;
   try {
     [index, stats, countries, meetings, valued, grid] = await Promise.all([
