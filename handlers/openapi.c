@@ -270,7 +270,8 @@ static void comma_list(struct jsonw *w)
 }
 
 /*
- * Starts components.parameters["<res>.<key>"] (key NULL: name), a query
+ * Starts components.parameters["<res>.<key>"] (key NULL: name; res NULL: a
+ * parameter every resource shares, keyed by its name alone), a query
  * parameter called name with its description; the caller writes its schema
  * and ends the object. (A component's name cannot hold the ':' of
  * "date:gte": its key is "date-gte".)
@@ -283,7 +284,9 @@ static void param_begin(struct jsonw *w, const struct resource *res, const char 
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
-	strbuf_addf(&sb, "%s.%s", res->name, key ? key : name);
+	if (res)
+		strbuf_addf(&sb, "%s.", res->name);
+	strbuf_addstr(&sb, key ? key : name);
 	jsonw_key(w, sb.buf);
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "name", name);
@@ -1163,18 +1166,13 @@ static void schemas(struct jsonw *w, const struct store *s, const cJSON *defs,
 /* format= and bom=, which lists and records take alike. */
 static void format_parameters(struct jsonw *w)
 {
-	jsonw_key(w, "format");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", "format");
-	jsonw_kv_string(w, "in", "query");
-	jsonw_kv_string(w, "description", "The representation, whatever Accept says, as a "
-			"file to save (Content-Disposition: attachment): json, csv (RFC 4180 with "
-			"a header row: nested members as dotted columns, arrays joined with "
-			"\"; \", null an empty cell) or ndjson (one record a line). Without it, "
-			"Accept chooses among application/json, text/csv and "
-			"application/x-ndjson (the highest q, then the most specific range, then "
-			"in that order); none of them acceptable is a 406. facet= is JSON's: "
-			"with csv or ndjson it is a 400.");
+	param_begin(w, NULL, NULL, "format", "The representation, whatever Accept says, as a "
+		    "file to save (Content-Disposition: attachment): json, csv (RFC 4180 with a "
+		    "header row: nested members as dotted columns, arrays joined with \"; \", "
+		    "null an empty cell) or ndjson (one record a line). Without it, Accept "
+		    "chooses among application/json, text/csv and application/x-ndjson (the "
+		    "highest q, then the most specific range, then in that order); none of them "
+		    "acceptable is a 406. facet= is JSON's: with csv or ndjson it is a 400.");
 	jsonw_key(w, "schema");
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "type", "string");
@@ -1186,12 +1184,8 @@ static void format_parameters(struct jsonw *w)
 	jsonw_object_end(w);
 	jsonw_object_end(w);
 
-	jsonw_key(w, "bom");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", "bom");
-	jsonw_kv_string(w, "in", "query");
-	jsonw_kv_string(w, "description", "CSV only: true starts the body with a UTF-8 byte order "
-			"mark, for Excel on Windows; bom=true on JSON or NDJSON is a 400.");
+	param_begin(w, NULL, NULL, "bom", "CSV only: true starts the body with a UTF-8 byte "
+		    "order mark, for Excel on Windows; bom=true on JSON or NDJSON is a 400.");
 	literal(w, "schema", "{\"type\":\"boolean\",\"default\":false}");
 	jsonw_object_end(w);
 }
@@ -1200,14 +1194,10 @@ static void parameters(struct jsonw *w, const struct resource_use *used, size_t 
 {
 	jsonw_key(w, "parameters");
 	jsonw_object_begin(w);
-	jsonw_key(w, "limit");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", "limit");
-	jsonw_kv_string(w, "in", "query");
-	kv_printf(w, "description", "Records per page, 0 to %d (default %d). Integers are read as "
-		  "JSON Schema counts them: 5, 5.0 and 5e0 are 5. Or all: every match from offset "
-		  "on, streamed (chunked, X-Total-Count and no Link), in CSV and NDJSON only; "
-		  "limit=all on JSON is a 400.", QUERY_MAX_LIMIT, QUERY_DEFAULT_LIMIT);
+	param_begin(w, NULL, NULL, "limit", "Records per page, 0 to %d (default %d). Integers are "
+		    "read as JSON Schema counts them: 5, 5.0 and 5e0 are 5. Or all: every match from "
+		    "offset on, streamed (chunked, X-Total-Count and no Link), in CSV and NDJSON "
+		    "only; limit=all on JSON is a 400.", QUERY_MAX_LIMIT, QUERY_DEFAULT_LIMIT);
 	/* A count, or "all" for a whole export. */
 	jsonw_key(w, "schema");
 	jsonw_object_begin(w);
@@ -1219,12 +1209,8 @@ static void parameters(struct jsonw *w, const struct resource_use *used, size_t 
 	jsonw_kv_int(w, "default", QUERY_DEFAULT_LIMIT);
 	jsonw_object_end(w);
 	jsonw_object_end(w);
-	jsonw_key(w, "offset");
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "name", "offset");
-	jsonw_kv_string(w, "in", "query");
-	jsonw_kv_string(w, "description", "Records to skip (default 0); past the end, the page "
-			"is empty");
+	param_begin(w, NULL, NULL, "offset", "Records to skip (default 0); past the end, the page "
+		    "is empty");
 	count_schema(w, "schema", UINT32_MAX, 0);
 	jsonw_object_end(w);
 	format_parameters(w);
