@@ -141,11 +141,15 @@ static bool parse_uint32(const char *s, uint32_t max, uint32_t *out)
 	return true;
 }
 
-/* Every parameter a list of res takes: its fields, then the reserved names. */
+/*
+ * Every parameter a list of res takes: its fields, then the reserved names.
+ * A field named as one of those (a meeting's format) is that name once.
+ */
 static void allow_parameters(struct query_error *err, const struct resource *res)
 {
 	for (size_t i = 0; i < res->nfields; i++)
-		allow(err, res->fields[i].name);
+		if (!query_reserved(res->fields[i].name))
+			allow(err, res->fields[i].name);
 	for (size_t i = 0; i < NRESERVED; i++)
 		allow(err, reserved[i].name);
 }

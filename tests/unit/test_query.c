@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "models/meeting.h"
 #include "models/query.h"
 #include "models/store.h"
 #include "tests/support/support.h"
@@ -249,6 +250,22 @@ Test(query, lists_what_is_allowed_with_an_unknown_parameter)
 		has_limit |= strcmp(err.allowed[i], "limit") == 0;
 	}
 	cr_assert(has_status && has_limit);
+	query_release(&q);
+	query_error_release(&err);
+}
+
+/* A meeting's field format shares its name with format=: the name is allowed once. */
+Test(query, lists_each_allowed_parameter_once)
+{
+	struct query_param p = { "colour", "red" };
+	struct query_error err;
+	struct query q;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, &meeting_resource, &p, 1, &err), -1);
+	for (size_t i = 0; i < err.nallowed; i++)
+		for (size_t k = 0; k < i; k++)
+			cr_assert_str_neq(err.allowed[k], err.allowed[i], "%s is allowed twice", err.allowed[i]);
 	query_release(&q);
 	query_error_release(&err);
 }
