@@ -18,8 +18,11 @@
 
 CC ?= cc
 PKGS := libmicrohttpd libcjson zlib
+# Libraries without a pkg-config file: checked by a header, linked by name.
+HEADERS := h:unicase.h
 TEST_PKGS := criterion libcurl
-BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev
+BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev \
+	libunistring-dev
 TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prometheus-client
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -59,7 +62,7 @@ LDFLAGS += $(SANFLAGS)
 # pkg-config runs only once the dependencies are known to be installed.
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 LIB_CFLAGS = $(call pc,--cflags,$(PKGS))
-LIB_LIBS = $(call pc,--libs,$(PKGS)) -lpthread -lm
+LIB_LIBS = $(call pc,--libs,$(PKGS)) -lunistring -lpthread -lm
 TEST_CFLAGS = $(call pc,--cflags,$(TEST_PKGS))
 TEST_LIBS = $(call pc,--libs,$(TEST_PKGS))
 
@@ -75,7 +78,7 @@ ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html w
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
-	@scripts/deps.sh "$(PKGS)" "$(CC)" $(BUILD_DEBS)
+	@scripts/deps.sh "$(PKGS) $(HEADERS)" "$(CC)" $(BUILD_DEBS)
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/.test-deps: $(BUILD)/.deps
