@@ -389,6 +389,27 @@ int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags
 	return rc;
 }
 
+int check_bool(struct check *c, const cJSON *obj, const char *key, unsigned flags, bool *out,
+	       bool *present)
+{
+	const cJSON *m;
+	size_t mark;
+	int rc;
+
+	*present = false;
+	if (!(m = enter_member(c, obj, key, flags, &mark, &rc)))
+		return rc;
+	rc = 0;
+	if (cJSON_IsBool(m)) {
+		*out = cJSON_IsTrue(m);
+		*present = true;
+	} else {
+		rc = check_expected(c, "true or false", m);
+	}
+	check_leave(c, mark);
+	return rc;
+}
+
 int check_array_of(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 		   size_t size, check_element_fn *read, const void *arg, struct arena *a,
 		   void **out, size_t *n)

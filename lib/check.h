@@ -98,6 +98,10 @@ int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags
 	      int64_t min, int64_t max, int64_t *out, bool *present);
 int check_int_value(struct check *c, const cJSON *v, int64_t min, int64_t max, int64_t *out);
 
+/* Reads obj[key] as true or false. *present tells whether a value was there. */
+int check_bool(struct check *c, const cJSON *obj, const char *key, unsigned flags, bool *out,
+	       bool *present);
+
 /* Reads element i of an array, e, into the array of elements at base. Returns 0, or -1. */
 typedef int check_element_fn(struct check *c, const cJSON *e, struct arena *a, void *base,
 			     size_t i, const void *arg);
