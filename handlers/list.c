@@ -94,6 +94,8 @@ static void write_facets(struct jsonw *w, const struct collection *c, const stru
 				jsonw_null(w);
 			else if (col->field->type == FIELD_INTEGER)
 				jsonw_int(w, col->values[fc->id].i);
+			else if (col->field->type == FIELD_BOOLEAN)
+				jsonw_bool(w, col->values[fc->id].i);
 			else
 				jsonw_string(w, col->values[fc->id].s);
 			jsonw_kv_uint(w, "count", fc->count);

@@ -57,14 +57,19 @@ int check_fail_at(struct check *c, const char *key, const char *fmt, ...)
 	return -1;
 }
 
-size_t check_enter_key(struct check *c, const char *key)
+size_t check_enter_key_len(struct check *c, const char *key, size_t len)
 {
 	size_t mark = c->path.len;
 
 	if (mark)
 		strbuf_addch(&c->path, '.');
-	strbuf_addstr(&c->path, key);
+	strbuf_add(&c->path, key, len);
 	return mark;
+}
+
+size_t check_enter_key(struct check *c, const char *key)
+{
+	return check_enter_key_len(c, key, strlen(key));
 }
 
 size_t check_enter_index(struct check *c, size_t i)

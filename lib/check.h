@@ -57,6 +57,7 @@ int check_fail_at(struct check *c, const char *key, const char *fmt, ...)
 
 /* Steps into a member or element; returns a mark for check_leave(). */
 size_t check_enter_key(struct check *c, const char *key);
+size_t check_enter_key_len(struct check *c, const char *key, size_t len);
 size_t check_enter_index(struct check *c, size_t i);
 void check_leave(struct check *c, size_t mark);
 

@@ -84,6 +84,7 @@ int column_compare(enum field_type type, const struct field_value *a, const stru
 		return a->null == b->null ? 0 : a->null ? 1 : -1;
 	switch (type) {
 	case FIELD_INTEGER:
+	case FIELD_BOOLEAN:
 		return a->i < b->i ? -1 : a->i > b->i;
 	case FIELD_DATE:
 		return strcmp(a->s, b->s);

@@ -28,7 +28,7 @@ static const struct field fields[] = {
 	{ "leader.title", FIELD_STRING, FIELD_SORT | FIELD_FACET, "The leader's title",
 	  .offset = AT(leader), .get = person_field_title },
 	{ "roles", FIELD_STRINGS, FIELD_FACET, "Roles in the dataset (role vocabulary)",
-	  .offset = AT(roles) },
+	  .offset = AT(roles), .vocab = "role" },
 	{ "plans", FIELD_STRINGS, FIELD_FACET, "Plans the source reports", .offset = AT(plans) },
 	{ "resources", FIELD_STRINGS, FIELD_FACET | FIELD_SEARCH, "Natural resources the source reports",
 	  .offset = AT(resources) },

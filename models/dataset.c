@@ -14,6 +14,14 @@ const char *dataset_vocab_name(enum vocab_kind k)
 	return vocab_names[k];
 }
 
+int dataset_vocab_find(const char *name)
+{
+	for (int k = 0; k < VOCAB_COUNT; k++)
+		if (!strcmp(vocab_names[k], name))
+			return k;
+	return -1;
+}
+
 /* "source" is an object, held in the dataset's own struct. */
 static const struct member source_members[] = {
 	MEMBER_STRING("title", offsetof(struct dataset, source_title), CHECK_REQUIRED, NULL),

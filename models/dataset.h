@@ -55,6 +55,9 @@ void dataset_to_json(struct jsonw *w, const struct dataset *d);
 /* The vocabulary's name in the data file: "kind", "sector", "status", "role". */
 const char *dataset_vocab_name(enum vocab_kind k);
 
+/* The vocabulary called name, or -1. */
+int dataset_vocab_find(const char *name);
+
 /* Whether id is allowed by vocabulary k (always, when the file gives none). */
 bool dataset_vocab_allows(const struct dataset *d, enum vocab_kind k, const char *id);
 

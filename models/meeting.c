@@ -95,7 +95,7 @@ static const struct field fields[] = {
 	{ "end_date", FIELD_DATE, FIELD_SORT, "Last day of a multi-day event",
 	  .offset = AT(end_date) },
 	{ "kind", FIELD_STRING, FIELD_SORT | FIELD_FACET, "Kind (kind vocabulary)",
-	  .offset = AT(kind) },
+	  .offset = AT(kind), .vocab = "kind" },
 	{ "format", FIELD_STRING, FIELD_FACET, "Format, e.g. luncheon", .offset = AT(format) },
 	{ "countries", FIELD_STRINGS, FIELD_FACET, "Country codes taking part",
 	  .offset = AT(countries),
@@ -114,7 +114,7 @@ static const struct field fields[] = {
 	{ "delegation.size", FIELD_INTEGER, FIELD_SORT, "Size of the accompanying delegation",
 	  .get = get_delegation_size },
 	{ "topics", FIELD_STRINGS, FIELD_FACET, "Topics (sector vocabulary)",
-	  .offset = AT(topics) },
+	  .offset = AT(topics), .vocab = "sector" },
 	{ "summary", FIELD_STRING, FIELD_SEARCH, "Summary in the dataset's words",
 	  .offset = AT(summary) },
 };

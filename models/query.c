@@ -53,7 +53,7 @@ bool query_op_allowed(enum field_type t, enum query_op op)
 	case QUERY_CONTAINS:
 		return t == FIELD_STRING || t == FIELD_STRINGS;
 	case QUERY_STARTSWITH:
-		return t != FIELD_INTEGER;
+		return t == FIELD_STRING || t == FIELD_STRINGS || t == FIELD_DATE;
 	}
 	return false;
 }
@@ -169,6 +169,12 @@ static int parse_value(const struct field *f, enum query_op op, const char *para
 	case FIELD_STRING:
 	case FIELD_STRINGS:
 		v->s = s;
+		return 0;
+	case FIELD_BOOLEAN:
+		if (strcmp(s, "true") && strcmp(s, "false"))
+			return refuse(err, param, "%s expects true or false, got \"%s\"", param,
+				      shown(s, tmp, sizeof(tmp)));
+		v->i = strcmp(s, "true") == 0;
 		return 0;
 	}
 	return 0;
@@ -549,7 +555,8 @@ static void resolve(const struct query_filter *f, const struct column *col, stru
 
 			column_equal_range(col, &f->values[i], &r->lo, &r->hi);
 			/* Within the values equal ignoring case, the one equal byte for byte. */
-			if (f->exact && col->field->type != FIELD_INTEGER) {
+			if (f->exact && col->field->type != FIELD_INTEGER &&
+			    col->field->type != FIELD_BOOLEAN) {
 				uint32_t v = r->lo;
 
 				while (v < r->hi && strcmp(col->values[v].s, f->values[i].s))

@@ -52,6 +52,9 @@ void field_get(const struct field *f, const void *record, struct field_value *ou
 		out->i = *(const int64_t *)slot;
 		out->null = !out->i;   /* 0 is how a record holds an absent integer */
 		break;
+	case FIELD_BOOLEAN:
+		out->i = *(const bool *)slot;
+		break;
 	case FIELD_STRINGS:
 		out->list = *(const struct strs *)slot;
 		break;
@@ -65,6 +68,7 @@ const char *field_type_name(enum field_type t)
 	case FIELD_INTEGER: return "integer";
 	case FIELD_DATE: return "date";
 	case FIELD_STRINGS: return "array of strings";
+	case FIELD_BOOLEAN: return "boolean";
 	}
 	return "unknown";
 }

@@ -29,6 +29,7 @@ enum field_type {
 	FIELD_INTEGER,  /* int64 */
 	FIELD_DATE,     /* YYYY-MM-DD text */
 	FIELD_STRINGS,  /* an array of text; equality means "contains" */
+	FIELD_BOOLEAN,  /* true or false */
 };
 
 /* What a query may do with a field beyond filtering, which every field allows. */
@@ -41,7 +42,7 @@ enum {
 /* One field's value in one record; borrowed from the record. */
 struct field_value {
 	bool null;
-	int64_t i;            /* FIELD_INTEGER */
+	int64_t i;            /* FIELD_INTEGER; FIELD_BOOLEAN, as 0 or 1 */
 	const char *s;        /* FIELD_STRING, FIELD_DATE */
 	struct strs list;     /* FIELD_STRINGS */
 };
@@ -57,6 +58,7 @@ struct field {
 	/* How to read it from the member at offset, when it is not that member itself. */
 	void (*get)(const struct field *f, const void *record, struct field_value *out);
 	const struct resource *ref;    /* whose keys it holds (deals' countries), or NULL */
+	const char *vocab;             /* the dataset vocabulary its values come from, or NULL */
 };
 
 struct resource {
@@ -106,7 +108,8 @@ const struct field *resource_ref_field(const struct resource *r, const struct re
 /* Writes record as its JSON object: every member, in order. */
 void resource_render(const struct resource *r, struct jsonw *w, const void *record);
 
-/* The type's name as the API documents it: "string", "integer", "date", "array of strings". */
+/* The type's name as the API documents it: "string", "integer", "date", "array of strings",
+ * "boolean". */
 const char *field_type_name(enum field_type t);
 
 #endif

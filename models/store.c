@@ -68,53 +68,79 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root,
 
 /* ---- references ---- */
 
+/* The store's collection of res, which is one of resources[]. */
+static const struct collection *collection_of(const struct store *s, const struct resource *res)
+{
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		if (resources[i] == res)
+			return &s->coll[i];
+	return NULL;
+}
+
+/*
+ * Steps into the path of field f of a record, at element i of an array
+ * field (SIZE_MAX for a scalar): "status", "value.basis", "topics[2]",
+ * "evidence[1].source" (a dotted array field lists a member of each element).
+ */
+static size_t enter_field(struct check *c, const struct field *f, size_t i)
+{
+	const char *dot = strchr(f->name, '.');
+	size_t mark;
+
+	if (i == SIZE_MAX)
+		return check_enter_key(c, f->name);
+	mark = check_enter_key_len(c, f->name, dot ? (size_t)(dot - f->name) : strlen(f->name));
+	check_enter_index(c, i);
+	if (dot)
+		check_enter_key(c, dot + 1);
+	return mark;
+}
+
+/* One value of f: an id of its vocabulary, a key of the records it refers to. */
+static int check_field_value(struct check *c, const struct store *s, const struct field *f,
+			     const char *v)
+{
+	const struct collection *target;
+
+	if (f->vocab && dataset_vocab_check(c, &s->dataset,
+					    (enum vocab_kind)dataset_vocab_find(f->vocab), v))
+		return -1;
+	if (f->ref && (target = collection_of(s, f->ref)) && collection_find(target, v, strlen(v)) < 0)
+		return check_fail(c, "unknown %s \"%s\" (not among the dataset's %s)", f->ref->singular,
+				  v, f->ref->name);
+	return 0;
+}
+
+/* Every value of the fields of a record that name a vocabulary or other records. */
+static int check_fields(struct check *c, const struct store *s, const struct resource *res,
+			const void *record)
+{
+	for (size_t i = 0; i < res->nfields; i++) {
+		const struct field *f = &res->fields[i];
+		struct field_value v = { 0 };
+		size_t n, mark;
+		int rc = 0;
+
+		if (!f->vocab && !f->ref)
+			continue;
+		field_get(f, record, &v);
+		n = f->type == FIELD_STRINGS ? v.list.n : !v.null;
+		for (size_t j = 0; j < n && !rc; j++) {
+			mark = enter_field(c, f, f->type == FIELD_STRINGS ? j : SIZE_MAX);
+			rc = check_field_value(c, s, f, f->type == FIELD_STRINGS ? v.list.v[j] : v.s);
+			check_leave(c, mark);
+		}
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 static int check_country_ref(struct check *c, const struct store *s, const char *code)
 {
 	if (store_find_country(s, code, strlen(code)))
 		return 0;
 	return check_fail(c, "unknown country \"%s\" (not among the dataset's countries)", code);
-}
-
-static int check_country_refs(struct check *c, const struct store *s, const char *key,
-			      struct strs codes)
-{
-	size_t mark = check_enter_key(c, key);
-	int rc = 0;
-
-	for (size_t i = 0; i < codes.n && !rc; i++) {
-		size_t imark = check_enter_index(c, i);
-
-		rc = check_country_ref(c, s, codes.v[i]);
-		check_leave(c, imark);
-	}
-	check_leave(c, mark);
-	return rc;
-}
-
-static int check_vocab_list(struct check *c, const struct store *s, const char *key,
-			    enum vocab_kind k, struct strs ids)
-{
-	size_t mark = check_enter_key(c, key);
-	int rc = 0;
-
-	for (size_t i = 0; i < ids.n && !rc; i++) {
-		size_t imark = check_enter_index(c, i);
-
-		rc = dataset_vocab_check(c, &s->dataset, k, ids.v[i]);
-		check_leave(c, imark);
-	}
-	check_leave(c, mark);
-	return rc;
-}
-
-static int check_vocab_one(struct check *c, const struct store *s, const char *key,
-			   enum vocab_kind k, const char *id)
-{
-	size_t mark = check_enter_key(c, key);
-	int rc = dataset_vocab_check(c, &s->dataset, k, id);
-
-	check_leave(c, mark);
-	return rc;
 }
 
 /* A person's country, at path KEY (or KEY[i] when i is not SIZE_MAX) .country. */
@@ -135,59 +161,44 @@ static int check_person_ref(struct check *c, const struct store *s, const char *
 	return rc;
 }
 
-static int check_references(struct store *s, struct check *c)
+/* The persons a record names, whose countries are not fields. */
+static int check_persons(struct check *c, const struct store *s, enum store_collection which,
+			 const void *record)
 {
-	const struct collection *cc = &s->coll[STORE_COUNTRIES];
-	const struct collection *mc = &s->coll[STORE_MEETINGS];
-	const struct collection *dc = &s->coll[STORE_DEALS];
-	size_t mark;
+	const struct meeting *m = record;
 	int rc = 0;
 
-	for (uint32_t i = 0; i < cc->n && !rc; i++) {
-		const struct country *co = collection_record(cc, i);
+	if (which == STORE_COUNTRIES)
+		return check_person_ref(c, s, "leader", SIZE_MAX, ((const struct country *)record)->leader);
+	if (which != STORE_MEETINGS)
+		return 0;
+	rc = check_person_ref(c, s, "counterpart", SIZE_MAX, m->counterpart);
+	for (size_t j = 0; j < m->participants.n && !rc; j++)
+		rc = check_person_ref(c, s, "participants", j, &m->participants.v[j]);
+	for (size_t j = 0; m->delegation && j < m->delegation->members.n && !rc; j++)
+		rc = check_person_ref(c, s, "delegation.members", j, &m->delegation->members.v[j]);
+	return rc;
+}
 
-		mark = check_enter_key(c, "countries");
-		check_enter_index(c, i);
-		rc = check_vocab_list(c, s, "roles", VOCAB_ROLE, co->roles) ||
-		     check_person_ref(c, s, "leader", SIZE_MAX, co->leader);
-		check_leave(c, mark);
-	}
-	for (uint32_t i = 0; i < mc->n && !rc; i++) {
-		const struct meeting *m = collection_record(mc, i);
+static int check_references(struct store *s, struct check *c)
+{
+	for (int w = 0; w < STORE_NCOLLECTIONS; w++) {
+		const struct collection *coll = &s->coll[w];
 
-		mark = check_enter_key(c, "meetings");
-		check_enter_index(c, i);
-		rc = check_vocab_one(c, s, "kind", VOCAB_KIND, m->kind) ||
-		     check_country_refs(c, s, "countries", m->countries) ||
-		     check_person_ref(c, s, "counterpart", SIZE_MAX, m->counterpart) ||
-		     check_vocab_list(c, s, "topics", VOCAB_SECTOR, m->topics);
-		for (size_t j = 0; j < m->participants.n && !rc; j++)
-			rc = check_person_ref(c, s, "participants", j, &m->participants.v[j]);
-		for (size_t j = 0; m->delegation && j < m->delegation->members.n && !rc; j++)
-			rc = check_person_ref(c, s, "delegation.members", j,
-					      &m->delegation->members.v[j]);
-		check_leave(c, mark);
-	}
-	for (uint32_t i = 0; i < dc->n && !rc; i++) {
-		const struct deal *d = collection_record(dc, i);
+		for (uint32_t i = 0; i < coll->n; i++) {
+			const void *record = collection_record(coll, i);
+			size_t mark = check_enter_key(c, coll->res->name);
+			int rc;
 
-		mark = check_enter_key(c, "deals");
-		check_enter_index(c, i);
-		rc = check_country_refs(c, s, "countries", d->countries) ||
-		     check_vocab_one(c, s, "sector", VOCAB_SECTOR, d->sector) ||
-		     check_vocab_one(c, s, "status", VOCAB_STATUS, d->status);
-		for (size_t j = 0; j < d->meetings.n && !rc; j++) {
-			const char *id = d->meetings.v[j];
-
-			if (store_find_meeting(s, id, strlen(id)))
-				continue;
-			check_enter_key(c, "meetings");
-			check_enter_index(c, j);
-			rc = check_fail(c, "unknown meeting \"%s\" (not among the dataset's meetings)", id);
+			check_enter_index(c, i);
+			rc = check_fields(c, s, coll->res, record) ||
+			     check_persons(c, s, (enum store_collection)w, record);
+			check_leave(c, mark);
+			if (rc)
+				return -1;
 		}
-		check_leave(c, mark);
 	}
-	return rc ? -1 : 0;
+	return 0;
 }
 
 struct store *store_load_buffer(const char *buf, size_t len, const char *name,
