@@ -6,23 +6,30 @@
 #include <stddef.h>
 
 #include "lib/iso.h"
+#include "models/source.h"
 
 #define AT(m) offsetof(struct country, m)
 
 static const struct member members[] = {
 	MEMBER_STRING("code", AT(code), CHECK_REQUIRED, iso_country_code_rule),
 	MEMBER_STRING("name", AT(name), CHECK_REQUIRED, NULL),
+	MEMBER_STRINGS("aliases", AT(aliases), 0, NULL),
 	MEMBER_OF("leader", member_person, AT(leader), CHECK_NULLABLE),
 	MEMBER_STRINGS("roles", AT(roles), 0, check_rule_slug),
 	MEMBER_STRINGS("plans", AT(plans), 0, check_rule_slug),
 	MEMBER_STRINGS("resources", AT(resources), 0, NULL),
+	MEMBER_STRINGS("organizations", AT(organizations), 0, NULL),
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
+	MEMBER_OF("evidence", member_evidence, AT(evidence), CHECK_REQUIRED),
+	MEMBER_OF("inferences", member_inferences, AT(inferences), 0),
 };
 
 static const struct field fields[] = {
 	{ "code", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "ISO 3166-1 alpha-2 code",
 	  .offset = AT(code) },
 	{ "name", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "Country name", .offset = AT(name) },
+	{ "aliases", FIELD_STRINGS, FIELD_SEARCH, "Other spellings of the name the source uses",
+	  .offset = AT(aliases) },
 	{ "leader.name", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "The leader the source names, if any",
 	  .offset = AT(leader), .get = person_field_name },
 	{ "leader.title", FIELD_STRING, FIELD_SORT | FIELD_FACET, "The leader's title",
@@ -32,8 +39,16 @@ static const struct field fields[] = {
 	{ "plans", FIELD_STRINGS, FIELD_FACET, "Plans the source reports", .offset = AT(plans) },
 	{ "resources", FIELD_STRINGS, FIELD_FACET | FIELD_SEARCH, "Natural resources the source reports",
 	  .offset = AT(resources) },
+	{ "organizations", FIELD_STRINGS, FIELD_FACET | FIELD_SEARCH,
+	  "Organizations the source names with the country outside its meetings and deals",
+	  .offset = AT(organizations) },
 	{ "summary", FIELD_STRING, FIELD_SEARCH, "Summary in the dataset's words",
 	  .offset = AT(summary) },
+	{ "evidence.source", FIELD_STRINGS, FIELD_FACET, "Ids of the sources its evidence cites",
+	  .offset = AT(evidence), .get = evidence_field_sources, .ref = &source_resource },
+	{ "inferences.field", FIELD_STRINGS, FIELD_FACET,
+	  "Members whose value goes beyond the source's words",
+	  .offset = AT(inferences), .get = inference_field_fields },
 };
 
 static const char *key_of(const void *r) { return ((const struct country *)r)->code; }

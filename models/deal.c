@@ -4,17 +4,20 @@
 #include "models/deal.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "lib/date.h"
 #include "lib/iso.h"
 #include "models/country.h"
 #include "models/meeting.h"
+#include "models/source.h"
 
 #define AT(m) offsetof(struct deal, m)
 
 static const struct member members[] = {
 	MEMBER_STRING("id", AT(id), CHECK_REQUIRED, check_rule_id),
 	MEMBER_STRING("title", AT(title), CHECK_REQUIRED, NULL),
+	MEMBER_STRINGS("aliases", AT(aliases), 0, NULL),
 	MEMBER_STRINGS("countries", AT(countries), CHECK_REQUIRED, iso_country_code_rule),
 	MEMBER_STRINGS("organizations", AT(organizations), 0, NULL),
 	MEMBER_STRING("sector", AT(sector), CHECK_REQUIRED, check_rule_slug),
@@ -31,11 +34,15 @@ static const struct member members[] = {
 	MEMBER_STRINGS("items", AT(items), 0, NULL),
 	MEMBER_INT("completion_year", AT(completion_year), CHECK_NULLABLE, 1, 9999),
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
+	MEMBER_OF("evidence", member_evidence, AT(evidence), CHECK_REQUIRED),
+	MEMBER_OF("inferences", member_inferences, AT(inferences), 0),
 };
 
 static const struct field fields[] = {
 	{ "id", FIELD_STRING, FIELD_SORT, "Deal id", .offset = AT(id) },
 	{ "title", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "Title", .offset = AT(title) },
+	{ "aliases", FIELD_STRINGS, FIELD_SEARCH, "Other spellings of the title the source uses",
+	  .offset = AT(aliases) },
 	{ "countries", FIELD_STRINGS, FIELD_FACET, "Country codes involved",
 	  .offset = AT(countries),
 	  .ref = &country_resource },
@@ -51,11 +58,21 @@ static const struct field fields[] = {
 	  .offset = AT(value), .get = money_field_amount },
 	{ "value.currency", FIELD_STRING, FIELD_SORT | FIELD_FACET, "ISO 4217 currency of the value",
 	  .offset = AT(value), .get = money_field_currency },
+	{ "value.basis", FIELD_STRING, FIELD_SORT | FIELD_FACET,
+	  "What the value measures (basis vocabulary): a contract, a whole project, a market",
+	  .offset = AT(value), .get = money_field_basis, .vocab = "basis" },
+	{ "value.estimate", FIELD_BOOLEAN, FIELD_SORT | FIELD_FACET,
+	  "Whether the source calls the value estimated or approximate",
+	  .offset = AT(value), .get = money_field_estimate },
 	{ "value_alt.amount", FIELD_INTEGER, FIELD_SORT,
 	  "The value as the source also gives it in a second currency",
 	  .offset = AT(value_alt), .get = money_field_amount },
 	{ "value_alt.currency", FIELD_STRING, FIELD_FACET, "ISO 4217 currency of value_alt",
 	  .offset = AT(value_alt), .get = money_field_currency },
+	{ "value_alt.basis", FIELD_STRING, FIELD_FACET, "What value_alt measures: the value's basis",
+	  .offset = AT(value_alt), .get = money_field_basis, .vocab = "basis" },
+	{ "value_alt.estimate", FIELD_BOOLEAN, FIELD_FACET, "Whether value_alt is an estimate",
+	  .offset = AT(value_alt), .get = money_field_estimate },
 	{ "companies", FIELD_STRINGS, FIELD_FACET | FIELD_SEARCH, "Companies involved",
 	  .offset = AT(companies) },
 	{ "partners", FIELD_STRINGS, FIELD_FACET | FIELD_SEARCH, "Public bodies and partners involved",
@@ -74,6 +91,11 @@ static const struct field fields[] = {
 	  .offset = AT(completion_year) },
 	{ "summary", FIELD_STRING, FIELD_SEARCH, "Summary in the dataset's words",
 	  .offset = AT(summary) },
+	{ "evidence.source", FIELD_STRINGS, FIELD_FACET, "Ids of the sources its evidence cites",
+	  .offset = AT(evidence), .get = evidence_field_sources, .ref = &source_resource },
+	{ "inferences.field", FIELD_STRINGS, FIELD_FACET,
+	  "Members whose value goes beyond the source's words",
+	  .offset = AT(inferences), .get = inference_field_fields },
 };
 
 static int check(struct check *c, struct arena *a, void *record)
@@ -87,6 +109,15 @@ static int check(struct check *c, struct arena *a, void *record)
 	if (d->value_alt && !d->value)
 		return check_fail_at(c, "value_alt",
 				     "given without a value: value_alt is the value in a second currency");
+	if (d->value_alt && strcmp(d->value_alt->basis, d->value->basis))
+		return check_fail_at(c, "value_alt.basis", "\"%s\" differs from value.basis \"%s\": "
+				     "value_alt is the same figure in a second currency",
+				     d->value_alt->basis, d->value->basis);
+	if (d->value_alt && d->value_alt->estimate != d->value->estimate)
+		return check_fail_at(c, "value_alt.estimate", "%s differs from value.estimate %s: "
+				     "value_alt is the same figure in a second currency",
+				     d->value_alt->estimate ? "true" : "false",
+				     d->value->estimate ? "true" : "false");
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "lib/date.h"
 #include "lib/iso.h"
 #include "models/country.h"
+#include "models/source.h"
 
 static const struct member delegation_members[] = {
 	MEMBER_INT("size", offsetof(struct delegation, size), CHECK_NULLABLE, 1, 100000),
@@ -65,6 +66,7 @@ static const struct member_type member_delegation = { read_delegation, write_del
 static const struct member members[] = {
 	MEMBER_STRING("id", AT(id), CHECK_REQUIRED, check_rule_id),
 	MEMBER_STRING("title", AT(title), CHECK_REQUIRED, NULL),
+	MEMBER_STRINGS("aliases", AT(aliases), 0, NULL),
 	MEMBER_STRING("date", AT(date), CHECK_REQUIRED, date_rule),
 	MEMBER_STRING("end_date", AT(end_date), CHECK_NULLABLE, date_rule),
 	MEMBER_STRING("kind", AT(kind), CHECK_REQUIRED, check_rule_slug),
@@ -77,6 +79,8 @@ static const struct member members[] = {
 	MEMBER_OF("delegation", member_delegation, AT(delegation), 0),
 	MEMBER_STRINGS("topics", AT(topics), CHECK_REQUIRED, check_rule_slug),
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
+	MEMBER_OF("evidence", member_evidence, AT(evidence), CHECK_REQUIRED),
+	MEMBER_OF("inferences", member_inferences, AT(inferences), 0),
 };
 
 static void get_delegation_size(const struct field *f, const void *r, struct field_value *v)
@@ -91,6 +95,8 @@ static void get_delegation_size(const struct field *f, const void *r, struct fie
 static const struct field fields[] = {
 	{ "id", FIELD_STRING, FIELD_SORT, "Meeting id", .offset = AT(id) },
 	{ "title", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "Title", .offset = AT(title) },
+	{ "aliases", FIELD_STRINGS, FIELD_SEARCH, "Other spellings of the title the source uses",
+	  .offset = AT(aliases) },
 	{ "date", FIELD_DATE, FIELD_SORT | FIELD_FACET, "Date (first day)", .offset = AT(date) },
 	{ "end_date", FIELD_DATE, FIELD_SORT, "Last day of a multi-day event",
 	  .offset = AT(end_date) },
@@ -117,6 +123,11 @@ static const struct field fields[] = {
 	  .offset = AT(topics), .vocab = "sector" },
 	{ "summary", FIELD_STRING, FIELD_SEARCH, "Summary in the dataset's words",
 	  .offset = AT(summary) },
+	{ "evidence.source", FIELD_STRINGS, FIELD_FACET, "Ids of the sources its evidence cites",
+	  .offset = AT(evidence), .get = evidence_field_sources, .ref = &source_resource },
+	{ "inferences.field", FIELD_STRINGS, FIELD_FACET,
+	  "Members whose value goes beyond the source's words",
+	  .offset = AT(inferences), .get = inference_field_fields },
 };
 
 static int check(struct check *c, struct arena *a, void *record)

@@ -88,7 +88,8 @@ struct resource {
 
 /*
  * Reads the object v into record (r->record_size zeroed bytes): its members
- * by the member table, then r's own rules. Returns 0, or -1 after reporting.
+ * by the member table, then r's own rules, then its inferences (each must
+ * name a member the record gives). Returns 0, or -1 after reporting.
  */
 int resource_read(const struct resource *r, struct check *c, const cJSON *v, struct arena *a,
 		  void *record);

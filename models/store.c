@@ -27,6 +27,7 @@ struct store {
 };
 
 static const struct resource *const resources[STORE_NCOLLECTIONS] = {
+	[STORE_SOURCES] = &source_resource,
 	[STORE_COUNTRIES] = &country_resource,
 	[STORE_MEETINGS] = &meeting_resource,
 	[STORE_DEALS] = &deal_resource,
@@ -53,6 +54,10 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root,
 		return -1;
 	if (n >= UINT32_MAX)
 		return check_fail_at(c, res->name, "too many records (%zu)", n);
+	/* Records cite sources: a dataset without one has nothing to cite. */
+	if (which == STORE_SOURCES && !n)
+		return check_fail_at(c, res->name, "expected at least one source, got an empty array: "
+				     "every record cites one");
 	if (collection_build(&s->coll[which], res, records, (uint32_t)n, &s->arena, &first,
 			     &second)) {
 		mark = check_enter_key(c, res->name);
@@ -204,7 +209,7 @@ static int check_references(struct store *s, struct check *c)
 struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 				struct strbuf *err)
 {
-	static const char *const top[] = { "dataset", "countries", "meetings", "deals", NULL };
+	static const char *const top[] = { "dataset", "sources", "countries", "meetings", "deals", NULL };
 	struct store *s = xcalloc(1, sizeof(*s));
 	struct check c;
 	const cJSON *ds;
@@ -316,6 +321,11 @@ static const void *find(const struct store *s, enum store_collection which, cons
 	return i < 0 ? NULL : collection_record(c, (uint32_t)i);
 }
 
+const struct source *store_find_source(const struct store *s, const char *id, size_t len)
+{
+	return find(s, STORE_SOURCES, id, len);
+}
+
 const struct country *store_find_country(const struct store *s, const char *code, size_t len)
 {
 	return find(s, STORE_COUNTRIES, code, len);
@@ -339,7 +349,8 @@ uint64_t store_digest(const struct store *s)
 void store_describe(const struct store *s, struct strbuf *out)
 {
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		strbuf_addf(out, "%s%u %s", i ? ", " : "", s->coll[i].n, s->coll[i].res->name);
+		strbuf_addf(out, "%s%u %s", i ? ", " : "", s->coll[i].n,
+			    s->coll[i].n == 1 ? s->coll[i].res->singular : s->coll[i].res->name);
 }
 
 size_t store_memory(const struct store *s)

@@ -610,6 +610,8 @@ function wire() {
 async function start() {
   // (app.js has laid out the view the URL asks for.)
   let index, stats, countries, meetings, valued, grid;
+  // Busy until drawn, on a retry too: html[data-busy] is what "settled" means.
+  document.documentElement.dataset.busy = 'true';
   try {
     [index, stats, countries, meetings, valued, grid] = await Promise.all([
       get(API),
@@ -638,7 +640,8 @@ async function start() {
   const ds = index.body.dataset;
   ref.datasetTitle = ds.title;
   $('title').textContent = ds.title;
-  const src = ds.source || {};
+  // The sources are a collection (/api/v1/sources); the first names the footer.
+  const src = ds.source || ref.sources.values().next().value || {};
   fill($('source'), 'Source: ', src.publisher ? `${src.publisher}, ` : '',
     src.url ? el('a', { href: src.url }, `“${src.title}”`) : `“${src.title}”`, `. Dataset version ${ds.version}.`);
   for (const [name, entries] of Object.entries(ds.vocabularies || {})) {

@@ -97,11 +97,17 @@ n, path = int(sys.argv[1]), sys.argv[2]
 codes = ["KR", "RO", "NL", "SE", "PL", "FI", "GB", "JP"]
 deals = [{"id": "d%d" % i, "title": "Generated deal %d" % i, "countries": ["KR", codes[1 + i % 7]],
           "sector": ["nuclear", "ports", "semiconductors"][i % 3], "status": "proposed",
-          "value": {"amount": (i * 7919) % 1000000007, "currency": "KRW"}, "companies": [],
-          "meetings": []} for i in range(n)]
+          "value": {"amount": (i * 7919) % 1000000007, "currency": "KRW",
+                    "basis": ["contract", "project", "market"][i % 3], "estimate": i % 5 == 0},
+          "companies": [], "meetings": [],
+          "evidence": [{"source": "generated", "quote": "Generated deal %d was reported." % i}]}
+         for i in range(n)]
 deals[n // 2]["countries"] = ["KR", "UA"]   # one rare value: an index hit among n
-json.dump({"dataset": {"title": "bench", "version": "1", "source": {"title": "generated"}},
-           "countries": [{"code": c, "name": c} for c in codes + ["UA"]],
+cite = [{"source": "generated", "quote": "A generated country."}]
+json.dump({"dataset": {"title": "bench", "version": "1",
+                       "vocabularies": {"basis": [{"id": b, "label": b} for b in ("contract", "project", "market")]}},
+           "sources": [{"id": "generated", "title": "generated", "publisher": None, "date": None, "url": None}],
+           "countries": [{"code": c, "name": c, "evidence": cite} for c in codes + ["UA"]],
            "meetings": [], "deals": deals}, open(path, "w"))
 PY
 P2=$(free_port)

@@ -47,20 +47,29 @@ Test(api, index_links_every_collection_and_counts_them)
 
 	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "links"), "deals")->valuestring,
 			 "/api/v1/deals");
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "links"), "sources")->valuestring,
+			 "/api/v1/sources");
+	cr_assert_eq(num(j, "counts.sources"), 1);
 	cr_assert_eq(num(j, "counts.countries"), 20);
 	cr_assert_eq(num(j, "counts.meetings"), 17);
-	cr_assert_eq(num(j, "counts.deals"), 25);
+	cr_assert_eq(num(j, "counts.deals"), 27);
 	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "dataset"), "version")->valuestring,
-			 "1.0.0");
+			 "2.0.0");
+	cr_assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "dataset"), "source"),
+		       "the sources are a collection now");
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "dataset"), "licence"),
+					     "id")->valuestring, "CC-BY-4.0");
 	cJSON_Delete(j);
 }
 
 Test(api, every_collection_lists_its_records_in_an_envelope)
 {
-	static const char *const paths[] = { "/api/v1/countries", "/api/v1/meetings", "/api/v1/deals" };
-	static const int totals[] = { 20, 17, 25 };
+	static const char *const paths[] = {
+		"/api/v1/sources", "/api/v1/countries", "/api/v1/meetings", "/api/v1/deals",
+	};
+	static const int totals[] = { 1, 20, 17, 27 };
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		cJSON *j = get_json(paths[i], 200);
 
 		cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "data")), totals[i]);
@@ -70,6 +79,44 @@ Test(api, every_collection_lists_its_records_in_an_envelope)
 		cr_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "links"), "next")));
 		cJSON_Delete(j);
 	}
+}
+
+Test(api, sources_are_a_collection_that_every_record_cites)
+{
+	static const char *const lists[] = {
+		"/api/v1/countries?fields=evidence&limit=1000", "/api/v1/meetings?fields=evidence&limit=1000",
+		"/api/v1/deals?fields=evidence&limit=1000",
+	};
+	cJSON *j = get_json("/api/v1/sources/businesskorea-sales-diplomacy", 200);
+	struct reply r;
+
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "title")->valuestring, "International Sales Diplomacy");
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "publisher")->valuestring, "BusinessKorea");
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "date")), "the article prints no date");
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "url")));
+	cJSON_Delete(j);
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		const cJSON *rec;
+
+		j = get_json(lists[i], 200);
+		cJSON_ArrayForEach(rec, cJSON_GetObjectItem(j, "data")) {
+			const cJSON *ev = cJSON_GetObjectItem(rec, "evidence");
+
+			cr_assert(cJSON_GetArraySize(ev) >= 1, "%s: a record without evidence", lists[i]);
+			cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(ev, 0), "source")->valuestring,
+					 "businesskorea-sales-diplomacy");
+		}
+		cJSON_Delete(j);
+	}
+	j = get_json("/api/v1/sources/businesskorea-sales-diplomacy/deals?limit=0", 200);
+	cr_assert_eq(num(j, "meta.total"), 27, "the related list: the deals citing the source");
+	cJSON_Delete(j);
+	j = get_json("/api/v1/deals?evidence.source=businesskorea-sales-diplomacy&facet=evidence.source&limit=0", 200);
+	cr_assert_eq(num(j, "meta.total"), 27);
+	cJSON_Delete(j);
+	http_get(test_url(&srv, "/api/v1/sources/BUSINESSKOREA-SALES-DIPLOMACY"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 404), "no source with id \"BUSINESSKOREA-SALES-DIPLOMACY\"");
+	reply_release(&r);
 }
 
 Test(api, one_country_ignores_the_case_of_its_code)
@@ -92,7 +139,8 @@ Test(api, one_record_is_a_bare_object_with_money_as_integers)
 
 	http_get(test_url(&srv, "/api/v1/deals/cernavoda-tritium-removal"), NULL, &r);
 	cr_assert_eq(r.status, 200);
-	cr_assert(strstr(r.body.buf, "\"value\":{\"amount\":260000000000,\"currency\":\"KRW\"}"),
+	cr_assert(strstr(r.body.buf, "\"value\":{\"amount\":260000000000,\"currency\":\"KRW\","
+				     "\"basis\":\"contract\",\"estimate\":false}"),
 		  "%s", r.body.buf);
 	cr_assert_eq(r.body.buf[0], '{');
 	reply_release(&r);
@@ -121,14 +169,13 @@ Test(api, related_lists_take_the_whole_grammar)
 	cJSON *j = get_json("/api/v1/countries/RO/deals?status=proposed&sort=-value.amount&fields=id,value", 200);
 	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
 
-	cr_assert_eq(num(j, "meta.total"), 7);
-	cr_assert_str_eq(cJSON_GetObjectItem(first, "id")->valuestring,
-			 "romania-nuclear-facility-improvement");
+	cr_assert_eq(num(j, "meta.total"), 10);
+	cr_assert_str_eq(cJSON_GetObjectItem(first, "id")->valuestring, "ukraine-reconstruction");
 	cr_assert_eq(cJSON_GetArraySize(first), 2, "fields=id,value keeps two members");
 	cJSON_Delete(j);
 
 	j = get_json("/api/v1/meetings/bilateral-ro/deals", 200);
-	cr_assert_eq(num(j, "meta.total"), 9);
+	cr_assert_eq(num(j, "meta.total"), 10);
 	cJSON_Delete(j);
 	j = get_json("/api/v1/countries/fi/meetings?kind=bilateral", 200);
 	cr_assert_eq(num(j, "meta.total"), 1);
@@ -167,15 +214,26 @@ Test(api, stats_give_a_dashboard_its_figures_in_one_call)
 	cJSON *j = get_json("/api/v1/stats", 200);
 	const cJSON *deals = cJSON_GetObjectItem(j, "deals");
 	const cJSON *totals = cJSON_GetObjectItem(deals, "totals");
-	const cJSON *krw = cJSON_GetArrayItem(totals, 0);
 	const cJSON *days = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meetings"), "by_date");
+	/* 260 billion won in a contract, 2.5 trillion for a whole project, an estimated
+	 * 1,200 trillion for a market: three bases, three totals, never one sum. */
+	static const struct { const char *basis; double amount; bool estimate; } want[] = {
+		{ "contract", 260000000000.0, false },
+		{ "project", 2500000000000.0, false },
+		{ "market", 1200000000000000.0, true },
+	};
 
-	cr_assert_eq(num(j, "counts.deals"), 25);
-	cr_assert_str_eq(cJSON_GetObjectItem(krw, "currency")->valuestring, "KRW");
-	/* 260 billion + 2.5 trillion + 1,200 trillion won */
-	cr_assert_eq(num(krw, "amount"), 1202760000000000.0);
-	cr_assert_eq(num(krw, "deals"), 3);
-	cr_assert_eq(cJSON_GetArraySize(totals), 1, "value_alt is not added to the totals");
+	cr_assert_eq(num(j, "counts.deals"), 27);
+	cr_assert_eq(cJSON_GetArraySize(totals), 3, "one total per basis; value_alt is not added");
+	for (int i = 0; i < 3; i++) {
+		const cJSON *t = cJSON_GetArrayItem(totals, i);
+
+		cr_assert_str_eq(cJSON_GetObjectItem(t, "currency")->valuestring, "KRW");
+		cr_assert_str_eq(cJSON_GetObjectItem(t, "basis")->valuestring, want[i].basis);
+		cr_assert_eq(num(t, "amount"), want[i].amount);
+		cr_assert_eq(num(t, "deals"), 1);
+		cr_assert_eq(cJSON_IsTrue(cJSON_GetObjectItem(t, "estimate")), want[i].estimate);
+	}
 	cr_assert_eq(num(deals, "valued"), 3);
 	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(deals, "by_status")) > 3);
 	cr_assert(cJSON_GetArraySize(cJSON_GetObjectItem(deals, "by_sector")) > 5);
@@ -288,7 +346,7 @@ Test(api, link_header_has_first_prev_next_and_last)
 	struct reply r;
 
 	http_get(test_url(&srv, "/api/v1/deals?limit=10&offset=10"), NULL, &r);
-	cr_assert_str_eq(reply_header(&r, "X-Total-Count"), "25");
+	cr_assert_str_eq(reply_header(&r, "X-Total-Count"), "27");
 	cr_assert_str_eq(reply_header(&r, "Link"),
 			 "</api/v1/deals?limit=10&offset=0>; rel=\"first\", "
 			 "</api/v1/deals?limit=10&offset=0>; rel=\"prev\", "

@@ -94,7 +94,7 @@ Test(metrics, is_prometheus_text_and_counts_what_happened)
 	cr_assert_eq(parse_metrics(r.body.buf, "attache_http_requests_total{route=\"unmatched\",status_class=\"4xx\"}"), 1);
 	nm = parse_metrics(r.body.buf, "attache_http_not_modified_total");
 	cr_assert_eq(nm, 1);
-	cr_assert_eq(parse_metrics(r.body.buf, "attache_records{collection=\"deals\"}"), 25);
+	cr_assert_eq(parse_metrics(r.body.buf, "attache_records{collection=\"deals\"}"), 27);
 	cr_assert_eq(parse_metrics(r.body.buf, "attache_data_generation"), 1);
 	cr_assert_eq(parse_metrics(r.body.buf, "attache_build_info{version=\"" ATTACHE_VERSION "\"}"), 1);
 	cr_assert_geq(parse_metrics(r.body.buf, "attache_http_request_duration_seconds_count"), 6);

@@ -100,7 +100,7 @@ Test(process, logs_its_configuration_data_and_address_at_start)
 
 	proc_start(&p, (const char *const[]){ "--threads", "2", NULL });
 	cr_assert(proc_log_wait(&p, "\"msg\":\"configuration\",\"settings\":\"bind=127.0.0.1 port=0 ", 1));
-	cr_assert(proc_log_wait(&p, "\"records\":\"20 countries, 17 meetings, 25 deals\"", 1));
+	cr_assert(proc_log_wait(&p, "\"records\":\"1 source, 20 countries, 17 meetings, 27 deals\"", 1));
 	cr_assert(proc_log_wait(&p, "\"address\":\"127.0.0.1\"", 1));
 	cr_assert(proc_log_wait(&p, "\"threads\":\"2\"", 1));
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
@@ -111,7 +111,7 @@ Test(process, check_validates_and_exits_0_or_1)
 	char out[4096];
 
 	cr_assert_eq(proc_run((const char *const[]){ "--check", "--data", FIXTURES "query.json", NULL }, out, sizeof(out)), 0);
-	cr_assert_str_eq(out, FIXTURES "query.json: valid: 7 countries, 2 meetings, 6 deals\n");
+	cr_assert_str_eq(out, FIXTURES "query.json: valid: 2 sources, 7 countries, 2 meetings, 6 deals\n");
 	cr_assert_eq(proc_run((const char *const[]){ "--check", "--data", FIXTURES "store/duplicate-id.json", NULL }, out, sizeof(out)), 1);
 	cr_assert_str_eq(out, "attache: " FIXTURES "store/duplicate-id.json: deals[1].id: duplicate id \"tritium\" (first at deals[0])\n");
 	cr_assert_eq(proc_run((const char *const[]){ "--data", "/nonexistent.json", NULL }, out, sizeof(out)), 1,
@@ -343,14 +343,20 @@ static void big_data_file(char *path, size_t size, int deals)
 	struct strbuf sb = STRBUF_INIT;
 
 	snprintf(path, size, "/tmp/attache-big-%d-%ld.json", getpid(), (long)random());
-	strbuf_addstr(&sb, "{\"dataset\":{\"title\":\"big\",\"version\":\"1\",\"source\":{\"title\":\"generated\"}},"
-			   "\"countries\":[{\"code\":\"KR\",\"name\":\"South Korea\"}],\"meetings\":[],\"deals\":[");
+	strbuf_addstr(&sb, "{\"dataset\":{\"title\":\"big\",\"version\":\"1\",\"vocabularies\":"
+			   "{\"basis\":[{\"id\":\"contract\",\"label\":\"Contract\"}]}},"
+			   "\"sources\":[{\"id\":\"g\",\"title\":\"generated\",\"publisher\":null,"
+			   "\"date\":null,\"url\":null}],"
+			   "\"countries\":[{\"code\":\"KR\",\"name\":\"South Korea\","
+			   "\"evidence\":[{\"source\":\"g\",\"quote\":\"Korea\"}]}],\"meetings\":[],\"deals\":[");
 	for (int i = 0; i < deals; i++)
 		strbuf_addf(&sb, "%s{\"id\":\"d%d\",\"title\":\"Deal number %d with a title long enough to weigh "
 				 "something in a page of a thousand records\",\"countries\":[\"KR\"],"
-				 "\"sector\":\"s\",\"status\":\"proposed\",\"value\":{\"amount\":%d,\"currency\":\"KRW\"},"
+				 "\"sector\":\"s\",\"status\":\"proposed\",\"value\":{\"amount\":%d,\"currency\":\"KRW\","
+				 "\"basis\":\"contract\",\"estimate\":false},"
 				 "\"companies\":[],\"meetings\":[],\"summary\":\"A summary that takes some room too, "
-				 "so that the page is large.\"}", i ? "," : "", i, i, i);
+				 "so that the page is large.\",\"evidence\":[{\"source\":\"g\",\"quote\":\"Deal %d\"}]}",
+			    i ? "," : "", i, i, i, i);
 	strbuf_addstr(&sb, "]}");
 	write_file_atomic(path, sb.buf, sb.len);
 	strbuf_release(&sb);

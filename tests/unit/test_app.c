@@ -29,7 +29,7 @@ Test(app, loads_the_built_in_dataset_unless_told_a_file)
 	s = app_load_data(&cfg, &err);
 	cr_assert_not_null(s, "%s", err.buf);
 	cr_assert_str_eq(app_data_name(&cfg), "built-in " ASSETS_DATASET);
-	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 25);
+	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 27);
 	store_free(s);
 	config_release(&cfg);
 	config(&cfg, file, 3);

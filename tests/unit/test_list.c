@@ -58,7 +58,8 @@ Test(list, renders_the_envelope_with_links)
 Test(list, projections_keep_members_in_the_order_asked)
 {
 	call_get(&c, "/api/v1/deals?fields=value,id&limit=1");
-	cr_assert(strstr(c.res.body, "\"data\":[{\"value\":{\"amount\":260000000000,\"currency\":\"KRW\"},\"id\":\"d1\"}]"),
+	cr_assert(strstr(c.res.body, "\"data\":[{\"value\":{\"amount\":260000000000,\"currency\":\"KRW\","
+				     "\"basis\":\"contract\",\"estimate\":false},\"id\":\"d1\"}]"),
 		  "%s", c.res.body);
 }
 
@@ -67,6 +68,10 @@ Test(list, facets_render_values_and_nulls)
 	call_get(&c, "/api/v1/deals?facet=value.currency&limit=0");
 	cr_assert(strstr(c.res.body, "\"facets\":{\"value.currency\":[{\"value\":\"KRW\",\"count\":3},"
 				     "{\"value\":\"USD\",\"count\":1},{\"value\":null,\"count\":2}]}"),
+		  "%s", c.res.body);
+	call_get(&c, "/api/v1/deals?facet=value.estimate&limit=0");
+	cr_assert(strstr(c.res.body, "\"facets\":{\"value.estimate\":[{\"value\":false,\"count\":3},"
+				     "{\"value\":true,\"count\":1},{\"value\":null,\"count\":2}]}"),
 		  "%s", c.res.body);
 }
 
@@ -112,8 +117,11 @@ Test(list, a_country_and_its_related_lists)
 {
 	call_get(&c, "/api/v1/countries/ro");
 	cr_assert_eq(c.res.status, 200);
-	cr_assert_str_eq(c.res.body, "{\"code\":\"RO\",\"name\":\"Romania\",\"leader\":null,\"roles\":[],"
-				     "\"plans\":[],\"resources\":[],\"summary\":null}");
+	/* Every member is there: absent ones null, or [] for a list (aliases, inferences). */
+	cr_assert_str_eq(c.res.body, "{\"code\":\"RO\",\"name\":\"Romania\",\"aliases\":[],\"leader\":null,"
+				     "\"roles\":[],\"plans\":[],\"resources\":[],\"organizations\":[],"
+				     "\"summary\":null,\"evidence\":[{\"source\":\"made-up\",\"quote\":\"Romania\"}],"
+				     "\"inferences\":[]}");
 	call_get(&c, "/api/v1/countries/ro/deals?fields=id");
 	cr_assert(strstr(c.res.body, "\"data\":[{\"id\":\"d1\"},{\"id\":\"d2\"}]"), "%s", c.res.body);
 	call_get(&c, "/api/v1/countries/fi/meetings?fields=id");
@@ -139,7 +147,8 @@ Test(list, a_deal_is_the_bytes_rendered_at_load)
 	cr_assert_eq(c.res.status, 200);
 	cr_assert_eq(c.res.body, store_collection(c.site->store, STORE_DEALS)->json[3].json);
 	call_get(&c, "/api/v1/deals/d4?fields=value_alt");
-	cr_assert_str_eq(c.res.body, "{\"value_alt\":{\"amount\":940000000000,\"currency\":\"USD\"}}");
+	cr_assert_str_eq(c.res.body, "{\"value_alt\":{\"amount\":940000000000,\"currency\":\"USD\","
+				     "\"basis\":\"market\",\"estimate\":true}}");
 	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals/d4?sort=id"), &c), 400),
 			 "unknown parameter \"sort\": a single deal takes only fields");
 }
