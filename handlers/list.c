@@ -106,6 +106,38 @@ static void write_facets(struct jsonw *w, const struct collection *c, const stru
 	jsonw_object_end(w);
 }
 
+/*
+ * meta.search: the query as it was understood. words are its folded words,
+ * in order; terms the single words (prefix: matching any word they begin);
+ * phrases the words that must come in a row.
+ */
+static void write_search(struct jsonw *w, const struct search_query *sq)
+{
+	jsonw_key(w, "search");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "q", sq->q);
+	jsonw_key(w, "words");
+	jsonw_strings(w, sq->words, sq->nwords);
+	jsonw_key(w, "terms");
+	jsonw_array_begin(w);
+	for (size_t i = 0; i < sq->nterms; i++) {
+		if (sq->terms[i].n != 1)
+			continue;
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "word", sq->words[sq->terms[i].first]);
+		jsonw_kv_bool(w, "prefix", sq->terms[i].prefix);
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_key(w, "phrases");
+	jsonw_array_begin(w);
+	for (size_t i = 0; i < sq->nterms; i++)
+		if (sq->terms[i].n > 1)
+			jsonw_strings(w, sq->words + sq->terms[i].first, sq->terms[i].n);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+}
+
 void list_render(const struct collection *c, const struct query *q,
 		 const struct query_result *r, const char *path,
 		 const struct query_param *params, size_t nparams, struct strbuf *body,
@@ -133,6 +165,8 @@ void list_render(const struct collection *c, const struct query *q,
 	jsonw_kv_uint(&w, "offset", offset);
 	if (r->nfacets)
 		write_facets(&w, c, r);
+	if (q->search.nterms)
+		write_search(&w, &q->search);
 	jsonw_object_end(&w);
 	jsonw_key(&w, "links");
 	jsonw_object_begin(&w);

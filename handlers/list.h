@@ -8,7 +8,7 @@
  * request's route says (handlers/route.h); a new resource is a table row.
  *
  * A list answers {"data": [...], "meta": {"total", "limit", "offset"[,
- * "facets"]}, "links": {"self", "next", "prev"}}, plus X-Total-Count and an
+ * "facets"][, "search"]}, "links": {"self", "next", "prev"}}, plus X-Total-Count and an
  * RFC 8288 Link header (first, prev, next, last). Records are copied from
  * the bytes the store rendered at load time; fields=a,b copies only those
  * members' bytes.

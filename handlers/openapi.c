@@ -101,11 +101,17 @@ static void field_parameters(struct jsonw *w, const struct resource *res)
 			first = false;
 		}
 		strbuf_addch(&d, '.');
+		if (f->search)
+			strbuf_addf(&d, " q searches %s, a match there weighing %d in the ranking.",
+				    f->vocab ? "its values' labels" : f->ref ? "the names of the records it names"
+				    : "it", f->search);
 		jsonw_object_begin(w);
 		jsonw_kv_string(w, "name", f->name);
 		jsonw_kv_string(w, "in", "query");
 		jsonw_kv_bool(w, "required", false);
 		jsonw_kv_string(w, "description", d.buf);
+		if (f->search)
+			jsonw_kv_int(w, "x-search-weight", f->search);
 		jsonw_key(w, "schema");
 		jsonw_object_begin(w);
 		jsonw_kv_string(w, "type", "string");
@@ -298,7 +304,15 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 	literal(w, "ListMeta",
 		"{\"type\":\"object\",\"required\":[\"total\",\"limit\",\"offset\"],\"properties\":"
 		"{\"total\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"},"
-		"\"offset\":{\"type\":\"integer\"},\"facets\":{\"type\":\"object\","
+		"\"offset\":{\"type\":\"integer\"},\"search\":{\"type\":\"object\","
+		"\"description\":\"With q: the query as understood. words: its folded words in order; terms: "
+		"its single words, prefix when a word matches the words it begins; phrases: the words that "
+		"must come in a row\",\"required\":[\"q\",\"words\",\"terms\",\"phrases\"],\"properties\":{"
+		"\"q\":{\"type\":\"string\"},\"words\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+		"\"terms\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+		"\"word\":{\"type\":\"string\"},\"prefix\":{\"type\":\"boolean\"}}}},"
+		"\"phrases\":{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}},"
+		"\"facets\":{\"type\":\"object\","
 		"\"description\":\"For each field in facet=, its values over all matches, most "
 		"common first, records without a value last as null\",\"additionalProperties\":"
 		"{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"value\":{},"
@@ -329,7 +343,12 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 	param(w, "sort", "string", "Sort keys, comma-separated, '-' for descending; stable; nulls last");
 	param(w, "fields", "string", "Only these top-level members in each record, comma-separated");
 	param(w, "facet", "string", "Add meta.facets with the count of each value of these fields");
-	param(w, "q", "string", "Text that occurs in the record's text fields, ignoring case");
+	param(w, "q", "string", "Words and \"quoted phrases\", at most 16 words and 256 bytes. Case, "
+	      "diacritics and compatibility forms are folded by Unicode rules. Every term must match, in "
+	      "any field, in any order: a word matches the words it begins, a quoted word only itself, a "
+	      "phrase its words in a row within one field. The searched fields are those with "
+	      "x-search-weight; with q and no sort the best matches come first, and meta.search says how "
+	      "the query was understood");
 	jsonw_object_end(w);
 
 	jsonw_key(w, "headers");

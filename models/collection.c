@@ -273,40 +273,6 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	free(e);
 }
 
-static void add_search_text(struct strbuf *sb, const char *s)
-{
-	size_t at = sb->len;
-
-	if (at)
-		strbuf_addch(sb, '\n');
-	strbuf_addstr(sb, s);
-	ascii_lower_inplace(sb->buf + at, sb->len - at);
-}
-
-static void build_haystack(struct collection *c, uint32_t r, const char **hay, uint32_t *len,
-			   struct arena *a)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < c->res->nfields; i++) {
-		const struct field *f = &c->res->fields[i];
-		struct field_value v = { 0 };
-
-		if (!(f->flags & FIELD_SEARCH))
-			continue;
-		field_get(f, collection_record(c, r), &v);
-		if (f->type == FIELD_STRINGS) {
-			for (size_t j = 0; j < v.list.n; j++)
-				add_search_text(&sb, v.list.v[j]);
-		} else if (!v.null && v.s) {
-			add_search_text(&sb, v.s);
-		}
-	}
-	*hay = arena_memdup0(a, sb.buf, sb.len);
-	*len = (uint32_t)sb.len;
-	strbuf_release(&sb);
-}
-
 static void render_record(struct collection *c, uint32_t r, struct record_json *out,
 			  struct arena *a)
 {
@@ -333,8 +299,6 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 {
 	struct record_json *json;
 	struct column *cols;
-	const char **hay;
-	uint32_t *hlen;
 
 	memset(c, 0, sizeof(*c));
 	c->res = res;
@@ -343,18 +307,12 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 	if (build_keys(c, a, dup_first, dup_second))
 		return -1;
 	json = arena_calloc(a, n ? n : 1, sizeof(*json));
-	hay = arena_calloc(a, n ? n : 1, sizeof(*hay));
-	hlen = arena_calloc(a, n ? n : 1, sizeof(*hlen));
-	for (uint32_t r = 0; r < n; r++) {
+	for (uint32_t r = 0; r < n; r++)
 		render_record(c, r, &json[r], a);
-		build_haystack(c, r, &hay[r], &hlen[r], a);
-	}
 	cols = arena_calloc(a, res->nfields, sizeof(*cols));
 	for (size_t i = 0; i < res->nfields; i++)
 		build_column(c, &res->fields[i], &cols[i], a);
 	c->json = json;
-	c->haystacks = hay;
-	c->haystack_lens = hlen;
 	c->columns = cols;
 	return 0;
 }

@@ -12,7 +12,9 @@
  *     value the ascending list of records that hold it (postings). Equality
  *     filters read postings; ranges are id ranges of the sorted dictionary;
  *     sorting compares value ids; facets count them;
- *   - for each record, the lower-cased text of its searchable fields (q=).
+ *   - the inverted index of its searched text (q=, models/search.h), which
+ *     the store builds once every collection is read, since a record's
+ *     searched text includes the names of the records it refers to.
  * Positions are a record's index in the data file's order: the natural order.
  * All memory belongs to the arena given to collection_build().
  */
@@ -26,6 +28,7 @@
 #include "lib/arena.h"
 #include "lib/jsonw.h"
 #include "models/resource.h"
+#include "models/search.h"
 
 /* The value id of a null scalar. */
 #define COLUMN_NULL UINT32_MAX
@@ -55,8 +58,7 @@ struct collection {
 	const char *records;             /* n records of res->record_size bytes */
 	const struct record_json *json;
 	const struct column *columns;    /* parallel to res->fields */
-	const char *const *haystacks;    /* lower-cased searchable text per record */
-	const uint32_t *haystack_lens;
+	struct search_index search;      /* q=; built by the store after collection_build() */
 	uint32_t *slots;                 /* key hash table: position + 1, 0 = empty */
 	size_t nslots;
 };

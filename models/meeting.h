@@ -38,6 +38,7 @@ struct meeting {
 	const struct person *counterpart;  /* the leader met; NULL when not named */
 	struct persons participants;
 	struct strs participant_names; /* derived, for search and filters */
+	struct strs delegation_names;  /* derived: the delegation's members' names */
 	const struct delegation *delegation;  /* NULL when none */
 	struct strs topics;
 	const char *summary;

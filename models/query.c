@@ -275,22 +275,6 @@ static int parse_filter(struct query *q, const struct query_param *prm, struct q
 	return add_filter(q, f, op, prm->key, prm->value, err);
 }
 
-/* q is one substring, ignoring case and the spaces around it; blank means no search. */
-static void parse_needle(struct query *q, const char *value)
-{
-	size_t len;
-
-	while (*value == ' ' || *value == '\t')
-		value++;
-	len = strlen(value);
-	while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
-		len--;
-	if (!len)
-		return;
-	q->needle = xmemdup0(value, len);
-	ascii_lower_inplace(q->needle, len);
-}
-
 /* Splits a comma list for sort/fields/facet and hands each item to fn. */
 static int each_item(const char *param, const char *value, struct query_error *err,
 		     int (*fn)(struct query *, const char *, size_t, struct query_error *),
@@ -395,11 +379,16 @@ static int facet_item(struct query *q, const char *s, size_t len, struct query_e
 	return 0;
 }
 
+/* q: words and phrases (models/search.h); blank means no search. */
 static int parse_q(struct query *q, const char *value, struct query_error *err)
 {
-	(void)err;
-	parse_needle(q, value);
-	return 0;
+	struct strbuf why = STRBUF_INIT;
+	int rc = search_parse(&q->search, value, &why);
+
+	if (rc < 0)
+		refuse(err, "q", "%s", why.buf);
+	strbuf_release(&why);
+	return rc < 0 ? -1 : 0;
 }
 
 static int parse_sort(struct query *q, const char *value, struct query_error *err)
@@ -490,7 +479,7 @@ void query_release(struct query *q)
 		free(q->filters[i].buf);
 		free(q->filters[i].values);
 	}
-	free(q->needle);
+	search_query_release(&q->search);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -673,11 +662,6 @@ static uint32_t *candidates(const struct matcher *m, size_t cost, size_t *n)
 	return out;
 }
 
-static bool needle_found(const struct query *q, const struct collection *c, uint32_t r)
-{
-	return !q->needle || memmem(c->haystacks[r], c->haystack_lens[r], q->needle, strlen(q->needle));
-}
-
 struct sort_ctx {
 	const struct query *q;
 	const struct collection *c;
@@ -700,6 +684,26 @@ static int compare_records(const void *pa, const void *pb, void *arg)
 		return (x < y) != ctx->q->sort[i].desc ? -1 : 1;
 	}
 	return a < b ? -1 : a > b;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Best score first, ties in natural order: one key per match, then one sort. */
+static void rank_by_score(uint32_t *matched, const uint32_t *scores, uint32_t n)
+{
+	uint64_t *keys = xmalloc((n ? n : 1) * sizeof(*keys));
+
+	for (uint32_t i = 0; i < n; i++)
+		keys[i] = (uint64_t)(UINT32_MAX - scores[i]) << 32 | matched[i];
+	qsort(keys, n, sizeof(*keys), cmp_u64);
+	for (uint32_t i = 0; i < n; i++)
+		matched[i] = (uint32_t)keys[i];
+	free(keys);
 }
 
 static void take_page(const struct query *q, const uint32_t *all, uint32_t total,
@@ -788,11 +792,13 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 {
 	struct matcher m[QUERY_MAX_FILTERS];
 	const struct matcher *best = NULL;
-	size_t best_cost = (size_t)c->n + 1;
-	uint32_t *cand = NULL, *matched = NULL;
+	size_t best_cost = (size_t)c->n + 1, search_term = 0;
+	uint32_t *cand = NULL, *matched = NULL, *scores = NULL;
 	size_t ncand = c->n;
 	uint32_t nmatched = 0;
-	bool everything = q->nfilters == 0 && !q->needle;
+	const bool searching = q->search.nterms > 0;
+	bool everything = q->nfilters == 0 && !searching;
+	struct search_run run;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < q->nfilters; i++) {
@@ -824,22 +830,49 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 		goto out;
 	}
 
-	if (best)
+	/*
+	 * The cheapest of the filters and the search's terms lists the
+	 * candidates; every other condition is checked on those only, the
+	 * search on each candidate's own words.
+	 */
+	if (searching) {
+		size_t cost;
+
+		search_resolve(&run, &q->search, &c->search);
+		cost = search_cost(&run, &search_term);
+		if (run.none) {
+			cand = xmalloc(sizeof(*cand));
+			ncand = 0;
+			best = NULL;
+		} else if (cost <= best_cost) {
+			cand = search_candidates(&run, search_term, c->n, &ncand);
+			best = NULL;
+		}
+	}
+	if (!cand && best)
 		cand = candidates(best, best_cost, &ncand);
 	matched = xmalloc((ncand ? ncand : 1) * sizeof(*matched));
+	scores = searching ? xmalloc((ncand ? ncand : 1) * sizeof(*scores)) : NULL;
 	for (size_t i = 0; i < ncand; i++) {
-		uint32_t r = cand ? cand[i] : (uint32_t)i;
-		bool ok = needle_found(q, c, r);
+		uint32_t r = cand ? cand[i] : (uint32_t)i, score = 0;
+		bool ok = true;
 
 		for (size_t j = 0; j < q->nfilters && ok; j++)
 			ok = &m[j] == best || matcher_test(&m[j], r);
-		if (ok)
-			matched[nmatched++] = r;
+		if (ok && searching)
+			ok = (score = search_score(&run, r)) > 0;
+		if (!ok)
+			continue;
+		if (scores)
+			scores[nmatched] = score;
+		matched[nmatched++] = r;
 	}
 	if (q->nsort) {
 		struct sort_ctx ctx = { q, c };
 
 		qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
+	} else if (searching) {
+		rank_by_score(matched, scores, nmatched);
 	}
 	out->total = nmatched;
 	take_page(q, matched, nmatched, out);
@@ -856,6 +889,7 @@ out:
 	}
 	free(cand);
 	free(matched);
+	free(scores);
 }
 
 void query_result_release(struct query_result *r)

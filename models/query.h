@@ -8,7 +8,8 @@
  *
  *   field=a,b         equality, either value; on an array field, "contains"
  *   field:op=value    op: eq ne gt gte lt lte contains startswith isnull
- *   q=text            the text occurs in the record's searchable text
+ *   q=text            words and "phrases" of the record's searched text
+ *                     (models/search.h); best matches first unless sorted
  *   sort=a,-b         sort keys, '-' for descending; stable; nulls last
  *   limit, offset     paging: limit 0..1000 (default 50), offset >= 0
  *   fields=a,b        only these top-level members in each record
@@ -33,6 +34,7 @@
 #include "lib/strbuf.h"
 #include "models/collection.h"
 #include "models/resource.h"
+#include "models/search.h"
 
 #define QUERY_DEFAULT_LIMIT 50
 #define QUERY_MAX_LIMIT 1000
@@ -73,7 +75,7 @@ struct query {
 	const struct resource *res;
 	struct query_filter filters[QUERY_MAX_FILTERS];
 	size_t nfilters;
-	char *needle;                  /* owned, lower-cased and trimmed q; NULL: no search */
+	struct search_query search;    /* q=, parsed; no terms: no search */
 	struct query_sort sort[QUERY_MAX_SORT];
 	size_t nsort;
 	uint32_t limit;
@@ -125,7 +127,8 @@ struct query_facet {
 
 struct query_result {
 	uint32_t total;                /* records matching, before paging */
-	uint32_t *page;                /* positions of the page's records, in order */
+	uint32_t *page;                /* positions of the page's records, in order: with q and
+					* no sort, best match first */
 	uint32_t npage;
 	struct query_facet facets[QUERY_MAX_FACETS];
 	size_t nfacets;

@@ -36,7 +36,19 @@ enum field_type {
 enum {
 	FIELD_SORT = 1 << 0,    /* sort=field (scalars only) */
 	FIELD_FACET = 1 << 1,   /* facet=field */
-	FIELD_SEARCH = 1 << 2,  /* searched by q= */
+};
+
+/*
+ * Whether q= searches a field's text, and how much a match there counts in
+ * the ranking (models/search.h). A vocabulary field is searched by its
+ * values' labels, a reference field by the names of the records it names.
+ */
+enum search_weight {
+	SEARCH_NONE = 0,
+	SEARCH_TEXT = 1,        /* summaries and other running text */
+	SEARCH_CONTEXT = 2,     /* labels, the names of the records it names, places */
+	SEARCH_PARTY = 3,       /* companies, partners, organizations, people, aliases */
+	SEARCH_NAME = 4,        /* the record's own name or title */
 };
 
 /* One field's value in one record; borrowed from the record. */
@@ -59,6 +71,7 @@ struct field {
 	void (*get)(const struct field *f, const void *record, struct field_value *out);
 	const struct resource *ref;    /* whose keys it holds (deals' countries), or NULL */
 	const char *vocab;             /* the dataset vocabulary its values come from, or NULL */
+	enum search_weight search;     /* searched by q=, with this weight; or SEARCH_NONE */
 };
 
 struct resource {
@@ -66,6 +79,7 @@ struct resource {
 	const char *singular;          /* "deal" */
 	const char *schema;            /* its definition in data/schema.json: "Deal" */
 	const char *key;               /* the identifying field: "id", "code" */
+	const char *label;             /* the field that names a record for people: "name", "title" */
 	bool key_casefold;             /* keys compare ignoring ASCII case */
 	size_t record_size;            /* sizeof the record struct */
 	const struct member *members;  /* top-level members, in the order rendered */

@@ -34,13 +34,14 @@ static const struct member members[] = {
 
 static const struct field fields[] = {
 	{ "id", FIELD_STRING, FIELD_SORT, "Source id", .offset = AT(id) },
-	{ "title", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "Title", .offset = AT(title) },
-	{ "publisher", FIELD_STRING, FIELD_SORT | FIELD_FACET | FIELD_SEARCH,
-	  "Publisher, where known", .offset = AT(publisher) },
+	{ "title", FIELD_STRING, FIELD_SORT, "Title", .offset = AT(title), .search = SEARCH_NAME },
+	{ "publisher", FIELD_STRING, FIELD_SORT | FIELD_FACET, "Publisher, where known",
+	  .offset = AT(publisher), .search = SEARCH_PARTY },
 	{ "date", FIELD_DATE, FIELD_SORT | FIELD_FACET, "Publication date, where the source prints one",
 	  .offset = AT(date) },
 	{ "url", FIELD_STRING, 0, "Where to read it, where known", .offset = AT(url) },
-	{ "note", FIELD_STRING, FIELD_SEARCH, "What is known of the source", .offset = AT(note) },
+	{ "note", FIELD_STRING, 0, "What is known of the source", .offset = AT(note),
+	  .search = SEARCH_TEXT },
 };
 
 static const char *key_of(const void *r) { return ((const struct source *)r)->id; }
@@ -49,6 +50,7 @@ const struct resource source_resource = {
 	.name = "sources",
 	.singular = "source",
 	.schema = "Source",
+	.label = "title",
 	.key = "id",
 	.key_casefold = false,
 	.record_size = sizeof(struct source),

@@ -1,11 +1,12 @@
 /*
  * store: loading, validating and indexing a dataset (see store.h).
  *
- * Loading runs in four passes, each complete before the next: the JSON text
+ * Loading runs in five passes, each complete before the next: the JSON text
  * (json_parse), the shape and types of every record (resource_read), the
- * collections with their keys (duplicates are found here), and the
- * references between records and to the vocabularies. Everything a store
- * holds lives in its one arena.
+ * collections with their keys (duplicates are found here), the references
+ * between records and to the vocabularies, and the search indexes (which
+ * take the labels and names references lead to). Everything a store holds
+ * lives in its one arena.
  */
 #include "models/store.h"
 
@@ -185,6 +186,20 @@ static int check_persons(struct check *c, const struct store *s, enum store_coll
 	return rc;
 }
 
+static const struct collection *collection_of_arg(const void *arg, const struct resource *res)
+{
+	return collection_of(arg, res);
+}
+
+/* The search index of every collection: the records they refer to are all read and checked. */
+static void build_search(struct store *s)
+{
+	const struct search_context ctx = { &s->dataset, collection_of_arg, s };
+
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		search_build(&s->coll[i].search, &s->coll[i], &ctx, &s->arena);
+}
+
 static int check_references(struct store *s, struct check *c)
 {
 	for (int w = 0; w < STORE_NCOLLECTIONS; w++) {
@@ -239,6 +254,7 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 			goto out;
 	if (check_references(s, &c))
 		goto out;
+	build_search(s);
 	s->digest = hash_bytes(HASH_SEED, buf, len);
 	rc = 0;
 out:

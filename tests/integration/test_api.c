@@ -374,3 +374,145 @@ Test(api, search_finds_words_anywhere_ignoring_case)
 	cr_assert_eq(num(j, "meta.total"), 1);
 	cJSON_Delete(j);
 }
+
+/* The ids of a list's page, comma-separated, and its total. */
+static double ids_of(const char *path, char *ids, size_t size)
+{
+	cJSON *j = get_json(path, 200);
+	const cJSON *rec;
+	double total = num(j, "meta.total");
+
+	ids[0] = '\0';
+	cJSON_ArrayForEach(rec, cJSON_GetObjectItem(j, "data")) {
+		const cJSON *id = cJSON_GetObjectItem(rec, "id");
+
+		if (!id)
+			id = cJSON_GetObjectItem(rec, "code");
+		strncat(ids, ids[0] ? "," : "", size - strlen(ids) - 1);
+		strncat(ids, id->valuestring, size - strlen(ids) - 1);
+	}
+	cJSON_Delete(j);
+	return total;
+}
+
+Test(api, search_folds_case_and_diacritics_as_a_person_types)
+{
+	static const char *const spellings[] = {
+		"cernavoda", "Cernavoda", "CERNAVODA", "cernavod%C4%83", "CERNAVOD%C4%82", "Cernavod%C4%83",
+	};
+	char ids[512], path[128];
+
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		snprintf(path, sizeof(path), "/api/v1/deals?q=%s&fields=id", spellings[i]);
+		cr_assert_eq(ids_of(path, ids, sizeof(ids)), 1, "%s", spellings[i]);
+		cr_assert_str_eq(ids, "cernavoda-tritium-removal", "%s", spellings[i]);
+	}
+	/* The port: the article's "CONSTANTZA" in the title, "Port of Constanta" an alias. */
+	cr_assert_eq(ids_of("/api/v1/deals?q=Constanta&fields=id", ids, sizeof(ids)), 1);
+	cr_assert_str_eq(ids, "constantza-port-development");
+	cr_assert_eq(ids_of("/api/v1/deals?q=Constantza&fields=id", ids, sizeof(ids)), 1);
+	cr_assert_str_eq(ids, "constantza-port-development");
+	cr_assert_eq(ids_of("/api/v1/deals?q=CONSTAN%C8%9AA&fields=id", ids, sizeof(ids)), 1);
+}
+
+Test(api, every_word_must_match_in_any_field_in_any_order)
+{
+	char a[512], b[512];
+
+	/* "nuclear" from the titles, summaries and the sector's label, "romania" from the
+	 * country's name: both, in any order. */
+	cr_assert_eq(ids_of("/api/v1/deals?q=nuclear%20romania&fields=id&limit=100", a, sizeof(a)), 7);
+	cr_assert_eq(ids_of("/api/v1/deals?q=romania%20nuclear&fields=id&limit=100&sort=id", b, sizeof(b)), 7);
+	cr_assert_not_null(strstr(a, "cernavoda-tritium-removal"));
+	cr_assert_not_null(strstr(a, "smr-promotion"), "its sector is Nuclear power; its country Romania");
+	cr_assert_null(strstr(a, "constantza-port-development"), "a port: Romanian, not nuclear");
+	/* A word matches the words it begins. */
+	cr_assert_eq(ids_of("/api/v1/deals?q=semicon&fields=id", a, sizeof(a)), 2);
+	cr_assert_str_eq(a, "lithuania-semiconductor-supply-chain,asml-duv-plant");
+}
+
+Test(api, the_searched_text_includes_labels_and_the_names_of_countries)
+{
+	char ids[1024];
+
+	/* The SMR and waste-disposal deals never say "nuclear": their sector's label does. */
+	cr_assert_eq(ids_of("/api/v1/deals?q=nuclear&fields=id&limit=100", ids, sizeof(ids)), 10);
+	cr_assert_not_null(strstr(ids, "smr-promotion"));
+	cr_assert_not_null(strstr(ids, "finland-waste-disposal-cooperation"));
+	/* The hydrogen proposal does not say Romania; its countries do. */
+	cr_assert_eq(ids_of("/api/v1/deals?q=romania&fields=id&limit=100", ids, sizeof(ids)), 11);
+	cr_assert_not_null(strstr(ids, "norway-green-hydrogen"));
+	/* The Republic of Korea is an alias of South Korea: every deal names it. */
+	cr_assert_eq(ids_of("/api/v1/deals?q=%22republic%20of%20korea%22&fields=id&limit=0", ids, sizeof(ids)), 27);
+}
+
+Test(api, a_phrase_is_words_in_a_row_within_one_field)
+{
+	char ids[1024];
+
+	/* Two titles say "nuclear power plant"; summaries say "plants", another word. */
+	cr_assert_eq(ids_of("/api/v1/deals?q=%22nuclear%20power%20plant%22&fields=id&limit=100", ids, sizeof(ids)), 2);
+	cr_assert_str_eq(ids, "nuclear-power-cooperation,cernavoda-tritium-removal");
+	cr_assert_eq(ids_of("/api/v1/deals?q=%22power%20nuclear%22&fields=id", ids, sizeof(ids)), 0);
+	/* "U.K." is one chunk of two words: a phrase. */
+	cr_assert_eq(ids_of("/api/v1/countries?q=U.K.", ids, sizeof(ids)), 1);
+	cr_assert_str_eq(ids, "GB");
+}
+
+Test(api, ranks_best_first_unless_sorted)
+{
+	char ids[1024];
+
+	/* Three deals say "Romania" in their title, the others in a summary or by a country. */
+	ids_of("/api/v1/deals?q=romania&fields=id&limit=3", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "nuclear-power-cooperation,romania-nuclear-facility-improvement,defense-sales");
+	ids_of("/api/v1/deals?q=romania&fields=id&limit=3&sort=id", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "cernavoda-tritium-removal,constantza-port-development,defense-sales");
+}
+
+Test(api, search_works_on_every_collection_and_related_list_with_the_grammar)
+{
+	char ids[1024];
+
+	cr_assert_eq(ids_of("/api/v1/countries?q=iohannis", ids, sizeof(ids)), 1);
+	cr_assert_str_eq(ids, "RO");
+	cr_assert_eq(ids_of("/api/v1/meetings?q=relay&kind=bilateral&fields=id&limit=0", ids, sizeof(ids)), 6);
+	cr_assert_eq(ids_of("/api/v1/meetings?q=koo%20kwang", ids, sizeof(ids)), 1, "a delegation member");
+	cr_assert_str_eq(ids, "official-visit-pl");
+	cr_assert_eq(ids_of("/api/v1/sources?q=businesskorea", ids, sizeof(ids)), 1);
+	cr_assert_eq(ids_of("/api/v1/countries/RO/deals?q=nuclear&status=proposed&fields=id&limit=100",
+			    ids, sizeof(ids)), 6);
+	/* "port" begins "Portugal", a country of the three proposals to each European leader;
+	 * the port's own title ranks it first. Quoted, it is the word alone. */
+	cr_assert_eq(ids_of("/api/v1/meetings/bilateral-ro/deals?q=port&fields=id", ids, sizeof(ids)), 4);
+	cr_assert(!strncmp(ids, "constantza-port-development,", 28), "%s", ids);
+	cr_assert_eq(ids_of("/api/v1/meetings/bilateral-ro/deals?q=%22port%22&fields=id", ids, sizeof(ids)), 1);
+	cr_assert_str_eq(ids, "constantza-port-development");
+}
+
+Test(api, meta_search_says_how_the_query_was_understood)
+{
+	cJSON *j = get_json("/api/v1/deals?q=Cernavod%C4%83%20%22nuclear%20power%22&facet=status&limit=1", 200);
+	const cJSON *search = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meta"), "search");
+	char *shown = cJSON_PrintUnformatted(search);
+
+	cr_assert_str_eq(shown, "{\"q\":\"Cernavod\xc4\x83 \\\"nuclear power\\\"\",\"words\":[\"cernavoda\","
+			 "\"nuclear\",\"power\"],\"terms\":[{\"word\":\"cernavoda\",\"prefix\":true}],"
+			 "\"phrases\":[[\"nuclear\",\"power\"]]}");
+	cr_assert_eq(num(j, "meta.total"), 1);
+	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meta"), "facets"));
+	cJSON_free(shown);
+	cJSON_Delete(j);
+	j = get_json("/api/v1/deals?limit=1", 200);
+	cr_assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meta"), "search"), "no q, no meta.search");
+	cJSON_Delete(j);
+}
+
+Test(api, a_malformed_search_is_a_400_naming_q)
+{
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals?q=%22nuclear%20power"), NULL, &r);
+	cr_assert_str_eq(assert_problem(&r, 400), "q has an unterminated phrase: the '\"' at character 1 is not closed");
+	reply_release(&r);
+}

@@ -144,6 +144,11 @@ Test(http, a_hostile_query_always_gets_a_problem)
 		"?facet=", "?status:=x", "?:=x", "?=", "?value.amount:gt=9223372036854775808",
 		"?date:lt=9999-99-99", "?status:isnull=", "?q=%", "?countries=" "%C0%AF",
 		"?a=1&a=2&a=3&a=4&a=5&a=6&a=7&a=8&a=9&a=10&a=11&a=12&a=13&a=14&a=15&a=16&a=17",
+		/* q: an unterminated or empty phrase, no word, too many words, too long, not UTF-8 */
+		"?q=%22nuclear", "?q=%22%22", "?q=%22%20%22", "?q=%21%21%21", "?q=a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q",
+		"?q=a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q",
+		"?q=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"?q=%FF", "?q=%C3", "?q=%ED%A0%80", "?q=a%22b%22c%22",
 	};
 
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {

@@ -126,11 +126,3 @@ Test(collection, a_value_twice_in_one_record_is_one_match)
 	store_free(st);
 	strbuf_release(&err);
 }
-
-Test(collection, lower_cases_the_searchable_text)
-{
-	const struct collection *c = store_collection(s, STORE_DEALS);
-
-	cr_assert_not_null(strstr(c->haystacks[0], "korea hydro & nuclear power"));
-	cr_assert_null(strstr(c->haystacks[0], "Korea"));
-}

@@ -124,13 +124,36 @@ ParameterizedTestParameters(query, answers_each_good_query)
 		{ "title:contains=TION", "d4,d5", 2 },
 		{ "title:startswith=port", "d2", 1 },
 		{ "meetings=m-ro", "d1,d2", 2 },
-		{ "q=nuclear", "d1,d5", 2 },
+		/* q: words, best first (title > company > country name or label), ties in order */
+		{ "q=nuclear", "d5,d1,d6", 3 },
+		{ "q=NUCLEAR", "d5,d1,d6", 3 },
+		{ "q=nuclear&sort=id", "d1,d5,d6", 3 },
+		{ "q=nuclear&limit=1&offset=1", "d1", 3 },
+		{ "q=nuclear&countries=SE", "d5", 1 },
 		{ "q=korea hydro", "d1", 1 },
+		{ "q=hydro korea", "d1", 1 },
 		{ "q=NUCLEAR POWER", "d1", 1 },
-		{ "q=korea nuclear", "", 0 },
+		{ "q=korea nuclear", "d1,d5,d6", 3 },
 		{ "q=  lithography plant ", "d3", 1 },
 		{ "q=", "d1,d2,d3,d4,d5,d6", 6 },
+		{ "q=   ", "d1,d2,d3,d4,d5,d6", 6 },
+		/* a word matches the words it begins; quoted, only itself */
+		{ "q=wast", "d6", 1 },
+		{ "q=\"wast\"", "", 0 },
+		{ "q=\"waste\"", "d6", 1 },
+		{ "q=ro", "d1,d2", 2 },
+		{ "q=semicon", "d3", 1 },
+		/* the labels and the names a record refers to are its text too */
+		{ "q=ukraine", "d4", 1 },
+		{ "q=sweden nuclear", "d5", 1 },
+		/* phrases: words in a row within one value, never across two */
+		{ "q=\"korea hydro\"", "d1", 1 },
+		{ "q=\"hydro korea\"", "", 0 },
+		{ "q=korea-hydro", "d1", 1 },
+		{ "q=\"south korea nuclear\"", "", 0 },
+		{ "q=\"south korea\" tritium", "d1", 1 },
 		{ "q=nothing-like-this", "", 0 },
+		{ "q=zzz", "", 0 },
 		{ "sort=-value.amount", "d4,d5,d1,d6,d2,d3", 6 },
 		{ "sort=value.amount", "d6,d1,d5,d4,d2,d3", 6 },
 		{ "sort=+value.amount", "d6,d1,d5,d4,d2,d3", 6 },
@@ -146,7 +169,7 @@ ParameterizedTestParameters(query, answers_each_good_query)
 		{ "sort=-value.amount&limit=2&offset=3", "d6,d2", 6 },
 		{ "countries=KR&sort=-value.amount&limit=2", "d4,d5", 6 },
 		{ "status=proposed&sort=title&limit=2&offset=1", "d5,d2", 4 },
-		{ "status=proposed&q=o&sort=-title", "d4,d2,d5,d3", 4 },
+		{ "status=proposed&q=r&sort=-title", "d4,d2", 2 },
 		{ "status=proposed&q=asml", "d3", 1 },
 	};
 
@@ -203,6 +226,14 @@ ParameterizedTestParameters(query, refuses_each_bad_query_naming_the_culprit)
 		{ "offset=99999999999", "offset", "offset must be an integer from 0 to 4294967295, got \"99999999999\"", false },
 		{ "limit=1&limit=2", "limit", "parameter \"limit\" is given more than once", false },
 		{ "q=a&q=b", "q", "parameter \"q\" is given more than once", false },
+		{ "q=\"nuclear", "q", "q has an unterminated phrase: the '\"' at character 1 is not closed", false },
+		{ "q=korea \"nuclear power", "q", "q has an unterminated phrase: the '\"' at character 7 is not closed", false },
+		{ "q=a \"\"", "q", "q has an empty phrase at character 3: a phrase needs a word (letters or digits) between its quotes", false },
+		{ "q=\" - \"", "q", "q has an empty phrase at character 1: a phrase needs a word (letters or digits) between its quotes", false },
+		{ "q=!!! ...", "q", "q has no word to search for: a word is letters or digits", false },
+		{ "q=a b c d e f g h i j k l m n o p q", "q", "q has 17 words: at most 16 are allowed", false },
+		{ "q=a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q", "q", "q has 17 words: at most 16 are allowed", false },
+		{ "q=ab\xff", "q", "q is not valid UTF-8 (at byte 3)", false },
 		{ "fields=id,nope", "fields", "unknown field \"nope\" in fields; allowed: id, title, aliases, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary, evidence, inferences", false },
 		{ "fields=value.amount", "fields", "unknown field \"value.amount\" in fields; allowed:", true },
 		{ "facet=summary", "facet", "cannot facet on \"summary\"; facetable fields: countries, organizations, sector, status, date, value.currency, value.basis, value.estimate, value_alt.currency, value_alt.basis, value_alt.estimate, companies, partners, meetings, response, completion_year, evidence.source, inferences.field", false },
@@ -228,6 +259,28 @@ ParameterizedTest(struct bad *c, query, refuses_each_bad_query_naming_the_culpri
 	else
 		cr_assert_str_eq(err.detail.buf, c->detail, "?%s", c->query);
 	query_release(&q);
+	query_error_release(&err);
+}
+
+Test(query, refuses_a_q_longer_than_256_bytes)
+{
+	char q[SEARCH_MAX_BYTES + 2];
+	struct query_param p = { "q", q };
+	struct query_error err;
+	struct query qr;
+
+	memset(q, 'a', sizeof(q) - 1);
+	q[sizeof(q) - 1] = '\0';
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&qr, &deal_resource, &p, 1, &err), -1);
+	cr_assert_str_eq(err.param, "q");
+	cr_assert_str_eq(err.detail.buf, "q is 257 bytes long: at most 256 are allowed");
+	query_release(&qr);
+	query_error_release(&err);
+	q[SEARCH_MAX_BYTES] = '\0';
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&qr, &deal_resource, &p, 1, &err), 0, "256 bytes is one long word");
+	query_release(&qr);
 	query_error_release(&err);
 }
 

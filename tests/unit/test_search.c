@@ -1,0 +1,189 @@
+/*
+ * Tests for models/search.c: parsing q, the index a store builds, and the
+ * ranking, on a small dataset made for these tests (the list grammar's own
+ * q= cases are in test_query.c).
+ */
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "models/query.h"
+#include "models/store.h"
+#include "tests/support/support.h"
+
+/* A deal of the fixture below, with its own members. */
+#define D(id, countries, sector, companies, members) \
+	"{\"id\":\"" id "\",\"countries\":" countries ",\"sector\":\"" sector "\",\"status\":\"s\"," \
+	"\"value\":null,\"companies\":" companies ",\"meetings\":[],\"evidence\":[{\"source\":\"s\",\"quote\":\"q\"}]," \
+	members "},"
+
+/* Each deal has "cobalt" in one place, so the ranking shows in the order of the ids. */
+static const char data[] =
+	"{\"dataset\":{\"title\":\"search\",\"version\":\"1\",\"vocabularies\":{"
+	" \"sector\":[{\"id\":\"mining\",\"label\":\"Cobalt mining\"},{\"id\":\"other\",\"label\":\"Other\"}]}},"
+	"\"sources\":[{\"id\":\"s\",\"title\":\"S\",\"publisher\":null,\"date\":null,\"url\":null}],"
+	"\"countries\":["
+	" {\"code\":\"KR\",\"name\":\"South Korea\",\"evidence\":[{\"source\":\"s\",\"quote\":\"q\"}]},"
+	" {\"code\":\"CD\",\"name\":\"Cobalt Republic\",\"aliases\":[\"Zaire\"],"
+	"  \"evidence\":[{\"source\":\"s\",\"quote\":\"q\"}]}],"
+	"\"meetings\":[],"
+	"\"deals\":["
+	D("summary", "[\"KR\"]", "other", "[]", "\"title\":\"Plain\",\"summary\":\"Cobalt here, and a plant.\"")
+	D("company", "[\"KR\"]", "other", "[\"Cobalt Ltd\"]", "\"title\":\"Plain\"")
+	D("title-too", "[\"KR\"]", "other", "[]", "\"title\":\"Cobalt too\",\"summary\":\"cobalt\"")
+	D("country", "[\"KR\",\"CD\"]", "other", "[]", "\"title\":\"Plain\"")
+	D("title", "[\"KR\"]", "other", "[]", "\"title\":\"Cobalt mine\"")
+	D("prefix", "[\"KR\"]", "other", "[]", "\"title\":\"Cobalts\"")
+	D("label", "[\"KR\"]", "mining", "[]", "\"title\":\"Plain\"")
+	D("korean", "[\"KR\"]", "other", "[]", "\"title\":\"원자력 발전소\"")
+	"{\"id\":\"last\",\"title\":\"Nothing\",\"countries\":[\"KR\"],\"sector\":\"other\",\"status\":\"s\","
+	" \"value\":null,\"companies\":[],\"meetings\":[],\"evidence\":[{\"source\":\"s\",\"quote\":\"q\"}]}"
+	"]}";
+
+static struct store *s;
+
+static void setup(void)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	s = store_load_buffer(data, sizeof(data) - 1, "search.json", &err);
+	cr_assert_not_null(s, "%s", err.buf);
+	strbuf_release(&err);
+}
+
+static void teardown(void)
+{
+	store_free(s);
+}
+
+TestSuite(search, .init = setup, .fini = teardown);
+
+/* The ids q finds among the deals, in order, comma-separated. */
+static void found(const char *q, char *ids, size_t size)
+{
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct query_param p[] = { { "q", q }, { "limit", "1000" } };
+	struct query_error err;
+	struct query_result r;
+	struct query qr;
+
+	query_error_init(&err);
+	if (query_parse(&qr, c->res, p, 2, &err))
+		cr_assert_fail("%s: %s", q, err.detail.buf);
+	query_run(&qr, c, &r);
+	ids[0] = '\0';
+	for (uint32_t i = 0; i < r.npage; i++) {
+		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
+		strncat(ids, ((const struct deal *)collection_record(c, r.page[i]))->id, size - strlen(ids) - 1);
+	}
+	query_result_release(&r);
+	query_release(&qr);
+	query_error_release(&err);
+}
+
+Test(search, ranks_title_then_parties_then_names_and_labels_then_text_whole_words_first)
+{
+	char ids[256];
+
+	/* title whole (9, two of them in natural order), title prefix (8), company (7),
+	 * a country's name and a label (5, in order), the summary (3) */
+	found("cobalt", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "title-too,title,prefix,company,country,label,summary");
+}
+
+Test(search, sums_the_terms_so_a_record_matching_better_on_each_comes_first)
+{
+	char ids[256];
+
+	found("plant cobalt", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "summary");
+	found("south cobalt", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "title-too,title,prefix,company,country,label,summary",
+			 "every deal is in South Korea: the cobalt decides");
+}
+
+Test(search, finds_a_record_by_the_aliases_of_a_record_it_names)
+{
+	char ids[64];
+
+	found("zaire", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "country");
+	found("\"cobalt republic\"", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "country");
+}
+
+Test(search, korean_words_are_found_whole_and_by_their_beginning)
+{
+	char ids[64];
+
+	found("원자력", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "korean");
+	found("원자", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "korean");
+	found("\"원자\"", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "");
+}
+
+Test(search, the_index_sorts_its_words_and_lists_each_record_once)
+{
+	const struct search_index *ix = &store_collection(s, STORE_DEALS)->search;
+	uint32_t cobalt = UINT32_MAX;
+
+	for (uint32_t w = 1; w < ix->nwords; w++)
+		cr_assert_lt(strcmp(ix->chars + ix->word_at[w - 1], ix->chars + ix->word_at[w]), 0);
+	for (uint32_t w = 0; w < ix->nwords; w++)
+		if (!strcmp(ix->chars + ix->word_at[w], "cobalt"))
+			cobalt = w;
+	cr_assert_neq(cobalt, UINT32_MAX);
+	/* "title-too" has cobalt twice, in two fields: one posting. Ascending, 6 deals. */
+	cr_assert_eq(ix->pstart[cobalt + 1] - ix->pstart[cobalt], 6);
+	for (uint32_t p = ix->pstart[cobalt] + 1; p < ix->pstart[cobalt + 1]; p++)
+		cr_assert_lt(ix->postings[p - 1], ix->postings[p]);
+}
+
+Test(search, reads_the_postings_of_its_rarest_term_only)
+{
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct search_query sq;
+	struct strbuf why = STRBUF_INIT;
+	struct search_run run;
+	size_t term, n;
+	uint32_t *cand;
+
+	cr_assert_eq(search_parse(&sq, "cobalt zaire", &why), 1);
+	search_resolve(&run, &sq, &c->search);
+	cr_assert_eq(search_cost(&run, &term), 1, "zaire: one posting");
+	cr_assert_eq(term, 1);
+	cand = search_candidates(&run, term, c->n, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_gt(search_score(&run, cand[0]), 0);
+	free(cand);
+	search_query_release(&sq);
+	strbuf_release(&why);
+}
+
+Test(search, parses_words_quoted_words_and_phrases)
+{
+	struct search_query sq;
+	struct strbuf why = STRBUF_INIT;
+
+	cr_assert_eq(search_parse(&sq, "Cernavodă \"nuclear power\" U.K. \"plant\"", &why), 1, "%s", why.buf);
+	cr_assert_eq(sq.nwords, 6);
+	cr_assert_str_eq(sq.words[0], "cernavoda");
+	cr_assert_str_eq(sq.words[1], "nuclear");
+	cr_assert_str_eq(sq.words[2], "power");
+	cr_assert_str_eq(sq.words[3], "u");
+	cr_assert_str_eq(sq.words[4], "k");
+	cr_assert_str_eq(sq.words[5], "plant");
+	cr_assert_eq(sq.nterms, 4);
+	cr_assert(sq.terms[0].n == 1 && sq.terms[0].prefix, "a word matches the words it begins");
+	cr_assert(sq.terms[1].n == 2 && sq.terms[1].first == 1, "a quoted phrase");
+	cr_assert(sq.terms[2].n == 2 && sq.terms[2].first == 3, "one chunk, two words: a phrase");
+	cr_assert(sq.terms[3].n == 1 && !sq.terms[3].prefix, "a quoted word matches itself only");
+	cr_assert_str_eq(sq.q, "Cernavodă \"nuclear power\" U.K. \"plant\"");
+	search_query_release(&sq);
+	cr_assert_eq(search_parse(&sq, " \t ", &why), 0, "blank: no search");
+	cr_assert_eq(sq.nterms, 0);
+	search_query_release(&sq);
+	strbuf_release(&why);
+}
