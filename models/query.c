@@ -693,13 +693,49 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Best score first, ties in natural order: one key per match, then one sort. */
-static void rank_by_score(uint32_t *matched, const uint32_t *scores, uint32_t n)
+/* Moves the largest of the n keys at heap (a max-heap) down from position i. */
+static void sift_down(uint64_t *heap, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, big = i;
+		uint64_t tmp;
+
+		if (l < n && heap[l] > heap[big])
+			big = l;
+		if (l + 1 < n && heap[l + 1] > heap[big])
+			big = l + 1;
+		if (big == i)
+			return;
+		tmp = heap[i];
+		heap[i] = heap[big];
+		heap[big] = tmp;
+		i = big;
+	}
+}
+
+/*
+ * Best score first, ties in natural order, as one key per match (the score
+ * inverted, then the position). Only the first keep positions are needed
+ * (the page and what is before it): when they are few, the keep smallest
+ * keys are chosen through a heap, costing n log keep rather than a full sort.
+ */
+static void rank_by_score(uint32_t *matched, const uint32_t *scores, uint32_t n, uint32_t keep)
 {
 	uint64_t *keys = xmalloc((n ? n : 1) * sizeof(*keys));
 
 	for (uint32_t i = 0; i < n; i++)
 		keys[i] = (uint64_t)(UINT32_MAX - scores[i]) << 32 | matched[i];
+	if (keep < n / 8) {
+		for (size_t i = keep / 2; i-- > 0;)
+			sift_down(keys, keep, i);
+		for (uint32_t i = keep; i < n && keep; i++) {
+			if (keys[i] < keys[0]) {
+				keys[0] = keys[i];
+				sift_down(keys, keep, 0);
+			}
+		}
+		n = keep;
+	}
 	qsort(keys, n, sizeof(*keys), cmp_u64);
 	for (uint32_t i = 0; i < n; i++)
 		matched[i] = (uint32_t)keys[i];
@@ -847,10 +883,14 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 		} else if (cost <= best_cost) {
 			cand = search_candidates(&run, search_term, c->n, &ncand);
 			best = NULL;
+		} else {
+			search_term = SIZE_MAX;
 		}
 	}
 	if (!cand && best)
 		cand = candidates(best, best_cost, &ncand);
+	if (searching && !run.none)
+		ncand = search_narrow(&run, search_term, cand, ncand);
 	matched = xmalloc((ncand ? ncand : 1) * sizeof(*matched));
 	scores = searching ? xmalloc((ncand ? ncand : 1) * sizeof(*scores)) : NULL;
 	for (size_t i = 0; i < ncand; i++) {
@@ -872,7 +912,9 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 
 		qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
 	} else if (searching) {
-		rank_by_score(matched, scores, nmatched);
+		uint64_t keep = (uint64_t)q->offset + q->limit;
+
+		rank_by_score(matched, scores, nmatched, keep < nmatched ? (uint32_t)keep : nmatched);
 	}
 	out->total = nmatched;
 	take_page(q, matched, nmatched, out);

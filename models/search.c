@@ -535,6 +535,59 @@ uint32_t *search_candidates(const struct search_run *run, size_t term, uint32_t 
 	return out;
 }
 
+/* Keeps of the n ascending records at cand those in the ascending list at p (m long). */
+static size_t intersect(uint32_t *cand, size_t n, const uint32_t *p, size_t m)
+{
+	size_t k = 0, j = 0;
+
+	for (size_t i = 0; i < n && j < m; i++) {
+		/* A few candidates in a long list: leap (binary search) rather than walk. */
+		if (m - j > 16 * (n - i)) {
+			size_t lo = j, hi = m;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (p[mid] < cand[i])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			j = lo;
+		} else {
+			while (j < m && p[j] < cand[i])
+				j++;
+		}
+		if (j < m && p[j] == cand[i])
+			cand[k++] = cand[i];
+	}
+	return k;
+}
+
+size_t search_narrow(const struct search_run *run, size_t skip, uint32_t *cand, size_t n)
+{
+	const struct search_index *ix = run->ix;
+
+	for (size_t i = 0; i < run->sq->nterms && n; i++) {
+		const struct search_term *t = &run->sq->terms[i];
+
+		if (i == skip)
+			continue;
+		if (t->n == 1) {
+			if (run->t[i].hi - run->t[i].lo == 1)
+				n = intersect(cand, n, ix->postings + ix->pstart[run->t[i].lo],
+					      postings_of(ix, run->t[i].lo, run->t[i].hi));
+			continue;
+		}
+		for (size_t k = 0; k < t->n && n; k++) {
+			uint32_t w = run->t[i].ids[k];
+
+			n = intersect(cand, n, ix->postings + ix->pstart[w], postings_of(ix, w, w + 1));
+		}
+	}
+	return n;
+}
+
 uint32_t search_score(const struct search_run *run, uint32_t r)
 {
 	const struct search_index *ix = run->ix;

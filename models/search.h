@@ -125,6 +125,15 @@ size_t search_cost(const struct search_run *run, size_t *term);
 uint32_t *search_candidates(const struct search_run *run, size_t term, uint32_t nrecords,
 			    size_t *n);
 
+/*
+ * Keeps, of the n ascending records at cand, those that each term but the
+ * one numbered skip (SIZE_MAX: none) can match by the postings of the words
+ * it needs: a whole word's, each word of a phrase's. A merge of sorted lists
+ * is cheaper than reading every candidate's words; a prefix of several
+ * words is left to search_score(). Returns how many are kept, in place.
+ */
+size_t search_narrow(const struct search_run *run, size_t skip, uint32_t *cand, size_t n);
+
 /* Record r's score: 0 unless every term matches it (see the top of this file). */
 uint32_t search_score(const struct search_run *run, uint32_t r);
 

@@ -26,8 +26,11 @@
 #include "models/meeting.h"
 #include "models/source.h"
 
-/* The largest data file store_load_file() reads. */
-#define STORE_MAX_FILE_BYTES ((size_t)256 << 20)
+/*
+ * The largest data file store_load_file() reads: a million deals, each with
+ * its evidence and a summary, take about 400 MiB.
+ */
+#define STORE_MAX_FILE_BYTES ((size_t)1 << 30)
 
 /* In the data file's order: what records cite comes first. */
 enum store_collection {

@@ -3,6 +3,7 @@
  * ranking, on a small dataset made for these tests (the list grammar's own
  * q= cases are in test_query.c).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -186,4 +187,75 @@ Test(search, parses_words_quoted_words_and_phrases)
 	cr_assert_eq(sq.nterms, 0);
 	search_query_release(&sq);
 	strbuf_release(&why);
+}
+
+/* The ids of deals?QS on store st, comma-separated. */
+static void page_of(struct store *st, const char *q, const char *limit, const char *offset, char *ids,
+		    size_t size)
+{
+	const struct collection *c = store_collection(st, STORE_DEALS);
+	struct query_param p[] = { { "q", q }, { "limit", limit }, { "offset", offset } };
+	struct query_error err;
+	struct query_result r;
+	struct query qr;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&qr, c->res, p, 3, &err), 0, "%s", err.detail.buf);
+	query_run(&qr, c, &r);
+	ids[0] = '\0';
+	for (uint32_t i = 0; i < r.npage; i++) {
+		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
+		strncat(ids, ((const struct deal *)collection_record(c, r.page[i]))->id, size - strlen(ids) - 1);
+	}
+	query_result_release(&r);
+	query_release(&qr);
+	query_error_release(&err);
+}
+
+Test(search, a_short_page_of_many_matches_is_the_same_slice_of_the_ranking)
+{
+	struct strbuf json = STRBUF_INIT, err = STRBUF_INIT;
+	char all[8192], page[256], off[16];
+	struct store *st;
+
+	/* 300 deals with "cobalt" in one of four fields, in a scattered order. */
+	strbuf_addstr(&json, "{\"dataset\":{\"title\":\"t\",\"version\":\"1\"},"
+			     "\"sources\":[{\"id\":\"s\",\"title\":\"S\",\"publisher\":null,\"date\":null,\"url\":null}],"
+			     "\"countries\":[{\"code\":\"KR\",\"name\":\"K\",\"evidence\":[{\"source\":\"s\",\"quote\":\"q\"}]}],"
+			     "\"meetings\":[],\"deals\":[");
+	for (int i = 0; i < 300; i++) {
+		int where = (i * 7) % 4;
+
+		strbuf_addf(&json, "%s{\"id\":\"d%d\",\"title\":\"%s\",\"countries\":[\"KR\"],\"sector\":\"x\","
+			    "\"status\":\"s\",\"value\":null,\"companies\":[%s],\"meetings\":[],\"summary\":\"%s\","
+			    "\"evidence\":[{\"source\":\"s\",\"quote\":\"q\"}]}", i ? "," : "", i,
+			    where == 0 ? "Cobalt" : where == 1 ? "Cobalts" : "Deal",
+			    where == 2 ? "\"Cobalt Co\"" : "", where == 3 ? "cobalt" : "none");
+	}
+	strbuf_addstr(&json, "]}");
+	st = store_load_buffer(json.buf, json.len, "many", &err);
+	cr_assert_not_null(st, "%s", err.buf);
+	page_of(st, "cobalt", "1000", "0", all, sizeof(all));
+	for (int offset = 0; offset < 300; offset += 37) {
+		char want[256] = "";
+		const char *p = all;
+
+		/* the slice [offset, offset + 5) of the whole ranking */
+		for (int k = 0; k < offset; k++)
+			p = strchr(p, ',') + 1;
+		for (int k = 0; k < 5 && *p; k++) {
+			size_t len = strcspn(p, ",");
+
+			strncat(want, k ? "," : "", sizeof(want) - strlen(want) - 1);
+			strncat(want, p, len);
+			p += len + (p[len] == ',');
+		}
+		snprintf(off, sizeof(off), "%d", offset);
+		page_of(st, "cobalt", "5", off, page, sizeof(page));
+		cr_assert_str_eq(page, want, "offset %d", offset);
+	}
+	cr_assert(!strncmp(all, "d0,d4,d8,", 9), "titles first, in order: %.40s", all);
+	store_free(st);
+	strbuf_release(&json);
+	strbuf_release(&err);
 }
