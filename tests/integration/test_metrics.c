@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -85,8 +86,18 @@ Test(metrics, is_prometheus_text_and_counts_what_happened)
 		cr_assert_eq(r.status, 304);
 		reply_release(&r);
 	}
-	/* Requests are counted once their answer is sent; the scrape below is a later request. */
-	http_get(test_url(&srv, "/metrics"), NULL, &r);
+	/*
+	 * Requests are counted once their answer is sent, on the server's thread,
+	 * which may come after the client has it: scrape until the 304 is counted
+	 * (a second at most), the last request before the scrape.
+	 */
+	for (int tries = 0;; tries++) {
+		http_get(test_url(&srv, "/metrics"), NULL, &r);
+		if (tries == 50 || parse_metrics(r.body.buf, "attache_http_not_modified_total") == 1)
+			break;
+		reply_release(&r);
+		usleep(20000);
+	}
 	cr_assert_eq(r.status, 200);
 	cr_assert_str_eq(reply_header(&r, "Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
 	ok = parse_metrics(r.body.buf, "attache_http_requests_total{route=\"/api/v1/deals\",status_class=\"2xx\"}");
