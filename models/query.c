@@ -892,20 +892,28 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 	if (searching && !run.none)
 		ncand = search_narrow(&run, search_term, cand, ncand);
 	matched = xmalloc((ncand ? ncand : 1) * sizeof(*matched));
-	scores = searching ? xmalloc((ncand ? ncand : 1) * sizeof(*scores)) : NULL;
 	for (size_t i = 0; i < ncand; i++) {
-		uint32_t r = cand ? cand[i] : (uint32_t)i, score = 0;
+		uint32_t r = cand ? cand[i] : (uint32_t)i;
 		bool ok = true;
 
 		for (size_t j = 0; j < q->nfilters && ok; j++)
 			ok = &m[j] == best || matcher_test(&m[j], r);
-		if (ok && searching)
-			ok = (score = search_score(&run, r)) > 0;
-		if (!ok)
-			continue;
-		if (scores)
-			scores[nmatched] = score;
-		matched[nmatched++] = r;
+		if (ok)
+			matched[nmatched++] = r;
+	}
+	/* The search's scores, of the records the filters kept (ascending); 0 is no match. */
+	if (searching) {
+		uint32_t kept = 0;
+
+		scores = xmalloc((nmatched ? nmatched : 1) * sizeof(*scores));
+		search_score_all(&run, matched, nmatched, scores);
+		for (uint32_t i = 0; i < nmatched; i++) {
+			if (!scores[i])
+				continue;
+			scores[kept] = scores[i];
+			matched[kept++] = matched[i];
+		}
+		nmatched = kept;
 	}
 	if (q->nsort) {
 		struct sort_ctx ctx = { q, c };

@@ -163,6 +163,7 @@ void search_build(struct search_index *ix, const struct collection *c,
 {
 	struct builder b = { .pool = STRBUF_INIT, .folded = STRBUF_INIT };
 	uint32_t *order, *rank, *seq_start, *pstart, *fill, *last, *postings, *word_at;
+	uint8_t *pweight;
 	size_t nchars = 0;
 	char *chars;
 
@@ -205,21 +206,36 @@ void search_build(struct search_index *ix, const struct collection *c,
 	for (uint32_t w = 0; w < b.nwords; w++)
 		pstart[w + 1] += pstart[w];
 	postings = arena_alloc(a, ((size_t)pstart[b.nwords] + 1) * sizeof(*postings));
+	pweight = arena_calloc(a, (size_t)pstart[b.nwords] + 1, sizeof(*pweight));
 	fill = xmalloc(((size_t)b.nwords + 1) * sizeof(*fill));
 	memcpy(fill, pstart, ((size_t)b.nwords + 1) * sizeof(*fill));
 	memset(last, 0xff, ((size_t)b.nwords + 1) * sizeof(*last));
-	for (uint32_t r = 0; r < c->n; r++)
-		for (uint32_t p = seq_start[r]; p < seq_start[r + 1]; p++)
-			if (b.seq[p] < MARK && last[b.seq[p]] != r) {
-				last[b.seq[p]] = r;
-				postings[fill[b.seq[p]]++] = r;
+	for (uint32_t r = 0; r < c->n; r++) {
+		uint8_t weight = 0;
+
+		for (uint32_t p = seq_start[r]; p < seq_start[r + 1]; p++) {
+			uint32_t w = b.seq[p];
+
+			if (w >= MARK) {
+				weight = (uint8_t)(w - MARK);
+				continue;
 			}
+			/* The word's posting for r is the last one written for it. */
+			if (last[w] != r) {
+				last[w] = r;
+				postings[fill[w]++] = r;
+			}
+			if (weight > pweight[fill[w] - 1])
+				pweight[fill[w] - 1] = weight;
+		}
+	}
 
 	ix->nwords = b.nwords;
 	ix->chars = chars;
 	ix->word_at = word_at;
 	ix->pstart = pstart;
 	ix->postings = postings;
+	ix->pweight = pweight;
 	ix->seq_start = seq_start;
 	ix->seq = arena_alloc(a, (b.nseq ? b.nseq : 1) * sizeof(*ix->seq));
 	if (b.nseq)
@@ -588,7 +604,11 @@ size_t search_narrow(const struct search_run *run, size_t skip, uint32_t *cand, 
 	return n;
 }
 
-uint32_t search_score(const struct search_run *run, uint32_t r)
+/*
+ * The score of the terms of record r whose bit is set in terms, read from
+ * r's own words: 0 unless each of them matches.
+ */
+static uint32_t scan_score(const struct search_run *run, uint32_t r, uint32_t terms)
 {
 	const struct search_index *ix = run->ix;
 	const uint32_t *seq = ix->seq + ix->seq_start[r];
@@ -596,8 +616,6 @@ uint32_t search_score(const struct search_run *run, uint32_t r)
 	const size_t nterms = run->sq->nterms;
 	uint32_t best[SEARCH_MAX_WORDS] = { 0 }, weight = 0, total = 0;
 
-	if (run->none)
-		return 0;
 	for (size_t p = 0; p < len; p++) {
 		uint32_t id = seq[p];
 
@@ -610,6 +628,8 @@ uint32_t search_score(const struct search_run *run, uint32_t r)
 			uint32_t score;
 			size_t k;
 
+			if (!(terms >> i & 1))
+				continue;
 			if (t->n == 1) {
 				if (id < run->t[i].lo || id >= run->t[i].hi)
 					continue;
@@ -627,9 +647,94 @@ uint32_t search_score(const struct search_run *run, uint32_t r)
 		}
 	}
 	for (size_t i = 0; i < nterms; i++) {
+		if (!(terms >> i & 1))
+			continue;
 		if (!best[i])
 			return 0;
 		total += best[i];
 	}
 	return total;
+}
+
+uint32_t search_score(const struct search_run *run, uint32_t r)
+{
+	return run->none ? 0 : scan_score(run, r, (UINT32_C(1) << run->sq->nterms) - 1);
+}
+
+/* A word's postings are walked when it begins at most this many words; past it, records are read. */
+#define MAX_WALKED_WORDS 64
+
+/* Adds to best[j] the score of word id for each candidate cand[j] that holds it. */
+static void walk_postings(const struct search_run *run, size_t i, uint32_t id, const uint32_t *cand,
+			  size_t n, uint32_t *best)
+{
+	const struct search_index *ix = run->ix;
+	const uint32_t *p = ix->postings + ix->pstart[id];
+	const uint8_t *w = ix->pweight + ix->pstart[id];
+	const size_t m = ix->pstart[id + 1] - ix->pstart[id];
+	const uint32_t whole = id == run->t[i].whole;
+	size_t k = 0;
+
+	for (size_t j = 0; j < n && k < m; j++) {
+		/* Few candidates in a long list: leap (binary search) rather than walk. */
+		if (m - k > 16 * (n - j)) {
+			size_t lo = k, hi = m;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (p[mid] < cand[j])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			k = lo;
+		} else {
+			while (k < m && p[k] < cand[j])
+				k++;
+		}
+		if (k < m && p[k] == cand[j] && 2u * w[k] + whole > best[j])
+			best[j] = 2u * w[k] + whole;
+	}
+}
+
+void search_score_all(const struct search_run *run, const uint32_t *cand, size_t n,
+		      uint32_t *scores)
+{
+	uint32_t *best, scan = 0;
+
+	if (run->none) {
+		memset(scores, 0, n * sizeof(*scores));
+		return;
+	}
+	best = xmalloc((n ? n : 1) * sizeof(*best));
+	for (size_t j = 0; j < n; j++)
+		scores[j] = 0;
+	for (size_t i = 0; i < run->sq->nterms; i++) {
+		const struct search_term *t = &run->sq->terms[i];
+
+		if (t->n > 1 || run->t[i].hi - run->t[i].lo > MAX_WALKED_WORDS) {
+			scan |= UINT32_C(1) << i;
+			continue;
+		}
+		memset(best, 0, n * sizeof(*best));
+		for (uint32_t id = run->t[i].lo; id < run->t[i].hi; id++)
+			walk_postings(run, i, id, cand, n, best);
+		/* UINT32_MAX marks a record some term does not match. */
+		for (size_t j = 0; j < n; j++)
+			scores[j] = !best[j] || scores[j] == UINT32_MAX ? UINT32_MAX : scores[j] + best[j];
+	}
+	for (size_t j = 0; j < n; j++) {
+		uint32_t s;
+
+		if (scores[j] == UINT32_MAX) {
+			scores[j] = 0;
+			continue;
+		}
+		if (!scan)
+			continue;
+		s = scan_score(run, cand[j], scan);
+		scores[j] = s ? scores[j] + s : 0;
+	}
+	free(best);
 }

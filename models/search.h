@@ -12,7 +12,8 @@
  * The index, built once with the store, is per collection:
  *   - a dictionary of every folded word, sorted byte-wise, so that the
  *     words a prefix begins are one range of ids;
- *   - for each word, the records that hold it, ascending (postings);
+ *   - for each word, the records that hold it, ascending (postings), each
+ *     with the weight of the best field it is in there;
  *   - for each record, its words in order as ids, each value preceded by a
  *     marker that carries the value's weight: phrases and ranking are
  *     checked on a candidate's own words, never by a scan of the collection.
@@ -54,6 +55,7 @@ struct search_index {
 	const uint32_t *word_at;       /* nwords offsets into chars */
 	const uint32_t *pstart;        /* nwords + 1 offsets into postings */
 	const uint32_t *postings;      /* records holding word w: postings[pstart[w] .. pstart[w+1]) */
+	const uint8_t *pweight;        /* per posting: the weight of the best field it is in there */
 	const uint32_t *seq_start;     /* n + 1 offsets into seq */
 	const uint32_t *seq;           /* each record's words as ids, and value markers */
 };
@@ -136,5 +138,14 @@ size_t search_narrow(const struct search_run *run, size_t skip, uint32_t *cand, 
 
 /* Record r's score: 0 unless every term matches it (see the top of this file). */
 uint32_t search_score(const struct search_run *run, uint32_t r);
+
+/*
+ * The same for the n ascending records at cand, into scores[]: a word's
+ * score comes from its postings' weights (a walk along each of its words'
+ * postings); only phrases, and words that begin very many others, read
+ * each record's words.
+ */
+void search_score_all(const struct search_run *run, const uint32_t *cand, size_t n,
+		      uint32_t *scores);
 
 #endif

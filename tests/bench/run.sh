@@ -29,7 +29,8 @@ start() {   # start PORT ARGS...: an attache, waited for
 	local port=$1; shift
 	"$BIN" --port "$port" --threads 2 --access-log=false "$@" 2>"$WORK/server-$port.log" &
 	pids+=($!)
-	for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && return 0; sleep 0.1; done
+	# A million generated deals take about 40 s to load and index here.
+	for _ in $(seq 1 1800); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && return 0; sleep 0.1; done
 	cat "$WORK/server-$port.log"; echo "bench: the server did not start" >&2; exit 1
 }
 

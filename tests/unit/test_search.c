@@ -259,3 +259,37 @@ Test(search, a_short_page_of_many_matches_is_the_same_slice_of_the_ranking)
 	strbuf_release(&json);
 	strbuf_release(&err);
 }
+
+Test(search, scores_from_postings_are_the_scores_from_each_records_words)
+{
+	static const char *const queries[] = {
+		"nuclear", "nuclear romania", "semicon", "\"nuclear power\"", "korea", "k", "a", "U.K.",
+		"port cooperation", "\"nuclear power\" romania", "sweden \"south korea\" nuc", "zzz",
+	};
+	struct store *shipped = support_load("data/vilnius-2023.json");
+
+	for (int w = STORE_SOURCES; w < STORE_NCOLLECTIONS; w++) {
+		const struct collection *c = store_collection(shipped, (enum store_collection)w);
+		uint32_t *all = malloc((c->n + 1) * sizeof(*all)), *scores = malloc((c->n + 1) * sizeof(*scores));
+
+		for (uint32_t r = 0; r < c->n; r++)
+			all[r] = r;
+		for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+			struct strbuf why = STRBUF_INIT;
+			struct search_query sq;
+			struct search_run run;
+
+			cr_assert_eq(search_parse(&sq, queries[i], &why), 1, "%s", why.buf);
+			search_resolve(&run, &sq, &c->search);
+			search_score_all(&run, all, c->n, scores);
+			for (uint32_t r = 0; r < c->n; r++)
+				cr_assert_eq(scores[r], search_score(&run, r), "%s, %s record %u", queries[i],
+					     c->res->name, r);
+			search_query_release(&sq);
+			strbuf_release(&why);
+		}
+		free(all);
+		free(scores);
+	}
+	store_free(shipped);
+}
