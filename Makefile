@@ -169,7 +169,9 @@ map:
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	node scripts/gen-map.mjs > web/map-data.js.tmp && mv web/map-data.js.tmp web/map-data.js
 
-# libFuzzer targets, built with clang; FUZZ_SECONDS a target (seeds: the fixtures).
+# libFuzzer targets, built with clang; FUZZ_SECONDS a target. Seeds: the store
+# fixtures, the data and an excerpt of it small enough for -max_len
+# (tests/fuzz/corpus-store); request targets in tests/fuzz/corpus-request.
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.deps
@@ -181,7 +183,7 @@ fuzz: build/fuzz/store build/fuzz/request
 	@command -v $(FUZZ_CC) >/dev/null || scripts/deps.sh "" clang clang
 	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request
 	build/fuzz/store -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -print_final_stats=1 \
-		build/fuzz/corpus-store tests/fixtures/store data
+		build/fuzz/corpus-store tests/fuzz/corpus-store tests/fixtures/store data
 	build/fuzz/request -max_total_time=$(FUZZ_SECONDS) -max_len=512 -print_final_stats=1 \
 		build/fuzz/corpus-request tests/fuzz/corpus-request
 
