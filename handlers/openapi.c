@@ -340,7 +340,8 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 	jsonw_object_begin(w);
 	param(w, "limit", "integer", "Records per page, 0 to 1000 (default 50)");
 	param(w, "offset", "integer", "Records to skip (default 0)");
-	param(w, "sort", "string", "Sort keys, comma-separated, '-' for descending; stable; nulls last");
+	param(w, "sort", "string", "Sort keys, comma-separated, '-' for descending; stable; nulls last. "
+	      "A field whose values come from a vocabulary sorts in the vocabulary's declared order");
 	param(w, "fields", "string", "Only these top-level members in each record, comma-separated");
 	param(w, "facet", "string", "Add meta.facets with the count of each value of these fields");
 	param(w, "q", "string", "Words and \"quoted phrases\", at most 16 words and 256 bytes. Case, "

@@ -180,8 +180,37 @@ static void dedupe_record_ids(struct column *col, uint32_t n)
 	col->offsets[n] = w;
 }
 
+/* Ranks col's values in the order of vocabulary k; values it lacks come after, in their own order. */
+static void rank_by_vocabulary(struct column *col, const struct vocabulary *vocab, struct arena *a)
+{
+	const uint32_t nd = col->ndistinct;
+	uint32_t place = 0;
+
+	col->rank = arena_alloc(a, (nd ? nd : 1) * sizeof(*col->rank));
+	col->by_rank = arena_alloc(a, (nd ? nd : 1) * sizeof(*col->by_rank));
+	memset(col->rank, 0xff, (nd ? nd : 1) * sizeof(*col->rank));
+	for (size_t e = 0; e < vocab->n; e++) {
+		struct field_value v = { .s = vocab->entries[e].id };
+		uint32_t lo, hi;
+
+		/* Values equal ignoring case, then the one equal byte for byte. */
+		for (column_equal_range(col, &v, &lo, &hi); lo < hi; lo++) {
+			if (!strcmp(col->values[lo].s, v.s) && col->rank[lo] == UINT32_MAX) {
+				col->rank[lo] = place;
+				col->by_rank[place++] = lo;
+			}
+		}
+	}
+	for (uint32_t v = 0; v < nd; v++) {
+		if (col->rank[v] == UINT32_MAX) {
+			col->rank[v] = place;
+			col->by_rank[place++] = v;
+		}
+	}
+}
+
 static void build_column(struct collection *c, const struct field *f, struct column *col,
-			 struct arena *a)
+			 const struct dataset *dataset, struct arena *a)
 {
 	const bool array = f->type == FIELD_STRINGS;
 	struct entry *e = NULL;
@@ -241,6 +270,12 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	/* A record lists a value once: "KR" twice in one array is one match, one count. */
 	if (array)
 		dedupe_record_ids(col, c->n);
+	if (f->vocab && dataset && !array) {
+		int k = dataset_vocab_find(f->vocab);
+
+		if (k >= 0 && dataset->vocab[k].given)
+			rank_by_vocabulary(col, &dataset->vocab[k], a);
+	}
 
 	/* Postings: records per value id, ascending, by a counting pass and a fill pass. */
 	col->pstart = arena_calloc(a, (size_t)col->ndistinct + 1, sizeof(uint32_t));
@@ -295,7 +330,8 @@ static void render_record(struct collection *c, uint32_t r, struct record_json *
 }
 
 int collection_build(struct collection *c, const struct resource *res, const void *records,
-		     uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second)
+		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
+		     uint32_t *dup_second)
 {
 	struct record_json *json;
 	struct column *cols;
@@ -311,7 +347,7 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 		render_record(c, r, &json[r], a);
 	cols = arena_calloc(a, res->nfields, sizeof(*cols));
 	for (size_t i = 0; i < res->nfields; i++)
-		build_column(c, &res->fields[i], &cols[i], a);
+		build_column(c, &res->fields[i], &cols[i], dataset, a);
 	c->json = json;
 	c->columns = cols;
 	return 0;

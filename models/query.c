@@ -681,6 +681,8 @@ static int compare_records(const void *pa, const void *pb, void *arg)
 		/* Nulls last whichever the direction. */
 		if (x == COLUMN_NULL || y == COLUMN_NULL)
 			return x == COLUMN_NULL ? 1 : -1;
+		x = column_rank(col, x);
+		y = column_rank(col, y);
 		return (x < y) != ctx->q->sort[i].desc ? -1 : 1;
 	}
 	return a < b ? -1 : a > b;
@@ -766,7 +768,7 @@ static void page_by_postings(const struct query *q, const struct collection *c,
 
 	out->page = xmalloc((q->limit ? q->limit : 1) * sizeof(*out->page));
 	for (uint32_t i = 0; i < col->ndistinct && n < q->limit; i++) {
-		uint32_t v = desc ? col->ndistinct - 1 - i : i;
+		uint32_t v = column_by_rank(col, desc ? col->ndistinct - 1 - i : i);
 		uint32_t len = col->pstart[v + 1] - col->pstart[v];
 
 		if (skip >= len) {

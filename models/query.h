@@ -10,7 +10,8 @@
  *   field:op=value    op: eq ne gt gte lt lte contains startswith isnull
  *   q=text            words and "phrases" of the record's searched text
  *                     (models/search.h); best matches first unless sorted
- *   sort=a,-b         sort keys, '-' for descending; stable; nulls last
+ *   sort=a,-b         sort keys, '-' for descending; stable; nulls last; a
+ *                     vocabulary field in its vocabulary's order
  *   limit, offset     paging: limit 0..1000 (default 50), offset >= 0
  *   fields=a,b        only these top-level members in each record
  *   facet=a,b         counts of each value of these fields over the matches

@@ -59,7 +59,7 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root,
 	if (which == STORE_SOURCES && !n)
 		return check_fail_at(c, res->name, "expected at least one source, got an empty array: "
 				     "every record cites one");
-	if (collection_build(&s->coll[which], res, records, (uint32_t)n, &s->arena, &first,
+	if (collection_build(&s->coll[which], res, records, (uint32_t)n, &s->dataset, &s->arena, &first,
 			     &second)) {
 		mark = check_enter_key(c, res->name);
 		check_enter_index(c, second);

@@ -426,3 +426,68 @@ Test(query, adds_a_related_filter_as_equality)
 	query_error_release(&err);
 	store_free(s);
 }
+
+/* The ids the query string qs gives on the deals of st, comma-separated. */
+static void run_on(struct store *st, const char *qs, char *ids, size_t size)
+{
+	const struct collection *c = store_collection(st, STORE_DEALS);
+	struct query_error err;
+	struct query_result r;
+	struct parsed p;
+	struct query q;
+
+	split(qs, &p);
+	query_error_init(&err);
+	if (query_parse(&q, c->res, p.p, p.n, &err))
+		cr_assert_fail("%s: refused: %s", qs, err.detail.buf);
+	query_run(&q, c, &r);
+	ids[0] = '\0';
+	for (uint32_t i = 0; i < r.npage; i++) {
+		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
+		strncat(ids, ((const struct deal *)collection_record(c, r.page[i]))->id, size - strlen(ids) - 1);
+	}
+	query_result_release(&r);
+	query_release(&q);
+	query_error_release(&err);
+}
+
+Test(query, a_vocabulary_field_sorts_in_the_vocabularys_order)
+{
+	/* The statuses in the order the file declares them, not the alphabet's. */
+	static const char data[] =
+		"{\"dataset\":{\"title\":\"t\",\"version\":\"1\",\"vocabularies\":{\"status\":["
+		"{\"id\":\"planned\",\"label\":\"P\"},{\"id\":\"proposed\",\"label\":\"Q\"},"
+		"{\"id\":\"agreed\",\"label\":\"A\"},{\"id\":\"done\",\"label\":\"D\"}]}},"
+		"\"sources\":[{\"id\":\"s\",\"title\":\"S\",\"publisher\":null,\"date\":null,\"url\":null}],"
+		"\"countries\":[{\"code\":\"KR\",\"name\":\"K\",\"evidence\":[{\"source\":\"s\",\"quote\":\"q\"}]}],"
+		"\"meetings\":[],\"deals\":["
+#define DEAL(id, status) "{\"id\":\"" id "\",\"title\":\"T\",\"countries\":[\"KR\"],\"sector\":\"x\"," \
+	"\"status\":\"" status "\",\"value\":null,\"companies\":[],\"meetings\":[]," \
+	"\"evidence\":[{\"source\":\"s\",\"quote\":\"q\"}]}"
+		DEAL("a", "proposed") "," DEAL("b", "done") "," DEAL("c", "planned") "," DEAL("d", "agreed") ","
+		DEAL("e", "proposed")
+#undef DEAL
+		"]}";
+	struct strbuf err = STRBUF_INIT;
+	struct store *st = store_load_buffer(data, sizeof(data) - 1, "vocab.json", &err);
+	char ids[64];
+
+	cr_assert_not_null(st, "%s", err.buf);
+	/* One key and no filter: the page is read from the postings, in the vocabulary's order. */
+	run_on(st, "sort=status", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "c,a,e,d,b");
+	run_on(st, "sort=-status", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "b,d,a,e,c", "descending, ties still in the file's order");
+	run_on(st, "sort=status&limit=2&offset=2", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "e,d");
+	/* With a filter, the matches are sorted: the same order. */
+	run_on(st, "status:ne=nothing&sort=status", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "c,a,e,d,b");
+	run_on(st, "title=T&sort=-status,-id", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "b,d,e,a,c");
+	/* Ranges and prefixes still read the dictionary, which is the alphabet's. */
+	run_on(st, "status:startswith=p&sort=id", ids, sizeof(ids));
+	cr_assert_str_eq(ids, "a,c,e");
+	store_free(st);
+	strbuf_release(&err);
+}
