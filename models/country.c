@@ -6,7 +6,6 @@
 #include <stddef.h>
 
 #include "lib/iso.h"
-#include "models/source.h"
 
 #define AT(m) offsetof(struct country, m)
 
@@ -20,8 +19,7 @@ static const struct member members[] = {
 	MEMBER_STRINGS("resources", AT(resources), 0, NULL),
 	MEMBER_STRINGS("organizations", AT(organizations), 0, NULL),
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
-	MEMBER_OF("evidence", member_evidence, AT(evidence), CHECK_REQUIRED),
-	MEMBER_OF("inferences", member_inferences, AT(inferences), 0),
+	EVIDENCE_MEMBERS(struct country),
 };
 
 static const struct field fields[] = {
@@ -45,11 +43,7 @@ static const struct field fields[] = {
 	  .offset = AT(organizations), .search = SEARCH_PARTY },
 	{ "summary", FIELD_STRING, 0, "Summary in the dataset's words", .offset = AT(summary),
 	  .search = SEARCH_TEXT },
-	{ "evidence.source", FIELD_STRINGS, FIELD_FACET, "Ids of the sources its evidence cites",
-	  .offset = AT(evidence), .get = evidence_field_sources, .ref = &source_resource },
-	{ "inferences.field", FIELD_STRINGS, FIELD_FACET,
-	  "Members whose value goes beyond the source's words",
-	  .offset = AT(inferences), .get = inference_field_fields },
+	EVIDENCE_FIELDS(struct country),
 };
 
 static const char *key_of(const void *r) { return ((const struct country *)r)->code; }

@@ -116,34 +116,17 @@ static const struct member licence_members[] = {
 static int read_licence(struct check *c, const cJSON *obj, const struct member *m,
 			struct arena *a, void *slot)
 {
-	const struct licence **out = slot;
-	struct licence *l;
-	const cJSON *v;
-	size_t mark;
-	int rc;
+	const void *l;
+	int rc = member_read_nested(c, obj, m, licence_members, NLICENCE, sizeof(struct licence), a, &l);
 
-	*out = NULL;
-	rc = check_lookup(c, obj, m->name, m->flags | CHECK_NULLABLE, &v);
-	if (rc <= 0)
-		return rc;
-	mark = check_enter_key(c, m->name);
-	l = arena_calloc(a, 1, sizeof(*l));
-	rc = member_read_object(c, v, licence_members, NLICENCE, a, l);
-	check_leave(c, mark);
-	if (!rc)
-		*out = l;
+	*(const struct licence **)slot = l;
 	return rc;
 }
 
 static void write_licence(struct jsonw *w, const struct member *m, const void *slot)
 {
-	const struct licence *l = *(const struct licence *const *)slot;
-
 	(void)m;
-	if (l)
-		member_write_object(w, licence_members, NLICENCE, l);
-	else
-		jsonw_null(w);
+	member_write_nested(w, licence_members, NLICENCE, *(const struct licence *const *)slot);
 }
 
 static const struct member_type member_licence = { read_licence, write_licence };

@@ -10,7 +10,6 @@
 #include "lib/iso.h"
 #include "models/country.h"
 #include "models/meeting.h"
-#include "models/source.h"
 
 #define AT(m) offsetof(struct deal, m)
 
@@ -34,8 +33,7 @@ static const struct member members[] = {
 	MEMBER_STRINGS("items", AT(items), 0, NULL),
 	MEMBER_INT("completion_year", AT(completion_year), CHECK_NULLABLE, 1, 9999),
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
-	MEMBER_OF("evidence", member_evidence, AT(evidence), CHECK_REQUIRED),
-	MEMBER_OF("inferences", member_inferences, AT(inferences), 0),
+	EVIDENCE_MEMBERS(struct deal),
 };
 
 static const struct field fields[] = {
@@ -90,11 +88,7 @@ static const struct field fields[] = {
 	  .offset = AT(completion_year) },
 	{ "summary", FIELD_STRING, 0, "Summary in the dataset's words", .offset = AT(summary),
 	  .search = SEARCH_TEXT },
-	{ "evidence.source", FIELD_STRINGS, FIELD_FACET, "Ids of the sources its evidence cites",
-	  .offset = AT(evidence), .get = evidence_field_sources, .ref = &source_resource },
-	{ "inferences.field", FIELD_STRINGS, FIELD_FACET,
-	  "Members whose value goes beyond the source's words",
-	  .offset = AT(inferences), .get = inference_field_fields },
+	EVIDENCE_FIELDS(struct deal),
 };
 
 static int check(struct check *c, struct arena *a, void *record)

@@ -8,13 +8,17 @@
 /* The members that describe a record's provenance: an inference is about none of them. */
 static const char *const provenance[] = { "aliases", "evidence", "inferences" };
 
+#define STRINGIFY(x) #x
+#define TEXT_OF(x) STRINGIFY(x)
+
 static const char *quote_rule(const char *s, size_t len)
 {
 	size_t chars = 0;
 
 	for (size_t i = 0; i < len; i++)
 		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return chars > EVIDENCE_MAX_QUOTE ? "a quote of at most 500 characters (cite, do not copy)" : NULL;
+	return chars > EVIDENCE_MAX_QUOTE
+		? "a quote of at most " TEXT_OF(EVIDENCE_MAX_QUOTE) " characters (cite, do not copy)" : NULL;
 }
 
 static const struct member evidence_members[] = {

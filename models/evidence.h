@@ -27,6 +27,7 @@
 #include "lib/check.h"
 #include "models/member.h"
 #include "models/resource.h"
+#include "models/source.h"
 
 /* The longest quote the loader accepts, in characters. */
 #define EVIDENCE_MAX_QUOTE 500
@@ -60,6 +61,21 @@ extern const struct member_type member_inferences;
 /* Field getters (models/resource.h) for evidence.source and inferences.field. */
 void evidence_field_sources(const struct field *f, const void *record, struct field_value *out);
 void inference_field_fields(const struct field *f, const void *record, struct field_value *out);
+
+/*
+ * The rows every record type that cites sources has, in its member table
+ * and in its field table; type is its struct, with the members evidence
+ * (a struct evidences) and inferences (a struct inferences).
+ */
+#define EVIDENCE_MEMBERS(type) \
+	MEMBER_OF("evidence", member_evidence, offsetof(type, evidence), CHECK_REQUIRED), \
+	MEMBER_OF("inferences", member_inferences, offsetof(type, inferences), 0)
+#define EVIDENCE_FIELDS(type) \
+	{ "evidence.source", FIELD_STRINGS, FIELD_FACET, "Ids of the sources its evidence cites", \
+	  .offset = offsetof(type, evidence), .get = evidence_field_sources, .ref = &source_resource }, \
+	{ "inferences.field", FIELD_STRINGS, FIELD_FACET, \
+	  "Members whose value goes beyond the source's words", \
+	  .offset = offsetof(type, inferences), .get = inference_field_fields }
 
 /*
  * Checks that each inference of the record r read from obj names a member

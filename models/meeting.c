@@ -9,7 +9,6 @@
 #include "lib/date.h"
 #include "lib/iso.h"
 #include "models/country.h"
-#include "models/source.h"
 
 static const struct member delegation_members[] = {
 	MEMBER_INT("size", offsetof(struct delegation, size), CHECK_NULLABLE, 1, 100000),
@@ -21,42 +20,23 @@ static const struct member delegation_members[] = {
 static int read_delegation(struct check *c, const cJSON *obj, const struct member *m,
 			   struct arena *a, void *slot)
 {
-	const struct delegation **out = slot;
-	struct delegation *d;
-	const cJSON *v;
-	size_t mark;
-	int rc;
+	const struct delegation *d;
+	const void *p;
 
-	*out = NULL;
-	rc = check_lookup(c, obj, m->name, m->flags | CHECK_NULLABLE, &v);
-	if (rc <= 0)
-		return rc;
-	rc = -1;
-	mark = check_enter_key(c, m->name);
-	d = arena_calloc(a, 1, sizeof(*d));
-	if (member_read_object(c, v, delegation_members, NDELEGATION, a, d))
-		goto out;
-	if (d->size && (size_t)d->size < d->members.n) {
-		check_fail(c, "size %lld is smaller than the %zu members listed",
-			   (long long)d->size, d->members.n);
-		goto out;
-	}
-	*out = d;
-	rc = 0;
-out:
-	check_leave(c, mark);
-	return rc;
+	if (member_read_nested(c, obj, m, delegation_members, NDELEGATION, sizeof(*d), a, &p))
+		return -1;
+	d = p;
+	*(const struct delegation **)slot = d;
+	if (d && d->size && (size_t)d->size < d->members.n)
+		return check_fail_at(c, m->name, "size %lld is smaller than the %zu members listed",
+				     (long long)d->size, d->members.n);
+	return 0;
 }
 
 static void write_delegation(struct jsonw *w, const struct member *m, const void *slot)
 {
-	const struct delegation *d = *(const struct delegation *const *)slot;
-
 	(void)m;
-	if (d)
-		member_write_object(w, delegation_members, NDELEGATION, d);
-	else
-		jsonw_null(w);
+	member_write_nested(w, delegation_members, NDELEGATION, *(const struct delegation *const *)slot);
 }
 
 static const struct member_type member_delegation = { read_delegation, write_delegation };
@@ -79,8 +59,7 @@ static const struct member members[] = {
 	MEMBER_OF("delegation", member_delegation, AT(delegation), 0),
 	MEMBER_STRINGS("topics", AT(topics), CHECK_REQUIRED, check_rule_slug),
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
-	MEMBER_OF("evidence", member_evidence, AT(evidence), CHECK_REQUIRED),
-	MEMBER_OF("inferences", member_inferences, AT(inferences), 0),
+	EVIDENCE_MEMBERS(struct meeting),
 };
 
 static void get_delegation_size(const struct field *f, const void *r, struct field_value *v)
@@ -124,11 +103,7 @@ static const struct field fields[] = {
 	  .offset = AT(topics), .vocab = "sector", .search = SEARCH_CONTEXT },
 	{ "summary", FIELD_STRING, 0, "Summary in the dataset's words", .offset = AT(summary),
 	  .search = SEARCH_TEXT },
-	{ "evidence.source", FIELD_STRINGS, FIELD_FACET, "Ids of the sources its evidence cites",
-	  .offset = AT(evidence), .get = evidence_field_sources, .ref = &source_resource },
-	{ "inferences.field", FIELD_STRINGS, FIELD_FACET,
-	  "Members whose value goes beyond the source's words",
-	  .offset = AT(inferences), .get = inference_field_fields },
+	EVIDENCE_FIELDS(struct meeting),
 };
 
 static int check(struct check *c, struct arena *a, void *record)

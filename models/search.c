@@ -551,29 +551,38 @@ uint32_t *search_candidates(const struct search_run *run, size_t term, uint32_t 
 	return out;
 }
 
+/*
+ * The first position from from on of the ascending list p (m long) whose
+ * record is not below want. With left more records to seek, a list much
+ * longer than that is leapt through (a binary search) rather than walked.
+ */
+static size_t seek(const uint32_t *p, size_t from, size_t m, uint32_t want, size_t left)
+{
+	size_t lo = from, hi = m;
+
+	if (m - from <= 16 * left) {
+		while (lo < m && p[lo] < want)
+			lo++;
+		return lo;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Keeps of the n ascending records at cand those in the ascending list at p (m long). */
 static size_t intersect(uint32_t *cand, size_t n, const uint32_t *p, size_t m)
 {
 	size_t k = 0, j = 0;
 
 	for (size_t i = 0; i < n && j < m; i++) {
-		/* A few candidates in a long list: leap (binary search) rather than walk. */
-		if (m - j > 16 * (n - i)) {
-			size_t lo = j, hi = m;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (p[mid] < cand[i])
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			j = lo;
-		} else {
-			while (j < m && p[j] < cand[i])
-				j++;
-		}
+		j = seek(p, j, m, cand[i], n - i);
 		if (j < m && p[j] == cand[i])
 			cand[k++] = cand[i];
 	}
@@ -676,23 +685,7 @@ static void walk_postings(const struct search_run *run, size_t i, uint32_t id, c
 	size_t k = 0;
 
 	for (size_t j = 0; j < n && k < m; j++) {
-		/* Few candidates in a long list: leap (binary search) rather than walk. */
-		if (m - k > 16 * (n - j)) {
-			size_t lo = k, hi = m;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (p[mid] < cand[j])
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			k = lo;
-		} else {
-			while (k < m && p[k] < cand[j])
-				k++;
-		}
+		k = seek(p, k, m, cand[j], n - j);
 		if (k < m && p[k] == cand[j] && 2u * w[k] + whole > best[j])
 			best[j] = 2u * w[k] + whole;
 	}

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <criterion/criterion.h>
 
@@ -40,4 +41,50 @@ char *support_read_file(const char *path, size_t *len)
 	if (len)
 		*len = (size_t)n;
 	return buf;
+}
+
+size_t support_split_query(char *buf, struct query_param *p, size_t max)
+{
+	char *save = NULL, *pair;
+	size_t n = 0;
+
+	for (pair = strtok_r(buf, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(pair, '=');
+
+		cr_assert_lt(n, max, "more than %zu parameters", max);
+		if (eq)
+			*eq = '\0';
+		p[n].key = pair;
+		p[n].value = eq ? eq + 1 : "";
+		n++;
+	}
+	return n;
+}
+
+uint32_t support_deal_ids(const struct store *s, const char *qs, char *ids, size_t size)
+{
+	const struct collection *c = store_collection(s, STORE_DEALS);
+	struct query_param p[32];
+	char *buf = xstrdup(qs);
+	size_t n = support_split_query(buf, p, 32);
+	struct query_error err;
+	struct query_result r;
+	struct query q;
+	uint32_t total;
+
+	query_error_init(&err);
+	if (query_parse(&q, c->res, p, n, &err))
+		cr_assert_fail("?%s: refused: %s", qs, err.detail.buf);
+	query_run(&q, c, &r);
+	ids[0] = '\0';
+	for (uint32_t i = 0; i < r.npage; i++) {
+		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
+		strncat(ids, ((const struct deal *)collection_record(c, r.page[i]))->id, size - strlen(ids) - 1);
+	}
+	total = r.total;
+	query_result_release(&r);
+	query_release(&q);
+	query_error_release(&err);
+	free(buf);
+	return total;
 }

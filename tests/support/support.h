@@ -9,7 +9,9 @@
 #define ATTACHE_TEST_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "models/query.h"
 #include "models/store.h"
 
 #define FIXTURES "tests/fixtures/"
@@ -19,5 +21,17 @@ struct store *support_load(const char *path);
 
 /* Reads a whole file into a new NUL-terminated buffer; free with free(). */
 char *support_read_file(const char *path, size_t *len);
+
+/*
+ * Splits the query string in buf ("a=1&b=2", no percent-encoding) in place
+ * into at most max pairs pointing into it; returns how many. More fail the test.
+ */
+size_t support_split_query(char *buf, struct query_param *p, size_t max);
+
+/*
+ * Runs the list query qs on the deals of s, writing the page's ids
+ * comma-separated into ids; returns the total. A refused query fails the test.
+ */
+uint32_t support_deal_ids(const struct store *s, const char *qs, char *ids, size_t size);
 
 #endif

@@ -106,37 +106,31 @@ static void words(const char *s, char *out, size_t size)
 	strbuf_release(&f);
 }
 
-Test(fold, splits_words_on_everything_but_letters_marks_and_digits)
+ParameterizedTestParameters(fold, splits_words_on_everything_but_letters_marks_and_digits)
+{
+	static struct folding cases[] = {
+		{ "South Korea-Romania summit", "south|korea|romania|summit" },
+		{ "the U.K. and Korea's SMRs", "the|u|k|and|korea|s|smrs" },
+		{ "  Korea Hydro & Nuclear Power (KHNP), 2027!  ", "korea|hydro|nuclear|power|khnp|2027" },
+		{ "“the second Marshall Plan”", "the|second|marshall|plan" },
+		{ "Cernavodă—CONSTANȚA", "cernavoda|constanta" },
+		{ "원자력 발전소", "원자력|발전소" },
+		{ "", "" },
+		{ " -- ... ", "" },
+		/* Devanagari: the sign AA (U+093E) is spacing (Mc) and stays in its word;
+		 * the sign E (U+0947) is non-spacing (Mn) and goes, as an accent does */
+		{ "भारत देश", "भारत|दश" },
+		/* Japanese: the voiced mark of が decomposes to U+3099, a non-spacing mark */
+		{ "がっこう", "かっこう" },
+	};
+
+	return cr_make_param_array(struct folding, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct folding *c, fold, splits_words_on_everything_but_letters_marks_and_digits)
 {
 	char got[256];
 
-	words("South Korea-Romania summit", got, sizeof(got));
-	cr_assert_str_eq(got, "south|korea|romania|summit");
-	words("the U.K. and Korea's SMRs", got, sizeof(got));
-	cr_assert_str_eq(got, "the|u|k|and|korea|s|smrs");
-	words("  Korea Hydro & Nuclear Power (KHNP), 2027!  ", got, sizeof(got));
-	cr_assert_str_eq(got, "korea|hydro|nuclear|power|khnp|2027");
-	words("“the second Marshall Plan”", got, sizeof(got));
-	cr_assert_str_eq(got, "the|second|marshall|plan");
-	words("Cernavodă—CONSTANȚA", got, sizeof(got));
-	cr_assert_str_eq(got, "cernavoda|constanta");
-	words("원자력 발전소", got, sizeof(got));
-	cr_assert_str_eq(got, "원자력|발전소");
-	words("", got, sizeof(got));
-	cr_assert_str_eq(got, "");
-	words(" -- ... ", got, sizeof(got));
-	cr_assert_str_eq(got, "");
-}
-
-Test(fold, drops_non_spacing_marks_in_every_script_and_keeps_spacing_ones)
-{
-	char got[64];
-
-	/* Devanagari: the sign AA (U+093E) is spacing (Mc) and stays in its word;
-	 * the sign E (U+0947) is non-spacing (Mn) and goes, as an accent does */
-	words("भारत देश", got, sizeof(got));
-	cr_assert_str_eq(got, "भारत|दश");
-	/* Japanese: the voiced mark of が decomposes to U+3099, a non-spacing mark */
-	words("がっこう", got, sizeof(got));
-	cr_assert_str_eq(got, "かっこう");
+	words(c->in, got, sizeof(got));
+	cr_assert_str_eq(got, c->out, "%s", c->in);
 }

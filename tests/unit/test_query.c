@@ -23,48 +23,16 @@ struct parsed {
 /* Splits "a=1&b=2" into pairs (tests use no percent-encoding). */
 static void split(const char *qs, struct parsed *out)
 {
-	char *save = NULL, *pair;
-
 	snprintf(out->buf, sizeof(out->buf), "%s", qs);
-	out->n = 0;
-	for (pair = strtok_r(out->buf, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
-		char *eq = strchr(pair, '=');
-
-		cr_assert_lt(out->n, MAXP);
-		if (eq)
-			*eq = '\0';
-		out->p[out->n].key = pair;
-		out->p[out->n].value = eq ? eq + 1 : "";
-		out->n++;
-	}
+	out->n = support_split_query(out->buf, out->p, MAXP);
 }
 
 /* Runs qs on the fixture's deals; writes the page's ids, comma-separated. */
 static void run(const char *qs, char *ids, size_t size, uint32_t *total)
 {
 	struct store *s = support_load(FIXTURES "query.json");
-	const struct collection *c = store_collection(s, STORE_DEALS);
-	struct query_error err;
-	struct query_result r;
-	struct parsed p;
-	struct query q;
 
-	split(qs, &p);
-	query_error_init(&err);
-	if (query_parse(&q, c->res, p.p, p.n, &err))
-		cr_assert_fail("%s: refused: %s", qs, err.detail.buf);
-	query_run(&q, c, &r);
-	ids[0] = '\0';
-	for (uint32_t i = 0; i < r.npage; i++) {
-		const struct deal *d = collection_record(c, r.page[i]);
-
-		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
-		strncat(ids, d->id, size - strlen(ids) - 1);
-	}
-	*total = r.total;
-	query_result_release(&r);
-	query_release(&q);
-	query_error_release(&err);
+	*total = support_deal_ids(s, qs, ids, size);
 	store_free(s);
 }
 
@@ -427,30 +395,6 @@ Test(query, adds_a_related_filter_as_equality)
 	store_free(s);
 }
 
-/* The ids the query string qs gives on the deals of st, comma-separated. */
-static void run_on(struct store *st, const char *qs, char *ids, size_t size)
-{
-	const struct collection *c = store_collection(st, STORE_DEALS);
-	struct query_error err;
-	struct query_result r;
-	struct parsed p;
-	struct query q;
-
-	split(qs, &p);
-	query_error_init(&err);
-	if (query_parse(&q, c->res, p.p, p.n, &err))
-		cr_assert_fail("%s: refused: %s", qs, err.detail.buf);
-	query_run(&q, c, &r);
-	ids[0] = '\0';
-	for (uint32_t i = 0; i < r.npage; i++) {
-		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
-		strncat(ids, ((const struct deal *)collection_record(c, r.page[i]))->id, size - strlen(ids) - 1);
-	}
-	query_result_release(&r);
-	query_release(&q);
-	query_error_release(&err);
-}
-
 Test(query, a_vocabulary_field_sorts_in_the_vocabularys_order)
 {
 	/* The statuses in the order the file declares them, not the alphabet's. */
@@ -474,19 +418,19 @@ Test(query, a_vocabulary_field_sorts_in_the_vocabularys_order)
 
 	cr_assert_not_null(st, "%s", err.buf);
 	/* One key and no filter: the page is read from the postings, in the vocabulary's order. */
-	run_on(st, "sort=status", ids, sizeof(ids));
+	support_deal_ids(st, "sort=status", ids, sizeof(ids));
 	cr_assert_str_eq(ids, "c,a,e,d,b");
-	run_on(st, "sort=-status", ids, sizeof(ids));
+	support_deal_ids(st, "sort=-status", ids, sizeof(ids));
 	cr_assert_str_eq(ids, "b,d,a,e,c", "descending, ties still in the file's order");
-	run_on(st, "sort=status&limit=2&offset=2", ids, sizeof(ids));
+	support_deal_ids(st, "sort=status&limit=2&offset=2", ids, sizeof(ids));
 	cr_assert_str_eq(ids, "e,d");
 	/* With a filter, the matches are sorted: the same order. */
-	run_on(st, "status:ne=nothing&sort=status", ids, sizeof(ids));
+	support_deal_ids(st, "status:ne=nothing&sort=status", ids, sizeof(ids));
 	cr_assert_str_eq(ids, "c,a,e,d,b");
-	run_on(st, "title=T&sort=-status,-id", ids, sizeof(ids));
+	support_deal_ids(st, "title=T&sort=-status,-id", ids, sizeof(ids));
 	cr_assert_str_eq(ids, "b,d,e,a,c");
 	/* Ranges and prefixes still read the dictionary, which is the alphabet's. */
-	run_on(st, "status:startswith=p&sort=id", ids, sizeof(ids));
+	support_deal_ids(st, "status:startswith=p&sort=id", ids, sizeof(ids));
 	cr_assert_str_eq(ids, "a,c,e");
 	store_free(st);
 	strbuf_release(&err);

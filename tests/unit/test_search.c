@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include "models/query.h"
 #include "models/store.h"
@@ -62,67 +63,45 @@ TestSuite(search, .init = setup, .fini = teardown);
 /* The ids q finds among the deals, in order, comma-separated. */
 static void found(const char *q, char *ids, size_t size)
 {
-	const struct collection *c = store_collection(s, STORE_DEALS);
-	struct query_param p[] = { { "q", q }, { "limit", "1000" } };
-	struct query_error err;
-	struct query_result r;
-	struct query qr;
+	char qs[128];
 
-	query_error_init(&err);
-	if (query_parse(&qr, c->res, p, 2, &err))
-		cr_assert_fail("%s: %s", q, err.detail.buf);
-	query_run(&qr, c, &r);
-	ids[0] = '\0';
-	for (uint32_t i = 0; i < r.npage; i++) {
-		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
-		strncat(ids, ((const struct deal *)collection_record(c, r.page[i]))->id, size - strlen(ids) - 1);
-	}
-	query_result_release(&r);
-	query_release(&qr);
-	query_error_release(&err);
+	snprintf(qs, sizeof(qs), "q=%s&limit=1000", q);
+	support_deal_ids(s, qs, ids, size);
 }
 
-Test(search, ranks_title_then_parties_then_names_and_labels_then_text_whole_words_first)
+/* Parameters are copied into each test's own process: arrays, not pointers. */
+struct finding {
+	char q[64];
+	char ids[128];
+};
+
+ParameterizedTestParameters(search, finds_and_ranks_what_a_person_expects)
+{
+	static struct finding cases[] = {
+		/* title whole (9: two of them, in natural order), title prefix (8), company
+		 * (7), a country's name and a label (5, in order), the summary (3) */
+		{ "cobalt", "title-too,title,prefix,company,country,label,summary" },
+		/* terms add up; every deal is in South Korea, so the cobalt decides */
+		{ "plant cobalt", "summary" },
+		{ "south cobalt", "title-too,title,prefix,company,country,label,summary" },
+		/* the aliases of a record it names */
+		{ "zaire", "country" },
+		{ "\"cobalt republic\"", "country" },
+		/* Korean words, whole and by their beginning; quoted, whole only */
+		{ "원자력", "korean" },
+		{ "원자", "korean" },
+		{ "\"원자\"", "" },
+	};
+
+	return cr_make_param_array(struct finding, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct finding *c, search, finds_and_ranks_what_a_person_expects)
 {
 	char ids[256];
 
-	/* title whole (9, two of them in natural order), title prefix (8), company (7),
-	 * a country's name and a label (5, in order), the summary (3) */
-	found("cobalt", ids, sizeof(ids));
-	cr_assert_str_eq(ids, "title-too,title,prefix,company,country,label,summary");
-}
-
-Test(search, sums_the_terms_so_a_record_matching_better_on_each_comes_first)
-{
-	char ids[256];
-
-	found("plant cobalt", ids, sizeof(ids));
-	cr_assert_str_eq(ids, "summary");
-	found("south cobalt", ids, sizeof(ids));
-	cr_assert_str_eq(ids, "title-too,title,prefix,company,country,label,summary",
-			 "every deal is in South Korea: the cobalt decides");
-}
-
-Test(search, finds_a_record_by_the_aliases_of_a_record_it_names)
-{
-	char ids[64];
-
-	found("zaire", ids, sizeof(ids));
-	cr_assert_str_eq(ids, "country");
-	found("\"cobalt republic\"", ids, sizeof(ids));
-	cr_assert_str_eq(ids, "country");
-}
-
-Test(search, korean_words_are_found_whole_and_by_their_beginning)
-{
-	char ids[64];
-
-	found("원자력", ids, sizeof(ids));
-	cr_assert_str_eq(ids, "korean");
-	found("원자", ids, sizeof(ids));
-	cr_assert_str_eq(ids, "korean");
-	found("\"원자\"", ids, sizeof(ids));
-	cr_assert_str_eq(ids, "");
+	found(c->q, ids, sizeof(ids));
+	cr_assert_str_eq(ids, c->ids, "q=%s", c->q);
 }
 
 Test(search, the_index_sorts_its_words_and_lists_each_record_once)
@@ -189,33 +168,10 @@ Test(search, parses_words_quoted_words_and_phrases)
 	strbuf_release(&why);
 }
 
-/* The ids of deals?QS on store st, comma-separated. */
-static void page_of(struct store *st, const char *q, const char *limit, const char *offset, char *ids,
-		    size_t size)
-{
-	const struct collection *c = store_collection(st, STORE_DEALS);
-	struct query_param p[] = { { "q", q }, { "limit", limit }, { "offset", offset } };
-	struct query_error err;
-	struct query_result r;
-	struct query qr;
-
-	query_error_init(&err);
-	cr_assert_eq(query_parse(&qr, c->res, p, 3, &err), 0, "%s", err.detail.buf);
-	query_run(&qr, c, &r);
-	ids[0] = '\0';
-	for (uint32_t i = 0; i < r.npage; i++) {
-		strncat(ids, i ? "," : "", size - strlen(ids) - 1);
-		strncat(ids, ((const struct deal *)collection_record(c, r.page[i]))->id, size - strlen(ids) - 1);
-	}
-	query_result_release(&r);
-	query_release(&qr);
-	query_error_release(&err);
-}
-
 Test(search, a_short_page_of_many_matches_is_the_same_slice_of_the_ranking)
 {
 	struct strbuf json = STRBUF_INIT, err = STRBUF_INIT;
-	char all[8192], page[256], off[16];
+	char all[8192], page[256], qs[64];
 	struct store *st;
 
 	/* 300 deals with "cobalt" in one of four fields, in a scattered order. */
@@ -235,7 +191,7 @@ Test(search, a_short_page_of_many_matches_is_the_same_slice_of_the_ranking)
 	strbuf_addstr(&json, "]}");
 	st = store_load_buffer(json.buf, json.len, "many", &err);
 	cr_assert_not_null(st, "%s", err.buf);
-	page_of(st, "cobalt", "1000", "0", all, sizeof(all));
+	support_deal_ids(st, "q=cobalt&limit=1000", all, sizeof(all));
 	for (int offset = 0; offset < 300; offset += 37) {
 		char want[256] = "";
 		const char *p = all;
@@ -250,8 +206,8 @@ Test(search, a_short_page_of_many_matches_is_the_same_slice_of_the_ranking)
 			strncat(want, p, len);
 			p += len + (p[len] == ',');
 		}
-		snprintf(off, sizeof(off), "%d", offset);
-		page_of(st, "cobalt", "5", off, page, sizeof(page));
+		snprintf(qs, sizeof(qs), "q=cobalt&limit=5&offset=%d", offset);
+		support_deal_ids(st, qs, page, sizeof(page));
 		cr_assert_str_eq(page, want, "offset %d", offset);
 	}
 	cr_assert(!strncmp(all, "d0,d4,d8,", 9), "titles first, in order: %.40s", all);
