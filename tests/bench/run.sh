@@ -29,28 +29,39 @@ start() {   # start PORT ARGS...: an attache, waited for
 	local port=$1; shift
 	"$BIN" --port "$port" --threads 2 --access-log=false "$@" 2>"$WORK/server-$port.log" &
 	pids+=($!)
+	SERVER=$!
 	# A million generated deals take about 40 s to load and index here.
 	for _ in $(seq 1 1800); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && return 0; sleep 0.1; done
 	cat "$WORK/server-$port.log"; echo "bench: the server did not start" >&2; exit 1
 }
 
+# CPU time (user + system, clock ticks) the attache started last has used.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+
 results=()
 bench() {   # bench NAME URL [HEADER]; BENCH_ERRORS=ok when errors are the point
-	local name=$1 url=$2 out rps p50 p99
+	local name=$1 url=$2 out rps p50 p99 t0 n cpu
 	local args=(-t1 -c"$CONNS" -d"${SECONDS_EACH}s" --latency)
 	[ $# -gt 2 ] && args+=(-H "$3")
+	t0=$(cpu_ticks)
 	out=$(wrk "${args[@]}" "$url")
+	# The server's CPU time per request: steadier than req/s on a shared machine.
+	n=$(awk '/requests in/ {print $1}' <<<"$out")
+	cpu=$(awk -v d=$(( $(cpu_ticks) - t0 )) -v n="$n" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { if (n > 0) printf "%.0fus", d * 1e6 / hz / n; else print "-" }')
+	case "$url" in "http://127.0.0.1:$NP/"*) cpu="-" ;; esac
 	if [ "${BENCH_ERRORS:-}" != ok ] && grep -q "Non-2xx or 3xx" <<<"$out"; then
 		echo "$out"; echo "bench: $name got errors" >&2; exit 1
 	fi
 	rps=$(awk '/^Requests\/sec/ {printf "%d", $2}' <<<"$out")
 	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-	results+=("$(printf '%-58s %10s %9s %9s' "$name" "$rps" "$p50" "$p99")")
+	results+=("$(printf '%-58s %10s %9s %9s %10s' "$name" "$rps" "$p50" "$p99" "$cpu")")
 	printf '%s\n' "${results[-1]}"
 }
 
-header() { printf '%-58s %10s %9s %9s\n' "scenario" "req/s" "p50" "p99"; }
+header() { printf '%-58s %10s %9s %9s %10s\n' "scenario" "req/s" "p50" "p99" "cpu/req"; }
+NP=none
 
 echo "attache $("$BIN" --version | cut -d' ' -f2) on $(nproc) cores; wrk -t1 -c$CONNS -d${SECONDS_EACH}s; server --threads 2"
 header
