@@ -251,8 +251,9 @@ Test(api, openapi_describes_every_route)
 		"/api/v1", "/api/v1/countries", "/api/v1/countries/{code}",
 		"/api/v1/countries/{code}/meetings", "/api/v1/countries/{code}/deals",
 		"/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/meetings/{id}/deals",
-		"/api/v1/deals", "/api/v1/deals/{id}", "/api/v1/stats", "/api/v1/openapi.json",
-		"/healthz", "/readyz", "/metrics",
+		"/api/v1/deals", "/api/v1/deals/{id}", "/api/v1/sources", "/api/v1/sources/{id}",
+		"/api/v1/sources/{id}/countries", "/api/v1/sources/{id}/meetings", "/api/v1/sources/{id}/deals",
+		"/api/v1/stats", "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics",
 	};
 
 	cr_assert_str_eq(cJSON_GetObjectItem(j, "openapi")->valuestring, "3.1.0");
@@ -260,6 +261,10 @@ Test(api, openapi_describes_every_route)
 		cr_assert_not_null(cJSON_GetObjectItem(paths, want[i]), "%s", want[i]);
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Deal"));
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "DealList"));
+	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Source"));
+	cr_assert_not_null(cJSON_GetObjectItem(schemas, "SourceList"));
+	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(schemas, "ListMeta"),
+								   "properties"), "search"));
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Problem"));
 	cJSON_Delete(j);
 }
