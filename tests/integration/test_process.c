@@ -403,6 +403,7 @@ Test(process, sigterm_finishes_requests_in_flight_then_exits_0)
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
 	cr_assert_lt((double)(end.tv_sec - start.tv_sec), 15.0);
+	proc_check_sanitizers(&p);
 	strbuf_release(&got);
 	unlink(p.log);
 	unlink(path);

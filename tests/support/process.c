@@ -63,6 +63,21 @@ bool proc_log_wait(const struct proc *p, const char *needle, double timeout)
 	return found;
 }
 
+void proc_check_sanitizers(const struct proc *p)
+{
+	static const char *const reports[] = {
+		"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+		"SUMMARY: UndefinedBehaviorSanitizer",
+	};
+	struct strbuf log = STRBUF_INIT;
+
+	read_log(p, &log);
+	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++)
+		if (strstr(log.buf, reports[i]))
+			cr_assert_fail("the server reported \"%s\":\n%s", reports[i], log.buf);
+	strbuf_release(&log);
+}
+
 void proc_start(struct proc *p, const char *const *args)
 {
 	const char *argv[48] = { binary(), "--port", "0" };
@@ -96,6 +111,23 @@ void proc_start(struct proc *p, const char *const *args)
 	strbuf_release(&log);
 }
 
+long proc_rss_kb(const struct proc *p)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmRSS:", 6))
+			kb = atol(line + 6);
+	fclose(f);
+	cr_assert_geq(kb, 0);
+	return kb;
+}
+
 void proc_signal(const struct proc *p, int sig)
 {
 	kill(p->pid, sig);
@@ -111,6 +143,7 @@ int proc_stop(struct proc *p, int sig, double timeout)
 		pid_t r = waitpid(p->pid, &status, WNOHANG);
 
 		if (r == p->pid) {
+			proc_check_sanitizers(p);
 			unlink(p->log);
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		}

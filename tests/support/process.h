@@ -26,6 +26,16 @@ void proc_start(struct proc *p, const char *const *args);
 /* Sends sig and waits up to timeout seconds; returns the exit status, or -1 (then it kills). */
 int proc_stop(struct proc *p, int sig, double timeout);
 
+/*
+ * Fails the test if the server's log holds a sanitizer's report (a server
+ * built with SANITIZE writes them there, where the test runner's own check
+ * does not look). proc_stop() calls it.
+ */
+void proc_check_sanitizers(const struct proc *p);
+
+/* The server's resident memory now, in KiB (VmRSS). */
+long proc_rss_kb(const struct proc *p);
+
 /* Sends a signal without waiting. */
 void proc_signal(const struct proc *p, int sig);
 
