@@ -4,10 +4,12 @@
  * What libmicrohttpd 0.9.75 lets through and HTTP/1.1 forbids, or what this
  * server will not read: a target with spaces or raw bytes, a target or a
  * head past the configured sizes, NUL bytes and control characters in
- * headers, a header name that is not a token, no Host in HTTP/1.1, two of
- * Host or Content-Length or Transfer-Encoding, Content-Length beside
- * Transfer-Encoding, a transfer coding other than chunked, and a declared
- * body past the limit. Request smuggling lives in these gaps.
+ * headers, a header name that is not a token, no Host in HTTP/1.1, a Host
+ * that is not a host and port, two of Host or Content-Length or
+ * Transfer-Encoding, Content-Length beside Transfer-Encoding, a transfer
+ * coding other than chunked (or chunked with whitespace after it, which
+ * libmicrohttpd takes for another coding), and a declared body past the
+ * limit. Request smuggling lives in these gaps.
  *
  * The guard reads plain data — the target, the version and the header
  * fields as received — so it is tested without a socket; server/http.c

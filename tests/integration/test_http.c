@@ -479,6 +479,51 @@ ParameterizedTest(struct raw_case *c, http, refuses_bad_framing_and_closes)
 	strbuf_release(&req);
 }
 
+/* A raw request with NUL bytes: its length is given. */
+struct hostile_case {
+	char request[200];
+	size_t len;             /* 0: strlen(request) */
+	int status;
+	char detail[200];
+};
+
+ParameterizedTestParameters(http, hostile_heads_get_a_problem_that_names_the_fault)
+{
+	static struct hostile_case cases[] = {
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked \r\n\r\n", 0, 501,
+		  "Transfer-Encoding has whitespace after chunked, which this server cannot read as "
+		  "chunked (libmicrohttpd 0.9.75 takes it for another coding)" },
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\t\r\n\r\n", 0, 501,
+		  "Transfer-Encoding has whitespace after chunked, which this server cannot read as "
+		  "chunked (libmicrohttpd 0.9.75 takes it for another coding)" },
+		{ "GET /api/v1 HTTP/1.1\r\nHost: a b/c\r\n\r\n", 0, 400,
+		  "Host is not a host name or address with an optional port (RFC 9110 section 7.2)" },
+	};
+
+	return cr_make_param_array(struct hostile_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct hostile_case *c, http, hostile_heads_get_a_problem_that_names_the_fault)
+{
+	struct strbuf out = STRBUF_INIT;
+	char want[32];
+	const char *body;
+	cJSON *j;
+
+	raw_exchange(http_port(srv.http), c->request, c->len ? c->len : strlen(c->request), &out);
+	snprintf(want, sizeof(want), "HTTP/1.1 %d ", c->status);
+	cr_assert(!strncmp(out.buf, want, strlen(want)), "%s => %.200s", c->request, out.buf);
+	cr_assert_not_null(strstr(out.buf, "Content-Type: application/problem+json"), "%.300s", out.buf);
+	cr_assert_null(strstr(out.buf, "\nHTTP/1."), "one answer, one head: %s", out.buf);
+	body = strstr(out.buf, "\r\n\r\n");
+	cr_assert_not_null(body);
+	j = cJSON_Parse(body + 4);
+	cr_assert_not_null(j, "%s", body + 4);
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "detail")->valuestring, c->detail);
+	cJSON_Delete(j);
+	strbuf_release(&out);
+}
+
 Test(http, oversized_targets_and_headers_get_414_and_431_in_json)
 {
 	struct strbuf req = STRBUF_INIT, out = STRBUF_INIT;
