@@ -85,6 +85,12 @@ static const struct setting settings[] = {
 	  AT(max_connections_per_ip), 1, 100000, "64", "N", "open connections at most from one address" },
 	{ "idle-timeout", "ATTACHE_IDLE_TIMEOUT", K_INT, AT(idle_timeout), 1, 3600, "30", "S",
 	  "close a connection idle this long, seconds" },
+	{ "header-timeout", "ATTACHE_HEADER_TIMEOUT", K_INT, AT(header_timeout), 1, 3600, "10", "S",
+	  "close a connection whose request head is not whole this long after it opened, or "
+	  "after the previous answer on it, seconds" },
+	{ "min-body-rate", "ATTACHE_MIN_BODY_RATE", K_INT, AT(min_body_rate), 0, 1 << 30, "1024",
+	  "BYTES", "close a connection whose request body, after header-timeout, arrives slower "
+	  "than this many bytes a second; 0: no minimum" },
 	{ "max-header-size", "ATTACHE_MAX_HEADER_SIZE", K_INT, AT(max_header_size), 4096, 1 << 20,
 	  "16384", "BYTES", "request line and headers at most (beyond: 431)" },
 	{ "max-uri-size", "ATTACHE_MAX_URI_SIZE", K_INT, AT(max_uri_size), 256, 1 << 20, "8192",

@@ -8,10 +8,15 @@
  * the middle calls and are counted and dropped, since no route takes a body.
  * The last call routes the request and queues the answer.
  *
- * Per-request state (struct exchange) is created by the URI log callback,
- * which also hands us the request target exactly as sent (libmicrohttpd's
- * decoded URL stops at %00), and freed by the completion callback, which logs
- * and counts the request once its answer has been sent.
+ * Per-connection state (struct link) is made when libmicrohttpd opens a
+ * connection and freed when it closes it; the request in progress (struct
+ * exchange) lives inside it. So a request's state is freed even when
+ * libmicrohttpd drops the request without calling the completion callback
+ * (0.9.75 does, when a request overflows its memory pool), and such a
+ * request is then logged and taken off the in-flight count at the close.
+ * The URI log callback starts an exchange and keeps the request target
+ * exactly as sent (libmicrohttpd's decoded URL stops at %00); the
+ * completion callback logs and counts it once its answer has been sent.
  */
 #include "server/http.h"
 
@@ -33,6 +38,7 @@
 #include "handlers/response.h"
 #include "lib/mem.h"
 #include "lib/text.h"
+#include "server/conns.h"
 #include "server/cors.h"
 #include "server/guard.h"
 #include "server/gzcache.h"
@@ -41,6 +47,7 @@
 #include "server/router.h"
 
 #define REQUEST_ID_MAX 128
+#define USER_AGENT_MAX 256
 
 struct http {
 	struct MHD_Daemon *daemon;
@@ -48,15 +55,20 @@ struct http {
 	uint16_t port;
 	atomic_uint in_flight;
 	struct gzcache *gz;         /* compressed bodies built per request */
+	struct conns *conns;        /* the connection watcher */
 	uint64_t id_seed;
 	atomic_uint_fast64_t id_counter;
 };
 
+/* The request in progress on a connection. */
 struct exchange {
 	struct http *h;
-	char *target;               /* the request target as sent */
+	struct link *link;
+	struct strbuf target;       /* the request target as sent; its buffer is kept for the next */
+	size_t target_len;          /* its length as sent (the copy stops at a NUL) */
 	uint64_t start_ns;
-	bool started;               /* the first call (headers) is done */
+	bool active;                /* a request is in progress */
+	bool started;               /* the first call (headers) is done; counted in flight */
 	bool answered;              /* a response was queued */
 	bool too_large;             /* the body went past max-body-size */
 	uint64_t body;              /* body bytes received */
@@ -64,106 +76,24 @@ struct exchange {
 	int status;
 	uint64_t bytes;
 	char method[16];
-	char remote[INET6_ADDRSTRLEN];
 	char id[REQUEST_ID_MAX + 1];
-	char *user_agent;
+	char user_agent[USER_AGENT_MAX + 1];
+	bool has_user_agent;
+};
+
+/* One connection: the watcher's view of it, and the request on it. */
+struct link {
+	struct conn conn;           /* the watcher's part (server/conns.h) */
+	struct MHD_Connection *mhd;
+	struct exchange x;
+	struct guard_header *headers;  /* the guard's scratch, kept for the next request */
+	size_t headers_alloc;
 };
 
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return conns_now_ns();
 }
-
-/* ---- per-request state ---- */
-
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
-{
-	struct http *h = cls;
-	struct exchange *x = xcalloc(1, sizeof(*x));
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-	x->h = h;
-	x->target = xstrdup(uri);
-	x->start_ns = now_ns();
-	x->route = METRICS_NO_ROUTE;
-	strcpy(x->remote, "-");
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  x->remote, sizeof(x->remote));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  x->remote, sizeof(x->remote));
-	}
-	atomic_fetch_add(&h->in_flight, 1);
-	return x;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
-{
-	struct http *h = cls;
-	struct exchange *x = *con_cls;
-	uint64_t us;
-
-	(void)c;
-	if (!x)
-		return;
-	us = (now_ns() - x->start_ns) / 1000;
-	if (x->answered) {
-		metrics_request(h->opt.metrics, x->route, x->status,
-				toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? x->bytes : 0, us);
-	}
-	if (h->opt.cfg->access_log) {
-		struct access_entry e = {
-			.request_id = x->id[0] ? x->id : "-",
-			.remote = x->remote,
-			.method = x->method[0] ? x->method : "-",
-			.target = x->target,
-			.status = x->answered ? x->status : 0,
-			.bytes = x->answered ? x->bytes : 0,
-			.duration_us = us,
-			.user_agent = x->user_agent,
-		};
-
-		log_access(&e);
-	}
-	free(x->target);
-	free(x->user_agent);
-	free(x);
-	*con_cls = NULL;
-	atomic_fetch_sub(&h->in_flight, 1);
-}
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode toe)
-{
-	struct http *h = cls;
-
-	(void)c;
-	(void)socket_context;
-	metrics_connection(h->opt.metrics, toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
-}
-
-static void on_mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-	size_t n;
-
-	(void)cls;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
-		msg[--n] = '\0';
-	log_event(LOG_WARN, "libmicrohttpd", "detail", msg, NULL);
-}
-
-/* ---- what the request says ---- */
 
 static const char *header(struct MHD_Connection *c, const char *name)
 {
@@ -191,29 +121,168 @@ static void make_request_id(struct http *h, char *out)
 	snprintf(out, REQUEST_ID_MAX + 1, "%016llx", (unsigned long long)z);
 }
 
-/* ---- the framing guard (first call) ---- */
+/* ---- per-request state ---- */
 
+/* Logs and counts the exchange's request, and ends it; toe says how it ended. */
+static void finish(struct exchange *x, enum MHD_RequestTerminationCode toe)
+{
+	struct http *h = x->h;
+	uint64_t us = (now_ns() - x->start_ns) / 1000;
+
+	if (!x->active)
+		return;
+	if (x->answered) {
+		metrics_request(h->opt.metrics, x->route, x->status,
+				toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? x->bytes : 0, us);
+	}
+	if (h->opt.cfg->access_log) {
+		struct access_entry e = {
+			.request_id = x->id[0] ? x->id : "-",
+			.remote = x->link->conn.remote,
+			.method = x->method[0] ? x->method : "-",
+			.target = x->target.buf,
+			.status = x->answered ? x->status : 0,
+			.bytes = x->answered ? x->bytes : 0,
+			.duration_us = us,
+			.user_agent = x->has_user_agent ? x->user_agent : NULL,
+		};
+
+		log_access(&e);
+	}
+	if (x->started)
+		atomic_fetch_sub(&h->in_flight, 1);
+	x->active = false;
+}
+
+static struct link *link_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct link *l = link_of(c);
+	struct exchange *x;
+	char *q;
+
+	(void)cls;
+	if (!l)
+		return NULL;
+	x = &l->x;
+	finish(x, MHD_REQUEST_TERMINATED_WITH_ERROR); /* one libmicrohttpd dropped, if any */
+	strbuf_reset(&x->target);
+	x->target_len = strlen(uri);
+	strbuf_add(&x->target, uri, x->target_len);
+	x->start_ns = now_ns();
+	x->active = true;
+	x->started = x->answered = x->too_large = false;
+	x->body = 0;
+	x->route = METRICS_NO_ROUTE;
+	x->status = 0;
+	x->bytes = 0;
+	x->method[0] = x->id[0] = '\0';
+	x->has_user_agent = false;
+	/*
+	 * libmicrohttpd parses the query into its connection memory pool right
+	 * after this callback, from the same buffer; thousands of parameters
+	 * overflow the pool and the request is dropped unanswered. This server
+	 * parses the query itself from the copy above, so the query libmicrohttpd
+	 * sees is cut to nothing: it splits the target at the '?' it has found
+	 * already and reads the arguments from the byte after it. (0.9.75 to
+	 * 1.0.1 all call this callback on the request line's own buffer, before
+	 * they parse the arguments.)
+	 */
+	q = strchr(uri, '?');
+	if (q)
+		q[1] = '\0';
+	return x;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct exchange *x = *con_cls;
+
+	(void)cls;
+	(void)c;
+	if (!x)
+		return;
+	finish(x, toe);
+	*con_cls = NULL;
+	/* Waiting for the next request head on this connection, from now. */
+	conn_enter(&x->link->conn, CONN_HEAD);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	struct link *l;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *sa = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		l = xcalloc(1, sizeof(*l));
+		l->mhd = c;
+		l->x.h = h;
+		l->x.link = l;
+		strbuf_init(&l->x.target, 0);
+		conns_add(h->conns, &l->conn, fd ? fd->connect_fd : -1, sa ? sa->client_addr : NULL);
+		*socket_context = l;
+		metrics_connection(h->opt.metrics, 1);
+		return;
+	}
+	l = *socket_context;
+	if (!l)
+		return;
+	/* A request libmicrohttpd dropped without its completion callback ends here. */
+	finish(&l->x, MHD_REQUEST_TERMINATED_WITH_ERROR);
+	conns_remove(h->conns, &l->conn);
+	strbuf_release(&l->x.target);
+	free(l->headers);
+	free(l);
+	*socket_context = NULL;
+	metrics_connection(h->opt.metrics, -1);
+}
+
+/* What the watcher closed, in the metrics and the log. */
+static void on_watch(void *arg, enum conn_reason reason, unsigned n)
+{
+	struct http *h = arg;
+	char count[16];
+
+	metrics_closed(h->opt.metrics, reason, n);
+	snprintf(count, sizeof(count), "%u", n);
+	log_event(LOG_INFO, "connections closed", "reason", conns_reason_name(reason), "count", count,
+		  NULL);
+}
+
+/* The guard's scratch list of headers, kept by the connection. */
 struct header_list {
-	struct guard_header *v;
-	size_t n, alloc;
+	struct link *l;
+	size_t n;
 };
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
 				      size_t key_size, const char *value, size_t value_size)
 {
-	struct header_list *l = cls;
+	struct header_list *hl = cls;
+	struct link *l = hl->l;
 
 	(void)kind;
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? 2 * l->alloc : 32;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
+	if (hl->n == l->headers_alloc) {
+		l->headers_alloc = l->headers_alloc ? 2 * l->headers_alloc : 32;
+		l->headers = xreallocarray(l->headers, l->headers_alloc, sizeof(*l->headers));
 	}
-	l->v[l->n++] = (struct guard_header){ key, key_size, value, value_size };
+	l->headers[hl->n++] = (struct guard_header){ key, key_size, value, value_size };
 	return MHD_YES;
 }
 
 /*
- * The guard (server/guard.h) on the headers as libmicrohttpd received them.
+ * The guard (server/guard.h) on the head as libmicrohttpd received it.
  * libmicrohttpd's own strict mode (MHD_OPTION_STRICT_FOR_CLIENT) is off
  * because of how it refuses: a missing Host gets an HTML page (and, in
  * 0.9.75, its status line twice), a space in the target a closed connection
@@ -228,13 +297,10 @@ static int request_guard(struct exchange *x, struct MHD_Connection *c, const cha
 		.max_header_size = (size_t)cfg->max_header_size,
 		.max_body_size = (uint64_t)cfg->max_body_size,
 	};
-	struct header_list l = { 0 };
-	int status;
+	struct header_list hl = { x->link, 0 };
 
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, &l);
-	status = guard_check(x->target, version, l.v, l.n, &limits, why);
-	free(l.v);
-	return status;
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, &hl);
+	return guard_check(x->target.buf, version, x->link->headers, hl.n, &limits, why);
 }
 
 /* ---- answering ---- */
@@ -404,6 +470,25 @@ static enum MHD_Result answer_problem(struct exchange *x, struct MHD_Connection 
 	return rc;
 }
 
+#define starts(msg, literal) (!strncmp((msg), (literal), sizeof(literal) - 1))
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	/* A client that leaves is no fault of the server's. */
+	log_event(starts(msg, "Connection was closed by remote side") ||
+		  starts(msg, "Connection socket is closed when reading") ||
+		  starts(msg, "Socket has been disconnected when reading") ? LOG_DEBUG : LOG_WARN,
+		  "libmicrohttpd", "detail", msg, NULL);
+}
+
 static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 {
 	struct http *h = x->h;
@@ -415,12 +500,12 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	struct response res;
 	struct answer a = { &req, &res, NULL, false, false };
 	struct route_match m;
-	const char *target = x->target, *q, *why = NULL;
+	const char *target = x->target.buf, *q, *why = NULL;
 	enum MHD_Result rc;
 	size_t npairs = 0;
 
 	req.method = http_method_parse(x->method);
-	req.target = x->target;
+	req.target = x->target.buf;
 	req.request_id = x->id;
 	req.path = "";
 	req.raw_query = "";
@@ -540,27 +625,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		const char *id = header(c, "X-Request-Id"), *ua = header(c, MHD_HTTP_HEADER_USER_AGENT);
 
 		x->started = true;
+		atomic_fetch_add(&h->in_flight, 1);
 		snprintf(x->method, sizeof(x->method), "%s", method);
 		if (id && sane_request_id(id))
 			snprintf(x->id, sizeof(x->id), "%s", id);
 		else
 			make_request_id(h, x->id);
-		if (ua)
-			x->user_agent = xmemdup0(ua, strnlen(ua, 256));
+		if (ua) {
+			snprintf(x->user_agent, sizeof(x->user_agent), "%s", ua);
+			x->has_user_agent = true;
+		}
 		status = request_guard(x, c, version, &why);
 		if (status) {
-			req.target = x->target;
+			req.target = x->target.buf;
 			req.request_id = x->id;
 			req.path = "";
+			conn_enter(&x->link->conn, CONN_BUSY);
 			metrics_rejected(h->opt.metrics);
 			return answer_problem(x, c, &req, status, true, "%s", why);
 		}
+		/* A body is announced by Content-Length or Transfer-Encoding (the guard allows one). */
+		conn_enter(&x->link->conn, header(c, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+				    header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING) ? CONN_BODY : CONN_BUSY);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		uint64_t max = (uint64_t)h->opt.cfg->max_body_size;
 
 		x->body += *upload_data_size;
+		conn_body(&x->link->conn, *upload_data_size);
 		*upload_data_size = 0;
 		x->too_large = x->body > max;
 		/*
@@ -578,8 +671,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (x->answered)
 		return MHD_YES;
+	conn_enter(&x->link->conn, CONN_BUSY);
 	if (x->too_large) {
-		req.target = x->target;
+		req.target = x->target.buf;
 		req.request_id = x->id;
 		req.path = "";
 		metrics_rejected(h->opt.metrics);
@@ -589,10 +683,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return serve(x, c);
 }
 
+/* libmicrohttpd decodes the path in place; this server routes its own copy of the target. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
 struct http *http_start(const struct http_options *opt, struct strbuf *err)
 {
 	const struct config *cfg = opt->cfg;
 	struct http *h = xcalloc(1, sizeof(*h));
+	const struct conns_limits limits = {
+		.header_timeout_ms = (uint64_t)cfg->header_timeout * 1000,
+		.min_body_rate = (uint64_t)cfg->min_body_rate,
+	};
 	struct sockaddr_in6 sa6 = { 0 };
 	struct sockaddr_in sa4 = { 0 };
 	const struct sockaddr *sa;
@@ -616,6 +722,9 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 		strbuf_addf(err, "bind: \"%s\" is not an IPv4 or IPv6 address", cfg->bind);
 		goto fail;
 	}
+	h->conns = conns_start(&limits, on_watch, h, err);
+	if (!h->conns)
+		goto fail;
 	h->daemon = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, on_request, h,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,    /* first, or MHD warns */
@@ -629,6 +738,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * cfg->max_header_size + 65536),
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)0,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, h,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
@@ -642,6 +752,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	h->port = info ? info->port : (uint16_t)cfg->port;
 	return h;
 fail:
+	conns_stop(h->conns);
 	gzcache_free(h->gz);
 	free(h);
 	return NULL;
@@ -665,11 +776,18 @@ unsigned http_in_flight(const struct http *h)
 	return atomic_load(&((struct http *)(uintptr_t)h)->in_flight);
 }
 
+int http_add_connection(struct http *h, int fd, const struct sockaddr *addr, size_t addrlen)
+{
+	return MHD_add_connection(h->daemon, fd, addr, (socklen_t)addrlen) == MHD_YES ? 0 : -1;
+}
+
 void http_stop(struct http *h)
 {
 	if (!h)
 		return;
 	MHD_stop_daemon(h->daemon);
+	/* Every connection is closed, and so removed from the watcher. */
+	conns_stop(h->conns);
 	gzcache_free(h->gz);
 	free(h);
 }

@@ -13,7 +13,9 @@
 #ifndef ATTACHE_HTTP_H
 #define ATTACHE_HTTP_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "config/config.h"
 #include "handlers/webroot.h"
@@ -44,6 +46,13 @@ void http_quiesce(struct http *h);
 
 /* Requests received and not yet answered and sent. */
 unsigned http_in_flight(const struct http *h);
+
+/*
+ * Serves a connection the caller has accepted (or made: a socketpair in the
+ * fuzzer) on socket fd, from peer addr; the server takes fd. Returns 0, or -1
+ * when libmicrohttpd refuses it (then fd is closed).
+ */
+int http_add_connection(struct http *h, int fd, const struct sockaddr *addr, size_t addrlen);
 
 /* Closes every connection and frees the server. */
 void http_stop(struct http *h);

@@ -524,6 +524,23 @@ ParameterizedTest(struct hostile_case *c, http, hostile_heads_get_a_problem_that
 	strbuf_release(&out);
 }
 
+/* Parameters beyond what libmicrohttpd's memory pool holds: it used to drop the request. */
+Test(http, thousands_of_query_parameters_get_a_400)
+{
+	struct strbuf req = STRBUF_INIT, out = STRBUF_INIT;
+
+	strbuf_addstr(&req, "GET /api/v1/deals?");
+	for (int i = 0; i < 2000; i++)
+		strbuf_addstr(&req, "a&");
+	strbuf_addstr(&req, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	raw_exchange(http_port(srv.http), req.buf, req.len, &out);
+	cr_assert(!strncmp(out.buf, "HTTP/1.1 400 ", 13), "%.100s", out.buf);
+	cr_assert_not_null(strstr(out.buf, "\"detail\":\"the query has more than 64 parameters\""),
+			   "%.600s", out.buf);
+	strbuf_release(&req);
+	strbuf_release(&out);
+}
+
 Test(http, oversized_targets_and_headers_get_414_and_431_in_json)
 {
 	struct strbuf req = STRBUF_INIT, out = STRBUF_INIT;
