@@ -215,3 +215,82 @@ int guard_check(const char *target, const char *version, const struct guard_head
 	}
 	return 0;
 }
+
+/*
+ * The bytes from *p up to next must be one of the separators libmicrohttpd
+ * leaves: returns 0 if so, or the reason it is not. first: the separator's
+ * first byte, a NUL; then any of rest (the spaces it skipped).
+ */
+enum gap { GAP_OK, GAP_NUL, GAP_BARE_LF };
+
+static enum gap space_gap(const char *p, const char *next, const char *rest)
+{
+	if (next <= p || *p != '\0')
+		return GAP_NUL;
+	for (p++; p < next; p++)
+		if (!*p || !strchr(rest, *p))
+			return GAP_NUL;
+	return GAP_OK;
+}
+
+/* lines CR LF line ends, each two NULs now; one NUL where a line ended in a bare LF. */
+static enum gap line_gap(const char *p, const char *next, size_t lines)
+{
+	size_t n = next >= p ? (size_t)(next - p) : 0;
+
+	if (next < p || memchr(p, '\0', n) == NULL)
+		return GAP_NUL;
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return GAP_NUL;
+	if (n == 2 * lines)
+		return GAP_OK;
+	return n >= lines && n < 2 * lines ? GAP_BARE_LF : GAP_NUL;
+}
+
+static int gap_refusal(enum gap g, const char *what, const char **why)
+{
+	if (g == GAP_BARE_LF)
+		*why = "a line of the request head ends in a bare LF; HTTP/1.1 lines end in CR LF";
+	else
+		*why = what;
+	return HTTP_BAD_REQUEST;
+}
+
+int guard_check_layout(const struct guard_head *head, const struct guard_header *headers,
+		       size_t n, const char **why)
+{
+	const char *end = head->start + head->len, *p;
+	enum gap g;
+
+	/* The request line lies where libmicrohttpd 0.9.75 puts it, or there is nothing to check. */
+	if (head->method != head->start || head->target <= head->method || head->target >= end ||
+	    head->version <= head->target || head->version >= end)
+		return 0;
+	p = head->method + strlen(head->method);
+	if (space_gap(p, head->target, " "))
+		return *why = "the request line contains a NUL byte", HTTP_BAD_REQUEST;
+	p = head->target + head->target_len;
+	if (head->version != p + 1 || *p)
+		return *why = "the request target contains a NUL byte", HTTP_BAD_REQUEST;
+	p = head->version + strlen(head->version);
+	for (size_t i = 0; i < n; i++) {
+		const struct guard_header *h = &headers[i];
+
+		/* A folded line's header is moved out of the head, or out of order. */
+		if (h->name < p || h->name >= end || !h->value || h->value < h->name + h->name_len ||
+		    h->value > end)
+			return *why = "a header line is folded onto the next (obs-fold), which "
+				      "HTTP/1.1 forbids in requests", HTTP_BAD_REQUEST;
+		if ((g = line_gap(p, h->name, 1)))
+			return gap_refusal(g, i ? "a header contains a NUL byte"
+						: "the request line contains a NUL byte", why);
+		if (space_gap(h->name + h->name_len, h->value, " \t"))
+			return *why = "a header contains a NUL byte", HTTP_BAD_REQUEST;
+		p = h->value + h->value_len;
+	}
+	if ((g = line_gap(p, end, 2)))
+		return gap_refusal(g, n ? "a header contains a NUL byte"
+					: "the request line contains a NUL byte", why);
+	return 0;
+}

@@ -65,6 +65,7 @@ struct exchange {
 	struct http *h;
 	struct link *link;
 	struct strbuf target;       /* the request target as sent; its buffer is kept for the next */
+	const char *raw_target;     /* where libmicrohttpd holds it, for guard_check_layout() */
 	size_t target_len;          /* its length as sent (the copy stops at a NUL) */
 	uint64_t start_ns;
 	bool active;                /* a request is in progress */
@@ -175,6 +176,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	strbuf_reset(&x->target);
 	x->target_len = strlen(uri);
 	strbuf_add(&x->target, uri, x->target_len);
+	x->raw_target = uri;
 	x->start_ns = now_ns();
 	x->active = true;
 	x->started = x->answered = x->too_large = false;
@@ -288,8 +290,8 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
  * 0.9.75, its status line twice), a space in the target a closed connection
  * with no answer. The guard enforces the same rules, answered in JSON.
  */
-static int request_guard(struct exchange *x, struct MHD_Connection *c, const char *version,
-			 const char **why)
+static int request_guard(struct exchange *x, struct MHD_Connection *c, const char *method,
+			 const char *url, const char *version, const char **why)
 {
 	const struct config *cfg = x->h->opt.cfg;
 	const struct guard_limits limits = {
@@ -297,10 +299,24 @@ static int request_guard(struct exchange *x, struct MHD_Connection *c, const cha
 		.max_header_size = (size_t)cfg->max_header_size,
 		.max_body_size = (uint64_t)cfg->max_body_size,
 	};
+	const union MHD_ConnectionInfo *size = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 	struct header_list hl = { x->link, 0 };
+	const struct guard_head head = {
+		.start = method,
+		.len = size ? size->header_size : 0,
+		.method = method,
+		.target = x->raw_target,
+		.target_len = x->target_len,
+		.version = version,
+	};
+	int status;
 
 	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, &hl);
-	return guard_check(x->target.buf, version, x->link->headers, hl.n, &limits, why);
+	status = guard_check(x->target.buf, version, x->link->headers, hl.n, &limits, why);
+	/* The URL libmicrohttpd hands the handler is where it was given the target. */
+	if (!status && size && url == x->raw_target)
+		status = guard_check_layout(&head, x->link->headers, hl.n, why);
+	return status;
 }
 
 /* ---- answering ---- */
@@ -617,7 +633,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	const char *why = NULL;
 	int status;
 
-	(void)url;
 	(void)upload_data;
 	if (!x)
 		return MHD_NO; /* the URI callback always runs first; nothing to answer with */
@@ -635,7 +650,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			snprintf(x->user_agent, sizeof(x->user_agent), "%s", ua);
 			x->has_user_agent = true;
 		}
-		status = request_guard(x, c, version, &why);
+		status = request_guard(x, c, method, url, version, &why);
 		if (status) {
 			req.target = x->target.buf;
 			req.request_id = x->id;

@@ -487,9 +487,18 @@ struct hostile_case {
 	char detail[200];
 };
 
+#define NUL_TARGET "GET /api/v1/meetings/bilateral-nl\0x HTTP/1.1\r\nHost: x\r\n\r\n"
+#define NUL_HEADER "GET /api/v1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\0gzip\r\n\r\n0\r\n\r\n"
+
 ParameterizedTestParameters(http, hostile_heads_get_a_problem_that_names_the_fault)
 {
 	static struct hostile_case cases[] = {
+		{ NUL_TARGET, sizeof(NUL_TARGET) - 1, 400, "the request target contains a NUL byte" },
+		{ NUL_HEADER, sizeof(NUL_HEADER) - 1, 400, "a header contains a NUL byte" },
+		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", 0, 400,
+		  "a header line is folded onto the next (obs-fold), which HTTP/1.1 forbids in requests" },
+		{ "GET /api/v1 HTTP/1.1\nHost: x\n\n", 0, 400,
+		  "a line of the request head ends in a bare LF; HTTP/1.1 lines end in CR LF" },
 		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked \r\n\r\n", 0, 501,
 		  "Transfer-Encoding has whitespace after chunked, which this server cannot read as "
 		  "chunked (libmicrohttpd 0.9.75 takes it for another coding)" },
