@@ -17,6 +17,13 @@
  * The URI log callback starts an exchange and keeps the request target
  * exactly as sent (libmicrohttpd's decoded URL stops at %00); the
  * completion callback logs and counts it once its answer has been sent.
+ *
+ * libmicrohttpd answers some malformed requests itself, with an HTML page,
+ * before any callback of ours; a few of those answers are themselves
+ * malformed in 0.9.75. Where its log message tells which connection it is
+ * refusing (the thread's current connection, checked against the request's
+ * own headers), the answer goes out as problem+json on the socket directly
+ * and libmicrohttpd's own is cut off (see on_mhd_log).
  */
 #include "server/http.h"
 
@@ -70,8 +77,10 @@ struct exchange {
 	uint64_t start_ns;
 	bool active;                /* a request is in progress */
 	bool started;               /* the first call (headers) is done; counted in flight */
-	bool answered;              /* a response was queued */
+	bool answered;              /* a response was queued, or sent directly */
 	bool too_large;             /* the body went past max-body-size */
+	int refused;                /* the status the guard refused the request with, or 0 */
+	const char *why;            /* and why */
 	uint64_t body;              /* body bytes received */
 	size_t route;               /* for metrics */
 	int status;
@@ -89,7 +98,15 @@ struct link {
 	struct exchange x;
 	struct guard_header *headers;  /* the guard's scratch, kept for the next request */
 	size_t headers_alloc;
+	bool direct;                /* answered on the socket directly (answer_direct) */
 };
+
+/*
+ * The connection this thread last called us for. libmicrohttpd serves each
+ * connection from one thread, and its log callback names no connection: this
+ * is how a log message is tied to the request it is about (see on_mhd_log).
+ */
+static _Thread_local struct link *current;
 
 static uint64_t now_ns(void)
 {
@@ -173,6 +190,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 		return NULL;
 	x = &l->x;
 	finish(x, MHD_REQUEST_TERMINATED_WITH_ERROR); /* one libmicrohttpd dropped, if any */
+	current = l;
 	strbuf_reset(&x->target);
 	x->target_len = strlen(uri);
 	strbuf_add(&x->target, uri, x->target_len);
@@ -180,6 +198,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	x->start_ns = now_ns();
 	x->active = true;
 	x->started = x->answered = x->too_large = false;
+	x->refused = 0;
+	x->why = NULL;
 	x->body = 0;
 	x->route = METRICS_NO_ROUTE;
 	x->status = 0;
@@ -243,6 +263,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	/* A request libmicrohttpd dropped without its completion callback ends here. */
 	finish(&l->x, MHD_REQUEST_TERMINATED_WITH_ERROR);
 	conns_remove(h->conns, &l->conn);
+	if (current == l)
+		current = NULL;
 	strbuf_release(&l->x.target);
 	free(l->headers);
 	free(l);
@@ -317,6 +339,23 @@ static int request_guard(struct exchange *x, struct MHD_Connection *c, const cha
 	if (!status && size && url == x->raw_target)
 		status = guard_check_layout(&head, x->link->headers, hl.n, why);
 	return status;
+}
+
+/* Whether libmicrohttpd reads this Content-Length as a number (its own rule, in 0.9.75). */
+static int mhd_content_length(const char *v, size_t len, bool *overflow)
+{
+	uint64_t n = 0;
+	size_t i = 0;
+
+	*overflow = false;
+	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
+		if (n > (UINT64_MAX - (uint64_t)(v[i] - '0')) / 10) {
+			*overflow = true;
+			return -1;
+		}
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	return i && i == len ? 0 : -1;
 }
 
 /* ---- answering ---- */
@@ -486,7 +525,122 @@ static enum MHD_Result answer_problem(struct exchange *x, struct MHD_Connection 
 	return rc;
 }
 
+/* ---- answering on the socket, where libmicrohttpd cannot ---- */
+
+/*
+ * Sends a problem on l's socket directly, then shuts the socket's sending
+ * side, so that whatever libmicrohttpd queues after it is never sent. For
+ * requests libmicrohttpd refuses itself, and for an answer whose head does
+ * not fit in what its memory pool has left.
+ */
+static void answer_direct(struct link *l, int status, const char *detail)
+{
+	struct exchange *x = &l->x;
+	struct request req = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	struct response res;
+	time_t t = time(NULL);
+	char date[64];
+	struct tm tm;
+
+	if (!x->id[0])
+		make_request_id(x->h, x->id);
+	req.target = x->active ? x->target.buf : "";
+	req.request_id = x->id;
+	req.path = "";
+	response_init(&res);
+	response_problem(&req, &res, status, "%s", detail);
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	strbuf_addf(&out, "HTTP/1.1 %d %s\r\nDate: %s\r\nConnection: close\r\nContent-Type: %s\r\n"
+		    "Content-Length: %zu\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n"
+		    "X-Content-Type-Options: nosniff\r\n\r\n",
+		    status, http_status_reason(status), date, res.content_type, res.len, x->id);
+	strbuf_add(&out, res.body, res.len);
+	/* A fresh connection's send buffer holds this at once; a full one gets what fits. */
+	(void)!send(l->conn.fd, out.buf, out.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	shutdown(l->conn.fd, SHUT_WR);
+	metrics_rejected(x->h->opt.metrics);
+	x->answered = true;
+	x->status = status;
+	x->bytes = res.len;
+	l->direct = true;
+	response_release(&res);
+	strbuf_release(&out);
+}
+
 #define starts(msg, literal) (!strncmp((msg), (literal), sizeof(literal) - 1))
+
+/* Whether v is digits followed by spaces or tabs ("3 "). */
+static bool digits_then_space(const char *v, size_t len)
+{
+	size_t digits = strspn(v, "0123456789");
+
+	return digits && digits < len && strspn(v + digits, " \t") == len - digits;
+}
+
+/*
+ * Takes over a refusal libmicrohttpd has just logged, if it is one this
+ * server can tie to its connection: the current one, whose own headers show
+ * the fault. Returns whether it did (then the message is not logged).
+ */
+static bool take_over(const char *msg)
+{
+	struct link *l = current;
+	const char *v;
+	size_t vlen;
+	bool overflow;
+
+	if (!l)
+		return false;
+	if (l->direct)
+		/* libmicrohttpd's own refusal, queued after ours and never sent. */
+		return starts(msg, "Error processing request") || starts(msg, "Closing connection") ||
+		       starts(msg, "Failed to send");
+	if (!l->x.active)
+		return false;
+	if (starts(msg, "Failed to parse `Content-Length' header") ||
+	    starts(msg, "Too large value of 'Content-Length' header")) {
+		/*
+		 * 0.9.75 sends the head of this refusal twice. Only a connection
+		 * whose head is in, with a Content-Length it cannot read and no
+		 * Transfer-Encoding, gets this message.
+		 */
+		if (l->x.started ||
+		    MHD_lookup_connection_value_n(l->mhd, MHD_HEADER_KIND, "Transfer-Encoding", 17,
+						  NULL, NULL) == MHD_YES ||
+		    MHD_lookup_connection_value_n(l->mhd, MHD_HEADER_KIND, "Content-Length", 14, &v,
+						  &vlen) != MHD_YES ||
+		    !mhd_content_length(v, vlen, &overflow))
+			return false;
+		if (overflow)
+			answer_direct(l, HTTP_CONTENT_TOO_LARGE,
+				      "the request body is larger than this server accepts");
+		else if (digits_then_space(v, vlen))
+			answer_direct(l, HTTP_BAD_REQUEST,
+				      "Content-Length has whitespace after its digits: RFC 9110 allows it, "
+				      "but libmicrohttpd 0.9.75, which this server runs on, cannot read it");
+		else
+			answer_direct(l, HTTP_BAD_REQUEST,
+				      "Content-Length is not a number of bytes (only digits, no sign)");
+		return true;
+	}
+	if (!strcmp(msg, "Not enough memory in pool to allocate header record!")) {
+		/* No client sends a hundred header fields; one that does is this one. */
+		if (l->x.started || MHD_get_connection_values(l->mhd, MHD_HEADER_KIND, NULL, NULL) < 100)
+			return false;
+		answer_direct(l, HTTP_HEADERS_TOO_LARGE,
+			      "request headers: more header fields than this server accepts");
+		return true;
+	}
+	if (starts(msg, "Closing connection (failed to create response header)") &&
+	    l->x.refused) {
+		/* The head of the guard's refusal did not fit in the pool the request filled. */
+		answer_direct(l, l->x.refused, l->x.why);
+		return true;
+	}
+	return false;
+}
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -498,6 +652,8 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
+	if (take_over(msg))
+		return;
 	/* A client that leaves is no fault of the server's. */
 	log_event(starts(msg, "Connection was closed by remote side") ||
 		  starts(msg, "Connection socket is closed when reading") ||
@@ -636,6 +792,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)upload_data;
 	if (!x)
 		return MHD_NO; /* the URI callback always runs first; nothing to answer with */
+	current = x->link;
 	if (!x->started) {
 		const char *id = header(c, "X-Request-Id"), *ua = header(c, MHD_HTTP_HEADER_USER_AGENT);
 
@@ -655,6 +812,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			req.target = x->target.buf;
 			req.request_id = x->id;
 			req.path = "";
+			x->refused = status;
+			x->why = why;
 			conn_enter(&x->link->conn, CONN_BUSY);
 			metrics_rejected(h->opt.metrics);
 			return answer_problem(x, c, &req, status, true, "%s", why);
