@@ -691,6 +691,12 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 				    x->method);
 		goto out;
 	}
+	if (req.method == HTTP_CONNECT) {
+		rc = answer_problem(x, c, &req, HTTP_NOT_IMPLEMENTED, false,
+				    "%s asks for a tunnel, and this server is not a proxy; it answers GET, "
+				    "HEAD and OPTIONS", "CONNECT");
+		goto out;
+	}
 	/* An absolute-form target (http://host/path) names the same path. */
 	if (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8)) {
 		const char *slash = strchr(strstr(target, "//") + 2, '/');
@@ -706,6 +712,12 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 			rc = answer_problem(x, c, &req, HTTP_BAD_REQUEST, false,
 					    "the target * is only for OPTIONS%s", "");
 		}
+		goto out;
+	}
+	if (target[0] != '/') {
+		rc = answer_problem(x, c, &req, HTTP_BAD_REQUEST, false,
+				    "the request target is neither a path starting with '/' nor an %s URL",
+				    "http");
 		goto out;
 	}
 	q = strchr(target, '?');

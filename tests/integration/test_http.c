@@ -507,6 +507,13 @@ ParameterizedTestParameters(http, hostile_heads_get_a_problem_that_names_the_fau
 		  "chunked (libmicrohttpd 0.9.75 takes it for another coding)" },
 		{ "GET /api/v1 HTTP/1.1\r\nHost: a b/c\r\n\r\n", 0, 400,
 		  "Host is not a host name or address with an optional port (RFC 9110 section 7.2)" },
+		{ "CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\nConnection: close\r\n\r\n",
+		  0, 501, "CONNECT asks for a tunnel, and this server is not a proxy; it answers GET, "
+		  "HEAD and OPTIONS" },
+		{ "GET example.org HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 0, 400,
+		  "the request target is neither a path starting with '/' nor an http URL" },
+		{ "GET /a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/0/1/2/3/4/5/6 HTTP/1.1\r\n"
+		  "Host: x\r\nConnection: close\r\n\r\n", 0, 400, "the path has more than 32 segments" },
 		{ "GET /api/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 3 \r\n\r\nabc", 0, 400,
 		  "Content-Length has whitespace after its digits: RFC 9110 allows it, but "
 		  "libmicrohttpd 0.9.75, which this server runs on, cannot read it" },
