@@ -448,8 +448,12 @@ static int load_flags(struct config *cfg, int argc, char *const argv[], bool con
 			strbuf_addf(err, "%s: unknown flag (see --help)", source);
 			return -1;
 		}
-		/* A bare boolean flag means true: --watch, --gzip. */
-		if (s->kind == K_BOOL && !eq) {
+		/*
+		 * A boolean flag alone means true (--watch); it also takes a value,
+		 * as every other flag does (--gzip false): there are no positional
+		 * arguments, so the next argument is its value unless it is a flag.
+		 */
+		if (s->kind == K_BOOL && !eq && (i + 1 >= argc || !strncmp(argv[i + 1], "--", 2))) {
 			value = "true";
 		} else {
 			value = flag_value(argc, argv, &i, eq, s->name, err);
@@ -592,7 +596,9 @@ void config_print_help(FILE *out, const char *argv0)
 		struct strbuf arg = STRBUF_INIT;
 		char flag[64];
 
-		if (s->arg)
+		if (s->kind == K_BOOL)
+			strbuf_addf(&arg, "[%s]", s->arg);
+		else if (s->arg)
 			strbuf_addstr(&arg, s->arg);
 		else
 			list_choices(&arg, s->kind, "|", "|");
