@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -213,6 +214,53 @@ Test(process, watch_reloads_a_file_that_changes)
 	cr_assert(proc_log_wait(&p, "\"cause\":\"the data file changed\"", 10));
 	http_get(url(&p, "/api/v1/deals/d1"), NULL, &r);
 	cr_assert(strstr(r.body.buf, "\"title\":\"Two\""), "%s", r.body.buf);
+	reply_release(&r);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	unlink(path);
+}
+
+/* Replaces path with a FIFO, as a rename over it would. */
+static void fifo_over(const char *path)
+{
+	char fifo[512];
+
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	unlink(fifo);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert_eq(rename(fifo, path), 0);
+}
+
+/* Opening a FIFO used to wait for a writer, for ever: at start, on SIGHUP, on a change. */
+Test(process, a_fifo_at_the_data_path_is_refused_at_start_on_sighup_and_when_watched)
+{
+	char path[256], out[1024], want[512];
+	struct proc p;
+	struct reply r;
+	cJSON *j;
+
+	data_file(path, sizeof(path), "Regular");
+	fifo_over(path);
+	snprintf(want, sizeof(want), "%s: not a regular file (a FIFO)", path);
+	cr_assert_eq(proc_run((const char *const[]){ "--data", path, NULL }, out, sizeof(out)), 1, "%s", out);
+	cr_assert(strstr(out, want), "%s", out);
+	cr_assert_eq(proc_run((const char *const[]){ "--check", "--data", path, NULL }, out, sizeof(out)), 1);
+	cr_assert(strstr(out, want), "%s", out);
+
+	unlink(path);
+	data_file(path, sizeof(path), "Regular");
+	snprintf(want, sizeof(want), "%s: not a regular file (a FIFO)", path);
+	proc_start(&p, (const char *const[]){ "--data", path, "--watch", "--watch-interval", "1", NULL });
+	fifo_over(path);
+	cr_assert(proc_log_wait(&p, "\"cause\":\"the data file changed\"", 10));
+	cr_assert(proc_log_wait(&p, "not a regular file (a FIFO)", 5));
+	proc_signal(&p, SIGHUP);
+	cr_assert(proc_log_wait(&p, "\"cause\":\"SIGHUP\"", 5));
+	j = ready(&p);   /* still ready, still serving */
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "last_reload_error"), "message")->valuestring,
+			 want);
+	cJSON_Delete(j);
+	http_get(url(&p, "/api/v1/deals/d1"), NULL, &r);
+	cr_assert(strstr(r.body.buf, "\"title\":\"Regular\""), "%s", r.body.buf);
 	reply_release(&r);
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	unlink(path);

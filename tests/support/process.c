@@ -158,8 +158,9 @@ int proc_run(const char *const *args, char *out, size_t size)
 {
 	const char *argv[32] = { binary() };
 	int pipefd[2], argc = 1, status;
+	double end = now() + PROC_RUN_TIMEOUT;
 	size_t got = 0;
-	ssize_t n;
+	ssize_t n = 1;
 	pid_t pid;
 
 	for (; args && *args && argc < 31; args++)
@@ -174,8 +175,22 @@ int proc_run(const char *const *args, char *out, size_t size)
 		_exit(127);
 	}
 	close(pipefd[1]);
-	while (got + 1 < size && (n = read(pipefd[0], out + got, size - got - 1)) > 0)
-		got += (size_t)n;
+	while (n > 0 && got + 1 < size) {
+		struct pollfd pfd = { pipefd[0], POLLIN, 0 };
+
+		if (poll(&pfd, 1, 100) == 0) {
+			if (now() < end)
+				continue;
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			close(pipefd[0]);
+			out[got] = '\0';
+			return -1;
+		}
+		n = read(pipefd[0], out + got, size - got - 1);
+		if (n > 0)
+			got += (size_t)n;
+	}
 	out[got] = '\0';
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);

@@ -42,7 +42,13 @@ void proc_signal(const struct proc *p, int sig);
 /* Whether the log has a line containing needle; waits up to timeout seconds for it. */
 bool proc_log_wait(const struct proc *p, const char *needle, double timeout);
 
-/* Runs the binary to completion with args; returns its exit status, output in out (stdout+stderr). */
+/* How long proc_run() waits for the binary to finish, seconds. */
+#define PROC_RUN_TIMEOUT 20
+
+/*
+ * Runs the binary to completion with args; returns its exit status, output in
+ * out (stdout+stderr), or -1 (then it kills it) if it runs past PROC_RUN_TIMEOUT.
+ */
 int proc_run(const char *const *args, char *out, size_t size);
 
 /* Writes text to path atomically (a temporary file renamed over it). */
