@@ -457,6 +457,31 @@ Test(process, sigterm_finishes_requests_in_flight_then_exits_0)
 	unlink(path);
 }
 
+/* A reload of 150,000 deals takes seconds: SIGTERM used to wait for it to end. */
+Test(process, sigterm_during_a_slow_reload_exits_within_the_grace)
+{
+	char path[256], big[256];
+	struct timespec start, end;
+	struct proc p;
+	double took;
+	int rc;
+
+	data_file(path, sizeof(path), "Small");
+	big_data_file(big, sizeof(big), 150000);
+	proc_start(&p, (const char *const[]){ "--data", path, "--shutdown-grace", "2", NULL });
+	cr_assert_eq(rename(big, path), 0);
+	proc_signal(&p, SIGHUP);
+	cr_assert(proc_log_wait(&p, "\"msg\":\"reloading\"", 5));
+	poll(NULL, 0, 300);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	rc = proc_stop(&p, SIGTERM, 30);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	took = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+	cr_assert_eq(rc, 0);
+	cr_assert_lt(took, 1.5, "stopped %.2f s after SIGTERM; the grace is 2 s and nothing was in flight", took);
+	unlink(path);
+}
+
 Test(process, sigterm_with_idle_keep_alive_connections_exits_at_once)
 {
 	struct timespec start, end;
