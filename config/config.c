@@ -97,6 +97,11 @@ static const struct setting settings[] = {
 	  "BYTES", "request target (path and query) at most (beyond: 414)" },
 	{ "max-body-size", "ATTACHE_MAX_BODY_SIZE", K_INT, AT(max_body_size), 0, 1 << 30, "65536", "BYTES",
 	  "request body at most (beyond: 413); no route takes a body" },
+	{ "max-scan", "ATTACHE_MAX_SCAN", K_INT, AT(max_scan), 1000, (int64_t)1 << 32, "200000",
+	  "N", "refuse (400) a list query that would examine more records and values than this" },
+	{ "max-expensive-queries", "ATTACHE_MAX_EXPENSIVE_QUERIES", K_INT, AT(max_expensive_queries),
+	  0, 256, "0", "N", "list queries examining over 10000 records run this many at once, the "
+	  "rest get 503; 0: half the threads, at least 1" },
 	{ "shutdown-grace", "ATTACHE_SHUTDOWN_GRACE", K_INT, AT(shutdown_grace), 0, 3600, "8", "S",
 	  "on SIGTERM, wait this long for requests in flight, seconds" },
 	{ "watch", "ATTACHE_WATCH", K_BOOL, AT(watch), 0, 0, "false", "BOOL",
@@ -536,6 +541,8 @@ int config_load(struct config *cfg, int argc, char *const argv[], char *const en
 
 		cfg->threads = n > 0 ? (n > 256 ? 256 : n) : 1;
 	}
+	if (cfg->max_expensive_queries == 0)
+		cfg->max_expensive_queries = cfg->threads / 2 ? cfg->threads / 2 : 1;
 	return check_conflicts(cfg, err);
 }
 

@@ -49,6 +49,8 @@ struct config {
 	int64_t max_header_size;
 	int64_t max_uri_size;
 	int64_t max_body_size;
+	int64_t max_scan;
+	int64_t max_expensive_queries;
 	int64_t shutdown_grace;
 	bool watch;
 	int64_t watch_interval;

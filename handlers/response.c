@@ -166,6 +166,22 @@ void response_problem(const struct request *req, struct response *res, int statu
 	strbuf_release(&detail);
 }
 
+void response_unavailable(const struct request *req, struct response *res, const char *retry_after,
+			  const char *fmt, ...)
+{
+	struct strbuf detail = STRBUF_INIT;
+	struct jsonw w;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&detail, fmt, ap);
+	va_end(ap);
+	problem_begin(req, res, &w, HTTP_SERVICE_UNAVAILABLE, detail.buf);
+	problem_end(res, &w, HTTP_SERVICE_UNAVAILABLE);
+	res->retry_after = retry_after;
+	strbuf_release(&detail);
+}
+
 void response_query_problem(const struct request *req, struct response *res,
 			    const struct query_error *err)
 {

@@ -42,6 +42,7 @@
 
 #include <microhttpd.h>
 
+#include "handlers/list.h"
 #include "handlers/response.h"
 #include "lib/mem.h"
 #include "lib/text.h"
@@ -63,6 +64,7 @@ struct http {
 	atomic_uint in_flight;
 	struct gzcache *gz;         /* compressed bodies built per request */
 	struct conns *conns;        /* the connection watcher */
+	struct list_budget budget;  /* what list queries may cost */
 	uint64_t id_seed;
 	atomic_uint_fast64_t id_counter;
 };
@@ -477,6 +479,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	if (res->link.len)
 		add(r, MHD_HTTP_HEADER_LINK, res->link.buf);
 	add(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+	add(r, MHD_HTTP_HEADER_RETRY_AFTER, res->retry_after);
 	if (res->content_type && !strncmp(res->content_type, "text/html", 9))
 		add(r, "Content-Security-Policy",
 		    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -683,6 +686,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	req.raw_query = "";
 	req.web = h->opt.web;
 	req.metrics = h->opt.metrics;
+	req.budget = &h->budget;
 	response_init(&res);
 
 	if (req.method == HTTP_UNKNOWN) {
@@ -892,6 +896,8 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	const union MHD_DaemonInfo *info;
 
 	h->opt = *opt;
+	h->budget.max_scan = (uint64_t)cfg->max_scan;
+	h->budget.max_expensive = (unsigned)cfg->max_expensive_queries;
 	h->gz = gzcache_new(HTTP_GZCACHE_BYTES);
 	if (getrandom(&h->id_seed, sizeof(h->id_seed), 0) != sizeof(h->id_seed))
 		h->id_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);

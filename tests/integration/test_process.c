@@ -482,6 +482,81 @@ Test(process, sigterm_during_a_slow_reload_exits_within_the_grace)
 	unlink(path);
 }
 
+/* ---- what list queries may cost ---- */
+
+struct expensive {
+	const struct proc *p;
+	atomic_bool stop;
+	atomic_uint ok, busy, other, no_retry_after;
+};
+
+static void *expensive_thread(void *arg)
+{
+	struct expensive *e = arg;
+	struct client c;
+
+	client_init(&c);
+	while (!atomic_load(&e->stop)) {
+		struct reply r;
+
+		/* Every record's text searched: 60,000 of them, an expensive query. */
+		client_do(&c, "GET", url(e->p, "/api/v1/deals?q=room&limit=1"), NULL, false, &r);
+		if (r.status == 200) {
+			atomic_fetch_add(&e->ok, 1);
+		} else if (r.status == 503) {
+			atomic_fetch_add(&e->busy, 1);
+			if (!reply_header(&r, "Retry-After") || strcmp(reply_header(&r, "Retry-After"), "1"))
+				atomic_fetch_add(&e->no_retry_after, 1);
+		} else {
+			atomic_fetch_add(&e->other, 1);
+		}
+		reply_release(&r);
+	}
+	client_release(&c);
+	return NULL;
+}
+
+Test(process, expensive_queries_run_a_few_at_a_time_and_past_max_scan_not_at_all)
+{
+	struct expensive e = { 0 };
+	char path[256];
+	struct proc p;
+	struct reply r;
+	pthread_t t[6];
+
+	big_data_file(path, sizeof(path), 60000);
+	proc_start(&p, (const char *const[]){ "--data", path, "--threads", "2",
+					      "--max-expensive-queries", "1", "--access-log=false", NULL });
+	e.p = &p;
+	for (int i = 0; i < 6; i++)
+		pthread_create(&t[i], NULL, expensive_thread, &e);
+	poll(NULL, 0, 1500);
+	/* A cheap request meanwhile is served. */
+	http_get(url(&p, "/api/v1/deals/d59999"), NULL, &r);
+	cr_assert_eq(r.status, 200);
+	reply_release(&r);
+	atomic_store(&e.stop, true);
+	for (int i = 0; i < 6; i++)
+		pthread_join(t[i], NULL);
+	cr_log_info("expensive queries: %u answered, %u turned away", atomic_load(&e.ok), atomic_load(&e.busy));
+	cr_assert_gt(atomic_load(&e.ok), 0);
+	cr_assert_gt(atomic_load(&e.busy), 0, "six clients, one place: some were turned away");
+	cr_assert_eq(atomic_load(&e.other), 0);
+	cr_assert_eq(atomic_load(&e.no_retry_after), 0, "every 503 says Retry-After: 1");
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+
+	proc_start(&p, (const char *const[]){ "--data", path, "--max-scan", "50000", NULL });
+	http_get(url(&p, "/api/v1/deals?q=room"), NULL, &r);
+	cr_assert(strstr(assert_problem(&r, 400), "this query would examine 60000 records and values, "
+				  "more than the 50000 this server examines for one request (max-scan)"));
+	reply_release(&r);
+	http_get(url(&p, "/api/v1/deals?q=room&countries=KR&value.amount:lt=100"), NULL, &r);
+	cr_assert_eq(r.status, 200, "narrowed by an index, it is served");
+	reply_release(&r);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	unlink(path);
+}
+
 Test(process, sigterm_with_idle_keep_alive_connections_exits_at_once)
 {
 	struct timespec start, end;
