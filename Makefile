@@ -2,7 +2,10 @@
 #
 #   make            build build/attache (installing missing -dev packages first)
 #   make run        build and serve the built-in dataset on port 8080
-#   make test       the include graph, unit and integration tests, the README's examples
+#   make test       the include graph, unit and integration tests, the README's examples,
+#                   the hostile-client suite
+#   make hostile    the hostile-client suite alone (tests/hostile/)
+#   make valgrind-hostile   the hostile-client suite against the server under valgrind
 #   make e2e        the dashboard in headless Chromium (and the API documents)
 #   make map        regenerate the dashboard map (web/map-data.js)
 #   make SANITIZE=address,undefined test    the same under ASan and UBSan
@@ -28,7 +31,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test check-includes,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test hostile check-includes,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
@@ -71,7 +74,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz map
+.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test hostile valgrind-hostile deps test-deps clean check-data bench docker-test e2e fuzz map
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -148,7 +151,18 @@ metrics-test: $(BUILD)/attache $(BUILD)/.test-deps
 check-includes:
 	@scripts/check-includes.sh
 
-test: check-includes unit integration readme-test metrics-test
+# Raw-socket attacks on a live server, each with its exact expected answer,
+# while a well-behaved client's latency is held to a bound (about 15 s).
+hostile: $(BUILD)/attache $(BUILD)/.test-deps
+	$(RUNNER) python3 tests/hostile/hostile.py --bin $(BUILD)/attache
+
+# The same attacks on a server under valgrind's memcheck: any error fails it
+# (the server then exits 99). Bounded: about a minute, killed at five.
+valgrind-hostile: $(BUILD)/attache
+	@scripts/deps.sh "" valgrind valgrind
+	timeout 300 python3 tests/hostile/hostile.py --bin $(BUILD)/attache --valgrind
+
+test: check-includes unit integration readme-test metrics-test hostile
 
 # Node and Chromium are installed apart: a machine whose Node does not come
 # from Debian cannot take Debian's npm, and needs only the browser.
