@@ -181,6 +181,8 @@ map:
 	node scripts/gen-map.mjs > web/map-data.js.tmp && mv web/map-data.js.tmp web/map-data.js
 
 # libFuzzer targets, built with clang; FUZZ_SECONDS a target (seeds: the fixtures).
+# store: data files; request: targets through the router and handlers; http:
+# whole raw requests through libmicrohttpd and the server, on a socketpair.
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.deps
@@ -188,13 +190,15 @@ build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.d
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(LIB_CFLAGS) $^ -o $@ $(LIB_LIBS)
 
-fuzz: build/fuzz/store build/fuzz/request
+fuzz: build/fuzz/store build/fuzz/request build/fuzz/http
 	@command -v $(FUZZ_CC) >/dev/null || scripts/deps.sh "" clang clang
-	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request
+	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request build/fuzz/corpus-http
 	build/fuzz/store -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -print_final_stats=1 \
 		build/fuzz/corpus-store tests/fixtures/store data
 	build/fuzz/request -max_total_time=$(FUZZ_SECONDS) -max_len=512 -print_final_stats=1 \
 		build/fuzz/corpus-request tests/fuzz/corpus-request
+	build/fuzz/http -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+		build/fuzz/corpus-http tests/fuzz/corpus-http
 
 docker-test:
 	tests/docker/run.sh
