@@ -128,7 +128,8 @@ static void *watch(void *arg)
 				if (c->shut_ns) {
 					/* Still open: libmicrohttpd did not read the end (it reads on
 					 * edges, and a trickler's bytes came first). Shut both ways. */
-					if (now >= c->shut_ns + CONNS_TICK_MS * NS_PER_MS)
+					if (c->shut_ns != UINT64_MAX &&
+					    now >= c->shut_ns + CONNS_TICK_MS * NS_PER_MS)
 						shutdown(c->fd, SHUT_RDWR);
 					continue;
 				}
@@ -201,6 +202,26 @@ void conns_stop(struct conns *cs)
 	free(cs->slots);
 	free(cs->free_slots);
 	free(cs);
+}
+
+size_t conns_close_all(struct conns *cs)
+{
+	size_t open = 0;
+
+	pthread_mutex_lock(&cs->lock);
+	for (size_t s = 0; s < cs->nslots; s++) {
+		struct conn *c = cs->slots[s].c;
+
+		if (!c)
+			continue;
+		open++;
+		if (c->shut_ns != UINT64_MAX) {
+			shutdown(c->fd, SHUT_RDWR);
+			c->shut_ns = UINT64_MAX;
+		}
+	}
+	pthread_mutex_unlock(&cs->lock);
+	return open;
 }
 
 void conn_enter(struct conn *c, enum conn_phase phase)

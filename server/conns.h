@@ -105,6 +105,15 @@ void conns_add(struct conns *cs, struct conn *c, int fd, const struct sockaddr *
 /* Stops watching c; call it before c's socket is closed. */
 void conns_remove(struct conns *cs, struct conn *c);
 
+/*
+ * Shuts every watched connection's socket both ways, so that libmicrohttpd
+ * reads the end of each and closes it; returns how many are still watched.
+ * Call it again (it only counts those already shut) until 0, before
+ * stopping the server: libmicrohttpd 0.9.75 crashes if it is stopped while
+ * a thread of its own is refusing a request.
+ */
+size_t conns_close_all(struct conns *cs);
+
 /* A phase begins now (a store; the serving threads call it, lock-free). */
 void conn_enter(struct conn *c, enum conn_phase phase);
 

@@ -30,6 +30,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ struct http {
 	struct list_budget budget;  /* what list queries may cost */
 	uint64_t id_seed;
 	atomic_uint_fast64_t id_counter;
+	bool quiesced;              /* accepts no more connections */
 };
 
 /* The request in progress on a connection. */
@@ -957,8 +959,13 @@ uint16_t http_port(const struct http *h)
 
 void http_quiesce(struct http *h)
 {
-	MHD_socket fd = MHD_quiesce_daemon(h->daemon);
+	MHD_socket fd;
 
+	/* Once: a second MHD_quiesce_daemon() hands back the same, closed, socket number. */
+	if (h->quiesced)
+		return;
+	h->quiesced = true;
+	fd = MHD_quiesce_daemon(h->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 }
@@ -975,8 +982,20 @@ int http_add_connection(struct http *h, int fd, const struct sockaddr *addr, siz
 
 void http_stop(struct http *h)
 {
+	uint64_t until;
+
 	if (!h)
 		return;
+	/*
+	 * libmicrohttpd 0.9.75 queues nothing once it is stopping, yet goes on to
+	 * build the head of an error answer it was making: a thread refusing a
+	 * request at that moment dereferences NULL. So connections are closed
+	 * first, each by its own thread, with no new ones (bounded: 1 s).
+	 */
+	http_quiesce(h);
+	until = now_ns() + 1000000000ull;
+	while (conns_close_all(h->conns) && now_ns() < until)
+		poll(NULL, 0, 5);
 	MHD_stop_daemon(h->daemon);
 	/* Every connection is closed, and so removed from the watcher. */
 	conns_stop(h->conns);

@@ -41,7 +41,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err);
 /* The port listened on (the one chosen when the config said 0). */
 uint16_t http_port(const struct http *h);
 
-/* Stops accepting connections; requests in flight and open connections go on. */
+/* Stops accepting connections; requests in flight and open connections go on. Once is enough. */
 void http_quiesce(struct http *h);
 
 /* Requests received and not yet answered and sent. */
@@ -54,7 +54,10 @@ unsigned http_in_flight(const struct http *h);
  */
 int http_add_connection(struct http *h, int fd, const struct sockaddr *addr, size_t addrlen);
 
-/* Closes every connection and frees the server. */
+/*
+ * Stops accepting, closes every connection (each by the libmicrohttpd
+ * thread that serves it, for up to a second), stops and frees the server.
+ */
 void http_stop(struct http *h);
 
 #endif
