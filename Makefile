@@ -31,7 +31,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test hostile check-includes,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test hostile valgrind-hostile check-includes,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)

@@ -508,10 +508,28 @@ def attack_abandoned(port):
         time.sleep(0.05)
 
 
+def server_sockets_open(port, socks):
+    """
+    How many of the clients' connections the server still has open, from
+    /proc/net/tcp: the server's end is ESTABLISHED until it closes it. (The
+    client cannot tell: the server's FIN waits behind answers it never reads.)
+    """
+    def key(addr, p):
+        return "%08X:%04X" % (int.from_bytes(socket.inet_aton(addr), "little"), p)
+
+    peers = {key(*s.getsockname()) for s in socks}
+    me = key(HOST, port)
+    n = 0
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == me and fields[2] in peers and fields[3] == "01":
+                n += 1
+    return n
+
+
 def attack_never_read(port):
     """20 clients with a 4 KB window pipeline 30 requests for big answers and never read."""
-    settle(port, 2)
-    before = metric(port, "attache_http_open_connections")
     socks = []
     req = b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 30
     for a in (5, 10):
@@ -525,16 +543,14 @@ def attack_never_read(port):
             socks.append(s)
     # Nothing moves on them: closed after idle-timeout, and meanwhile the monitor is served.
     deadline = time.monotonic() + (IDLE_TIMEOUT + 3) * SLOW
-    while time.monotonic() < deadline:
-        if metric(port, "attache_http_open_connections") <= before:
-            break
+    while time.monotonic() < deadline and server_sockets_open(port, socks):
         time.sleep(0.25)
-    now = metric(port, "attache_http_open_connections")
+    still = server_sockets_open(port, socks)
     for s in socks:
         s.close()
-    if now > before:
-        return "%d connections of readers that never read still open after %.0f s:\n%s" % (
-            now - before, (IDLE_TIMEOUT + 3) * SLOW, sockets_of(port))
+    if still:
+        return "%d of %d readers that never read still open after %.0f s:\n%s" % (
+            still, len(socks), (IDLE_TIMEOUT + 3) * SLOW, sockets_of(port))
     return None
 
 
@@ -670,7 +686,8 @@ def attack_expensive(port):
         t.start()
     for t in threads:
         t.join()
-    if counts["other"] or not counts["ok"] or not counts["busy"]:
+    # Valgrind runs one thread at a time: no two queries ever overlap there.
+    if counts["other"] or not counts["ok"] or (not counts["busy"] and SLOW == 1.0):
         return "answered %d, turned away %d, other %s" % (counts["ok"], counts["busy"], counts["other"][:3])
     # Past max-scan: every title read for :contains, then every record.
     st, h, body = http_get(port, "/api/v1/deals?title:contains=deal&q=room", src(19))
