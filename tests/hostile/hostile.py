@@ -853,7 +853,7 @@ def main():
         DEALS = 12000
         MAX_SCAN = DEALS * 3 // 2
     tmp = tempfile.mkdtemp(prefix="attache-hostile-")
-    failures, ran = [], 0
+    failures, ran, servers = [], 0, []
     started = time.monotonic()
     try:
         data = os.path.join(tmp, "data.json")
@@ -862,6 +862,7 @@ def main():
         ran += n
         failures += f
         server = Server(binary, data, os.path.join(tmp, "server.log"), args.valgrind)
+        servers.append(server)
         stop_file, out_file = os.path.join(tmp, "stop"), os.path.join(tmp, "latency.json")
         mon = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--monitor", str(server.port),
                                 stop_file, out_file])
@@ -903,6 +904,10 @@ def main():
                 failures.append("the server's log has a report (%s):\n%s" % (report, log[-3000:]))
                 break
     finally:
+        for server in servers:   # one the suite did not stop itself, as when it failed
+            if server.proc.poll() is None:
+                server.proc.kill()
+                server.proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
     took = time.monotonic() - started
     if failures:

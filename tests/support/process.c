@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -93,6 +94,8 @@ void proc_start(struct proc *p, const char *const *args)
 	p->pid = fork();
 	cr_assert_geq(p->pid, 0);
 	if (p->pid == 0) {
+		/* A test that fails before proc_stop() leaves no server behind. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(fd, 2);
 		dup2(fd, 1);
 		execv(argv[0], (char *const *)argv);
