@@ -78,23 +78,6 @@ static cJSON *ready(const struct proc *p)
 	return j;
 }
 
-/* Scrapes p's /metrics: the value of the sample named exactly name (labels included). */
-static double metric(const struct proc *p, const char *name)
-{
-	char line[256];
-	const char *at;
-	struct reply r;
-	double v;
-
-	http_get(url(p, "/metrics"), NULL, &r);
-	snprintf(line, sizeof(line), "\n%s ", name);
-	at = strstr(r.body.buf, line);
-	cr_assert_not_null(at, "no %s", name);
-	v = atof(at + strlen(line));
-	reply_release(&r);
-	return v;
-}
-
 Test(process, logs_its_configuration_data_and_address_at_start)
 {
 	struct proc p;
@@ -158,8 +141,8 @@ Test(process, sighup_reloads_the_data_and_the_etags_change)
 	j = ready(&p);
 	cr_assert_eq(cJSON_GetObjectItem(j, "generation")->valuedouble, 2);
 	cJSON_Delete(j);
-	cr_assert_eq(metric(&p, "attache_reloads_total{result=\"success\"}"), 1);
-	cr_assert_eq(metric(&p, "attache_data_generation"), 2);
+	cr_assert_eq(proc_metric(&p, "attache_reloads_total{result=\"success\"}"), 1);
+	cr_assert_eq(proc_metric(&p, "attache_data_generation"), 2);
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	unlink(path);
 }
@@ -189,8 +172,8 @@ Test(process, a_bad_reload_keeps_the_old_data_serving_and_says_why)
 			 ": line 1, column 13: unexpected end of input (is the file truncated?)"));
 	cr_assert_eq(cJSON_GetObjectItem(j, "generation")->valuedouble, 1);
 	cJSON_Delete(j);
-	cr_assert_eq(metric(&p, "attache_reloads_total{result=\"failure\"}"), 1);
-	cr_assert_eq(metric(&p, "attache_reload_failed"), 1);
+	cr_assert_eq(proc_metric(&p, "attache_reloads_total{result=\"failure\"}"), 1);
+	cr_assert_eq(proc_metric(&p, "attache_reload_failed"), 1);
 
 	rewrite(path, "Fixed");
 	proc_signal(&p, SIGHUP);

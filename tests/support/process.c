@@ -18,6 +18,7 @@
 #include <criterion/criterion.h>
 
 #include "lib/strbuf.h"
+#include "tests/support/client.h"
 
 static const char *binary(void)
 {
@@ -112,6 +113,23 @@ void proc_start(struct proc *p, const char *const *args)
 	cr_assert_not_null(at);
 	p->port = (unsigned)atoi(at + 8);
 	strbuf_release(&log);
+}
+
+double proc_metric(const struct proc *p, const char *name)
+{
+	char url[128], line[256];
+	const char *at;
+	struct reply r;
+	double v;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/metrics", p->port);
+	http_get(url, NULL, &r);
+	snprintf(line, sizeof(line), "\n%s ", name);
+	at = strstr(r.body.buf, line);
+	cr_assert_not_null(at, "no %s", name);
+	v = atof(at + strlen(line));
+	reply_release(&r);
+	return v;
 }
 
 long proc_rss_kb(const struct proc *p)

@@ -33,6 +33,9 @@ int proc_stop(struct proc *p, int sig, double timeout);
  */
 void proc_check_sanitizers(const struct proc *p);
 
+/* Scrapes the server's /metrics: the value of the sample named exactly name (labels included). */
+double proc_metric(const struct proc *p, const char *name);
+
 /* The server's resident memory now, in KiB (VmRSS). */
 long proc_rss_kb(const struct proc *p);
 

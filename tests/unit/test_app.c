@@ -124,18 +124,26 @@ static void wait_reloads(struct app *app)
 	cr_assert_not(app_reloading(app));
 }
 
-Test(app, reloads_in_the_background_and_coalesces_what_is_asked_meanwhile)
+/* A server of the query fixture on a free port, its reload logs kept quiet. */
+static void open_fixture(struct app *app, struct config *cfg)
 {
 	const char *const argv[] = { "attache", "--port", "0", "--access-log=false", "--data",
 				     "tests/fixtures/query.json" };
 	struct strbuf err = STRBUF_INIT;
+
+	log_init(LOG_JSON, LOG_WARN);
+	config(cfg, argv, 6);
+	cr_assert_eq(app_open(app, cfg, &err), 0, "%s", err.buf);
+	strbuf_release(&err);
+}
+
+Test(app, reloads_in_the_background_and_coalesces_what_is_asked_meanwhile)
+{
 	struct config cfg;
 	struct app app;
 	uint64_t g;
 
-	log_init(LOG_JSON, LOG_WARN);
-	config(&cfg, argv, 6);
-	cr_assert_eq(app_open(&app, &cfg, &err), 0, "%s", err.buf);
+	open_fixture(&app, &cfg);
 	app_reload(&app, "test");
 	wait_reloads(&app);
 	cr_assert_eq(generation(&app), 2);
@@ -147,23 +155,16 @@ Test(app, reloads_in_the_background_and_coalesces_what_is_asked_meanwhile)
 		  (unsigned long long)g);
 	app_close(&app);
 	config_release(&cfg);
-	strbuf_release(&err);
 }
 
 Test(app, closes_at_once_while_a_reload_runs)
 {
-	const char *const argv[] = { "attache", "--port", "0", "--access-log=false", "--data",
-				     "tests/fixtures/query.json" };
-	struct strbuf err = STRBUF_INIT;
 	struct config cfg;
 	struct app app;
 
-	log_init(LOG_JSON, LOG_WARN);
-	config(&cfg, argv, 6);
-	cr_assert_eq(app_open(&app, &cfg, &err), 0, "%s", err.buf);
+	open_fixture(&app, &cfg);
 	app_reload(&app, "test");
 	app_close(&app);  /* the reload, if it still runs, finishes alone and drops its store */
 	config_release(&cfg);
-	strbuf_release(&err);
 	usleep(200000);   /* long enough for it to finish, so a leak check sees it done */
 }
