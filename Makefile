@@ -2,7 +2,10 @@
 #
 #   make            build build/attache (installing missing -dev packages first)
 #   make run        build and serve the built-in dataset on port 8080
-#   make test       the include graph, unit and integration tests, the README's examples
+#   make test       the include graph, unit and integration tests, the README's examples,
+#                   the hostile-client suite
+#   make hostile    the hostile-client suite alone (tests/hostile/)
+#   make valgrind-hostile   the hostile-client suite against the server under valgrind
 #   make e2e        the dashboard in headless Chromium (and the API documents)
 #   make map        regenerate the dashboard map (web/map-data.js)
 #   make SANITIZE=address,undefined test    the same under ASan and UBSan
@@ -31,7 +34,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test check-includes,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test hostile valgrind-hostile check-includes,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
@@ -74,7 +77,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz map
+.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test hostile valgrind-hostile deps test-deps clean check-data bench docker-test e2e fuzz map
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -151,7 +154,18 @@ metrics-test: $(BUILD)/attache $(BUILD)/.test-deps
 check-includes:
 	@scripts/check-includes.sh
 
-test: check-includes unit integration readme-test metrics-test
+# Raw-socket attacks on a live server, each with its exact expected answer,
+# while a well-behaved client's latency is held to a bound (about 15 s).
+hostile: $(BUILD)/attache $(BUILD)/.test-deps
+	$(RUNNER) python3 tests/hostile/hostile.py --bin $(BUILD)/attache
+
+# The same attacks on a server under valgrind's memcheck: any error fails it
+# (the server then exits 99). Bounded: about a minute, killed at five.
+valgrind-hostile: $(BUILD)/attache
+	@scripts/deps.sh "" valgrind valgrind
+	timeout 300 python3 tests/hostile/hostile.py --bin $(BUILD)/attache --valgrind
+
+test: check-includes unit integration readme-test metrics-test hostile
 
 # Node and Chromium are installed apart: a machine whose Node does not come
 # from Debian cannot take Debian's npm, and needs only the browser.
@@ -169,9 +183,11 @@ map:
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	node scripts/gen-map.mjs > web/map-data.js.tmp && mv web/map-data.js.tmp web/map-data.js
 
-# libFuzzer targets, built with clang; FUZZ_SECONDS a target. Seeds: the store
-# fixtures, the data and an excerpt of it small enough for -max_len
-# (tests/fuzz/corpus-store); request targets in tests/fuzz/corpus-request.
+# libFuzzer targets, built with clang; FUZZ_SECONDS a target. store: data files,
+# seeded by the store fixtures, the data and an excerpt of it small enough for
+# -max_len (tests/fuzz/corpus-store); request: targets through the router and
+# handlers (tests/fuzz/corpus-request); http: whole raw requests through
+# libmicrohttpd and the server, on a socketpair (tests/fuzz/corpus-http).
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.deps
@@ -179,13 +195,15 @@ build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.d
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(LIB_CFLAGS) $^ -o $@ $(LIB_LIBS)
 
-fuzz: build/fuzz/store build/fuzz/request
+fuzz: build/fuzz/store build/fuzz/request build/fuzz/http
 	@command -v $(FUZZ_CC) >/dev/null || scripts/deps.sh "" clang clang
-	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request
+	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request build/fuzz/corpus-http
 	build/fuzz/store -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -print_final_stats=1 \
 		build/fuzz/corpus-store tests/fuzz/corpus-store tests/fixtures/store data
 	build/fuzz/request -max_total_time=$(FUZZ_SECONDS) -max_len=512 -print_final_stats=1 \
 		build/fuzz/corpus-request tests/fuzz/corpus-request
+	build/fuzz/http -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+		build/fuzz/corpus-http tests/fuzz/corpus-http
 
 docker-test:
 	tests/docker/run.sh

@@ -195,6 +195,57 @@ static uint64_t request_tag(const struct request *req)
 	return hash_bytes(h, req->raw_query, strlen(req->raw_query));
 }
 
+/* Takes a place among the expensive queries running, if one is free. */
+static bool budget_enter(struct list_budget *b)
+{
+	unsigned n = atomic_load(&b->running);
+
+	do {
+		if (n >= b->max_expensive)
+			return false;
+	} while (!atomic_compare_exchange_weak(&b->running, &n, n + 1));
+	return true;
+}
+
+/*
+ * Whether q on c fits the request's budget: returns 1 (and *expensive, when
+ * it took a place among the expensive queries, which the caller gives back),
+ * or 0 after answering 400 or 503.
+ */
+static int budget_or_problem(const struct request *req, struct response *res,
+			     const struct collection *c, const struct query *q, bool *expensive)
+{
+	struct list_budget *b = req->budget;
+	uint64_t scan;
+
+	*expensive = false;
+	/* A collection this small holds no query worth counting. */
+	if (!b || (c->n <= LIST_EXPENSIVE_SCAN && c->n <= b->max_scan))
+		return 1;
+	scan = query_scan(q, c);
+	if (scan > b->max_scan) {
+		response_problem(req, res, HTTP_BAD_REQUEST,
+				 "this query would examine %llu records and values, more than the %llu "
+				 "this server examines for one request (max-scan); narrow it with a filter "
+				 "on a field (field=value, field:gte=value)",
+				 (unsigned long long)scan, (unsigned long long)b->max_scan);
+		return 0;
+	}
+	if (scan > LIST_EXPENSIVE_SCAN) {
+		if (!budget_enter(b)) {
+			response_unavailable(req, res, "1",
+					     "this query would examine %llu records and values, and the %u "
+					     "queries this server runs at once that examine more than %d are "
+					     "running (max-expensive-queries); try again in a second, or "
+					     "narrow it with a filter", (unsigned long long)scan,
+					     b->max_expensive, LIST_EXPENSIVE_SCAN);
+			return 0;
+		}
+		*expensive = true;
+	}
+	return 1;
+}
+
 /*
  * Answers the list of resource for req, with the filter
  * related_field=related_value when related_field is not NULL.
@@ -209,6 +260,7 @@ static void answer_list(const struct request *req, struct response *res,
 	struct query_error err;
 	struct query_result r;
 	struct query q;
+	bool expensive;
 
 	query_error_init(&err);
 	/* The most asked list, every collection unfiltered, was rendered at load. */
@@ -224,9 +276,12 @@ static void answer_list(const struct request *req, struct response *res,
 		goto out_query;
 	}
 	/* The tag names the answer before it exists: a client that holds it costs no query. */
-	if (response_not_modified(req, res, request_tag(req)))
+	if (response_not_modified(req, res, request_tag(req)) ||
+	    !budget_or_problem(req, res, c, &q, &expensive))
 		goto out_query;
 	query_run(&q, c, &r);
+	if (expensive)
+		atomic_fetch_sub(&req->budget->running, 1);
 	list_render(c, &q, &r, req->path, req->query, req->nquery, &body, &link);
 	response_list(res, &body, request_tag(req), r.total, &link);
 	query_result_release(&r);

@@ -951,3 +951,28 @@ void query_result_release(struct query_result *r)
 		free(r->facets[i].counts);
 	memset(r, 0, sizeof(*r));
 }
+
+uint64_t query_scan(const struct query *q, const struct collection *c)
+{
+	uint64_t values = 0, records = c->n;
+
+	if (q->nfilters == 0 && q->search.nterms == 0 && q->nfacets == 0 && q->nsort <= 1)
+		return q->limit < c->n ? q->limit : c->n;
+	for (size_t i = 0; i < q->nfilters; i++) {
+		const struct column *col = &c->columns[q->filters[i].field];
+		struct matcher m;
+
+		if (q->filters[i].op == QUERY_CONTAINS || q->filters[i].op == QUERY_STARTSWITH)
+			values += col->ndistinct;
+		resolve(&q->filters[i], col, &m);
+		if (!m.negate) {
+			uint64_t cost = matcher_cost(&m);
+
+			if (cost < records)
+				records = cost;
+		}
+		free(m.bits);
+		free(m.ranges);
+	}
+	return records + values;
+}

@@ -140,6 +140,17 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 
 void query_result_release(struct query_result *r);
 
+/*
+ * What query_run() would examine to answer q on c, without running it: the
+ * records it visits (those the most selective positive filter lists from
+ * its index, or every record when no filter lists any; an unfiltered page
+ * sorted by at most one key visits only its page) plus the distinct values
+ * a contains or startswith filter reads. Sorting and facets then work on at
+ * most those records. It mirrors query_run()'s choice of index: change the
+ * two together.
+ */
+uint64_t query_scan(const struct query *q, const struct collection *c);
+
 /* The operator's name as written in a query ("gte"). */
 const char *query_op_name(enum query_op op);
 

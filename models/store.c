@@ -11,10 +11,12 @@
 #include "models/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/hash.h"
 #include "lib/json.h"
@@ -267,20 +269,35 @@ out:
 	return s;
 }
 
+/* What a file that is not a regular file is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISDIR(mode) ? "a directory" : S_ISSOCK(mode) ? "a socket"
+	       : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" : "not a file";
+}
+
 struct store *store_load_file(const char *path, struct strbuf *err)
 {
 	struct store *s = NULL;
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (a regular file ignores it). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 
 	if (!f) {
 		strbuf_addf(err, "%s: cannot open: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto out;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		strbuf_addf(err, "%s: not a regular file", path);
+	if (fstat(fileno(f), &st)) {
+		strbuf_addf(err, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		strbuf_addf(err, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
 		goto out;
 	}
 	if ((size_t)st.st_size > STORE_MAX_FILE_BYTES) {

@@ -145,7 +145,7 @@ enum router_result router_match(const char *raw_path, struct route_match *m,
 
 	memset(m, 0, sizeof(*m));
 	if (*p != '/') {
-		*why = "the path does not start with '/'";
+		*why = "no '/' at its start";
 		return ROUTER_BAD_PATH;
 	}
 	path_off = scratch->len;
@@ -157,7 +157,7 @@ enum router_result router_match(const char *raw_path, struct route_match *m,
 		while (*p && *p != '/')
 			p++;
 		if (nseg == sizeof(seg_off) / sizeof(seg_off[0])) {
-			*why = "the path has too many segments";
+			*why = "more than 32 segments";
 			return ROUTER_BAD_PATH;
 		}
 		strbuf_addch(scratch, '/');

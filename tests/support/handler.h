@@ -24,6 +24,7 @@ struct call {
 	struct strbuf scratch, qscratch;
 	struct query_param pairs[ROUTER_MAX_QUERY];
 	const char *if_none_match;
+	struct list_budget *budget;   /* set before call_get() to give requests a budget */
 };
 
 /* Builds a site over the data file at path (the shipped dataset when NULL). */

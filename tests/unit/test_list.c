@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -151,4 +152,56 @@ Test(list, a_deal_is_the_bytes_rendered_at_load)
 				     "\"basis\":\"market\",\"estimate\":true}}");
 	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals/d4?sort=id"), &c), 400),
 			 "unknown parameter \"sort\": a single deal takes only fields");
+}
+
+/* A data file of n deals with one status in ten "agreed", at a temporary path. */
+static void many_deals(char *path, size_t size, int n)
+{
+	FILE *f;
+
+	snprintf(path, size, "/tmp/attache-list-%d.json", (int)getpid());
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "{\"dataset\":{\"title\":\"t\",\"version\":\"1\"},"
+		   "\"sources\":[{\"id\":\"g\",\"title\":\"generated\",\"publisher\":null,\"date\":null,"
+		   "\"url\":null}],\"countries\":[{\"code\":\"KR\",\"name\":\"Korea\","
+		   "\"evidence\":[{\"source\":\"g\",\"quote\":\"Korea\"}]}],\"meetings\":[],\"deals\":[");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s{\"id\":\"d%d\",\"title\":\"Deal %d\",\"countries\":[\"KR\"],\"sector\":\"s\","
+			   "\"status\":\"%s\",\"value\":null,\"companies\":[],\"meetings\":[],\"summary\":\"x\","
+			   "\"evidence\":[{\"source\":\"g\",\"quote\":\"Deal %d\"}]}",
+			i ? "," : "", i, i, i % 10 ? "proposed" : "agreed", i);
+	fputs("]}", f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+Test(list_budget, refuses_a_query_past_max_scan_and_turns_away_an_expensive_one_when_full)
+{
+	struct list_budget budget = { .max_scan = 19000, .max_expensive = 1 };
+	struct call big;
+	char path[64];
+
+	many_deals(path, sizeof(path), 20000);
+	call_init(&big, path);
+	unlink(path);
+	big.budget = &budget;
+
+	call_get(&big, "/api/v1/deals?q=deal");   /* 20,000 haystacks */
+	cr_assert_str_eq(call_problem(&big, 400),
+			 "this query would examine 20000 records and values, more than the 19000 this "
+			 "server examines for one request (max-scan); narrow it with a filter on a field "
+			 "(field=value, field:gte=value)");
+	call_get(&big, "/api/v1/deals?status=proposed&limit=1");   /* 18,000: expensive */
+	cr_assert_eq(big.res.status, 200);
+	cr_assert_eq(atomic_load(&budget.running), 0, "its place was given back");
+	atomic_store(&budget.running, 1);   /* another expensive one runs */
+	call_get(&big, "/api/v1/deals?status=proposed&limit=1");
+	cr_assert(strstr(call_problem(&big, 503), "this query would examine 18000 records and values, "
+				"and the 1 queries this server runs at once"));
+	cr_assert_str_eq(big.res.retry_after, "1");
+	call_get(&big, "/api/v1/deals?status=agreed&limit=1");   /* 2,000: cheap, served */
+	cr_assert_eq(big.res.status, 200);
+	call_get(&big, "/api/v1/deals?limit=5");   /* an unfiltered page: its own length */
+	cr_assert_eq(big.res.status, 200);
+	call_release(&big);
 }

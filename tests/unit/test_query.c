@@ -435,3 +435,46 @@ Test(query, a_vocabulary_field_sorts_in_the_vocabularys_order)
 	store_free(st);
 	strbuf_release(&err);
 }
+
+struct scan_case {
+	char qs[96];
+	uint64_t scan;
+};
+
+ParameterizedTestParameters(query, says_what_a_query_would_examine)
+{
+	static struct scan_case cases[] = {
+		{ "", 6 },                                /* the first page: its records */
+		{ "limit=2", 2 },
+		{ "sort=title&limit=3", 3 },              /* read in order from the title index */
+		{ "sort=status,title", 6 },               /* two keys: every record, sorted */
+		{ "status=proposed", 4 },                 /* the index's postings of "proposed" */
+		{ "status=proposed&sector=nuclear", 3 },  /* the more selective index: nuclear */
+		{ "status=agreed,on-agenda", 2 },
+		{ "status:ne=proposed", 6 },              /* a negative filter lists nothing */
+		{ "q=plant", 6 },                         /* unindexed text: every record */
+		{ "q=plant&sector=semiconductors", 1 },
+		{ "title:contains=o", 6 + 6 },            /* six titles read, then six records */
+		{ "facet=status&limit=0", 6 },
+	};
+
+	return cr_make_param_array(struct scan_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct scan_case *c, query, says_what_a_query_would_examine)
+{
+	struct store *s = support_load(FIXTURES "query.json");
+	const struct collection *col = store_collection(s, STORE_DEALS);
+	struct query_error err;
+	struct parsed p;
+	struct query q;
+
+	split(c->qs, &p);
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, col->res, p.p, p.n, &err), 0, "%s", err.detail.buf);
+	cr_assert_eq(query_scan(&q, col), c->scan, "%s: %llu", c->qs,
+		     (unsigned long long)query_scan(&q, col));
+	query_release(&q);
+	query_error_release(&err);
+	store_free(s);
+}

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -188,8 +190,25 @@ Test(store, refuses_a_directory)
 	struct strbuf err = STRBUF_INIT;
 
 	cr_assert_null(store_load_file(DIR, &err));
-	cr_assert_str_eq(err.buf, DIR ": not a regular file");
+	cr_assert_str_eq(err.buf, DIR ": not a regular file (a directory)");
 	strbuf_release(&err);
+}
+
+/* Opening a FIFO used to wait for a writer: for ever. */
+Test(store, refuses_a_fifo_without_waiting_for_a_writer, .timeout = 5)
+{
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/attache-fifo-%d", (int)getpid());
+	unlink(path);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	cr_assert_null(store_load_file(path, &err));
+	strbuf_addf(&want, "%s: not a regular file (a FIFO)", path);
+	cr_assert_str_eq(err.buf, want.buf);
+	unlink(path);
+	strbuf_release(&err);
+	strbuf_release(&want);
 }
 
 Test(store, loads_from_a_buffer_under_the_given_name)
