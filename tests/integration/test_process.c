@@ -368,31 +368,6 @@ static int connect_to(unsigned port)
 	return fd;
 }
 
-/* A dataset big enough that one page does not fit in the socket buffers. */
-static void big_data_file(char *path, size_t size, int deals)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	snprintf(path, size, "/tmp/attache-big-%d-%ld.json", getpid(), (long)random());
-	strbuf_addstr(&sb, "{\"dataset\":{\"title\":\"big\",\"version\":\"1\",\"vocabularies\":"
-			   "{\"basis\":[{\"id\":\"contract\",\"label\":\"Contract\"}]}},"
-			   "\"sources\":[{\"id\":\"g\",\"title\":\"generated\",\"publisher\":null,"
-			   "\"date\":null,\"url\":null}],"
-			   "\"countries\":[{\"code\":\"KR\",\"name\":\"South Korea\","
-			   "\"evidence\":[{\"source\":\"g\",\"quote\":\"Korea\"}]}],\"meetings\":[],\"deals\":[");
-	for (int i = 0; i < deals; i++)
-		strbuf_addf(&sb, "%s{\"id\":\"d%d\",\"title\":\"Deal number %d with a title long enough to weigh "
-				 "something in a page of a thousand records\",\"countries\":[\"KR\"],"
-				 "\"sector\":\"s\",\"status\":\"proposed\",\"value\":{\"amount\":%d,\"currency\":\"KRW\","
-				 "\"basis\":\"contract\",\"estimate\":false},"
-				 "\"companies\":[],\"meetings\":[],\"summary\":\"A summary that takes some room too, "
-				 "so that the page is large.\",\"evidence\":[{\"source\":\"g\",\"quote\":\"Deal %d\"}]}",
-			    i ? "," : "", i, i, i, i);
-	strbuf_addstr(&sb, "]}");
-	write_file_atomic(path, sb.buf, sb.len);
-	strbuf_release(&sb);
-}
-
 Test(process, sigterm_finishes_requests_in_flight_then_exits_0)
 {
 	static const char req[] = "GET /api/v1/deals?limit=1000&sort=-value.amount HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -405,7 +380,7 @@ Test(process, sigterm_finishes_requests_in_flight_then_exits_0)
 	const char *cl;
 	size_t head, want;
 
-	big_data_file(path, sizeof(path), 3000);
+	support_deals_file(path, sizeof(path), 3000);
 	proc_start(&p, (const char *const[]){ "--data", path, "--shutdown-grace", "20", "--gzip=false", NULL });
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
@@ -456,7 +431,7 @@ Test(process, sigterm_during_a_slow_reload_exits_within_the_grace)
 	int rc;
 
 	data_file(path, sizeof(path), "Small");
-	big_data_file(big, sizeof(big), 150000);
+	support_deals_file(big, sizeof(big), 150000);
 	proc_start(&p, (const char *const[]){ "--data", path, "--shutdown-grace", "2", NULL });
 	cr_assert_eq(rename(big, path), 0);
 	proc_signal(&p, SIGHUP);
@@ -513,7 +488,7 @@ Test(process, expensive_queries_run_a_few_at_a_time_and_past_max_scan_not_at_all
 	struct reply r;
 	pthread_t t[6];
 
-	big_data_file(path, sizeof(path), 60000);
+	support_deals_file(path, sizeof(path), 60000);
 	proc_start(&p, (const char *const[]){ "--data", path, "--threads", "2",
 					      "--max-expensive-queries", "1", "--access-log=false", NULL });
 	e.p = &p;

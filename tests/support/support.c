@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -87,4 +88,30 @@ uint32_t support_deal_ids(const struct store *s, const char *qs, char *ids, size
 	query_error_release(&err);
 	free(buf);
 	return total;
+}
+
+void support_deals_file(char *path, size_t size, int n)
+{
+	static unsigned serial;
+	FILE *f;
+
+	snprintf(path, size, "/tmp/attache-deals-%d-%u.json", (int)getpid(), serial++);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "cannot write %s", path);
+	fputs("{\"dataset\":{\"title\":\"generated\",\"version\":\"1\",\"vocabularies\":"
+	      "{\"basis\":[{\"id\":\"contract\",\"label\":\"Contract\"}]}},"
+	      "\"sources\":[{\"id\":\"g\",\"title\":\"generated\",\"publisher\":null,"
+	      "\"date\":null,\"url\":null}],"
+	      "\"countries\":[{\"code\":\"KR\",\"name\":\"South Korea\","
+	      "\"evidence\":[{\"source\":\"g\",\"quote\":\"Korea\"}]}],\"meetings\":[],\"deals\":[", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s{\"id\":\"d%d\",\"title\":\"Deal number %d with a title long enough to weigh "
+			   "something in a page of a thousand records\",\"countries\":[\"KR\"],"
+			   "\"sector\":\"s\",\"status\":\"%s\",\"value\":{\"amount\":%d,\"currency\":\"KRW\","
+			   "\"basis\":\"contract\",\"estimate\":false},"
+			   "\"companies\":[],\"meetings\":[],\"summary\":\"A summary that takes some room too, "
+			   "so that the page is large.\",\"evidence\":[{\"source\":\"g\",\"quote\":\"Deal %d\"}]}",
+			i ? "," : "", i, i, i % 10 ? "proposed" : "agreed", i, i);
+	fputs("]}", f);
+	cr_assert_eq(fclose(f), 0, "cannot write %s", path);
 }

@@ -154,34 +154,13 @@ Test(list, a_deal_is_the_bytes_rendered_at_load)
 			 "unknown parameter \"sort\": a single deal takes only fields");
 }
 
-/* A data file of n deals with one status in ten "agreed", at a temporary path. */
-static void many_deals(char *path, size_t size, int n)
-{
-	FILE *f;
-
-	snprintf(path, size, "/tmp/attache-list-%d.json", (int)getpid());
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fprintf(f, "{\"dataset\":{\"title\":\"t\",\"version\":\"1\"},"
-		   "\"sources\":[{\"id\":\"g\",\"title\":\"generated\",\"publisher\":null,\"date\":null,"
-		   "\"url\":null}],\"countries\":[{\"code\":\"KR\",\"name\":\"Korea\","
-		   "\"evidence\":[{\"source\":\"g\",\"quote\":\"Korea\"}]}],\"meetings\":[],\"deals\":[");
-	for (int i = 0; i < n; i++)
-		fprintf(f, "%s{\"id\":\"d%d\",\"title\":\"Deal %d\",\"countries\":[\"KR\"],\"sector\":\"s\","
-			   "\"status\":\"%s\",\"value\":null,\"companies\":[],\"meetings\":[],\"summary\":\"x\","
-			   "\"evidence\":[{\"source\":\"g\",\"quote\":\"Deal %d\"}]}",
-			i ? "," : "", i, i, i % 10 ? "proposed" : "agreed", i);
-	fputs("]}", f);
-	cr_assert_eq(fclose(f), 0);
-}
-
 Test(list_budget, refuses_a_query_past_max_scan_and_turns_away_an_expensive_one_when_full)
 {
 	struct list_budget budget = { .max_scan = 19000, .max_expensive = 1 };
 	struct call big;
 	char path[64];
 
-	many_deals(path, sizeof(path), 20000);
+	support_deals_file(path, sizeof(path), 20000);
 	call_init(&big, path);
 	unlink(path);
 	big.budget = &budget;
