@@ -208,27 +208,28 @@ static bool budget_enter(struct list_budget *b)
 }
 
 /*
- * Whether q on c fits the request's budget: returns 1 (and *expensive, when
+ * Whether plan fits the request's budget: returns 1 (and *expensive, when
  * it took a place among the expensive queries, which the caller gives back),
  * or 0 after answering 400 or 503.
  */
 static int budget_or_problem(const struct request *req, struct response *res,
-			     const struct collection *c, const struct query *q, bool *expensive)
+			     const struct query *q, const struct query_plan *plan, bool *expensive)
 {
 	struct list_budget *b = req->budget;
+	/* A search is narrowed by its words too. */
+	const char *narrow = q->search.nterms ? ", or search for rarer or longer words" : "";
 	uint64_t scan;
 
 	*expensive = false;
-	/* A collection this small holds no query worth counting. */
-	if (!b || (c->n <= LIST_EXPENSIVE_SCAN && c->n <= b->max_scan))
+	if (!b)
 		return 1;
-	scan = query_scan(q, c);
+	scan = query_plan_cost(plan);
 	if (scan > b->max_scan) {
 		response_problem(req, res, HTTP_BAD_REQUEST,
 				 "this query would examine %llu records and values, more than the %llu "
 				 "this server examines for one request (max-scan); narrow it with a filter "
-				 "on a field (field=value, field:gte=value)",
-				 (unsigned long long)scan, (unsigned long long)b->max_scan);
+				 "on a field (field=value, field:gte=value)%s",
+				 (unsigned long long)scan, (unsigned long long)b->max_scan, narrow);
 		return 0;
 	}
 	if (scan > LIST_EXPENSIVE_SCAN) {
@@ -237,8 +238,8 @@ static int budget_or_problem(const struct request *req, struct response *res,
 					     "this query would examine %llu records and values, and the %u "
 					     "queries this server runs at once that examine more than %d are "
 					     "running (max-expensive-queries); try again in a second, or "
-					     "narrow it with a filter", (unsigned long long)scan,
-					     b->max_expensive, LIST_EXPENSIVE_SCAN);
+					     "narrow it with a filter%s", (unsigned long long)scan,
+					     b->max_expensive, LIST_EXPENSIVE_SCAN, narrow);
 			return 0;
 		}
 		*expensive = true;
@@ -257,6 +258,7 @@ static void answer_list(const struct request *req, struct response *res,
 	const struct site *site = req->serving->site;
 	const struct collection *c = site_collection(site, resource);
 	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
+	struct query_plan *plan = NULL;
 	struct query_error err;
 	struct query_result r;
 	struct query q;
@@ -276,16 +278,20 @@ static void answer_list(const struct request *req, struct response *res,
 		goto out_query;
 	}
 	/* The tag names the answer before it exists: a client that holds it costs no query. */
-	if (response_not_modified(req, res, request_tag(req)) ||
-	    !budget_or_problem(req, res, c, &q, &expensive))
+	if (response_not_modified(req, res, request_tag(req)))
 		goto out_query;
-	query_run(&q, c, &r);
+	/* The plan priced against the budget is the plan that runs. */
+	plan = query_plan_new(&q, c);
+	if (!budget_or_problem(req, res, &q, plan, &expensive))
+		goto out_query;
+	query_plan_run(plan, &r);
 	if (expensive)
 		atomic_fetch_sub(&req->budget->running, 1);
 	list_render(c, &q, &r, req->path, req->query, req->nquery, &body, &link);
 	response_list(res, &body, request_tag(req), r.total, &link);
 	query_result_release(&r);
 out_query:
+	query_plan_free(plan);
 	query_release(&q);
 out:
 	query_error_release(&err);

@@ -27,7 +27,7 @@
 
 /*
  * A query is expensive when it would examine more than this many records and
- * values (query_scan()): at most budget->max_expensive run at once.
+ * values (query_plan_cost()): at most budget->max_expensive run at once.
  */
 #define LIST_EXPENSIVE_SCAN 10000
 

@@ -826,33 +826,134 @@ static void count_facet(const struct column *col, const uint32_t *matched, uint3
 	free(counts);
 }
 
-void query_run(const struct query *q, const struct collection *c, struct query_result *out)
+/* ---- planning: what runs, and what it costs ---- */
+
+/* Where a plan's candidates come from. */
+enum source {
+	FROM_PAGE,      /* none: an unfiltered page is read straight from the indexes */
+	FROM_NOTHING,   /* a search term matches no word: there are none */
+	FROM_SEARCH,    /* the postings of the search's cheapest term */
+	FROM_FILTER,    /* the postings of the cheapest positive filter */
+	FROM_EVERY,     /* every record of the collection */
+};
+
+/*
+ * How a query is answered, chosen before anything runs: query_plan_new()
+ * chooses, query_plan_run() follows the choice and query_plan_cost() prices
+ * it, so what is priced is what runs.
+ */
+struct query_plan {
+	const struct query *q;
+	const struct collection *c;
+	struct matcher m[QUERY_MAX_FILTERS];   /* each filter, resolved */
+	enum source from;
+	const struct matcher *best;            /* FROM_FILTER: the filter listing candidates */
+	size_t ncand;                          /* postings read to list them; FROM_EVERY: c->n */
+	bool searching;
+	struct search_run run;
+	size_t term;                           /* FROM_SEARCH: the term listing them; else SIZE_MAX */
+	uint64_t values;                       /* distinct values the contains and startswith filters read */
+};
+
+struct query_plan *query_plan_new(const struct query *q, const struct collection *c)
 {
-	struct matcher m[QUERY_MAX_FILTERS];
-	const struct matcher *best = NULL;
-	size_t best_cost = (size_t)c->n + 1, search_term = 0;
+	struct query_plan *p = xcalloc(1, sizeof(*p));
+	size_t best_cost = (size_t)c->n + 1, cost;
+
+	p->q = q;
+	p->c = c;
+	p->term = SIZE_MAX;
+	p->searching = q->search.nterms > 0;
+	for (size_t i = 0; i < q->nfilters; i++) {
+		const struct column *col = &c->columns[q->filters[i].field];
+
+		if (q->filters[i].op == QUERY_CONTAINS || q->filters[i].op == QUERY_STARTSWITH)
+			p->values += col->ndistinct;
+		resolve(&q->filters[i], col, &p->m[i]);
+		if (!p->m[i].negate && (cost = matcher_cost(&p->m[i])) < best_cost) {
+			p->best = &p->m[i];
+			best_cost = cost;
+		}
+	}
+	if (q->nfilters == 0 && !p->searching && q->nfacets == 0 && q->nsort <= 1) {
+		p->from = FROM_PAGE;
+		p->best = NULL;
+		return p;
+	}
+	/*
+	 * The cheapest of the filters and the search's terms lists the
+	 * candidates; every other condition is checked on those only.
+	 */
+	if (p->searching) {
+		size_t term;
+
+		search_resolve(&p->run, &q->search, &c->search);
+		cost = search_cost(&p->run, &term);
+		if (p->run.none || cost <= best_cost) {
+			p->from = p->run.none ? FROM_NOTHING : FROM_SEARCH;
+			p->term = p->run.none ? SIZE_MAX : term;
+			p->ncand = p->run.none ? 0 : cost;
+			p->best = NULL;
+			return p;
+		}
+	}
+	p->from = p->best ? FROM_FILTER : FROM_EVERY;
+	p->ncand = p->best ? best_cost : c->n;
+	return p;
+}
+
+void query_plan_free(struct query_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->q->nfilters; i++) {
+		free(p->m[i].bits);
+		free(p->m[i].ranges);
+	}
+	free(p);
+}
+
+/*
+ * Whether the search narrows the candidates by its terms' postings. Not
+ * when every record is a candidate, which with a search happens only when
+ * no filter lists any and each term reads more postings than there are
+ * records: a word or a phrase never does, so its terms are all prefixes of
+ * several words, which narrowing leaves to scoring anyway.
+ */
+static bool plan_narrows(const struct query_plan *p)
+{
+	return p->searching && (p->from == FROM_SEARCH || p->from == FROM_FILTER);
+}
+
+uint64_t query_plan_cost(const struct query_plan *p)
+{
+	const struct query *q = p->q;
+	uint64_t cost, n = p->ncand;
+
+	if (p->from == FROM_PAGE)
+		return q->limit < p->c->n ? q->limit : p->c->n;
+	/* The candidates, each checked against the other filters. */
+	cost = p->values + n;
+	if (plan_narrows(p))
+		cost += search_narrow_cost(&p->run, p->term, &n);
+	if (p->searching)
+		cost += search_score_cost(&p->run, n, p->c->n);
+	return cost;
+}
+
+void query_plan_run(const struct query_plan *p, struct query_result *out)
+{
+	const struct query *q = p->q;
+	const struct collection *c = p->c;
 	uint32_t *cand = NULL, *matched = NULL, *scores = NULL;
 	size_t ncand = c->n;
 	uint32_t nmatched = 0;
-	const bool searching = q->search.nterms > 0;
-	bool everything = q->nfilters == 0 && !searching;
-	struct search_run run;
+	const bool everything = q->nfilters == 0 && !p->searching;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < q->nfilters; i++) {
-		resolve(&q->filters[i], &c->columns[q->filters[i].field], &m[i]);
-		if (!m[i].negate) {
-			size_t cost = matcher_cost(&m[i]);
-
-			if (cost < best_cost) {
-				best = &m[i];
-				best_cost = cost;
-			}
-		}
-	}
-
-	/* Unfiltered pages are read straight from the indexes, at the cost of the page. */
-	if (everything && q->nfacets == 0 && q->nsort <= 1) {
+	switch (p->from) {
+	case FROM_PAGE:
+		/* Unfiltered pages are read straight from the indexes, at the cost of the page. */
 		out->total = c->n;
 		if (q->nsort == 1) {
 			page_by_postings(q, c, out);
@@ -865,50 +966,38 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 				out->page[i] = start + i;
 			out->npage = n;
 		}
-		goto out;
+		return;
+	case FROM_NOTHING:
+		cand = xmalloc(sizeof(*cand));
+		ncand = 0;
+		break;
+	case FROM_SEARCH:
+		cand = search_candidates(&p->run, p->term, c->n, &ncand);
+		break;
+	case FROM_FILTER:
+		cand = candidates(p->best, p->ncand, &ncand);
+		break;
+	case FROM_EVERY:
+		break;
 	}
-
-	/*
-	 * The cheapest of the filters and the search's terms lists the
-	 * candidates; every other condition is checked on those only, the
-	 * search on each candidate's own words.
-	 */
-	if (searching) {
-		size_t cost;
-
-		search_resolve(&run, &q->search, &c->search);
-		cost = search_cost(&run, &search_term);
-		if (run.none) {
-			cand = xmalloc(sizeof(*cand));
-			ncand = 0;
-			best = NULL;
-		} else if (cost <= best_cost) {
-			cand = search_candidates(&run, search_term, c->n, &ncand);
-			best = NULL;
-		} else {
-			search_term = SIZE_MAX;
-		}
-	}
-	if (!cand && best)
-		cand = candidates(best, best_cost, &ncand);
-	if (searching && !run.none)
-		ncand = search_narrow(&run, search_term, cand, ncand);
+	if (plan_narrows(p))
+		ncand = search_narrow(&p->run, p->term, cand, ncand);
 	matched = xmalloc((ncand ? ncand : 1) * sizeof(*matched));
 	for (size_t i = 0; i < ncand; i++) {
 		uint32_t r = cand ? cand[i] : (uint32_t)i;
 		bool ok = true;
 
 		for (size_t j = 0; j < q->nfilters && ok; j++)
-			ok = &m[j] == best || matcher_test(&m[j], r);
+			ok = &p->m[j] == p->best || matcher_test(&p->m[j], r);
 		if (ok)
 			matched[nmatched++] = r;
 	}
 	/* The search's scores, of the records the filters kept (ascending); 0 is no match. */
-	if (searching) {
+	if (p->searching) {
 		uint32_t kept = 0;
 
 		scores = xmalloc((nmatched ? nmatched : 1) * sizeof(*scores));
-		search_score_all(&run, matched, nmatched, scores);
+		search_score_all(&p->run, matched, nmatched, scores);
 		for (uint32_t i = 0; i < nmatched; i++) {
 			if (!scores[i])
 				continue;
@@ -921,7 +1010,7 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 		struct sort_ctx ctx = { q, c };
 
 		qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
-	} else if (searching) {
+	} else if (p->searching) {
 		uint64_t keep = (uint64_t)q->offset + q->limit;
 
 		rank_by_score(matched, scores, nmatched, keep < nmatched ? (uint32_t)keep : nmatched);
@@ -934,14 +1023,26 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 			    everything, &out->facets[i]);
 	}
 	out->nfacets = q->nfacets;
-out:
-	for (size_t i = 0; i < q->nfilters; i++) {
-		free(m[i].bits);
-		free(m[i].ranges);
-	}
 	free(cand);
 	free(matched);
 	free(scores);
+}
+
+void query_run(const struct query *q, const struct collection *c, struct query_result *out)
+{
+	struct query_plan *p = query_plan_new(q, c);
+
+	query_plan_run(p, out);
+	query_plan_free(p);
+}
+
+uint64_t query_scan(const struct query *q, const struct collection *c)
+{
+	struct query_plan *p = query_plan_new(q, c);
+	uint64_t cost = query_plan_cost(p);
+
+	query_plan_free(p);
+	return cost;
 }
 
 void query_result_release(struct query_result *r)
@@ -950,29 +1051,4 @@ void query_result_release(struct query_result *r)
 	for (size_t i = 0; i < r->nfacets; i++)
 		free(r->facets[i].counts);
 	memset(r, 0, sizeof(*r));
-}
-
-uint64_t query_scan(const struct query *q, const struct collection *c)
-{
-	uint64_t values = 0, records = c->n;
-
-	if (q->nfilters == 0 && q->search.nterms == 0 && q->nfacets == 0 && q->nsort <= 1)
-		return q->limit < c->n ? q->limit : c->n;
-	for (size_t i = 0; i < q->nfilters; i++) {
-		const struct column *col = &c->columns[q->filters[i].field];
-		struct matcher m;
-
-		if (q->filters[i].op == QUERY_CONTAINS || q->filters[i].op == QUERY_STARTSWITH)
-			values += col->ndistinct;
-		resolve(&q->filters[i], col, &m);
-		if (!m.negate) {
-			uint64_t cost = matcher_cost(&m);
-
-			if (cost < records)
-				records = cost;
-		}
-		free(m.bits);
-		free(m.ranges);
-	}
-	return records + values;
 }

@@ -18,12 +18,14 @@
  *
  * Strings compare ignoring ASCII case. Filters combine with AND, a repeated
  * filter too (countries=RO&countries=KR: both). query_run() uses the
- * collection's indexes: the cheapest positive filter picks candidates from
- * postings, and the others are checked on those only.
+ * collection's indexes: the cheapest positive filter or search term picks
+ * candidates from postings, and the others are checked on those only; a
+ * struct query_plan says which before it runs, and what that will examine.
  *
  * Ownership: a struct query borrows the resource and copies what it needs of
- * the parameters; release it with query_release(). A query_result owns its
- * arrays; release with query_result_release().
+ * the parameters; release it with query_release(). A query_plan borrows its
+ * query and collection, which must outlive it; free with query_plan_free().
+ * A query_result owns its arrays; release with query_result_release().
  */
 #ifndef ATTACHE_QUERY_H
 #define ATTACHE_QUERY_H
@@ -126,6 +128,8 @@ struct query_facet {
 	uint32_t n;
 };
 
+struct query_plan;
+
 struct query_result {
 	uint32_t total;                /* records matching, before paging */
 	uint32_t *page;                /* positions of the page's records, in order: with q and
@@ -135,20 +139,41 @@ struct query_result {
 	size_t nfacets;
 };
 
-/* Runs q on c (which must be of q's resource). Never fails. */
+/*
+ * How q is answered on c (which must be of q's resource), chosen before it
+ * runs: which index lists the candidates (the cheapest positive filter's
+ * postings, or the search's cheapest term's, or every record; none for an
+ * unfiltered page, read straight from the indexes), and what is checked on
+ * them. Pricing and running the same plan is what keeps the price true.
+ * Returns a new plan, which borrows q and c; free with query_plan_free().
+ */
+struct query_plan *query_plan_new(const struct query *q, const struct collection *c);
+void query_plan_free(struct query_plan *p);
+
+/*
+ * What running p would examine, without running it, in records and values:
+ *   - the distinct values each contains or startswith filter reads;
+ *   - an unfiltered page sorted by at most one key: its records;
+ *   - otherwise the candidates listed (the postings read to list them, or
+ *     every record), each then checked against the other filters;
+ *   - with q=, the postings the other terms' words are merged with to
+ *     narrow the candidates, the postings each word of a term is scored
+ *     from, and, for a phrase or a prefix of very many words, each
+ *     candidate's words, at the collection's average
+ *     (search_narrow_cost(), search_score_cost()).
+ * Sorting and facets then work on at most those records.
+ */
+uint64_t query_plan_cost(const struct query_plan *p);
+
+/* Runs p into out. Never fails. */
+void query_plan_run(const struct query_plan *p, struct query_result *out);
+
+/* Runs q on c: query_plan_new(), query_plan_run(), query_plan_free(). */
 void query_run(const struct query *q, const struct collection *c, struct query_result *out);
 
 void query_result_release(struct query_result *r);
 
-/*
- * What query_run() would examine to answer q on c, without running it: the
- * records it visits (those the most selective positive filter lists from
- * its index, or every record when no filter lists any; an unfiltered page
- * sorted by at most one key visits only its page) plus the distinct values
- * a contains or startswith filter reads. Sorting and facets then work on at
- * most those records. It mirrors query_run()'s choice of index: change the
- * two together.
- */
+/* What query_run() would examine to answer q on c: query_plan_cost() of its plan. */
 uint64_t query_scan(const struct query *q, const struct collection *c);
 
 /* The operator's name as written in a query ("gte"). */

@@ -553,14 +553,17 @@ uint32_t *search_candidates(const struct search_run *run, size_t term, uint32_t 
 
 /*
  * The first position from from on of the ascending list p (m long) whose
- * record is not below want. With left more records to seek, a list much
- * longer than that is leapt through (a binary search) rather than walked.
+ * record is not below want. With left more records to seek, a list more
+ * than SEEK_LEAP times longer than that is leapt through (a binary search)
+ * rather than walked.
  */
+#define SEEK_LEAP 16
+
 static size_t seek(const uint32_t *p, size_t from, size_t m, uint32_t want, size_t left)
 {
 	size_t lo = from, hi = m;
 
-	if (m - from <= 16 * left) {
+	if (m - from <= SEEK_LEAP * left) {
 		while (lo < m && p[lo] < want)
 			lo++;
 		return lo;
@@ -589,28 +592,69 @@ static size_t intersect(uint32_t *cand, size_t n, const uint32_t *p, size_t m)
 	return k;
 }
 
+/*
+ * About how many postings of a list m long seeking n ascending records in it
+ * reads (seek()): the whole list when it is walked, else a binary search's
+ * worth per record.
+ */
+static uint64_t seek_cost(uint64_t n, uint64_t m)
+{
+	uint64_t leaps = 1;
+
+	if (m <= SEEK_LEAP * n)
+		return m;
+	while (m >> leaps)
+		leaps++;
+	return n * leaps < m ? n * leaps : m;
+}
+
+/*
+ * The k-th word (from 0) whose postings search_narrow() merges the
+ * candidates with for term i, or UINT32_MAX past the last: a word that
+ * matches one word of the index has its postings, each word of a phrase
+ * its own, and a prefix of several words none (scoring checks it).
+ */
+static uint32_t narrowing_word(const struct search_run *run, size_t i, size_t k)
+{
+	const struct search_term *t = &run->sq->terms[i];
+
+	if (t->n == 1)
+		return k == 0 && run->t[i].hi - run->t[i].lo == 1 ? run->t[i].lo : UINT32_MAX;
+	return k < t->n ? run->t[i].ids[k] : UINT32_MAX;
+}
+
 size_t search_narrow(const struct search_run *run, size_t skip, uint32_t *cand, size_t n)
 {
 	const struct search_index *ix = run->ix;
+	uint32_t w;
 
 	for (size_t i = 0; i < run->sq->nterms && n; i++) {
-		const struct search_term *t = &run->sq->terms[i];
-
 		if (i == skip)
 			continue;
-		if (t->n == 1) {
-			if (run->t[i].hi - run->t[i].lo == 1)
-				n = intersect(cand, n, ix->postings + ix->pstart[run->t[i].lo],
-					      postings_of(ix, run->t[i].lo, run->t[i].hi));
-			continue;
-		}
-		for (size_t k = 0; k < t->n && n; k++) {
-			uint32_t w = run->t[i].ids[k];
-
+		for (size_t k = 0; n && (w = narrowing_word(run, i, k)) != UINT32_MAX; k++)
 			n = intersect(cand, n, ix->postings + ix->pstart[w], postings_of(ix, w, w + 1));
-		}
 	}
 	return n;
+}
+
+uint64_t search_narrow_cost(const struct search_run *run, size_t skip, uint64_t *n)
+{
+	uint64_t cost = 0;
+	uint32_t w;
+
+	for (size_t i = 0; i < run->sq->nterms; i++) {
+		if (i == skip)
+			continue;
+		for (size_t k = 0; (w = narrowing_word(run, i, k)) != UINT32_MAX; k++) {
+			uint64_t m = postings_of(run->ix, w, w + 1);
+
+			cost += seek_cost(*n, m);
+			/* What a merge keeps is in the list too. */
+			if (m < *n)
+				*n = m;
+		}
+	}
+	return cost;
 }
 
 /*
@@ -673,6 +717,12 @@ uint32_t search_score(const struct search_run *run, uint32_t r)
 /* A word's postings are walked when it begins at most this many words; past it, records are read. */
 #define MAX_WALKED_WORDS 64
 
+/* Whether search_score_all() scores term i from its words' postings, rather than each record's words. */
+static bool walked(const struct search_run *run, size_t i)
+{
+	return run->sq->terms[i].n == 1 && run->t[i].hi - run->t[i].lo <= MAX_WALKED_WORDS;
+}
+
 /* Adds to best[j] the score of word id for each candidate cand[j] that holds it. */
 static void walk_postings(const struct search_run *run, size_t i, uint32_t id, const uint32_t *cand,
 			  size_t n, uint32_t *best)
@@ -704,9 +754,7 @@ void search_score_all(const struct search_run *run, const uint32_t *cand, size_t
 	for (size_t j = 0; j < n; j++)
 		scores[j] = 0;
 	for (size_t i = 0; i < run->sq->nterms; i++) {
-		const struct search_term *t = &run->sq->terms[i];
-
-		if (t->n > 1 || run->t[i].hi - run->t[i].lo > MAX_WALKED_WORDS) {
+		if (!walked(run, i)) {
 			scan |= UINT32_C(1) << i;
 			continue;
 		}
@@ -730,4 +778,26 @@ void search_score_all(const struct search_run *run, const uint32_t *cand, size_t
 		scores[j] = s ? scores[j] + s : 0;
 	}
 	free(best);
+}
+
+uint64_t search_score_cost(const struct search_run *run, uint64_t n, uint32_t nrecords)
+{
+	const struct search_index *ix = run->ix;
+	uint64_t cost = 0;
+	bool read = false;
+
+	if (run->none)
+		return 0;
+	for (size_t i = 0; i < run->sq->nterms; i++) {
+		if (!walked(run, i)) {
+			read = true;
+			continue;
+		}
+		for (uint32_t id = run->t[i].lo; id < run->t[i].hi; id++)
+			cost += seek_cost(n, postings_of(ix, id, id + 1));
+	}
+	/* Each candidate's words are read once for all such terms, at the collection's average. */
+	if (read && nrecords)
+		cost += (n * ix->seq_start[nrecords] + nrecords - 1) / nrecords;
+	return cost;
 }

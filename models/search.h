@@ -136,6 +136,14 @@ uint32_t *search_candidates(const struct search_run *run, size_t term, uint32_t 
  */
 size_t search_narrow(const struct search_run *run, size_t skip, uint32_t *cand, size_t n);
 
+/*
+ * What search_narrow() reads to narrow *n candidates, skipping term skip:
+ * the postings its merges read, about (a list much longer than *n is leapt
+ * through, not walked). Sets *n to a bound of what it keeps: no more than
+ * the shortest list merged.
+ */
+uint64_t search_narrow_cost(const struct search_run *run, size_t skip, uint64_t *n);
+
 /* Record r's score: 0 unless every term matches it (see the top of this file). */
 uint32_t search_score(const struct search_run *run, uint32_t r);
 
@@ -147,5 +155,13 @@ uint32_t search_score(const struct search_run *run, uint32_t r);
  */
 void search_score_all(const struct search_run *run, const uint32_t *cand, size_t n,
 		      uint32_t *scores);
+
+/*
+ * What search_score_all() reads for n candidates of an index of nrecords
+ * records: the postings of each word a term walks, and, when some term is
+ * checked on records (a phrase, a prefix of very many words), each
+ * candidate's words, counted at the index's average per record.
+ */
+uint64_t search_score_cost(const struct search_run *run, uint64_t n, uint32_t nrecords);
 
 #endif

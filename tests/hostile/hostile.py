@@ -50,8 +50,10 @@ MAX_CONNECTIONS = 200
 HEADER_TIMEOUT = 2
 IDLE_TIMEOUT = 4
 GRACE = 3
-DEALS = 30000           # > 10,000: a q= over all of them is an expensive query (valgrind: 12,000)
-MAX_SCAN = DEALS * 3 // 2   # a q= over all is allowed; with a :contains on every title, not
+DEALS = 30000           # > 10,000: a query that reads them all is an expensive one (valgrind: 12,000)
+# q= of a word all deals hold reads its postings twice (listed, then
+# scored): allowed; with a :contains on every title as well, not.
+MAX_SCAN = DEALS * 5 // 2
 
 SLOW = 1.0              # time bounds are multiplied by this (valgrind: more)
 
@@ -687,10 +689,10 @@ def attack_expensive(port):
     # Valgrind runs one thread at a time: no two queries ever overlap there.
     if counts["other"] or not counts["ok"] or (not counts["busy"] and SLOW == 1.0):
         return "answered %d, turned away %d, other %s" % (counts["ok"], counts["busy"], counts["other"][:3])
-    # Past max-scan: every title read for :contains, then every record.
+    # Past max-scan: every title read for :contains, then room's postings, listed and scored.
     st, h, body = http_get(port, "/api/v1/deals?title:contains=deal&q=room", src(19))
     want = ("this query would examine %d records and values, more than the %d this server "
-            "examines for one request (max-scan)" % (2 * DEALS, MAX_SCAN))
+            "examines for one request (max-scan)" % (3 * DEALS, MAX_SCAN))
     if st != 400 or not json.loads(body)["detail"].startswith(want):
         return "past max-scan: %r %r" % (st, body[:200])
     return None
@@ -853,7 +855,7 @@ def main():
     if args.valgrind:
         SLOW = 8.0
         DEALS = 12000
-        MAX_SCAN = DEALS * 3 // 2
+        MAX_SCAN = DEALS * 5 // 2
     tmp = tempfile.mkdtemp(prefix="attache-hostile-")
     failures, ran, servers = [], 0, []
     started = time.monotonic()

@@ -463,9 +463,10 @@ static void *expensive_thread(void *arg)
 		struct reply r;
 
 		/*
-		 * A word all 60,000 deals hold, an expensive query. Each on a new
-		 * connection: a keep-alive one stays with the server thread that
-		 * took it, and six of them on one thread of two never overlap.
+		 * A word all 60,000 deals hold: its postings listed and scored,
+		 * an expensive query. Each on a new connection: a keep-alive one
+		 * stays with the server thread that took it, and six of them on
+		 * one thread of two would never overlap.
 		 */
 		http_get(url(e->p, "/api/v1/deals?q=room&limit=1"), NULL, &r);
 		if (r.status == 200) {
@@ -513,11 +514,15 @@ Test(process, expensive_queries_run_a_few_at_a_time_and_past_max_scan_not_at_all
 
 	proc_start(&p, (const char *const[]){ "--data", path, "--max-scan", "50000", NULL });
 	http_get(url(&p, "/api/v1/deals?q=room"), NULL, &r);
-	cr_assert(strstr(assert_problem(&r, 400), "this query would examine 60000 records and values, "
+	cr_assert(strstr(assert_problem(&r, 400), "this query would examine 120000 records and values, "
 				  "more than the 50000 this server examines for one request (max-scan)"));
 	reply_release(&r);
 	http_get(url(&p, "/api/v1/deals?q=room&countries=KR&value.amount:lt=100"), NULL, &r);
 	cr_assert_eq(r.status, 200, "narrowed by an index, it is served");
+	reply_release(&r);
+	http_get(url(&p, "/api/v1/deals?q=12345"), NULL, &r);
+	cr_assert_eq(r.status, 200, "a word of one deal reads its one posting: it is served");
+	cr_assert_str_eq(reply_header(&r, "X-Total-Count"), "1");
 	reply_release(&r);
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	unlink(path);

@@ -165,9 +165,9 @@ Test(list_budget, refuses_a_query_past_max_scan_and_turns_away_an_expensive_one_
 	unlink(path);
 	big.budget = &budget;
 
-	call_get(&big, "/api/v1/deals?q=deal");   /* 20,000 haystacks */
+	call_get(&big, "/api/v1/deals?title:contains=deal");   /* 20,000 titles, then their records */
 	cr_assert_str_eq(call_problem(&big, 400),
-			 "this query would examine 20000 records and values, more than the 19000 this "
+			 "this query would examine 40000 records and values, more than the 19000 this "
 			 "server examines for one request (max-scan); narrow it with a filter on a field "
 			 "(field=value, field:gte=value)");
 	call_get(&big, "/api/v1/deals?status=proposed&limit=1");   /* 18,000: expensive */
@@ -182,5 +182,66 @@ Test(list_budget, refuses_a_query_past_max_scan_and_turns_away_an_expensive_one_
 	cr_assert_eq(big.res.status, 200);
 	call_get(&big, "/api/v1/deals?limit=5");   /* an unfiltered page: its own length */
 	cr_assert_eq(big.res.status, 200);
+	call_release(&big);
+}
+
+/*
+ * More records than max-scan: a search is priced by the postings and words
+ * it reads, so a rare word is served where counting every record refused it,
+ * while a broad prefix or phrase is refused, and one in between is expensive.
+ */
+Test(list_budget, prices_a_search_by_what_its_index_reads, .timeout = 120)
+{
+	struct list_budget budget = { .max_scan = 200000, .max_expensive = 1 };
+	struct call big;
+	char path[64];
+	const char *detail;
+
+	support_deals_file(path, sizeof(path), 210000);
+	call_init(&big, path);
+	unlink(path);
+	big.budget = &budget;
+
+	/* A rare word: one posting listed, then scored. */
+	call_get(&big, "/api/v1/deals?q=123456");
+	cr_assert_eq(big.res.status, 200, "%s", big.res.body);
+	cr_assert_eq(big.res.total, 1);
+	/* A phrase of a rare word: one candidate, whose words are read. */
+	call_get(&big, "/api/v1/deals?q=%22deal%20number%20123456%22");
+	cr_assert_eq(big.res.status, 200, "%s", big.res.body);
+	cr_assert_eq(big.res.total, 1);
+	/* A word of one deal in ten: 21,000 postings listed and scored, an expensive query. */
+	call_get(&big, "/api/v1/deals?q=agreed&limit=1");
+	cr_assert_eq(big.res.status, 200, "%s", big.res.body);
+	cr_assert_eq(big.res.total, 21000);
+	cr_assert_eq(atomic_load(&budget.running), 0, "its place was given back");
+	atomic_store(&budget.running, 1);   /* another expensive one runs */
+	call_get(&big, "/api/v1/deals?q=agreed&limit=1");
+	cr_assert_str_eq(call_problem(&big, 503),
+			 "this query would examine 42000 records and values, and the 1 queries this "
+			 "server runs at once that examine more than 10000 are running "
+			 "(max-expensive-queries); try again in a second, or narrow it with a filter, "
+			 "or search for rarer or longer words");
+	call_get(&big, "/api/v1/deals?q=123456");   /* a cheap search is still served */
+	cr_assert_eq(big.res.status, 200);
+	atomic_store(&budget.running, 0);
+
+	/* A prefix every deal's title has a word for: 210,000 postings, twice. */
+	call_get(&big, "/api/v1/deals?q=numb");
+	cr_assert_str_eq(call_problem(&big, 400),
+			 "this query would examine 420000 records and values, more than the 200000 this "
+			 "server examines for one request (max-scan); narrow it with a filter on a field "
+			 "(field=value, field:gte=value), or search for rarer or longer words");
+	/* A phrase of common words: every deal a candidate, and its words read. */
+	call_get(&big, "/api/v1/deals?q=%22some%20room%22");
+	detail = call_problem(&big, 400);
+	cr_assert(strstr(detail, "this query would examine ") == detail &&
+		  strstr(detail, " records and values, more than the 200000 this server examines "
+				 "for one request (max-scan)"), "%s", detail);
+	/* 21,000 candidates are few, but reading their words to check a phrase is not. */
+	call_get(&big, "/api/v1/deals?q=%22agreed%20deal%22");
+	detail = call_problem(&big, 400);
+	cr_assert(strstr(detail, " records and values, more than the 200000 "), "%s", detail);
+	cr_assert_eq(atomic_load(&budget.running), 0);
 	call_release(&big);
 }

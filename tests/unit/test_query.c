@@ -452,8 +452,21 @@ ParameterizedTestParameters(query, says_what_a_query_would_examine)
 		{ "status=proposed&sector=nuclear", 3 },  /* the more selective index: nuclear */
 		{ "status=agreed,on-agenda", 2 },
 		{ "status:ne=proposed", 6 },              /* a negative filter lists nothing */
-		{ "q=plant", 6 },                         /* unindexed text: every record */
-		{ "q=plant&sector=semiconductors", 1 },
+		/*
+		 * q=: the postings of its cheapest term, listed, then each word's
+		 * postings read again to score the candidates; the other terms'
+		 * whole words merged with the candidates; a phrase checked on each
+		 * candidate's words (90 words in 6 records: 15 each).
+		 */
+		{ "q=plant", 1 + 1 },
+		{ "q=nuclear", 3 + 3 },
+		{ "q=n", 4 + 1 + 3 },                     /* netherlands (1) and nuclear (3) */
+		{ "q=zzz", 0 },                           /* no word: nothing read */
+		{ "q=nuclear korea", 3 + 6 + 3 + 6 },     /* nuclear lists, korea narrows, both score */
+		{ "q=\"nuclear power\"", 1 + 15 },        /* power (1) lists, the phrase is read */
+		{ "q=\"south korea\" plant", 1 + 6 + 6 + 1 + 15 },
+		{ "q=plant&sector=semiconductors", 1 + 1 },  /* a tie: the search lists */
+		{ "q=korea&status=agreed", 1 + 6 + 6 },   /* agreed (1) lists, korea narrows and scores */
 		{ "title:contains=o", 6 + 6 },            /* six titles read, then six records */
 		{ "facet=status&limit=0", 6 },
 	};
