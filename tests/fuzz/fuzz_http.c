@@ -2,8 +2,9 @@
  * libFuzzer target: any bytes as a whole request (or several, or part of
  * one), sent to the real server through libmicrohttpd on one end of a
  * socketpair: its parser, the guard and the head check, the answers it gives
- * in libmicrohttpd's stead, the router and the handlers. The other end then
- * says it will send no more (FIN) and reads what comes back for a moment.
+ * in libmicrohttpd's stead, the router, the list queries' budget and the
+ * handlers. The other end then says it will send no more (FIN) and reads
+ * what comes back for a moment.
  *
  * Every answer must be well formed: a status line "HTTP/1.1 NNN ", and, for
  * this server's own JSON answers, one head whose Content-Length is the body
@@ -31,12 +32,14 @@ static void setup(void)
 {
 	static const char *const argv[] = {
 		"attache", "--port", "0", "--threads", "1", "--access-log=false", "--log-level", "error",
-		"--max-connections", "10000", "--max-connections-per-ip", "10000", NULL,
+		"--max-connections", "10000", "--max-connections-per-ip", "10000",
+		/* The smallest budget: the dearer searches of the shipped data are refused. */
+		"--max-scan", "1000", NULL,
 	};
 	char *const env[] = { NULL };
 	struct strbuf err = STRBUF_INIT;
 
-	if (config_load(&cfg, 12, (char *const *)argv, env, &err) ||
+	if (config_load(&cfg, (int)(sizeof(argv) / sizeof(argv[0])) - 1, (char *const *)argv, env, &err) ||
 	    (log_init(cfg.log_format, cfg.log_level), app_open(&app, &cfg, &err))) {
 		fprintf(stderr, "fuzz_http: %s\n", err.buf);
 		abort();

@@ -2,13 +2,17 @@
  * libFuzzer target: any bytes as a request target ("/path?query"), through
  * the router, the query parser, and the route's handler on the shipped
  * dataset, as the server would run them. Every request gets a status and a
- * body; a 200 list's body is JSON-shaped.
+ * body; a 200 list's body is JSON-shaped. An input of odd length runs with
+ * the smallest budget a server takes (max-scan 1000), so that list queries
+ * are priced, and the dearer searches refused, by the plan that would run
+ * them; one of even length runs unpriced, so that every query runs.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "handlers/list.h"
 #include "lib/mem.h"
 #include "server/app.h"
 #include "server/assets.h"
@@ -18,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct site *site;
 static struct serving serving;
+static struct list_budget budget = { .max_scan = 1000, .max_expensive = 1 };
 
 static void setup(void)
 {
@@ -66,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.nquery = n;
 	req.serving = &serving;
 	req.web = web;
+	req.budget = size % 2 ? &budget : NULL;
 	response_init(&res);
 	m.route->get(&req, &res);
 	if (res.status < 200 || res.status > 599 || (res.status != 304 && (!res.body || !res.len)))

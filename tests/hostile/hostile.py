@@ -8,7 +8,9 @@ own HTML refusal where the library decides, or "closed without an answer".
 The cases cover malformed and smuggling-shaped framing, oversized parts,
 encodings, path traversal on the dashboard's files, HTTP/2 and TLS openings,
 slowloris, half-closed connections, clients that never read, floods past the
-per-address and global connection limits, expensive queries, and a data file
+per-address and global connection limits, the q= search grammar (words,
+prefixes, phrases, unterminated quotes, too many words, bad UTF-8, huge
+text), searches and queries past max-scan, expensive ones, and a data file
 that is a FIFO or a reload that a SIGTERM interrupts.
 
 While it runs, a well-behaved client from 127.0.0.9 (a process of its own)
@@ -50,7 +52,10 @@ MAX_CONNECTIONS = 200
 HEADER_TIMEOUT = 2
 IDLE_TIMEOUT = 4
 GRACE = 3
+# Deal i is "Deal <i>", with the same six-word summary; its searched text is
+# 19 words and value marks (title, country, sector, status, basis, summary).
 DEALS = 30000           # > 10,000: a query that reads them all is an expensive one (valgrind: 12,000)
+DEAL_WORDS = 19
 # q= of a word all deals hold reads its postings twice (listed, then
 # scored): allowed; with a :contains on every title as well, not.
 MAX_SCAN = DEALS * 5 // 2
@@ -166,7 +171,11 @@ def metric(port, name):
 # ---- expectations ----
 
 def expect_answer(status, detail=None, problem=True, close=None):
-    """Exactly one answer, with this status; a problem with this detail (a prefix if it ends in ...)."""
+    """
+    Exactly one answer, with this status; a problem with this detail (a
+    prefix if it ends in ...; a function of no arguments gives it when the
+    suite's sizes are known).
+    """
     def check(o):
         a = o.answers()
         if len(a) != 1:
@@ -177,12 +186,26 @@ def expect_answer(status, detail=None, problem=True, close=None):
         if problem and h.get("content-type") != PROBLEM:
             return "expected problem+json, got %r" % h.get("content-type")
         if detail is not None:
+            want = detail() if callable(detail) else detail
             got = json.loads(body).get("detail", "")
-            if detail.endswith("...") and not got.startswith(detail[:-3]) or \
-               not detail.endswith("...") and got != detail:
-                return "detail %r, expected %r" % (got, detail)
+            if want.endswith("...") and not got.startswith(want[:-3]) or \
+               not want.endswith("...") and got != want:
+                return "detail %r, expected %r" % (got, want)
         if close is not None and (h.get("connection") == "close") != close:
             return "Connection: close expected %s" % close
+        return None
+    return check
+
+
+def expect_ids(*ids):
+    """One 200 list whose X-Total-Count and records' ids are these, in this order."""
+    def check(o):
+        a = o.answers()
+        if len(a) != 1 or a[0][0] != 200:
+            return "expected one 200, got %r" % o.data[:300]
+        got = [d["id"] for d in json.loads(a[0][3])["data"]]
+        if got != list(ids) or a[0][2].get("x-total-count") != str(len(ids)):
+            return "expected %s, got %s (X-Total-Count %s)" % (list(ids), got, a[0][2].get("x-total-count"))
         return None
     return check
 
@@ -243,6 +266,18 @@ def many_params():
 
 def big_target(n):
     return b"GET /" + b"a" * n + b" HTTP/1.1\r\n" + H + b"\r\n"
+
+
+def search(q):
+    """A GET of the deals searched for q (already percent-encoded), their ids only."""
+    return b"GET /api/v1/deals?fields=id&q=" + q + b" HTTP/1.1\r\n" + H + CLOSE + b"\r\n"
+
+
+def past_max_scan(examined):
+    """The detail of a search refused past max-scan, which examines examined() records and values."""
+    return lambda: ("this query would examine %d records and values, more than the %d this server "
+                    "examines for one request (max-scan); narrow it with a filter on a field "
+                    "(field=value, field:gte=value), or search for rarer or longer words" % (examined(), MAX_SCAN))
 
 
 def chunked(path, body_chunks, extra=b""):
@@ -384,6 +419,47 @@ CASES = [
      expect_answer(404, TRAVERSAL_404)),
     ("a bad percent-escape", b"GET /api/v1/deals/x%zz HTTP/1.1\r\n" + H + CLOSE + b"\r\n",
      expect_answer(400, "the path has a '%' that is not followed by two hex digits")),
+    # -- q=, the word search: what it finds, what it refuses, and what it would cost
+    # (Numbers below 12,000, the deals under valgrind.)
+    ("q= a word of one deal", search(b"11234"), expect_ids("d11234")),
+    ("q= a prefix of eleven words", search(b"1123&sort=id"),
+     expect_ids("d1123", *("d1123%d" % k for k in range(10)))),
+    ("q= two words in any order", search(b"11234+DEAL"), expect_ids("d11234")),
+    ("q= a phrase", search(b"%22deal+11234%22"), expect_ids("d11234")),
+    ("q= a phrase out of order matches nothing", search(b"%2211234+deal%22"), expect_ids()),
+    ("q= a word no deal holds", search(b"zircon"), expect_ids()),
+    ("q= an unterminated phrase", search(b"%22deal"),
+     expect_answer(400, "q has an unterminated phrase: the '\"' at character 1 is not closed")),
+    ("q= an unterminated phrase after a word", search(b"deal+12%22345"),
+     expect_answer(400, "q has an unterminated phrase: the '\"' at character 8 is not closed")),
+    ("q= an empty phrase", search(b"%22+%22"),
+     expect_answer(400, "q has an empty phrase at character 1: a phrase needs a word (letters or digits) "
+                        "between its quotes")),
+    ("q= no word at all", search(b"%21%21%21"),
+     expect_answer(400, "q has no word to search for: a word is letters or digits")),
+    ("q= 17 words", search(b"+".join(b"w%d" % k for k in range(17))),
+     expect_answer(400, "q has 17 words: at most 16 are allowed")),
+    ("q= one chunk of 17 words", search(b"-".join(b"w%d" % k for k in range(17))),
+     expect_answer(400, "q has 17 words: at most 16 are allowed")),
+    ("q= 17 words in a phrase", search(b"%22" + b"+".join(b"w%d" % k for k in range(17)) + b"%22"),
+     expect_answer(400, "q has 17 words: at most 16 are allowed")),
+    ("q= invalid UTF-8", search(b"%C3%28"), expect_answer(400, "the query has bytes that are not valid UTF-8")),
+    ("q= a UTF-16 surrogate in UTF-8", search(b"%ED%A0%80"),
+     expect_answer(400, "the query has bytes that are not valid UTF-8")),
+    ("q= past U+10FFFF", search(b"%F4%90%80%80"), expect_answer(400, "the query has bytes that are not valid UTF-8")),
+    ("q= an encoded NUL", search(b"deal%00"), expect_answer(400, "the query has an encoded NUL (%00)")),
+    ("q= 300 bytes", search(b"a" * 300), expect_answer(400, "q is 300 bytes long: at most 256 are allowed")),
+    ("q= 2,666 bytes, percent-encoded in 8,000", search(b"%C3%A9" * 1333),
+     expect_answer(400, "q is 2666 bytes long: at most 256 are allowed")),
+    ("q= past max-uri-size", search(b"a" * 9000),
+     expect_answer(414, "a request target longer than this server accepts")),
+    ("q= given twice", search(b"deal&q=deal"), expect_answer(400, "parameter \"q\" is given more than once")),
+    # Every deal a candidate, each one's words read: 20 times the deals.
+    ("q= a phrase of words every deal holds: past max-scan", search(b"%22some+room%22"),
+     expect_answer(400, past_max_scan(lambda: DEALS * (1 + DEAL_WORDS)))),
+    # Listed once, merged 15 times, scored 16 times.
+    ("q= a common word sixteen times: past max-scan", search(b"+".join([b"deal"] * 16)),
+     expect_answer(400, past_max_scan(lambda: DEALS * 32))),
     # -- traversal on the dashboard's files
     ("/../etc/passwd", b"GET /../etc/passwd HTTP/1.1\r\n" + H + CLOSE + b"\r\n", expect_answer(404, TRAVERSAL_404)),
     ("/%2e%2e/etc/passwd", b"GET /%2e%2e/etc/passwd HTTP/1.1\r\n" + H + CLOSE + b"\r\n",
