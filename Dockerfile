@@ -4,14 +4,14 @@
 #   docker run -d --name attache -p 8080:8080 attache
 #
 # The build stage has the -dev packages and runs the whole test suite, so an
-# image only exists if the tests passed. The runtime stage has the three
+# image only exists if the tests passed. The runtime stage has the four
 # runtime libraries, the binary (with the dataset and the dashboard built
 # in) and a non-root user; the binary is also its own health probe.
 
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev \
+      make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev libunistring-dev \
       libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prometheus-client \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -22,7 +22,7 @@ RUN make test \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 zlib1g \
+ && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 zlib1g libunistring2 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin attache

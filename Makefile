@@ -3,7 +3,11 @@
 #   make            build build/attache (installing missing -dev packages first)
 #   make run        build and serve the built-in dataset on port 8080
 #   make test       the include graph, unit and integration tests, the README's examples,
-#                   CSV and NDJSON against JSON with a streamed export at flat memory
+#                   CSV and NDJSON against JSON with a streamed export at flat memory,
+#                   the hostile-client suite
+#   make formats-test  CSV and NDJSON against JSON alone
+#   make hostile    the hostile-client suite alone (tests/hostile/)
+#   make valgrind-hostile   the hostile-client suite against the server under valgrind
 #   make e2e        the dashboard in headless Chromium (and the API documents)
 #   make conformance  the live server against its OpenAPI document, and the checker against broken variants
 #   make openapi-ui Swagger UI for the OpenAPI document, in build/openapi-ui/, offline
@@ -21,8 +25,11 @@
 
 CC ?= cc
 PKGS := libmicrohttpd libcjson zlib
+# Libraries without a pkg-config file: checked by a header, linked by name.
+HEADERS := h:unicase.h
 TEST_PKGS := criterion libcurl
-BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev
+BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev \
+	libunistring-dev
 TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prometheus-client
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -31,7 +38,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test formats-test check-includes conformance,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test formats-test hostile valgrind-hostile check-includes conformance,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
@@ -62,7 +69,7 @@ LDFLAGS += $(SANFLAGS)
 # pkg-config runs only once the dependencies are known to be installed.
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 LIB_CFLAGS = $(call pc,--cflags,$(PKGS))
-LIB_LIBS = $(call pc,--libs,$(PKGS)) -lpthread -lm
+LIB_LIBS = $(call pc,--libs,$(PKGS)) -lunistring -lpthread -lm
 TEST_CFLAGS = $(call pc,--cflags,$(TEST_PKGS))
 TEST_LIBS = $(call pc,--libs,$(TEST_PKGS))
 
@@ -74,11 +81,11 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test deps test-deps clean check-data bench docker-test e2e fuzz map conformance openapi-ui formats-test
+.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test formats-test hostile valgrind-hostile deps test-deps clean check-data bench docker-test e2e fuzz map conformance openapi-ui
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
-	@scripts/deps.sh "$(PKGS)" "$(CC)" $(BUILD_DEBS)
+	@scripts/deps.sh "$(PKGS) $(HEADERS)" "$(CC)" $(BUILD_DEBS)
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/.test-deps: $(BUILD)/.deps
@@ -157,7 +164,18 @@ formats-test: $(BUILD)/attache $(BUILD)/.test-deps
 check-includes:
 	@scripts/check-includes.sh
 
-test: check-includes unit integration readme-test metrics-test formats-test
+# Raw-socket attacks on a live server, each with its exact expected answer,
+# while a well-behaved client's latency is held to a bound (about 15 s).
+hostile: $(BUILD)/attache $(BUILD)/.test-deps
+	$(RUNNER) python3 tests/hostile/hostile.py --bin $(BUILD)/attache
+
+# The same attacks on a server under valgrind's memcheck: any error fails it
+# (the server then exits 99). Bounded: about a minute, killed at five.
+valgrind-hostile: $(BUILD)/attache
+	@scripts/deps.sh "" valgrind valgrind
+	timeout 300 python3 tests/hostile/hostile.py --bin $(BUILD)/attache --valgrind
+
+test: check-includes unit integration readme-test metrics-test formats-test hostile
 
 # Node and Chromium are installed apart: a machine whose Node does not come
 # from Debian cannot take Debian's npm, and needs only the browser.
@@ -190,7 +208,11 @@ map:
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	node scripts/gen-map.mjs > web/map-data.js.tmp && mv web/map-data.js.tmp web/map-data.js
 
-# libFuzzer targets, built with clang; FUZZ_SECONDS a target (seeds: the fixtures).
+# libFuzzer targets, built with clang; FUZZ_SECONDS a target. store: data files,
+# seeded by the store fixtures, the data and an excerpt of it small enough for
+# -max_len (tests/fuzz/corpus-store); request: targets through the router and
+# handlers (tests/fuzz/corpus-request); http: whole raw requests through
+# libmicrohttpd and the server, on a socketpair (tests/fuzz/corpus-http).
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.deps
@@ -198,13 +220,15 @@ build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.d
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(LIB_CFLAGS) $^ -o $@ $(LIB_LIBS)
 
-fuzz: build/fuzz/store build/fuzz/request
+fuzz: build/fuzz/store build/fuzz/request build/fuzz/http
 	@command -v $(FUZZ_CC) >/dev/null || scripts/deps.sh "" clang clang
-	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request
+	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request build/fuzz/corpus-http
 	build/fuzz/store -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -print_final_stats=1 \
-		build/fuzz/corpus-store tests/fixtures/store data
+		build/fuzz/corpus-store tests/fuzz/corpus-store tests/fixtures/store data
 	build/fuzz/request -max_total_time=$(FUZZ_SECONDS) -max_len=512 -print_final_stats=1 \
 		build/fuzz/corpus-request tests/fuzz/corpus-request
+	build/fuzz/http -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+		build/fuzz/corpus-http tests/fuzz/corpus-http
 
 docker-test:
 	tests/docker/run.sh

@@ -85,12 +85,23 @@ static const struct setting settings[] = {
 	  AT(max_connections_per_ip), 1, 100000, "64", "N", "open connections at most from one address" },
 	{ "idle-timeout", "ATTACHE_IDLE_TIMEOUT", K_INT, AT(idle_timeout), 1, 3600, "30", "S",
 	  "close a connection idle this long, seconds" },
+	{ "header-timeout", "ATTACHE_HEADER_TIMEOUT", K_INT, AT(header_timeout), 1, 3600, "10", "S",
+	  "close a connection whose request head is not whole this long after it opened, or "
+	  "after the previous answer on it, seconds" },
+	{ "min-body-rate", "ATTACHE_MIN_BODY_RATE", K_INT, AT(min_body_rate), 0, 1 << 30, "1024",
+	  "BYTES", "close a connection whose request body, after header-timeout, arrives slower "
+	  "than this many bytes a second; 0: no minimum" },
 	{ "max-header-size", "ATTACHE_MAX_HEADER_SIZE", K_INT, AT(max_header_size), 4096, 1 << 20,
 	  "16384", "BYTES", "request line and headers at most (beyond: 431)" },
 	{ "max-uri-size", "ATTACHE_MAX_URI_SIZE", K_INT, AT(max_uri_size), 256, 1 << 20, "8192",
 	  "BYTES", "request target (path and query) at most (beyond: 414)" },
 	{ "max-body-size", "ATTACHE_MAX_BODY_SIZE", K_INT, AT(max_body_size), 0, 1 << 30, "65536", "BYTES",
 	  "request body at most (beyond: 413); no route takes a body" },
+	{ "max-scan", "ATTACHE_MAX_SCAN", K_INT, AT(max_scan), 1000, (int64_t)1 << 32, "200000",
+	  "N", "refuse (400) a list query that would examine more records and values than this" },
+	{ "max-expensive-queries", "ATTACHE_MAX_EXPENSIVE_QUERIES", K_INT, AT(max_expensive_queries),
+	  0, 256, "0", "N", "list queries examining over 10000 records run this many at once, the "
+	  "rest get 503; 0: half the threads, at least 1" },
 	{ "shutdown-grace", "ATTACHE_SHUTDOWN_GRACE", K_INT, AT(shutdown_grace), 0, 3600, "8", "S",
 	  "on SIGTERM, wait this long for requests in flight, seconds" },
 	{ "watch", "ATTACHE_WATCH", K_BOOL, AT(watch), 0, 0, "false", "BOOL",
@@ -442,8 +453,12 @@ static int load_flags(struct config *cfg, int argc, char *const argv[], bool con
 			strbuf_addf(err, "%s: unknown flag (see --help)", source);
 			return -1;
 		}
-		/* A bare boolean flag means true: --watch, --gzip. */
-		if (s->kind == K_BOOL && !eq) {
+		/*
+		 * A boolean flag alone means true (--watch); it also takes a value,
+		 * as every other flag does (--gzip false): there are no positional
+		 * arguments, so the next argument is its value unless it is a flag.
+		 */
+		if (s->kind == K_BOOL && !eq && (i + 1 >= argc || !strncmp(argv[i + 1], "--", 2))) {
 			value = "true";
 		} else {
 			value = flag_value(argc, argv, &i, eq, s->name, err);
@@ -526,6 +541,8 @@ int config_load(struct config *cfg, int argc, char *const argv[], char *const en
 
 		cfg->threads = n > 0 ? (n > 256 ? 256 : n) : 1;
 	}
+	if (cfg->max_expensive_queries == 0)
+		cfg->max_expensive_queries = cfg->threads / 2 ? cfg->threads / 2 : 1;
 	return check_conflicts(cfg, err);
 }
 
@@ -586,7 +603,9 @@ void config_print_help(FILE *out, const char *argv0)
 		struct strbuf arg = STRBUF_INIT;
 		char flag[64];
 
-		if (s->arg)
+		if (s->kind == K_BOOL)
+			strbuf_addf(&arg, "[%s]", s->arg);
+		else if (s->arg)
 			strbuf_addstr(&arg, s->arg);
 		else
 			list_choices(&arg, s->kind, "|", "|");

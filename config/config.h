@@ -44,9 +44,13 @@ struct config {
 	int64_t max_connections;
 	int64_t max_connections_per_ip;
 	int64_t idle_timeout;
+	int64_t header_timeout;
+	int64_t min_body_rate;
 	int64_t max_header_size;
 	int64_t max_uri_size;
 	int64_t max_body_size;
+	int64_t max_scan;
+	int64_t max_expensive_queries;
 	int64_t shutdown_grace;
 	bool watch;
 	int64_t watch_interval;

@@ -23,6 +23,7 @@
 
 #define REQUEST_MAX_PARAMS 4
 
+struct list_budget;
 struct metrics;
 struct route;
 struct site;
@@ -59,6 +60,7 @@ struct request {
 	const struct serving *serving;
 	const struct webroot *web;    /* the dashboard's files */
 	struct metrics *metrics;      /* opaque here: read by the server's own /metrics route */
+	struct list_budget *budget;   /* what list queries may cost (handlers/list.h); NULL: no limit */
 };
 
 struct response;

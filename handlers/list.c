@@ -98,6 +98,8 @@ static void write_facets(struct jsonw *w, const struct collection *c, const stru
 				jsonw_null(w);
 			else if (col->field->type == FIELD_INTEGER)
 				jsonw_int(w, col->values[fc->id].i);
+			else if (col->field->type == FIELD_BOOLEAN)
+				jsonw_bool(w, col->values[fc->id].i);
 			else
 				jsonw_string(w, col->values[fc->id].s);
 			jsonw_kv_uint(w, "count", fc->count);
@@ -139,6 +141,38 @@ static void link_header(const struct paging *pg, const char *path,
 	link_rel(link, path, params, nparams, pg->limit, pg->last, "last");
 }
 
+/*
+ * meta.search: the query as it was understood. words are its folded words,
+ * in order; terms the single words (prefix: matching any word they begin);
+ * phrases the words that must come in a row.
+ */
+static void write_search(struct jsonw *w, const struct search_query *sq)
+{
+	jsonw_key(w, "search");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "q", sq->q);
+	jsonw_key(w, "words");
+	jsonw_strings(w, sq->words, sq->nwords);
+	jsonw_key(w, "terms");
+	jsonw_array_begin(w);
+	for (size_t i = 0; i < sq->nterms; i++) {
+		if (sq->terms[i].n != 1)
+			continue;
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "word", sq->words[sq->terms[i].first]);
+		jsonw_kv_bool(w, "prefix", sq->terms[i].prefix);
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_key(w, "phrases");
+	jsonw_array_begin(w);
+	for (size_t i = 0; i < sq->nterms; i++)
+		if (sq->terms[i].n > 1)
+			jsonw_strings(w, sq->words + sq->terms[i].first, sq->terms[i].n);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+}
+
 void list_render(const struct collection *c, const struct query *q,
 		 const struct query_result *r, const char *path,
 		 const struct query_param *params, size_t nparams, struct strbuf *body,
@@ -165,6 +199,8 @@ void list_render(const struct collection *c, const struct query *q,
 	jsonw_kv_uint(&w, "offset", offset);
 	if (r->nfacets)
 		write_facets(&w, c, r);
+	if (q->search.nterms)
+		write_search(&w, &q->search);
 	jsonw_object_end(&w);
 	jsonw_key(&w, "links");
 	jsonw_object_begin(&w);
@@ -185,6 +221,58 @@ static uint64_t request_tag(const struct request *req)
 
 	h = hash_bytes(h, req->path, strlen(req->path) + 1);
 	return hash_bytes(h, req->raw_query, strlen(req->raw_query));
+}
+
+/* Takes a place among the expensive queries running, if one is free. */
+static bool budget_enter(struct list_budget *b)
+{
+	unsigned n = atomic_load(&b->running);
+
+	do {
+		if (n >= b->max_expensive)
+			return false;
+	} while (!atomic_compare_exchange_weak(&b->running, &n, n + 1));
+	return true;
+}
+
+/*
+ * Whether plan fits the request's budget: returns 1 (and *expensive, when
+ * it took a place among the expensive queries, which the caller gives back),
+ * or 0 after answering 400 or 503.
+ */
+static int budget_or_problem(const struct request *req, struct response *res,
+			     const struct query *q, const struct query_plan *plan, bool *expensive)
+{
+	struct list_budget *b = req->budget;
+	/* A search is narrowed by its words too. */
+	const char *narrow = q->search.nterms ? ", or search for rarer or longer words" : "";
+	uint64_t scan;
+
+	*expensive = false;
+	if (!b)
+		return 1;
+	scan = query_plan_cost(plan);
+	if (scan > b->max_scan) {
+		response_problem(req, res, HTTP_BAD_REQUEST,
+				 "this query would examine %llu records and values, more than the %llu "
+				 "this server examines for one request (max-scan); narrow it with a filter "
+				 "on a field (field=value, field:gte=value)%s",
+				 (unsigned long long)scan, (unsigned long long)b->max_scan, narrow);
+		return 0;
+	}
+	if (scan > LIST_EXPENSIVE_SCAN) {
+		if (!budget_enter(b)) {
+			response_unavailable(req, res, "1",
+					     "this query would examine %llu records and values, and the %u "
+					     "queries this server runs at once that examine more than %d are "
+					     "running (max-expensive-queries); try again in a second, or "
+					     "narrow it with a filter%s", (unsigned long long)scan,
+					     b->max_expensive, LIST_EXPENSIVE_SCAN, narrow);
+			return 0;
+		}
+		*expensive = true;
+	}
+	return 1;
 }
 
 /*
@@ -240,12 +328,14 @@ static void answer_list(const struct request *req, struct response *res,
 	const struct collection *c = site_collection(site, resource);
 	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
 	struct query_param *params = NULL;
+	struct query_plan *plan = NULL;
 	struct query_error err;
 	struct query_result r;
 	struct output out;
 	struct query q;
 	uint64_t tag;
 	size_t nparams;
+	bool expensive;
 
 	query_error_init(&err);
 	memset(&q, 0, sizeof(q));
@@ -271,7 +361,17 @@ static void answer_list(const struct request *req, struct response *res,
 	tag = format_tag(&out, request_tag(req));
 	if (response_not_modified(req, res, tag))
 		goto out;
-	query_run(&q, c, &r);
+	/*
+	 * The plan priced against the budget is the plan that runs. An export
+	 * (limit=all) is one plan like any page: its matches are chosen here,
+	 * and what is streamed afterwards copies their rendered bytes.
+	 */
+	plan = query_plan_new(&q, c);
+	if (!budget_or_problem(req, res, &q, plan, &expensive))
+		goto out;
+	query_plan_run(plan, &r);
+	if (expensive)
+		atomic_fetch_sub(&req->budget->running, 1);
 	if (out.format == FORMAT_JSON) {
 		list_render(c, &q, &r, req->path, req->query, req->nquery, &body, &link);
 		response_list(res, &body, tag, r.total, &link);
@@ -286,6 +386,7 @@ static void answer_list(const struct request *req, struct response *res,
 	name_download(req, res, &out);
 	query_result_release(&r);
 out:
+	query_plan_free(plan);
 	query_release(&q);
 	free(params);
 	query_error_release(&err);

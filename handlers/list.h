@@ -8,7 +8,7 @@
  * request's route says (handlers/route.h); a new resource is a table row.
  *
  * A list answers {"data": [...], "meta": {"total", "limit", "offset"[,
- * "facets"]}, "links": {"self", "next", "prev"}}, plus X-Total-Count and an
+ * "facets"][, "search"]}, "links": {"self", "next", "prev"}}, plus X-Total-Count and an
  * RFC 8288 Link header (first, prev, next, last). Records are copied from
  * the bytes the store rendered at load time; fields=a,b copies only those
  * members' bytes.
@@ -16,10 +16,32 @@
 #ifndef ATTACHE_LIST_H
 #define ATTACHE_LIST_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "handlers/handler.h"
 #include "handlers/response.h"
 #include "models/collection.h"
 #include "models/query.h"
+
+/*
+ * A query is expensive when it would examine more than this many records and
+ * values (query_plan_cost()): at most budget->max_expensive run at once.
+ */
+#define LIST_EXPENSIVE_SCAN 10000
+
+/*
+ * What list queries may cost, shared by every request of a server: a query
+ * that would examine more than max_scan records and values is refused (400),
+ * and an expensive one that finds max_expensive others running is turned
+ * away (503, Retry-After: 1) rather than delay the cheap ones.
+ */
+struct list_budget {
+	uint64_t max_scan;
+	unsigned max_expensive;
+	atomic_uint running;          /* expensive queries running now */
+};
 
 /* GET a collection: the list grammar; a bad query gets a 400 naming the parameter. */
 void handle_list(const struct request *req, struct response *res);

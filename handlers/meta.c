@@ -71,12 +71,9 @@ void meta_render_index(const struct store *s, struct strbuf *out)
 /* The label a vocabulary gives a value, or NULL. */
 static const char *label_of(const struct dataset *d, int vocab, const char *id)
 {
-	if (vocab < 0)
-		return NULL;
-	for (size_t i = 0; i < d->vocab[vocab].n; i++)
-		if (strcmp(d->vocab[vocab].entries[i].id, id) == 0)
-			return d->vocab[vocab].entries[i].label;
-	return NULL;
+	const struct vocab_entry *e = vocab < 0 ? NULL : dataset_vocab_entry(d, (enum vocab_kind)vocab, id);
+
+	return e ? e->label : NULL;
 }
 
 static int by_id(const void *a, const void *b)
@@ -127,39 +124,52 @@ static void write_breakdown(struct jsonw *w, const struct store *s, enum store_c
 	jsonw_array_end(w);
 }
 
-/* Deal totals per currency, in order of first appearance; sums saturate at INT64_MAX. */
+/*
+ * Deal totals per currency and basis, in order of first appearance: figures
+ * of different bases (a contract, a whole project, a market) are never
+ * added up. Sums saturate at INT64_MAX; value_alt, the same figures in
+ * another currency, is not counted.
+ */
 static void write_totals(struct jsonw *w, const struct store *s)
 {
 	const struct collection *c = store_collection(s, STORE_DEALS);
-	struct total { const char *currency; int64_t amount; uint32_t deals; } t[64];
+	struct total {
+		const struct money *first;  /* its currency and basis */
+		int64_t amount;
+		uint32_t deals;
+		bool estimate;              /* any of its figures is */
+	} t[64];
 	size_t nt = 0;
 	uint32_t valued = 0;
 
 	for (uint32_t i = 0; i < c->n; i++) {
-		const struct deal *d = collection_record(c, i);
+		const struct money *m = ((const struct deal *)collection_record(c, i))->value;
 		size_t k;
 
-		if (!d->value)
+		if (!m)
 			continue;
 		valued++;
-		for (k = 0; k < nt && strcmp(t[k].currency, d->value->currency); k++)
-			;
+		for (k = 0; k < nt; k++)
+			if (!strcmp(t[k].first->currency, m->currency) && !strcmp(t[k].first->basis, m->basis))
+				break;
 		if (k == nt) {
 			if (nt == sizeof(t) / sizeof(t[0]))
-				continue; /* more currencies than a dashboard shows */
-			t[nt++] = (struct total){ d->value->currency, 0, 0 };
+				continue; /* more totals than a dashboard shows */
+			t[nt++] = (struct total){ m, 0, 0, false };
 		}
-		t[k].amount = t[k].amount > INT64_MAX - d->value->amount ? INT64_MAX
-									: t[k].amount + d->value->amount;
+		t[k].amount = t[k].amount > INT64_MAX - m->amount ? INT64_MAX : t[k].amount + m->amount;
 		t[k].deals++;
+		t[k].estimate |= m->estimate;
 	}
 	jsonw_key(w, "totals");
 	jsonw_array_begin(w);
 	for (size_t k = 0; k < nt; k++) {
 		jsonw_object_begin(w);
-		jsonw_kv_string(w, "currency", t[k].currency);
+		jsonw_kv_string(w, "currency", t[k].first->currency);
+		jsonw_kv_string(w, "basis", t[k].first->basis);
 		jsonw_kv_int(w, "amount", t[k].amount);
 		jsonw_kv_uint(w, "deals", t[k].deals);
+		jsonw_kv_bool(w, "estimate", t[k].estimate);
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);
@@ -179,6 +189,7 @@ void meta_render_stats(const struct store *s, struct strbuf *out)
 	write_breakdown(&w, s, STORE_DEALS, "by_status", "status", VOCAB_STATUS, false);
 	write_breakdown(&w, s, STORE_DEALS, "by_sector", "sector", VOCAB_SECTOR, false);
 	write_breakdown(&w, s, STORE_DEALS, "by_country", "countries", -1, false);
+	write_breakdown(&w, s, STORE_DEALS, "by_basis", "value.basis", VOCAB_BASIS, false);
 	write_totals(&w, s);
 	jsonw_object_end(&w);
 	jsonw_key(&w, "meetings");

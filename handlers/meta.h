@@ -9,10 +9,13 @@
 #include "handlers/response.h"
 #include "models/store.h"
 
-/* GET /api/v1: dataset, counts, vocabularies and links to every collection. */
+/* GET /api/v1: dataset (licence and vocabularies), counts, links to every collection. */
 void handle_index(const struct request *req, struct response *res);
 
-/* GET /api/v1/stats: counts by status, sector, country and date; totals per currency. */
+/*
+ * GET /api/v1/stats: counts by status, sector, country, basis and date; deal
+ * totals per currency and basis.
+ */
 void handle_stats(const struct request *req, struct response *res);
 
 /* GET /healthz: 200 while the process serves. */

@@ -469,7 +469,7 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 	jsonw_object_end(w);
 
 	for (size_t i = 0; i < res->nfields; i++)
-		if (res->fields[i].flags & FIELD_SEARCH)
+		if (res->fields[i].search)
 			strbuf_addf(&searched, "%s%s", searched.len ? ", " : "", res->fields[i].name);
 	param_begin(w, res, NULL, "q", "Text that occurs in one of the %s's searched fields (%s), "
 		    "ignoring ASCII case and the spaces around it; blank: no search.",
@@ -478,7 +478,7 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 	jsonw_key(w, "x-searched-fields");
 	jsonw_array_begin(w);
 	for (size_t i = 0; i < res->nfields; i++)
-		if (res->fields[i].flags & FIELD_SEARCH)
+		if (res->fields[i].search)
 			jsonw_string(w, res->fields[i].name);
 	jsonw_array_end(w);
 	jsonw_object_end(w);

@@ -193,19 +193,37 @@ static void problem_end(struct response *res, struct jsonw *w, int status)
 	body_stream_free(&res->stream);
 }
 
-void response_problem(const struct request *req, struct response *res, int status,
-		      const char *fmt, ...)
+static void vproblem(const struct request *req, struct response *res, int status,
+		     const char *fmt, va_list ap)
 {
 	struct strbuf detail = STRBUF_INIT;
 	struct jsonw w;
-	va_list ap;
 
-	va_start(ap, fmt);
 	strbuf_vaddf(&detail, fmt, ap);
-	va_end(ap);
 	problem_begin(req, res, &w, status, detail.buf);
 	problem_end(res, &w, status);
 	strbuf_release(&detail);
+}
+
+void response_problem(const struct request *req, struct response *res, int status,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(req, res, status, fmt, ap);
+	va_end(ap);
+}
+
+void response_unavailable(const struct request *req, struct response *res, const char *retry_after,
+			  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(req, res, HTTP_SERVICE_UNAVAILABLE, fmt, ap);
+	va_end(ap);
+	res->retry_after = retry_after;
 }
 
 void response_query_problem(const struct request *req, struct response *res,

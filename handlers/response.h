@@ -62,6 +62,7 @@ struct response {
 	const char *allow;            /* Allow header, or NULL */
 	struct body_stream stream;    /* a 200 produced as it is sent (body is NULL), or empty */
 	struct strbuf attachment;     /* a download's file name (Content-Disposition), or empty */
+	const char *retry_after;      /* Retry-After header, or NULL */
 };
 
 void response_init(struct response *res);
@@ -120,6 +121,10 @@ bool response_not_modified(const struct request *req, struct response *res, uint
 /* An "about:blank" problem: the title is the status's reason phrase. */
 void response_problem(const struct request *req, struct response *res, int status,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A 503 problem that asks the client to try again in retry_after seconds (a number, as text). */
+void response_unavailable(const struct request *req, struct response *res, const char *retry_after,
+			  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* A 400 for a refused list query: names the parameter and what is allowed. */
 void response_query_problem(const struct request *req, struct response *res,

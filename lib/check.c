@@ -57,14 +57,19 @@ int check_fail_at(struct check *c, const char *key, const char *fmt, ...)
 	return -1;
 }
 
-size_t check_enter_key(struct check *c, const char *key)
+size_t check_enter_key_len(struct check *c, const char *key, size_t len)
 {
 	size_t mark = c->path.len;
 
 	if (mark)
 		strbuf_addch(&c->path, '.');
-	strbuf_addstr(&c->path, key);
+	strbuf_add(&c->path, key, len);
 	return mark;
+}
+
+size_t check_enter_key(struct check *c, const char *key)
+{
+	return check_enter_key_len(c, key, strlen(key));
 }
 
 size_t check_enter_index(struct check *c, size_t i)
@@ -386,6 +391,27 @@ int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags
 	rc = check_int_value(c, m, min, max, out);
 	check_leave(c, mark);
 	*present = rc == 0;
+	return rc;
+}
+
+int check_bool(struct check *c, const cJSON *obj, const char *key, unsigned flags, bool *out,
+	       bool *present)
+{
+	const cJSON *m;
+	size_t mark;
+	int rc;
+
+	*present = false;
+	if (!(m = enter_member(c, obj, key, flags, &mark, &rc)))
+		return rc;
+	rc = 0;
+	if (cJSON_IsBool(m)) {
+		*out = cJSON_IsTrue(m);
+		*present = true;
+	} else {
+		rc = check_expected(c, "true or false", m);
+	}
+	check_leave(c, mark);
 	return rc;
 }
 

@@ -57,6 +57,7 @@ int check_fail_at(struct check *c, const char *key, const char *fmt, ...)
 
 /* Steps into a member or element; returns a mark for check_leave(). */
 size_t check_enter_key(struct check *c, const char *key);
+size_t check_enter_key_len(struct check *c, const char *key, size_t len);
 size_t check_enter_index(struct check *c, size_t i);
 void check_leave(struct check *c, size_t mark);
 
@@ -97,6 +98,10 @@ int check_string_value(struct check *c, const cJSON *v, check_rule_fn *rule,
 int check_int(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 	      int64_t min, int64_t max, int64_t *out, bool *present);
 int check_int_value(struct check *c, const cJSON *v, int64_t min, int64_t max, int64_t *out);
+
+/* Reads obj[key] as true or false. *present tells whether a value was there. */
+int check_bool(struct check *c, const cJSON *obj, const char *key, unsigned flags, bool *out,
+	       bool *present);
 
 /* Reads element i of an array, e, into the array of elements at base. Returns 0, or -1. */
 typedef int check_element_fn(struct check *c, const cJSON *e, struct arena *a, void *base,

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void die_oom(size_t n)
+void mem_exhausted(size_t n)
 {
 	fprintf(stderr, "attache: out of memory (allocating %zu bytes)\n", n);
 	abort();
@@ -19,7 +19,7 @@ void *xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		die_oom(n);
+		mem_exhausted(n);
 	return p;
 }
 
@@ -28,7 +28,7 @@ void *xcalloc(size_t count, size_t size)
 	void *p = calloc(count ? count : 1, size ? size : 1);
 
 	if (!p)
-		die_oom(count * size);
+		mem_exhausted(count * size);
 	return p;
 }
 
@@ -39,11 +39,11 @@ void *xreallocarray(void *p, size_t count, size_t size)
 	size_t n;
 
 	if (size && count > SIZE_MAX / size)
-		die_oom(SIZE_MAX);
+		mem_exhausted(SIZE_MAX);
 	n = count * size;
 	q = realloc(p, n ? n : 1);
 	if (!q)
-		die_oom(n);
+		mem_exhausted(n);
 	return q;
 }
 

@@ -27,4 +27,10 @@ char *xstrdup(const char *s);
 /* Returns a new NUL-terminated copy of the n bytes at s; free with free(). */
 char *xmemdup0(const char *s, size_t n);
 
+/*
+ * The policy itself, for memory another library failed to allocate (GNU
+ * libunistring returns NULL with ENOMEM): prints one line and aborts.
+ */
+void mem_exhausted(size_t n) __attribute__((noreturn));
+
 #endif

@@ -84,6 +84,7 @@ int column_compare(enum field_type type, const struct field_value *a, const stru
 		return a->null == b->null ? 0 : a->null ? 1 : -1;
 	switch (type) {
 	case FIELD_INTEGER:
+	case FIELD_BOOLEAN:
 		return a->i < b->i ? -1 : a->i > b->i;
 	case FIELD_DATE:
 		return strcmp(a->s, b->s);
@@ -179,8 +180,37 @@ static void dedupe_record_ids(struct column *col, uint32_t n)
 	col->offsets[n] = w;
 }
 
+/* Ranks col's values in the order of vocabulary k; values it lacks come after, in their own order. */
+static void rank_by_vocabulary(struct column *col, const struct vocabulary *vocab, struct arena *a)
+{
+	const uint32_t nd = col->ndistinct;
+	uint32_t place = 0;
+
+	col->rank = arena_alloc(a, (nd ? nd : 1) * sizeof(*col->rank));
+	col->by_rank = arena_alloc(a, (nd ? nd : 1) * sizeof(*col->by_rank));
+	memset(col->rank, 0xff, (nd ? nd : 1) * sizeof(*col->rank));
+	for (size_t e = 0; e < vocab->n; e++) {
+		struct field_value v = { .s = vocab->entries[e].id };
+		uint32_t lo, hi;
+
+		/* Values equal ignoring case, then the one equal byte for byte. */
+		for (column_equal_range(col, &v, &lo, &hi); lo < hi; lo++) {
+			if (!strcmp(col->values[lo].s, v.s) && col->rank[lo] == UINT32_MAX) {
+				col->rank[lo] = place;
+				col->by_rank[place++] = lo;
+			}
+		}
+	}
+	for (uint32_t v = 0; v < nd; v++) {
+		if (col->rank[v] == UINT32_MAX) {
+			col->rank[v] = place;
+			col->by_rank[place++] = v;
+		}
+	}
+}
+
 static void build_column(struct collection *c, const struct field *f, struct column *col,
-			 struct arena *a)
+			 const struct dataset *dataset, struct arena *a)
 {
 	const bool array = f->type == FIELD_STRINGS;
 	struct entry *e = NULL;
@@ -240,6 +270,12 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	/* A record lists a value once: "KR" twice in one array is one match, one count. */
 	if (array)
 		dedupe_record_ids(col, c->n);
+	if (f->vocab && dataset && !array) {
+		int k = dataset_vocab_find(f->vocab);
+
+		if (k >= 0 && dataset->vocab[k].given)
+			rank_by_vocabulary(col, &dataset->vocab[k], a);
+	}
 
 	/* Postings: records per value id, ascending, by a counting pass and a fill pass. */
 	col->pstart = arena_calloc(a, (size_t)col->ndistinct + 1, sizeof(uint32_t));
@@ -272,40 +308,6 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	free(e);
 }
 
-static void add_search_text(struct strbuf *sb, const char *s)
-{
-	size_t at = sb->len;
-
-	if (at)
-		strbuf_addch(sb, '\n');
-	strbuf_addstr(sb, s);
-	ascii_lower_inplace(sb->buf + at, sb->len - at);
-}
-
-static void build_haystack(struct collection *c, uint32_t r, const char **hay, uint32_t *len,
-			   struct arena *a)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < c->res->nfields; i++) {
-		const struct field *f = &c->res->fields[i];
-		struct field_value v = { 0 };
-
-		if (!(f->flags & FIELD_SEARCH))
-			continue;
-		field_get(f, collection_record(c, r), &v);
-		if (f->type == FIELD_STRINGS) {
-			for (size_t j = 0; j < v.list.n; j++)
-				add_search_text(&sb, v.list.v[j]);
-		} else if (!v.null && v.s) {
-			add_search_text(&sb, v.s);
-		}
-	}
-	*hay = arena_memdup0(a, sb.buf, sb.len);
-	*len = (uint32_t)sb.len;
-	strbuf_release(&sb);
-}
-
 static void render_record(struct collection *c, uint32_t r, struct record_json *out,
 			  struct arena *a)
 {
@@ -328,12 +330,11 @@ static void render_record(struct collection *c, uint32_t r, struct record_json *
 }
 
 int collection_build(struct collection *c, const struct resource *res, const void *records,
-		     uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second)
+		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
+		     uint32_t *dup_second)
 {
 	struct record_json *json;
 	struct column *cols;
-	const char **hay;
-	uint32_t *hlen;
 
 	memset(c, 0, sizeof(*c));
 	c->res = res;
@@ -342,18 +343,12 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 	if (build_keys(c, a, dup_first, dup_second))
 		return -1;
 	json = arena_calloc(a, n ? n : 1, sizeof(*json));
-	hay = arena_calloc(a, n ? n : 1, sizeof(*hay));
-	hlen = arena_calloc(a, n ? n : 1, sizeof(*hlen));
-	for (uint32_t r = 0; r < n; r++) {
+	for (uint32_t r = 0; r < n; r++)
 		render_record(c, r, &json[r], a);
-		build_haystack(c, r, &hay[r], &hlen[r], a);
-	}
 	cols = arena_calloc(a, res->nfields, sizeof(*cols));
 	for (size_t i = 0; i < res->nfields; i++)
-		build_column(c, &res->fields[i], &cols[i], a);
+		build_column(c, &res->fields[i], &cols[i], dataset, a);
 	c->json = json;
-	c->haystacks = hay;
-	c->haystack_lens = hlen;
 	c->columns = cols;
 	return 0;
 }

@@ -11,8 +11,12 @@
  *     sorted order (a dictionary), each record's value ids, and for each
  *     value the ascending list of records that hold it (postings). Equality
  *     filters read postings; ranges are id ranges of the sorted dictionary;
- *     sorting compares value ids; facets count them;
- *   - for each record, the lower-cased text of its searchable fields (q=).
+ *     sorting compares value ids (or, for a field whose values come from a
+ *     vocabulary, their ranks in the vocabulary's declared order); facets
+ *     count them;
+ *   - the inverted index of its searched text (q=, models/search.h), which
+ *     the store builds once every collection is read, since a record's
+ *     searched text includes the names of the records it refers to.
  * Positions are a record's index in the data file's order: the natural order.
  * All memory belongs to the arena given to collection_build().
  */
@@ -25,7 +29,9 @@
 
 #include "lib/arena.h"
 #include "lib/jsonw.h"
+#include "models/dataset.h"
 #include "models/resource.h"
+#include "models/search.h"
 
 /* The value id of a null scalar. */
 #define COLUMN_NULL UINT32_MAX
@@ -40,6 +46,11 @@ struct column {
 	uint32_t *postings;          /* records holding value v: postings[pstart[v] .. pstart[v+1]) */
 	uint32_t *nulls;             /* records whose value is null (an empty array) */
 	uint32_t nnulls;
+	/* The order sort= follows, when not the dictionary's: a vocabulary field's
+	 * values in the vocabulary's order. rank[v] is value v's place, by_rank[k]
+	 * the value in place k; both NULL for the dictionary's own order. */
+	uint32_t *rank;
+	uint32_t *by_rank;
 };
 
 struct record_json {
@@ -55,19 +66,32 @@ struct collection {
 	const char *records;             /* n records of res->record_size bytes */
 	const struct record_json *json;
 	const struct column *columns;    /* parallel to res->fields */
-	const char *const *haystacks;    /* lower-cased searchable text per record */
-	const uint32_t *haystack_lens;
+	struct search_index search;      /* q=; built by the store after collection_build() */
 	uint32_t *slots;                 /* key hash table: position + 1, 0 = empty */
 	size_t nslots;
 };
 
 /*
  * Builds c over the n records at records (an array of res's struct, which must
- * stay valid as long as the arena). Fails only on a duplicate key: returns -1
- * with the two positions in *dup_first and *dup_second.
+ * stay valid as long as the arena); the vocabularies of dataset (which may be
+ * NULL) order their fields for sort=. Fails only on a duplicate key: returns
+ * -1 with the two positions in *dup_first and *dup_second.
  */
 int collection_build(struct collection *c, const struct resource *res, const void *records,
-		     uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second);
+		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
+		     uint32_t *dup_second);
+
+/* Value v's place in the order sort= follows. */
+static inline uint32_t column_rank(const struct column *col, uint32_t v)
+{
+	return col->rank ? col->rank[v] : v;
+}
+
+/* The value in place k of the order sort= follows. */
+static inline uint32_t column_by_rank(const struct column *col, uint32_t k)
+{
+	return col->by_rank ? col->by_rank[k] : k;
+}
 
 /* Returns record i (borrowed), i < c->n. */
 static inline const void *collection_record(const struct collection *c, uint32_t i)

@@ -7,21 +7,25 @@
 #include <string.h>
 
 /* NULL-terminated: also the keys "vocabularies" may have. */
-static const char *const vocab_names[VOCAB_COUNT + 1] = { "kind", "sector", "status", "role", NULL };
+static const char *const vocab_names[VOCAB_COUNT + 1] = {
+	"kind", "sector", "status", "role", "basis", NULL,
+};
+
+/* Vocabularies a file must give when any value uses them. */
+static const bool vocab_required[VOCAB_COUNT] = { [VOCAB_BASIS] = true };
 
 const char *dataset_vocab_name(enum vocab_kind k)
 {
 	return vocab_names[k];
 }
 
-/* "source" is an object, held in the dataset's own struct. */
-static const struct member source_members[] = {
-	MEMBER_STRING("title", offsetof(struct dataset, source_title), CHECK_REQUIRED, NULL),
-	MEMBER_STRING("publisher", offsetof(struct dataset, source_publisher), CHECK_NULLABLE, NULL),
-	MEMBER_STRING("url", offsetof(struct dataset, source_url), CHECK_NULLABLE, NULL),
-	MEMBER_STRING("note", offsetof(struct dataset, source_note), CHECK_NULLABLE, NULL),
-};
-#define NSOURCE (sizeof(source_members) / sizeof(source_members[0]))
+int dataset_vocab_find(const char *name)
+{
+	for (int k = 0; k < VOCAB_COUNT; k++)
+		if (!strcmp(vocab_names[k], name))
+			return k;
+	return -1;
+}
 
 static const struct member entry_members[] = {
 	MEMBER_STRING("id", offsetof(struct vocab_entry, id), CHECK_REQUIRED, check_rule_slug),
@@ -60,74 +64,117 @@ static int vocab_from_json(struct check *c, const cJSON *obj, enum vocab_kind k,
 	return 0;
 }
 
-int dataset_from_json(struct check *c, const cJSON *v, struct arena *a, struct dataset *out)
+/* "vocabularies": an object of the known vocabularies, in the dataset's own struct. */
+static int read_vocabularies(struct check *c, const cJSON *obj, const struct member *m,
+			     struct arena *a, void *slot)
 {
-	static const char *const fields[] = {
-		"id", "title", "description", "source", "version", "vocabularies", NULL,
-	};
-	const cJSON *src, *voc;
+	struct vocabulary *vocab = slot;
+	const cJSON *v;
 	size_t mark;
 	int rc;
 
-	if (check_object(c, v, fields) ||
-	    check_string(c, v, "id", CHECK_NULLABLE, check_rule_slug, a, &out->id) ||
-	    check_string(c, v, "title", CHECK_REQUIRED, NULL, a, &out->title) ||
-	    check_string(c, v, "description", CHECK_NULLABLE, NULL, a, &out->description) ||
-	    check_string(c, v, "version", CHECK_REQUIRED, NULL, a, &out->version))
-		return -1;
-	src = check_member(v, "source");
-	if (!src)
-		return check_fail(c, "missing required field \"source\"");
-	mark = check_enter_key(c, "source");
-	rc = member_read_object(c, src, source_members, NSOURCE, a, out);
-	check_leave(c, mark);
-	if (rc)
-		return -1;
-	voc = check_member(v, "vocabularies");
-	if (!voc)
-		return 0;
-	mark = check_enter_key(c, "vocabularies");
-	rc = check_object(c, voc, vocab_names);
+	rc = check_lookup(c, obj, m->name, m->flags, &v);
+	if (rc <= 0)
+		return rc;
+	mark = check_enter_key(c, m->name);
+	rc = check_object(c, v, vocab_names);
 	for (int k = 0; k < VOCAB_COUNT && !rc; k++)
-		rc = vocab_from_json(c, voc, (enum vocab_kind)k, a, &out->vocab[k]);
+		rc = vocab_from_json(c, v, (enum vocab_kind)k, a, &vocab[k]);
 	check_leave(c, mark);
 	return rc ? -1 : 0;
 }
 
-void dataset_to_json(struct jsonw *w, const struct dataset *d)
+static void write_vocabularies(struct jsonw *w, const struct member *m, const void *slot)
 {
-	jsonw_object_begin(w);
-	jsonw_kv_string(w, "id", d->id);
-	jsonw_kv_string(w, "title", d->title);
-	jsonw_kv_string(w, "description", d->description);
-	jsonw_kv_string(w, "version", d->version);
-	jsonw_key(w, "source");
-	member_write_object(w, source_members, NSOURCE, d);
-	jsonw_key(w, "vocabularies");
+	const struct vocabulary *vocab = slot;
+
+	(void)m;
 	jsonw_object_begin(w);
 	for (int k = 0; k < VOCAB_COUNT; k++) {
-		if (!d->vocab[k].given)
+		if (!vocab[k].given)
 			continue;
 		jsonw_key(w, vocab_names[k]);
 		jsonw_array_begin(w);
-		for (size_t i = 0; i < d->vocab[k].n; i++)
-			member_write_object(w, entry_members, NENTRY, &d->vocab[k].entries[i]);
+		for (size_t i = 0; i < vocab[k].n; i++)
+			member_write_object(w, entry_members, NENTRY, &vocab[k].entries[i]);
 		jsonw_array_end(w);
 	}
 	jsonw_object_end(w);
-	jsonw_object_end(w);
+}
+
+static const struct member_type member_vocabularies = { read_vocabularies, write_vocabularies };
+
+static const struct member licence_members[] = {
+	MEMBER_STRING("id", offsetof(struct licence, id), CHECK_REQUIRED, NULL),
+	MEMBER_STRING("name", offsetof(struct licence, name), CHECK_REQUIRED, NULL),
+	MEMBER_STRING("url", offsetof(struct licence, url), CHECK_NULLABLE, NULL),
+	MEMBER_STRING("note", offsetof(struct licence, note), CHECK_NULLABLE, NULL),
+};
+#define NLICENCE (sizeof(licence_members) / sizeof(licence_members[0]))
+
+/* "licence": an object, or null or absent for none. */
+static int read_licence(struct check *c, const cJSON *obj, const struct member *m,
+			struct arena *a, void *slot)
+{
+	const void *l;
+	int rc = member_read_nested(c, obj, m, licence_members, NLICENCE, sizeof(struct licence), a, &l);
+
+	*(const struct licence **)slot = l;
+	return rc;
+}
+
+static void write_licence(struct jsonw *w, const struct member *m, const void *slot)
+{
+	(void)m;
+	member_write_nested(w, licence_members, NLICENCE, *(const struct licence *const *)slot);
+}
+
+static const struct member_type member_licence = { read_licence, write_licence };
+
+#define AT(m) offsetof(struct dataset, m)
+
+static const struct member members[] = {
+	MEMBER_STRING("id", AT(id), CHECK_NULLABLE, check_rule_slug),
+	MEMBER_STRING("title", AT(title), CHECK_REQUIRED, NULL),
+	MEMBER_STRING("description", AT(description), CHECK_NULLABLE, NULL),
+	MEMBER_STRING("note", AT(note), CHECK_NULLABLE, NULL),
+	MEMBER_STRING("version", AT(version), CHECK_REQUIRED, NULL),
+	MEMBER_OF("licence", member_licence, AT(licence), 0),
+	MEMBER_OF("vocabularies", member_vocabularies, AT(vocab), 0),
+};
+#define NMEMBERS (sizeof(members) / sizeof(members[0]))
+
+int dataset_from_json(struct check *c, const cJSON *v, struct arena *a, struct dataset *out)
+{
+	/* A file of the first format: say where its source went. */
+	if (cJSON_IsObject(v) && check_member(v, "source"))
+		return check_fail_at(c, "source", "no longer here: a dataset's sources are the "
+				     "top-level collection \"sources\", which records cite in their "
+				     "evidence");
+	return member_read_object(c, v, members, NMEMBERS, a, out);
+}
+
+void dataset_to_json(struct jsonw *w, const struct dataset *d)
+{
+	member_write_object(w, members, NMEMBERS, d);
+}
+
+const struct vocab_entry *dataset_vocab_entry(const struct dataset *d, enum vocab_kind k,
+					      const char *id)
+{
+	const struct vocabulary *v = &d->vocab[k];
+
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->entries[i].id, id) == 0)
+			return &v->entries[i];
+	return NULL;
 }
 
 bool dataset_vocab_allows(const struct dataset *d, enum vocab_kind k, const char *id)
 {
-	const struct vocabulary *v = &d->vocab[k];
-
-	if (!v->given)
-		return true;
-	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(v->entries[i].id, id) == 0)
-			return true;
-	return false;
+	if (!d->vocab[k].given)
+		return !vocab_required[k];
+	return dataset_vocab_entry(d, k, id) != NULL;
 }
 
 int dataset_vocab_check(struct check *c, const struct dataset *d, enum vocab_kind k,
@@ -139,6 +186,10 @@ int dataset_vocab_check(struct check *c, const struct dataset *d, enum vocab_kin
 
 	if (dataset_vocab_allows(d, k, id))
 		return 0;
+	if (!v->given)
+		return check_fail(c, "\"%s\" needs the dataset's %s vocabulary, which the file does not "
+				  "give (dataset.vocabularies.%s: what each value means)", id,
+				  vocab_names[k], vocab_names[k]);
 	for (size_t i = 0; i < v->n; i++)
 		strbuf_addf(&ids, "%s%s", i ? ", " : "", v->entries[i].id);
 	rc = check_fail(c, "\"%s\" is not in the dataset's %s vocabulary (allowed: %s)", id,

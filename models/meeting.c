@@ -20,42 +20,23 @@ static const struct member delegation_members[] = {
 static int read_delegation(struct check *c, const cJSON *obj, const struct member *m,
 			   struct arena *a, void *slot)
 {
-	const struct delegation **out = slot;
-	struct delegation *d;
-	const cJSON *v;
-	size_t mark;
-	int rc;
+	const struct delegation *d;
+	const void *p;
 
-	*out = NULL;
-	rc = check_lookup(c, obj, m->name, m->flags | CHECK_NULLABLE, &v);
-	if (rc <= 0)
-		return rc;
-	rc = -1;
-	mark = check_enter_key(c, m->name);
-	d = arena_calloc(a, 1, sizeof(*d));
-	if (member_read_object(c, v, delegation_members, NDELEGATION, a, d))
-		goto out;
-	if (d->size && (size_t)d->size < d->members.n) {
-		check_fail(c, "size %lld is smaller than the %zu members listed",
-			   (long long)d->size, d->members.n);
-		goto out;
-	}
-	*out = d;
-	rc = 0;
-out:
-	check_leave(c, mark);
-	return rc;
+	if (member_read_nested(c, obj, m, delegation_members, NDELEGATION, sizeof(*d), a, &p))
+		return -1;
+	d = p;
+	*(const struct delegation **)slot = d;
+	if (d && d->size && (size_t)d->size < d->members.n)
+		return check_fail_at(c, m->name, "size %lld is smaller than the %zu members listed",
+				     (long long)d->size, d->members.n);
+	return 0;
 }
 
 static void write_delegation(struct jsonw *w, const struct member *m, const void *slot)
 {
-	const struct delegation *d = *(const struct delegation *const *)slot;
-
 	(void)m;
-	if (d)
-		member_write_object(w, delegation_members, NDELEGATION, d);
-	else
-		jsonw_null(w);
+	member_write_nested(w, delegation_members, NDELEGATION, *(const struct delegation *const *)slot);
 }
 
 static const struct member_type member_delegation = { read_delegation, write_delegation };
@@ -65,6 +46,7 @@ static const struct member_type member_delegation = { read_delegation, write_del
 static const struct member members[] = {
 	MEMBER_STRING("id", AT(id), CHECK_REQUIRED, check_rule_id),
 	MEMBER_STRING("title", AT(title), CHECK_REQUIRED, NULL),
+	MEMBER_STRINGS("aliases", AT(aliases), 0, NULL),
 	MEMBER_STRING("date", AT(date), CHECK_REQUIRED, date_rule),
 	MEMBER_STRING("end_date", AT(end_date), CHECK_NULLABLE, date_rule),
 	MEMBER_STRING("kind", AT(kind), CHECK_REQUIRED, check_rule_slug),
@@ -77,6 +59,7 @@ static const struct member members[] = {
 	MEMBER_OF("delegation", member_delegation, AT(delegation), 0),
 	MEMBER_STRINGS("topics", AT(topics), CHECK_REQUIRED, check_rule_slug),
 	MEMBER_STRING("summary", AT(summary), CHECK_NULLABLE, NULL),
+	EVIDENCE_MEMBERS(struct meeting),
 };
 
 static void get_delegation_size(const struct field *f, const void *r, struct field_value *v)
@@ -90,33 +73,37 @@ static void get_delegation_size(const struct field *f, const void *r, struct fie
 
 static const struct field fields[] = {
 	{ "id", FIELD_STRING, FIELD_SORT, "Meeting id", .offset = AT(id) },
-	{ "title", FIELD_STRING, FIELD_SORT | FIELD_SEARCH, "Title", .offset = AT(title) },
+	{ "title", FIELD_STRING, FIELD_SORT, "Title", .offset = AT(title), .search = SEARCH_NAME },
+	{ "aliases", FIELD_STRINGS, 0, "Other spellings of the title the source uses",
+	  .offset = AT(aliases), .search = SEARCH_PARTY },
 	{ "date", FIELD_DATE, FIELD_SORT | FIELD_FACET, "Date (first day)", .offset = AT(date) },
 	{ "end_date", FIELD_DATE, FIELD_SORT, "Last day of a multi-day event",
 	  .offset = AT(end_date) },
 	{ "kind", FIELD_STRING, FIELD_SORT | FIELD_FACET, "Kind (kind vocabulary)",
-	  .offset = AT(kind) },
-	{ "format", FIELD_STRING, FIELD_FACET, "Format, e.g. luncheon", .offset = AT(format) },
+	  .offset = AT(kind), .vocab = "kind", .search = SEARCH_CONTEXT },
+	{ "format", FIELD_STRING, FIELD_FACET, "Format, in the source's words (\"relay meeting\")",
+	  .offset = AT(format), .search = SEARCH_TEXT },
 	{ "countries", FIELD_STRINGS, FIELD_FACET, "Country codes taking part",
-	  .offset = AT(countries),
-	  .ref = &country_resource },
+	  .offset = AT(countries), .ref = &country_resource, .search = SEARCH_CONTEXT },
 	{ "organizations", FIELD_STRINGS, FIELD_FACET, "Organizations taking part",
-	  .offset = AT(organizations) },
-	{ "location", FIELD_STRING, FIELD_SORT | FIELD_FACET | FIELD_SEARCH, "Place",
-	  .offset = AT(location) },
-	{ "counterpart.name", FIELD_STRING, FIELD_SORT | FIELD_SEARCH,
-	  "The leader met, where the source names one",
-	  .offset = AT(counterpart), .get = person_field_name },
+	  .offset = AT(organizations), .search = SEARCH_PARTY },
+	{ "location", FIELD_STRING, FIELD_SORT | FIELD_FACET, "Place", .offset = AT(location),
+	  .search = SEARCH_CONTEXT },
+	{ "counterpart.name", FIELD_STRING, FIELD_SORT, "The leader met, where the source names one",
+	  .offset = AT(counterpart), .get = person_field_name, .search = SEARCH_PARTY },
 	{ "counterpart.title", FIELD_STRING, FIELD_FACET, "The counterpart's title",
 	  .offset = AT(counterpart), .get = person_field_title },
-	{ "participants", FIELD_STRINGS, FIELD_SEARCH, "Names of participants",
-	  .offset = AT(participant_names) },
+	{ "participants", FIELD_STRINGS, 0, "Names of participants",
+	  .offset = AT(participant_names), .search = SEARCH_PARTY },
 	{ "delegation.size", FIELD_INTEGER, FIELD_SORT, "Size of the accompanying delegation",
 	  .get = get_delegation_size },
+	{ "delegation.members", FIELD_STRINGS, 0, "Names of the delegation's members",
+	  .offset = AT(delegation_names), .search = SEARCH_PARTY },
 	{ "topics", FIELD_STRINGS, FIELD_FACET, "Topics (sector vocabulary)",
-	  .offset = AT(topics) },
-	{ "summary", FIELD_STRING, FIELD_SEARCH, "Summary in the dataset's words",
-	  .offset = AT(summary) },
+	  .offset = AT(topics), .vocab = "sector", .search = SEARCH_CONTEXT },
+	{ "summary", FIELD_STRING, 0, "Summary in the dataset's words", .offset = AT(summary),
+	  .search = SEARCH_TEXT },
+	EVIDENCE_FIELDS(struct meeting),
 };
 
 static int check(struct check *c, struct arena *a, void *record)
@@ -130,6 +117,8 @@ static int check(struct check *c, struct arena *a, void *record)
 		return check_fail_at(c, "end_date", "\"%s\" is before the date \"%s\"", m->end_date,
 				     m->date);
 	m->participant_names = person_names(m->participants, a);
+	if (m->delegation)
+		m->delegation_names = person_names(m->delegation->members, a);
 	return 0;
 }
 
@@ -139,6 +128,7 @@ const struct resource meeting_resource = {
 	.name = "meetings",
 	.singular = "meeting",
 	.schema = "Meeting",
+	.label = "title",
 	.key = "id",
 	.key_casefold = false,
 	.record_size = sizeof(struct meeting),

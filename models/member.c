@@ -97,6 +97,37 @@ int member_read_object(struct check *c, const cJSON *v, const struct member *tab
 	return 0;
 }
 
+int member_read_nested(struct check *c, const cJSON *obj, const struct member *m,
+		       const struct member *table, size_t n, size_t size, struct arena *a,
+		       const void **out)
+{
+	const cJSON *v;
+	void *p;
+	size_t mark;
+	int rc;
+
+	*out = NULL;
+	/* null is none, required or not. */
+	rc = check_lookup(c, obj, m->name, m->flags | CHECK_NULLABLE, &v);
+	if (rc <= 0)
+		return rc;
+	mark = check_enter_key(c, m->name);
+	p = arena_calloc(a, 1, size);
+	rc = member_read_object(c, v, table, n, a, p);
+	check_leave(c, mark);
+	if (!rc)
+		*out = p;
+	return rc;
+}
+
+void member_write_nested(struct jsonw *w, const struct member *table, size_t n, const void *p)
+{
+	if (p)
+		member_write_object(w, table, n, p);
+	else
+		jsonw_null(w);
+}
+
 void member_write_object(struct jsonw *w, const struct member *table, size_t n,
 			 const void *record)
 {

@@ -78,4 +78,18 @@ int member_read_object(struct check *c, const cJSON *v, const struct member *tab
 void member_write_object(struct jsonw *w, const struct member *table, size_t n,
 			 const void *record);
 
+/*
+ * For a member that is null (or absent, unless required) or an object of
+ * its own members (a meeting's delegation, a dataset's licence): reads
+ * obj[m->name] by the n members of table into new zeroed memory of size
+ * bytes from the arena, and sets *out to it, or to NULL for none. Returns
+ * 0, or -1 after reporting through c.
+ */
+int member_read_nested(struct check *c, const cJSON *obj, const struct member *m,
+		       const struct member *table, size_t n, size_t size, struct arena *a,
+		       const void **out);
+
+/* Writes the object at p by the n members of table, or null when p is NULL. */
+void member_write_nested(struct jsonw *w, const struct member *table, size_t n, const void *p);
+
 #endif

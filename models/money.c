@@ -20,7 +20,7 @@ const char *money_currency_rule(const char *s, size_t len)
 int money_from_json(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 		    struct arena *a, const struct money **out)
 {
-	static const char *const fields[] = { "amount", "currency", NULL };
+	static const char *const fields[] = { "amount", "currency", "basis", "estimate", NULL };
 	const cJSON *v;
 	struct money *m;
 	const char *currency;
@@ -43,6 +43,15 @@ int money_from_json(struct check *c, const cJSON *obj, const char *key, unsigned
 	if (check_string(c, v, "currency", CHECK_REQUIRED, money_currency_rule, a, &currency))
 		goto out;
 	memcpy(m->currency, currency, 4);
+	/* The one fault a figure of an older file has: say what the member is for. */
+	if (!check_member(v, "basis")) {
+		check_fail(c, "missing required field \"basis\": what the figure measures, an id of "
+			   "the dataset's basis vocabulary (e.g. contract, project, market)");
+		goto out;
+	}
+	if (check_string(c, v, "basis", CHECK_REQUIRED, check_rule_slug, a, &m->basis) ||
+	    check_bool(c, v, "estimate", CHECK_REQUIRED, &m->estimate, &present))
+		goto out;
 	*out = m;
 	rc = 0;
 out:
@@ -59,6 +68,8 @@ void money_to_json(struct jsonw *w, const struct money *m)
 	jsonw_object_begin(w);
 	jsonw_kv_int(w, "amount", m->amount);
 	jsonw_kv_string(w, "currency", m->currency);
+	jsonw_kv_string(w, "basis", m->basis);
+	jsonw_kv_bool(w, "estimate", m->estimate);
 	jsonw_object_end(w);
 }
 
@@ -97,4 +108,22 @@ void money_field_currency(const struct field *f, const void *record, struct fiel
 	out->null = !m;
 	if (m)
 		out->s = m->currency;
+}
+
+void money_field_basis(const struct field *f, const void *record, struct field_value *out)
+{
+	const struct money *m = money_at(f, record);
+
+	out->null = !m;
+	if (m)
+		out->s = m->basis;
+}
+
+void money_field_estimate(const struct field *f, const void *record, struct field_value *out)
+{
+	const struct money *m = money_at(f, record);
+
+	out->null = !m;
+	if (m)
+		out->i = m->estimate;
 }

@@ -1,13 +1,18 @@
 /*
- * money: an amount in a currency, never a float.
+ * money: an amount in a currency, never a float, and what it measures.
  *
- * The amount is an integer in the currency's main unit (260 billion won is
- * {"amount": 260000000000, "currency": "KRW"}), from 0 to 2^53 - 1 so that
- * every JSON reader, JavaScript's included, holds it exactly.
+ * {"amount": 260000000000, "currency": "KRW", "basis": "contract",
+ * "estimate": false}: the amount is an integer in the currency's main unit,
+ * from 0 to 2^53 - 1 so that every JSON reader, JavaScript's included, holds
+ * it exactly; basis says what the figure measures (a contract won, a whole
+ * project, the scale of a market), an id of the dataset's "basis" vocabulary
+ * (the store checks it); estimate is true where the source calls the figure
+ * estimated or approximate. Figures of different bases are never added up.
  */
 #ifndef ATTACHE_MONEY_H
 #define ATTACHE_MONEY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -21,6 +26,8 @@
 struct money {
 	int64_t amount;
 	char currency[4];   /* ISO 4217, NUL-terminated */
+	const char *basis;  /* a slug of the basis vocabulary */
+	bool estimate;
 };
 
 /*
@@ -30,7 +37,7 @@ struct money {
 int money_from_json(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 		    struct arena *a, const struct money **out);
 
-/* Writes m as {"amount":...,"currency":...}, or null when m is NULL. */
+/* Writes m as {"amount", "currency", "basis", "estimate"}, or null when m is NULL. */
 void money_to_json(struct jsonw *w, const struct money *m);
 
 /* check_rule_fn: NULL for an ISO 4217 code, else the complaint. */
@@ -39,8 +46,10 @@ const char *money_currency_rule(const char *s, size_t len);
 /* The member type (models/member.h) of a const struct money *: null or money. */
 extern const struct member_type member_money;
 
-/* Field getters (models/resource.h) for the amount and currency of the money at f->offset. */
+/* Field getters (models/resource.h) for the parts of the money at f->offset. */
 void money_field_amount(const struct field *f, const void *record, struct field_value *out);
 void money_field_currency(const struct field *f, const void *record, struct field_value *out);
+void money_field_basis(const struct field *f, const void *record, struct field_value *out);
+void money_field_estimate(const struct field *f, const void *record, struct field_value *out);
 
 #endif

@@ -58,7 +58,7 @@ bool query_op_allowed(enum field_type t, enum query_op op)
 	case QUERY_CONTAINS:
 		return t == FIELD_STRING || t == FIELD_STRINGS;
 	case QUERY_STARTSWITH:
-		return t != FIELD_INTEGER;
+		return t == FIELD_STRING || t == FIELD_STRINGS || t == FIELD_DATE;
 	}
 	return false;
 }
@@ -179,6 +179,12 @@ static int parse_value(const struct field *f, enum query_op op, const char *para
 	case FIELD_STRINGS:
 		v->s = s;
 		return 0;
+	case FIELD_BOOLEAN:
+		if (strcmp(s, "true") && strcmp(s, "false"))
+			return refuse(err, param, "%s expects true or false, got \"%s\"", param,
+				      shown(s, tmp, sizeof(tmp)));
+		v->i = strcmp(s, "true") == 0;
+		return 0;
 	}
 	return 0;
 }
@@ -277,22 +283,6 @@ static int parse_filter(struct query *q, const struct query_param *prm, struct q
 		op = (enum query_op)i;
 	}
 	return add_filter(q, f, op, prm->key, prm->value, err);
-}
-
-/* q is one substring, ignoring case and the spaces around it; blank means no search. */
-static void parse_needle(struct query *q, const char *value)
-{
-	size_t len;
-
-	while (*value == ' ' || *value == '\t')
-		value++;
-	len = strlen(value);
-	while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
-		len--;
-	if (!len)
-		return;
-	q->needle = xmemdup0(value, len);
-	ascii_lower_inplace(q->needle, len);
 }
 
 /*
@@ -449,11 +439,16 @@ static const struct list_param sort_param = { "sort", sort_item, FIELD_SORT, "so
 static const struct list_param fields_param = { "fields", fields_item, 0, "allowed" };
 static const struct list_param facet_param = { "facet", facet_item, FIELD_FACET, "facetable fields" };
 
+/* q: words and phrases (models/search.h); blank means no search. */
 static int parse_q(struct query *q, const char *value, struct query_error *err)
 {
-	(void)err;
-	parse_needle(q, value);
-	return 0;
+	struct strbuf why = STRBUF_INIT;
+	int rc = search_parse(&q->search, value, &why);
+
+	if (rc < 0)
+		refuse(err, "q", "%s", why.buf);
+	strbuf_release(&why);
+	return rc < 0 ? -1 : 0;
 }
 
 static int parse_sort(struct query *q, const char *value, struct query_error *err)
@@ -548,7 +543,7 @@ void query_release(struct query *q)
 		free(q->filters[i].buf);
 		free(q->filters[i].values);
 	}
-	free(q->needle);
+	search_query_release(&q->search);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -613,7 +608,8 @@ static void resolve(const struct query_filter *f, const struct column *col, stru
 
 			column_equal_range(col, &f->values[i], &r->lo, &r->hi);
 			/* Within the values equal ignoring case, the one equal byte for byte. */
-			if (f->exact && col->field->type != FIELD_INTEGER) {
+			if (f->exact && col->field->type != FIELD_INTEGER &&
+			    col->field->type != FIELD_BOOLEAN) {
 				uint32_t v = r->lo;
 
 				while (v < r->hi && strcmp(col->values[v].s, f->values[i].s))
@@ -730,11 +726,6 @@ static uint32_t *candidates(const struct matcher *m, size_t cost, size_t *n)
 	return out;
 }
 
-static bool needle_found(const struct query *q, const struct collection *c, uint32_t r)
-{
-	return !q->needle || memmem(c->haystacks[r], c->haystack_lens[r], q->needle, strlen(q->needle));
-}
-
 struct sort_ctx {
 	const struct query *q;
 	const struct collection *c;
@@ -754,9 +745,67 @@ static int compare_records(const void *pa, const void *pb, void *arg)
 		/* Nulls last whichever the direction. */
 		if (x == COLUMN_NULL || y == COLUMN_NULL)
 			return x == COLUMN_NULL ? 1 : -1;
+		x = column_rank(col, x);
+		y = column_rank(col, y);
 		return (x < y) != ctx->q->sort[i].desc ? -1 : 1;
 	}
 	return a < b ? -1 : a > b;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Moves the largest of the n keys at heap (a max-heap) down from position i. */
+static void sift_down(uint64_t *heap, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, big = i;
+		uint64_t tmp;
+
+		if (l < n && heap[l] > heap[big])
+			big = l;
+		if (l + 1 < n && heap[l + 1] > heap[big])
+			big = l + 1;
+		if (big == i)
+			return;
+		tmp = heap[i];
+		heap[i] = heap[big];
+		heap[big] = tmp;
+		i = big;
+	}
+}
+
+/*
+ * Best score first, ties in natural order, as one key per match (the score
+ * inverted, then the position). Only the first keep positions are needed
+ * (the page and what is before it): when they are few, the keep smallest
+ * keys are chosen through a heap, costing n log keep rather than a full sort.
+ */
+static void rank_by_score(uint32_t *matched, const uint32_t *scores, uint32_t n, uint32_t keep)
+{
+	uint64_t *keys = xmalloc((n ? n : 1) * sizeof(*keys));
+
+	for (uint32_t i = 0; i < n; i++)
+		keys[i] = (uint64_t)(UINT32_MAX - scores[i]) << 32 | matched[i];
+	if (keep < n / 8) {
+		for (size_t i = keep / 2; i-- > 0;)
+			sift_down(keys, keep, i);
+		for (uint32_t i = keep; i < n && keep; i++) {
+			if (keys[i] < keys[0]) {
+				keys[0] = keys[i];
+				sift_down(keys, keep, 0);
+			}
+		}
+		n = keep;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_u64);
+	for (uint32_t i = 0; i < n; i++)
+		matched[i] = (uint32_t)keys[i];
+	free(keys);
 }
 
 static void take_page(const struct query *q, const uint32_t *all, uint32_t total,
@@ -783,7 +832,7 @@ static void page_by_postings(const struct query *q, const struct collection *c,
 
 	out->page = xmalloc((q->limit ? q->limit : 1) * sizeof(*out->page));
 	for (uint32_t i = 0; i < col->ndistinct && n < q->limit; i++) {
-		uint32_t v = desc ? col->ndistinct - 1 - i : i;
+		uint32_t v = column_by_rank(col, desc ? col->ndistinct - 1 - i : i);
 		uint32_t len = col->pstart[v + 1] - col->pstart[v];
 
 		if (skip >= len) {
@@ -841,31 +890,134 @@ static void count_facet(const struct column *col, const uint32_t *matched, uint3
 	free(counts);
 }
 
-void query_run(const struct query *q, const struct collection *c, struct query_result *out)
+/* ---- planning: what runs, and what it costs ---- */
+
+/* Where a plan's candidates come from. */
+enum source {
+	FROM_PAGE,      /* none: an unfiltered page is read straight from the indexes */
+	FROM_NOTHING,   /* a search term matches no word: there are none */
+	FROM_SEARCH,    /* the postings of the search's cheapest term */
+	FROM_FILTER,    /* the postings of the cheapest positive filter */
+	FROM_EVERY,     /* every record of the collection */
+};
+
+/*
+ * How a query is answered, chosen before anything runs: query_plan_new()
+ * chooses, query_plan_run() follows the choice and query_plan_cost() prices
+ * it, so what is priced is what runs.
+ */
+struct query_plan {
+	const struct query *q;
+	const struct collection *c;
+	struct matcher m[QUERY_MAX_FILTERS];   /* each filter, resolved */
+	enum source from;
+	const struct matcher *best;            /* FROM_FILTER: the filter listing candidates */
+	size_t ncand;                          /* postings read to list them; FROM_EVERY: c->n */
+	bool searching;
+	struct search_run run;
+	size_t term;                           /* FROM_SEARCH: the term listing them; else SIZE_MAX */
+	uint64_t values;                       /* distinct values the contains and startswith filters read */
+};
+
+struct query_plan *query_plan_new(const struct query *q, const struct collection *c)
 {
-	struct matcher m[QUERY_MAX_FILTERS];
-	const struct matcher *best = NULL;
-	size_t best_cost = (size_t)c->n + 1;
-	uint32_t *cand = NULL, *matched = NULL;
-	size_t ncand = c->n;
-	uint32_t nmatched = 0;
-	bool everything = q->nfilters == 0 && !q->needle;
+	struct query_plan *p = xcalloc(1, sizeof(*p));
+	size_t best_cost = (size_t)c->n + 1, cost;
 
-	memset(out, 0, sizeof(*out));
+	p->q = q;
+	p->c = c;
+	p->term = SIZE_MAX;
+	p->searching = q->search.nterms > 0;
 	for (size_t i = 0; i < q->nfilters; i++) {
-		resolve(&q->filters[i], &c->columns[q->filters[i].field], &m[i]);
-		if (!m[i].negate) {
-			size_t cost = matcher_cost(&m[i]);
+		const struct column *col = &c->columns[q->filters[i].field];
 
-			if (cost < best_cost) {
-				best = &m[i];
-				best_cost = cost;
-			}
+		if (q->filters[i].op == QUERY_CONTAINS || q->filters[i].op == QUERY_STARTSWITH)
+			p->values += col->ndistinct;
+		resolve(&q->filters[i], col, &p->m[i]);
+		if (!p->m[i].negate && (cost = matcher_cost(&p->m[i])) < best_cost) {
+			p->best = &p->m[i];
+			best_cost = cost;
 		}
 	}
+	if (q->nfilters == 0 && !p->searching && q->nfacets == 0 && q->nsort <= 1) {
+		p->from = FROM_PAGE;
+		p->best = NULL;
+		return p;
+	}
+	/*
+	 * The cheapest of the filters and the search's terms lists the
+	 * candidates; every other condition is checked on those only.
+	 */
+	if (p->searching) {
+		size_t term;
 
-	/* Unfiltered pages are read straight from the indexes, at the cost of the page. */
-	if (everything && q->nfacets == 0 && q->nsort <= 1) {
+		search_resolve(&p->run, &q->search, &c->search);
+		cost = search_cost(&p->run, &term);
+		if (p->run.none || cost <= best_cost) {
+			p->from = p->run.none ? FROM_NOTHING : FROM_SEARCH;
+			p->term = p->run.none ? SIZE_MAX : term;
+			p->ncand = p->run.none ? 0 : cost;
+			p->best = NULL;
+			return p;
+		}
+	}
+	p->from = p->best ? FROM_FILTER : FROM_EVERY;
+	p->ncand = p->best ? best_cost : c->n;
+	return p;
+}
+
+void query_plan_free(struct query_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->q->nfilters; i++) {
+		free(p->m[i].bits);
+		free(p->m[i].ranges);
+	}
+	free(p);
+}
+
+/*
+ * Whether the search narrows the candidates by its terms' postings. Not
+ * when every record is a candidate, which with a search happens only when
+ * no filter lists any and each term reads more postings than there are
+ * records: a word or a phrase never does, so its terms are all prefixes of
+ * several words, which narrowing leaves to scoring anyway.
+ */
+static bool plan_narrows(const struct query_plan *p)
+{
+	return p->searching && (p->from == FROM_SEARCH || p->from == FROM_FILTER);
+}
+
+uint64_t query_plan_cost(const struct query_plan *p)
+{
+	const struct query *q = p->q;
+	uint64_t cost, n = p->ncand;
+
+	if (p->from == FROM_PAGE)
+		return q->limit < p->c->n ? q->limit : p->c->n;
+	/* The candidates, each checked against the other filters. */
+	cost = p->values + n;
+	if (plan_narrows(p))
+		cost += search_narrow_cost(&p->run, p->term, &n);
+	if (p->searching)
+		cost += search_score_cost(&p->run, n, p->c->n);
+	return cost;
+}
+
+void query_plan_run(const struct query_plan *p, struct query_result *out)
+{
+	const struct query *q = p->q;
+	const struct collection *c = p->c;
+	uint32_t *cand = NULL, *matched = NULL, *scores = NULL;
+	size_t ncand = c->n;
+	uint32_t nmatched = 0;
+	const bool everything = q->nfilters == 0 && !p->searching;
+
+	memset(out, 0, sizeof(*out));
+	switch (p->from) {
+	case FROM_PAGE:
+		/* Unfiltered pages are read straight from the indexes, at the cost of the page. */
 		out->total = c->n;
 		if (q->nsort == 1) {
 			page_by_postings(q, c, out);
@@ -878,25 +1030,54 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 				out->page[i] = start + i;
 			out->npage = n;
 		}
-		goto out;
+		return;
+	case FROM_NOTHING:
+		cand = xmalloc(sizeof(*cand));
+		ncand = 0;
+		break;
+	case FROM_SEARCH:
+		cand = search_candidates(&p->run, p->term, c->n, &ncand);
+		break;
+	case FROM_FILTER:
+		cand = candidates(p->best, p->ncand, &ncand);
+		break;
+	case FROM_EVERY:
+		break;
 	}
-
-	if (best)
-		cand = candidates(best, best_cost, &ncand);
+	if (plan_narrows(p))
+		ncand = search_narrow(&p->run, p->term, cand, ncand);
 	matched = xmalloc((ncand ? ncand : 1) * sizeof(*matched));
 	for (size_t i = 0; i < ncand; i++) {
 		uint32_t r = cand ? cand[i] : (uint32_t)i;
-		bool ok = needle_found(q, c, r);
+		bool ok = true;
 
 		for (size_t j = 0; j < q->nfilters && ok; j++)
-			ok = &m[j] == best || matcher_test(&m[j], r);
+			ok = &p->m[j] == p->best || matcher_test(&p->m[j], r);
 		if (ok)
 			matched[nmatched++] = r;
+	}
+	/* The search's scores, of the records the filters kept (ascending); 0 is no match. */
+	if (p->searching) {
+		uint32_t kept = 0;
+
+		scores = xmalloc((nmatched ? nmatched : 1) * sizeof(*scores));
+		search_score_all(&p->run, matched, nmatched, scores);
+		for (uint32_t i = 0; i < nmatched; i++) {
+			if (!scores[i])
+				continue;
+			scores[kept] = scores[i];
+			matched[kept++] = matched[i];
+		}
+		nmatched = kept;
 	}
 	if (q->nsort) {
 		struct sort_ctx ctx = { q, c };
 
 		qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
+	} else if (p->searching) {
+		uint64_t keep = (uint64_t)q->offset + q->limit;
+
+		rank_by_score(matched, scores, nmatched, keep < nmatched ? (uint32_t)keep : nmatched);
 	}
 	out->total = nmatched;
 	take_page(q, matched, nmatched, out);
@@ -906,13 +1087,26 @@ void query_run(const struct query *q, const struct collection *c, struct query_r
 			    everything, &out->facets[i]);
 	}
 	out->nfacets = q->nfacets;
-out:
-	for (size_t i = 0; i < q->nfilters; i++) {
-		free(m[i].bits);
-		free(m[i].ranges);
-	}
 	free(cand);
 	free(matched);
+	free(scores);
+}
+
+void query_run(const struct query *q, const struct collection *c, struct query_result *out)
+{
+	struct query_plan *p = query_plan_new(q, c);
+
+	query_plan_run(p, out);
+	query_plan_free(p);
+}
+
+uint64_t query_scan(const struct query *q, const struct collection *c)
+{
+	struct query_plan *p = query_plan_new(q, c);
+	uint64_t cost = query_plan_cost(p);
+
+	query_plan_free(p);
+	return cost;
 }
 
 void query_result_release(struct query_result *r)

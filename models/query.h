@@ -8,20 +8,24 @@
  *
  *   field=a,b         equality, either value; on an array field, "contains"
  *   field:op=value    op: eq ne gt gte lt lte contains startswith isnull
- *   q=text            the text occurs in the record's searchable text
- *   sort=a,-b         sort keys, '-' for descending; stable; nulls last
+ *   q=text            words and "phrases" of the record's searched text
+ *                     (models/search.h); best matches first unless sorted
+ *   sort=a,-b         sort keys, '-' for descending; stable; nulls last; a
+ *                     vocabulary field in its vocabulary's order
  *   limit, offset     paging: limit 0..1000 (default 50), offset >= 0
  *   fields=a,b        only these top-level members in each record
  *   facet=a,b         counts of each value of these fields over the matches
  *
  * Strings compare ignoring ASCII case. Filters combine with AND, a repeated
  * filter too (countries=RO&countries=KR: both). query_run() uses the
- * collection's indexes: the cheapest positive filter picks candidates from
- * postings, and the others are checked on those only.
+ * collection's indexes: the cheapest positive filter or search term picks
+ * candidates from postings, and the others are checked on those only; a
+ * struct query_plan says which before it runs, and what that will examine.
  *
  * Ownership: a struct query borrows the resource and copies what it needs of
- * the parameters; release it with query_release(). A query_result owns its
- * arrays; release with query_result_release().
+ * the parameters; release it with query_release(). A query_plan borrows its
+ * query and collection, which must outlive it; free with query_plan_free().
+ * A query_result owns its arrays; release with query_result_release().
  */
 #ifndef ATTACHE_QUERY_H
 #define ATTACHE_QUERY_H
@@ -33,6 +37,7 @@
 #include "lib/strbuf.h"
 #include "models/collection.h"
 #include "models/resource.h"
+#include "models/search.h"
 
 #define QUERY_DEFAULT_LIMIT 50
 #define QUERY_MAX_LIMIT 1000
@@ -73,7 +78,7 @@ struct query {
 	const struct resource *res;
 	struct query_filter filters[QUERY_MAX_FILTERS];
 	size_t nfilters;
-	char *needle;                  /* owned, lower-cased and trimmed q; NULL: no search */
+	struct search_query search;    /* q=, parsed; no terms: no search */
 	struct query_sort sort[QUERY_MAX_SORT];
 	size_t nsort;
 	uint32_t limit;
@@ -123,18 +128,53 @@ struct query_facet {
 	uint32_t n;
 };
 
+struct query_plan;
+
 struct query_result {
 	uint32_t total;                /* records matching, before paging */
-	uint32_t *page;                /* positions of the page's records, in order */
+	uint32_t *page;                /* positions of the page's records, in order: with q and
+					* no sort, best match first */
 	uint32_t npage;
 	struct query_facet facets[QUERY_MAX_FACETS];
 	size_t nfacets;
 };
 
-/* Runs q on c (which must be of q's resource). Never fails. */
+/*
+ * How q is answered on c (which must be of q's resource), chosen before it
+ * runs: which index lists the candidates (the cheapest positive filter's
+ * postings, or the search's cheapest term's, or every record; none for an
+ * unfiltered page, read straight from the indexes), and what is checked on
+ * them. Pricing and running the same plan is what keeps the price true.
+ * Returns a new plan, which borrows q and c; free with query_plan_free().
+ */
+struct query_plan *query_plan_new(const struct query *q, const struct collection *c);
+void query_plan_free(struct query_plan *p);
+
+/*
+ * What running p would examine, without running it, in records and values:
+ *   - the distinct values each contains or startswith filter reads;
+ *   - an unfiltered page sorted by at most one key: its records;
+ *   - otherwise the candidates listed (the postings read to list them, or
+ *     every record), each then checked against the other filters;
+ *   - with q=, the postings the other terms' words are merged with to
+ *     narrow the candidates, the postings each word of a term is scored
+ *     from, and, for a phrase or a prefix of very many words, each
+ *     candidate's words, at the collection's average
+ *     (search_narrow_cost(), search_score_cost()).
+ * Sorting and facets then work on at most those records.
+ */
+uint64_t query_plan_cost(const struct query_plan *p);
+
+/* Runs p into out. Never fails. */
+void query_plan_run(const struct query_plan *p, struct query_result *out);
+
+/* Runs q on c: query_plan_new(), query_plan_run(), query_plan_free(). */
 void query_run(const struct query *q, const struct collection *c, struct query_result *out);
 
 void query_result_release(struct query_result *r);
+
+/* What query_run() would examine to answer q on c: query_plan_cost() of its plan. */
+uint64_t query_scan(const struct query *q, const struct collection *c);
 
 /* The operator's name as written in a query ("gte"). */
 const char *query_op_name(enum query_op op);

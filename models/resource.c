@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "models/evidence.h"
+
 const struct field *resource_field(const struct resource *r, const char *name, size_t len)
 {
 	for (size_t i = 0; i < r->nfields; i++)
@@ -52,6 +54,9 @@ void field_get(const struct field *f, const void *record, struct field_value *ou
 		out->i = *(const int64_t *)slot;
 		out->null = !out->i;   /* 0 is how a record holds an absent integer */
 		break;
+	case FIELD_BOOLEAN:
+		out->i = *(const bool *)slot;
+		break;
 	case FIELD_STRINGS:
 		out->list = *(const struct strs *)slot;
 		break;
@@ -65,6 +70,7 @@ const char *field_type_name(enum field_type t)
 	case FIELD_INTEGER: return "integer";
 	case FIELD_DATE: return "date";
 	case FIELD_STRINGS: return "array of strings";
+	case FIELD_BOOLEAN: return "boolean";
 	}
 	return "unknown";
 }
@@ -74,5 +80,12 @@ int resource_read(const struct resource *r, struct check *c, const cJSON *v, str
 {
 	if (member_read_object(c, v, r->members, r->nmembers, a, record))
 		return -1;
-	return r->check ? r->check(c, a, record) : 0;
+	if (r->check && r->check(c, a, record))
+		return -1;
+	/* An inference names a member of this type that the record gives. */
+	for (size_t i = 0; i < r->nmembers; i++)
+		if (r->members[i].type == &member_inferences &&
+		    inferences_check(r, c, v, (const void *)((const char *)record + r->members[i].offset)))
+			return -1;
+	return 0;
 }

@@ -29,19 +29,32 @@ enum field_type {
 	FIELD_INTEGER,  /* int64 */
 	FIELD_DATE,     /* YYYY-MM-DD text */
 	FIELD_STRINGS,  /* an array of text; equality means "contains" */
+	FIELD_BOOLEAN,  /* true or false */
 };
 
 /* What a query may do with a field beyond filtering, which every field allows. */
 enum {
 	FIELD_SORT = 1 << 0,    /* sort=field (scalars only) */
 	FIELD_FACET = 1 << 1,   /* facet=field */
-	FIELD_SEARCH = 1 << 2,  /* searched by q= */
+};
+
+/*
+ * Whether q= searches a field's text, and how much a match there counts in
+ * the ranking (models/search.h). A vocabulary field is searched by its
+ * values' labels, a reference field by the names of the records it names.
+ */
+enum search_weight {
+	SEARCH_NONE = 0,
+	SEARCH_TEXT = 1,        /* summaries and other running text */
+	SEARCH_CONTEXT = 2,     /* labels, the names of the records it names, places */
+	SEARCH_PARTY = 3,       /* companies, partners, organizations, people, aliases */
+	SEARCH_NAME = 4,        /* the record's own name or title */
 };
 
 /* One field's value in one record; borrowed from the record. */
 struct field_value {
 	bool null;
-	int64_t i;            /* FIELD_INTEGER */
+	int64_t i;            /* FIELD_INTEGER; FIELD_BOOLEAN, as 0 or 1 */
 	const char *s;        /* FIELD_STRING, FIELD_DATE */
 	struct strs list;     /* FIELD_STRINGS */
 };
@@ -57,6 +70,8 @@ struct field {
 	/* How to read it from the member at offset, when it is not that member itself. */
 	void (*get)(const struct field *f, const void *record, struct field_value *out);
 	const struct resource *ref;    /* whose keys it holds (deals' countries), or NULL */
+	const char *vocab;             /* the dataset vocabulary its values come from, or NULL */
+	enum search_weight search;     /* searched by q=, with this weight; or SEARCH_NONE */
 };
 
 struct resource {
@@ -64,6 +79,7 @@ struct resource {
 	const char *singular;          /* "deal" */
 	const char *schema;            /* its definition in data/schema.json: "Deal" */
 	const char *key;               /* the identifying field: "id", "code" */
+	const char *label;             /* the field that names a record for people: "name", "title" */
 	bool key_casefold;             /* keys compare ignoring ASCII case */
 	size_t record_size;            /* sizeof the record struct */
 	const struct member *members;  /* top-level members, in the order rendered */
@@ -86,7 +102,8 @@ struct resource {
 
 /*
  * Reads the object v into record (r->record_size zeroed bytes): its members
- * by the member table, then r's own rules. Returns 0, or -1 after reporting.
+ * by the member table, then r's own rules, then its inferences (each must
+ * name a member the record gives). Returns 0, or -1 after reporting.
  */
 int resource_read(const struct resource *r, struct check *c, const cJSON *v, struct arena *a,
 		  void *record);
@@ -106,7 +123,8 @@ const struct field *resource_ref_field(const struct resource *r, const struct re
 /* Writes record as its JSON object: every member, in order. */
 void resource_render(const struct resource *r, struct jsonw *w, const void *record);
 
-/* The type's name as the API documents it: "string", "integer", "date", "array of strings". */
+/* The type's name as the API documents it: "string", "integer", "date", "array of strings",
+ * "boolean". */
 const char *field_type_name(enum field_type t);
 
 #endif

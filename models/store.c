@@ -1,19 +1,22 @@
 /*
  * store: loading, validating and indexing a dataset (see store.h).
  *
- * Loading runs in four passes, each complete before the next: the JSON text
+ * Loading runs in five passes, each complete before the next: the JSON text
  * (json_parse), the shape and types of every record (resource_read), the
- * collections with their keys (duplicates are found here), and the
- * references between records and to the vocabularies. Everything a store
- * holds lives in its one arena.
+ * collections with their keys (duplicates are found here), the references
+ * between records and to the vocabularies, and the search indexes (which
+ * take the labels and names references lead to). Everything a store holds
+ * lives in its one arena.
  */
 #include "models/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/hash.h"
 #include "lib/json.h"
@@ -27,6 +30,7 @@ struct store {
 };
 
 static const struct resource *const resources[STORE_NCOLLECTIONS] = {
+	[STORE_SOURCES] = &source_resource,
 	[STORE_COUNTRIES] = &country_resource,
 	[STORE_MEETINGS] = &meeting_resource,
 	[STORE_DEALS] = &deal_resource,
@@ -53,7 +57,11 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root,
 		return -1;
 	if (n >= UINT32_MAX)
 		return check_fail_at(c, res->name, "too many records (%zu)", n);
-	if (collection_build(&s->coll[which], res, records, (uint32_t)n, &s->arena, &first,
+	/* Records cite sources: a dataset without one has nothing to cite. */
+	if (which == STORE_SOURCES && !n)
+		return check_fail_at(c, res->name, "expected at least one source, got an empty array: "
+				     "every record cites one");
+	if (collection_build(&s->coll[which], res, records, (uint32_t)n, &s->dataset, &s->arena, &first,
 			     &second)) {
 		mark = check_enter_key(c, res->name);
 		check_enter_index(c, second);
@@ -68,53 +76,79 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root,
 
 /* ---- references ---- */
 
+/* The store's collection of res, which is one of resources[]. */
+static const struct collection *collection_of(const struct store *s, const struct resource *res)
+{
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		if (resources[i] == res)
+			return &s->coll[i];
+	return NULL;
+}
+
+/*
+ * Steps into the path of field f of a record, at element i of an array
+ * field (SIZE_MAX for a scalar): "status", "value.basis", "topics[2]",
+ * "evidence[1].source" (a dotted array field lists a member of each element).
+ */
+static size_t enter_field(struct check *c, const struct field *f, size_t i)
+{
+	const char *dot = strchr(f->name, '.');
+	size_t mark;
+
+	if (i == SIZE_MAX)
+		return check_enter_key(c, f->name);
+	mark = check_enter_key_len(c, f->name, dot ? (size_t)(dot - f->name) : strlen(f->name));
+	check_enter_index(c, i);
+	if (dot)
+		check_enter_key(c, dot + 1);
+	return mark;
+}
+
+/* One value of f: an id of its vocabulary, a key of the records it refers to. */
+static int check_field_value(struct check *c, const struct store *s, const struct field *f,
+			     const char *v)
+{
+	const struct collection *target;
+
+	if (f->vocab && dataset_vocab_check(c, &s->dataset,
+					    (enum vocab_kind)dataset_vocab_find(f->vocab), v))
+		return -1;
+	if (f->ref && (target = collection_of(s, f->ref)) && collection_find(target, v, strlen(v)) < 0)
+		return check_fail(c, "unknown %s \"%s\" (not among the dataset's %s)", f->ref->singular,
+				  v, f->ref->name);
+	return 0;
+}
+
+/* Every value of the fields of a record that name a vocabulary or other records. */
+static int check_fields(struct check *c, const struct store *s, const struct resource *res,
+			const void *record)
+{
+	for (size_t i = 0; i < res->nfields; i++) {
+		const struct field *f = &res->fields[i];
+		struct field_value v = { 0 };
+		size_t n, mark;
+		int rc = 0;
+
+		if (!f->vocab && !f->ref)
+			continue;
+		field_get(f, record, &v);
+		n = f->type == FIELD_STRINGS ? v.list.n : !v.null;
+		for (size_t j = 0; j < n && !rc; j++) {
+			mark = enter_field(c, f, f->type == FIELD_STRINGS ? j : SIZE_MAX);
+			rc = check_field_value(c, s, f, f->type == FIELD_STRINGS ? v.list.v[j] : v.s);
+			check_leave(c, mark);
+		}
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 static int check_country_ref(struct check *c, const struct store *s, const char *code)
 {
 	if (store_find_country(s, code, strlen(code)))
 		return 0;
 	return check_fail(c, "unknown country \"%s\" (not among the dataset's countries)", code);
-}
-
-static int check_country_refs(struct check *c, const struct store *s, const char *key,
-			      struct strs codes)
-{
-	size_t mark = check_enter_key(c, key);
-	int rc = 0;
-
-	for (size_t i = 0; i < codes.n && !rc; i++) {
-		size_t imark = check_enter_index(c, i);
-
-		rc = check_country_ref(c, s, codes.v[i]);
-		check_leave(c, imark);
-	}
-	check_leave(c, mark);
-	return rc;
-}
-
-static int check_vocab_list(struct check *c, const struct store *s, const char *key,
-			    enum vocab_kind k, struct strs ids)
-{
-	size_t mark = check_enter_key(c, key);
-	int rc = 0;
-
-	for (size_t i = 0; i < ids.n && !rc; i++) {
-		size_t imark = check_enter_index(c, i);
-
-		rc = dataset_vocab_check(c, &s->dataset, k, ids.v[i]);
-		check_leave(c, imark);
-	}
-	check_leave(c, mark);
-	return rc;
-}
-
-static int check_vocab_one(struct check *c, const struct store *s, const char *key,
-			   enum vocab_kind k, const char *id)
-{
-	size_t mark = check_enter_key(c, key);
-	int rc = dataset_vocab_check(c, &s->dataset, k, id);
-
-	check_leave(c, mark);
-	return rc;
 }
 
 /* A person's country, at path KEY (or KEY[i] when i is not SIZE_MAX) .country. */
@@ -135,65 +169,64 @@ static int check_person_ref(struct check *c, const struct store *s, const char *
 	return rc;
 }
 
-static int check_references(struct store *s, struct check *c)
+/* The persons a record names, whose countries are not fields. */
+static int check_persons(struct check *c, const struct store *s, enum store_collection which,
+			 const void *record)
 {
-	const struct collection *cc = &s->coll[STORE_COUNTRIES];
-	const struct collection *mc = &s->coll[STORE_MEETINGS];
-	const struct collection *dc = &s->coll[STORE_DEALS];
-	size_t mark;
+	const struct meeting *m = record;
 	int rc = 0;
 
-	for (uint32_t i = 0; i < cc->n && !rc; i++) {
-		const struct country *co = collection_record(cc, i);
+	if (which == STORE_COUNTRIES)
+		return check_person_ref(c, s, "leader", SIZE_MAX, ((const struct country *)record)->leader);
+	if (which != STORE_MEETINGS)
+		return 0;
+	rc = check_person_ref(c, s, "counterpart", SIZE_MAX, m->counterpart);
+	for (size_t j = 0; j < m->participants.n && !rc; j++)
+		rc = check_person_ref(c, s, "participants", j, &m->participants.v[j]);
+	for (size_t j = 0; m->delegation && j < m->delegation->members.n && !rc; j++)
+		rc = check_person_ref(c, s, "delegation.members", j, &m->delegation->members.v[j]);
+	return rc;
+}
 
-		mark = check_enter_key(c, "countries");
-		check_enter_index(c, i);
-		rc = check_vocab_list(c, s, "roles", VOCAB_ROLE, co->roles) ||
-		     check_person_ref(c, s, "leader", SIZE_MAX, co->leader);
-		check_leave(c, mark);
-	}
-	for (uint32_t i = 0; i < mc->n && !rc; i++) {
-		const struct meeting *m = collection_record(mc, i);
+static const struct collection *collection_of_arg(const void *arg, const struct resource *res)
+{
+	return collection_of(arg, res);
+}
 
-		mark = check_enter_key(c, "meetings");
-		check_enter_index(c, i);
-		rc = check_vocab_one(c, s, "kind", VOCAB_KIND, m->kind) ||
-		     check_country_refs(c, s, "countries", m->countries) ||
-		     check_person_ref(c, s, "counterpart", SIZE_MAX, m->counterpart) ||
-		     check_vocab_list(c, s, "topics", VOCAB_SECTOR, m->topics);
-		for (size_t j = 0; j < m->participants.n && !rc; j++)
-			rc = check_person_ref(c, s, "participants", j, &m->participants.v[j]);
-		for (size_t j = 0; m->delegation && j < m->delegation->members.n && !rc; j++)
-			rc = check_person_ref(c, s, "delegation.members", j,
-					      &m->delegation->members.v[j]);
-		check_leave(c, mark);
-	}
-	for (uint32_t i = 0; i < dc->n && !rc; i++) {
-		const struct deal *d = collection_record(dc, i);
+/* The search index of every collection: the records they refer to are all read and checked. */
+static void build_search(struct store *s)
+{
+	const struct search_context ctx = { &s->dataset, collection_of_arg, s };
 
-		mark = check_enter_key(c, "deals");
-		check_enter_index(c, i);
-		rc = check_country_refs(c, s, "countries", d->countries) ||
-		     check_vocab_one(c, s, "sector", VOCAB_SECTOR, d->sector) ||
-		     check_vocab_one(c, s, "status", VOCAB_STATUS, d->status);
-		for (size_t j = 0; j < d->meetings.n && !rc; j++) {
-			const char *id = d->meetings.v[j];
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		search_build(&s->coll[i].search, &s->coll[i], &ctx, &s->arena);
+}
 
-			if (store_find_meeting(s, id, strlen(id)))
-				continue;
-			check_enter_key(c, "meetings");
-			check_enter_index(c, j);
-			rc = check_fail(c, "unknown meeting \"%s\" (not among the dataset's meetings)", id);
+static int check_references(struct store *s, struct check *c)
+{
+	for (int w = 0; w < STORE_NCOLLECTIONS; w++) {
+		const struct collection *coll = &s->coll[w];
+
+		for (uint32_t i = 0; i < coll->n; i++) {
+			const void *record = collection_record(coll, i);
+			size_t mark = check_enter_key(c, coll->res->name);
+			int rc;
+
+			check_enter_index(c, i);
+			rc = check_fields(c, s, coll->res, record) ||
+			     check_persons(c, s, (enum store_collection)w, record);
+			check_leave(c, mark);
+			if (rc)
+				return -1;
 		}
-		check_leave(c, mark);
 	}
-	return rc ? -1 : 0;
+	return 0;
 }
 
 struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 				struct strbuf *err)
 {
-	static const char *const top[] = { "dataset", "countries", "meetings", "deals", NULL };
+	static const char *const top[] = { "dataset", "sources", "countries", "meetings", "deals", NULL };
 	struct store *s = xcalloc(1, sizeof(*s));
 	struct check c;
 	const cJSON *ds;
@@ -223,6 +256,7 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 			goto out;
 	if (check_references(s, &c))
 		goto out;
+	build_search(s);
 	s->digest = hash_bytes(HASH_SEED, buf, len);
 	rc = 0;
 out:
@@ -235,20 +269,35 @@ out:
 	return s;
 }
 
+/* What a file that is not a regular file is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISDIR(mode) ? "a directory" : S_ISSOCK(mode) ? "a socket"
+	       : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" : "not a file";
+}
+
 struct store *store_load_file(const char *path, struct strbuf *err)
 {
 	struct store *s = NULL;
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (a regular file ignores it). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 
 	if (!f) {
 		strbuf_addf(err, "%s: cannot open: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto out;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		strbuf_addf(err, "%s: not a regular file", path);
+	if (fstat(fileno(f), &st)) {
+		strbuf_addf(err, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		strbuf_addf(err, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
 		goto out;
 	}
 	if ((size_t)st.st_size > STORE_MAX_FILE_BYTES) {
@@ -305,6 +354,11 @@ static const void *find(const struct store *s, enum store_collection which, cons
 	return i < 0 ? NULL : collection_record(c, (uint32_t)i);
 }
 
+const struct source *store_find_source(const struct store *s, const char *id, size_t len)
+{
+	return find(s, STORE_SOURCES, id, len);
+}
+
 const struct country *store_find_country(const struct store *s, const char *code, size_t len)
 {
 	return find(s, STORE_COUNTRIES, code, len);
@@ -328,7 +382,8 @@ uint64_t store_digest(const struct store *s)
 void store_describe(const struct store *s, struct strbuf *out)
 {
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		strbuf_addf(out, "%s%u %s", i ? ", " : "", s->coll[i].n, s->coll[i].res->name);
+		strbuf_addf(out, "%s%u %s", i ? ", " : "", s->coll[i].n,
+			    s->coll[i].n == 1 ? s->coll[i].res->singular : s->coll[i].res->name);
 }
 
 size_t store_memory(const struct store *s)

@@ -4,7 +4,9 @@
 #
 #   scripts/deps.sh "PKG-CONFIG MODULES" "COMMANDS" DEBIAN-PACKAGE...
 #
-# A module written py:NAME is a Python module the system's python3 must import.
+# A module written py:NAME is a Python module the system's python3 must import;
+# h:HEADER is a C header the compiler must find, for a library that ships no
+# pkg-config file (GNU libunistring).
 #
 # Exits 0 when everything is present (or was installed), 1 with a message
 # naming what is missing otherwise.
@@ -20,6 +22,8 @@ if command -v pkg-config >/dev/null 2>&1; then
 	for m in $modules; do
 		case "$m" in
 		py:*) /usr/bin/python3 -c "import ${m#py:}" 2>/dev/null || missing="$missing $m" ;;
+		h:*) printf '#include <%s>\n' "${m#h:}" | "${CC:-cc}" -E -x c - >/dev/null 2>&1 ||
+			missing="$missing $m" ;;
 		*) pkg-config --exists "$m" || missing="$missing $m" ;;
 		esac
 	done

@@ -3,6 +3,8 @@
  */
 #include "server/app.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +95,169 @@ int app_open(struct app *app, const struct config *cfg, struct strbuf *err)
 	return 0;
 }
 
+/*
+ * The reload thread's state. It outlives the app when a stop comes during a
+ * reload: the app and the thread each hold a reference, and the last one
+ * frees it. The thread reads the app's snapshots and metrics only under the
+ * lock and while closing is false.
+ */
+struct reloader {
+	pthread_mutex_t lock;
+	unsigned refs;
+	bool running;                /* a thread is loading */
+	bool again;                  /* another reload was asked for meanwhile */
+	bool closing;                /* app_close() has run: publish nothing */
+	const char *why;             /* the cause of the reload to run next */
+	char *path;
+	size_t gzip_min;
+	struct snapshots *snapshots;
+	struct metrics *metrics;
+};
+
+static void reloader_release(struct reloader *r)
+{
+	bool last;
+
+	pthread_mutex_lock(&r->lock);
+	last = --r->refs == 0;
+	pthread_mutex_unlock(&r->lock);
+	if (!last)
+		return;
+	pthread_mutex_destroy(&r->lock);
+	free(r->path);
+	free(r);
+}
+
+/* Serves what a reload made (a site, or the error of one that failed). Under r->lock. */
+static void publish(struct reloader *r, struct site *site, const struct strbuf *records,
+		    const struct strbuf *err, const char *why)
+{
+	struct snapshot *snap;
+	char gen[32];
+
+	if (!site) {
+		snapshots_publish_failure(r->snapshots, err->buf, time(NULL));
+		metrics_reload(r->metrics, false, time(NULL));
+		log_event(LOG_ERROR, "reload failed; still serving the previous data", "cause", why,
+			  "error", err->buf, NULL);
+		return;
+	}
+	snapshots_publish_site(r->snapshots, site, time(NULL));
+	metrics_reload(r->metrics, true, time(NULL));
+	snap = snapshot_acquire(r->snapshots);
+	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)snapshot_serving(snap)->generation);
+	snapshot_release(snap);
+	log_event(LOG_INFO, "reloaded", "cause", why, "data", r->path, "records", records->buf,
+		  "generation", gen, NULL);
+}
+
+static void *reload_thread(void *arg)
+{
+	struct reloader *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		struct strbuf err = STRBUF_INIT, records = STRBUF_INIT;
+		const char *why = r->why;
+		struct site *site = NULL;
+		struct store *s;
+
+		r->again = false;
+		pthread_mutex_unlock(&r->lock);
+		log_event(LOG_INFO, "reloading", "cause", why, "data", r->path, NULL);
+		/* The long part, outside the lock: a stop meanwhile is not kept waiting. */
+		s = store_load_file(r->path, &err);
+		if (s) {
+			store_describe(s, &records);
+			site = app_build_site(s, r->gzip_min);
+		}
+		pthread_mutex_lock(&r->lock);
+		if (r->closing) {
+			site_free(site);
+			strbuf_release(&err);
+			strbuf_release(&records);
+			break;
+		}
+		publish(r, site, &records, &err, why);
+		strbuf_release(&err);
+		strbuf_release(&records);
+		if (!r->again)
+			break;
+	}
+	r->running = false;
+	pthread_mutex_unlock(&r->lock);
+	reloader_release(r);
+	return NULL;
+}
+
+void app_reload(struct app *app, const char *why)
+{
+	struct reloader *r = app->reloader;
+	pthread_attr_t attr;
+	pthread_t t;
+
+	if (!*app->cfg->data) {
+		log_event(LOG_INFO, "reload skipped: the built-in dataset does not change", "cause", why,
+			  NULL);
+		return;
+	}
+	if (!r) {
+		r = app->reloader = xcalloc(1, sizeof(*r));
+		pthread_mutex_init(&r->lock, NULL);
+		r->refs = 1;
+		r->path = xstrdup(app->cfg->data);
+		r->gzip_min = config_gzip_min(app->cfg);
+		r->snapshots = app->snapshots;
+		r->metrics = app->metrics;
+	}
+	pthread_mutex_lock(&r->lock);
+	r->why = why;
+	if (r->running) {
+		r->again = true;
+		pthread_mutex_unlock(&r->lock);
+		return;
+	}
+	r->running = true;
+	r->refs++;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	errno = pthread_create(&t, &attr, reload_thread, r);
+	pthread_attr_destroy(&attr);
+	if (errno) {
+		r->running = false;
+		r->refs--;
+		pthread_mutex_unlock(&r->lock);
+		log_event(LOG_ERROR, "reload failed; still serving the previous data", "cause", why,
+			  "error", "cannot start a thread to load the data", NULL);
+		return;
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+bool app_reloading(struct app *app)
+{
+	bool running;
+
+	if (!app->reloader)
+		return false;
+	pthread_mutex_lock(&app->reloader->lock);
+	running = app->reloader->running;
+	pthread_mutex_unlock(&app->reloader->lock);
+	return running;
+}
+
 void app_close(struct app *app)
 {
+	if (app->reloader) {
+		/* A reload still loading finishes on its own and publishes nothing. */
+		pthread_mutex_lock(&app->reloader->lock);
+		app->reloader->closing = true;
+		if (app->reloader->running)
+			log_event(LOG_INFO, "a reload is still loading; what it loads is dropped", NULL);
+		pthread_mutex_unlock(&app->reloader->lock);
+		reloader_release(app->reloader);
+		app->reloader = NULL;
+	}
 	http_stop(app->http);
 	app->http = NULL;
 	snapshots_free(app->snapshots);
@@ -103,38 +266,4 @@ void app_close(struct app *app)
 	app->metrics = NULL;
 	webroot_free(app->web);
 	app->web = NULL;
-}
-
-void app_reload(struct app *app, const char *why)
-{
-	const struct config *cfg = app->cfg;
-	struct strbuf err = STRBUF_INIT, records = STRBUF_INIT;
-	struct snapshot *snap;
-	char gen[32];
-	struct store *s;
-
-	if (!*cfg->data) {
-		log_event(LOG_INFO, "reload skipped: the built-in dataset does not change", "cause", why,
-			  NULL);
-		goto out;
-	}
-	s = store_load_file(cfg->data, &err);
-	if (!s) {
-		snapshots_publish_failure(app->snapshots, err.buf, time(NULL));
-		metrics_reload(app->metrics, false, time(NULL));
-		log_event(LOG_ERROR, "reload failed; still serving the previous data", "cause", why,
-			  "error", err.buf, NULL);
-		goto out;
-	}
-	store_describe(s, &records);
-	snapshots_publish_site(app->snapshots, app_build_site(s, config_gzip_min(cfg)), time(NULL));
-	metrics_reload(app->metrics, true, time(NULL));
-	snap = snapshot_acquire(app->snapshots);
-	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)snapshot_serving(snap)->generation);
-	snapshot_release(snap);
-	log_event(LOG_INFO, "reloaded", "cause", why, "data", cfg->data, "records", records.buf,
-		  "generation", gen, NULL);
-out:
-	strbuf_release(&err);
-	strbuf_release(&records);
 }

@@ -11,11 +11,13 @@
  *
  * Ownership: app_open() fills a struct app that owns what it made and
  * borrows the config, which must outlive it; app_close() frees it all (also
- * after a failed app_open(), and twice is harmless).
+ * after a failed app_open(), and twice is harmless), but for a reload still
+ * running, which frees what it made itself.
  */
 #ifndef ATTACHE_APP_H
 #define ATTACHE_APP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config/config.h"
@@ -27,12 +29,15 @@
 #include "server/metrics.h"
 #include "server/snapshot.h"
 
+struct reloader;
+
 struct app {
 	const struct config *cfg;
 	struct webroot *web;
 	struct metrics *metrics;
 	struct snapshots *snapshots;
 	struct http *http;           /* NULL once stopped */
+	struct reloader *reloader;   /* reloads in their own thread (app_reload) */
 
 	/* When app_open() fails: what it could not do, and the exit status that goes with it. */
 	const char *failed;          /* "cannot load the data", "cannot serve the dashboard", "cannot start" */
@@ -74,11 +79,20 @@ struct webroot *app_load_web(const char *web_root, size_t gzip_min, struct strbu
 struct site *app_build_site(struct store *store, size_t gzip_min);
 
 /*
- * Loads the data file again and serves it as the next generation, or, when
- * it does not load, keeps the current one and reports the error in
- * readiness and metrics. Logs the outcome either way, with why as its cause.
- * The built-in dataset does not change: then only says so.
+ * Loads the data file again, in a thread of its own, and serves it as the
+ * next generation; or, when it does not load, keeps the current one and
+ * reports the error in readiness and metrics. Logs the outcome either way,
+ * with why (a string that lives for ever, such as a literal) as its cause.
+ * When a reload is running, another follows it once it is done (however
+ * many are asked for meanwhile), so the file's last state is what is
+ * served. The built-in dataset does not change: then only says so.
+ *
+ * A reload never delays a stop: app_close() leaves one still loading to
+ * finish on its own, and drops what it loads.
  */
 void app_reload(struct app *app, const char *why);
+
+/* Whether a reload is running, or asked for and waiting on one that is. */
+bool app_reloading(struct app *app);
 
 #endif

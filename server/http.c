@@ -8,16 +8,29 @@
  * the middle calls and are counted and dropped, since no route takes a body.
  * The last call routes the request and queues the answer.
  *
- * Per-request state (struct exchange) is created by the URI log callback,
- * which also hands us the request target exactly as sent (libmicrohttpd's
- * decoded URL stops at %00), and freed by the completion callback, which logs
- * and counts the request once its answer has been sent.
+ * Per-connection state (struct link) is made when libmicrohttpd opens a
+ * connection and freed when it closes it; the request in progress (struct
+ * exchange) lives inside it. So a request's state is freed even when
+ * libmicrohttpd drops the request without calling the completion callback
+ * (0.9.75 does, when a request overflows its memory pool), and such a
+ * request is then logged and taken off the in-flight count at the close.
+ * The URI log callback starts an exchange and keeps the request target
+ * exactly as sent (libmicrohttpd's decoded URL stops at %00); the
+ * completion callback logs and counts it once its answer has been sent.
+ *
+ * libmicrohttpd answers some malformed requests itself, with an HTML page,
+ * before any callback of ours; a few of those answers are themselves
+ * malformed in 0.9.75. Where its log message tells which connection it is
+ * refusing (the thread's current connection, checked against the request's
+ * own headers), the answer goes out as problem+json on the socket directly
+ * and libmicrohttpd's own is cut off (see on_mhd_log).
  */
 #include "server/http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +43,11 @@
 
 #include <microhttpd.h>
 
+#include "handlers/list.h"
 #include "handlers/response.h"
 #include "lib/mem.h"
 #include "lib/text.h"
+#include "server/conns.h"
 #include "server/cors.h"
 #include "server/guard.h"
 #include "server/gzcache.h"
@@ -41,6 +56,7 @@
 #include "server/router.h"
 
 #define REQUEST_ID_MAX 128
+#define USER_AGENT_MAX 256
 
 struct http {
 	struct MHD_Daemon *daemon;
@@ -48,122 +64,58 @@ struct http {
 	uint16_t port;
 	atomic_uint in_flight;
 	struct gzcache *gz;         /* compressed bodies built per request */
+	struct conns *conns;        /* the connection watcher */
+	struct list_budget budget;  /* what list queries may cost */
 	uint64_t id_seed;
 	atomic_uint_fast64_t id_counter;
+	bool quiesced;              /* accepts no more connections */
 };
 
+/* The request in progress on a connection. */
 struct exchange {
 	struct http *h;
-	char *target;               /* the request target as sent */
+	struct link *link;
+	struct strbuf target;       /* the request target as sent; its buffer is kept for the next */
+	const char *raw_target;     /* where libmicrohttpd holds it, for guard_check_layout() */
+	size_t target_len;          /* its length as sent (the copy stops at a NUL) */
 	uint64_t start_ns;
-	bool started;               /* the first call (headers) is done */
-	bool answered;              /* a response was queued */
+	bool active;                /* a request is in progress */
+	bool started;               /* the first call (headers) is done; counted in flight */
+	bool answered;              /* a response was queued, or sent directly */
 	bool too_large;             /* the body went past max-body-size */
+	int refused;                /* the status the guard refused the request with, or 0 */
+	const char *why;            /* and why */
 	uint64_t body;              /* body bytes received */
 	size_t route;               /* for metrics */
 	int status;
 	uint64_t bytes;
 	char method[16];
-	char remote[INET6_ADDRSTRLEN];
 	char id[REQUEST_ID_MAX + 1];
-	char *user_agent;
+	char user_agent[USER_AGENT_MAX + 1];
+	bool has_user_agent;
 };
+
+/* One connection: the watcher's view of it, and the request on it. */
+struct link {
+	struct conn conn;           /* the watcher's part (server/conns.h) */
+	struct MHD_Connection *mhd;
+	struct exchange x;
+	struct guard_header *headers;  /* the guard's scratch, kept for the next request */
+	size_t headers_alloc;
+	bool direct;                /* answered on the socket directly (answer_direct) */
+};
+
+/*
+ * The connection this thread last called us for. libmicrohttpd serves each
+ * connection from one thread, and its log callback names no connection: this
+ * is how a log message is tied to the request it is about (see on_mhd_log).
+ */
+static _Thread_local struct link *current;
 
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return conns_now_ns();
 }
-
-/* ---- per-request state ---- */
-
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
-{
-	struct http *h = cls;
-	struct exchange *x = xcalloc(1, sizeof(*x));
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-	x->h = h;
-	x->target = xstrdup(uri);
-	x->start_ns = now_ns();
-	x->route = METRICS_NO_ROUTE;
-	strcpy(x->remote, "-");
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-				  x->remote, sizeof(x->remote));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  x->remote, sizeof(x->remote));
-	}
-	atomic_fetch_add(&h->in_flight, 1);
-	return x;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
-{
-	struct http *h = cls;
-	struct exchange *x = *con_cls;
-	uint64_t us;
-
-	(void)c;
-	if (!x)
-		return;
-	us = (now_ns() - x->start_ns) / 1000;
-	if (x->answered) {
-		metrics_request(h->opt.metrics, x->route, x->status,
-				toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? x->bytes : 0, us);
-	}
-	if (h->opt.cfg->access_log) {
-		struct access_entry e = {
-			.request_id = x->id[0] ? x->id : "-",
-			.remote = x->remote,
-			.method = x->method[0] ? x->method : "-",
-			.target = x->target,
-			.status = x->answered ? x->status : 0,
-			.bytes = x->answered ? x->bytes : 0,
-			.duration_us = us,
-			.user_agent = x->user_agent,
-		};
-
-		log_access(&e);
-	}
-	free(x->target);
-	free(x->user_agent);
-	free(x);
-	*con_cls = NULL;
-	atomic_fetch_sub(&h->in_flight, 1);
-}
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode toe)
-{
-	struct http *h = cls;
-
-	(void)c;
-	(void)socket_context;
-	metrics_connection(h->opt.metrics, toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
-}
-
-static void on_mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-	size_t n;
-
-	(void)cls;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
-		msg[--n] = '\0';
-	log_event(LOG_WARN, "libmicrohttpd", "detail", msg, NULL);
-}
-
-/* ---- what the request says ---- */
 
 static const char *header(struct MHD_Connection *c, const char *name)
 {
@@ -191,36 +143,181 @@ static void make_request_id(struct http *h, char *out)
 	snprintf(out, REQUEST_ID_MAX + 1, "%016llx", (unsigned long long)z);
 }
 
-/* ---- the framing guard (first call) ---- */
+/* ---- per-request state ---- */
 
+/* Logs and counts the exchange's request, and ends it; toe says how it ended. */
+static void finish(struct exchange *x, enum MHD_RequestTerminationCode toe)
+{
+	struct http *h = x->h;
+	uint64_t us = (now_ns() - x->start_ns) / 1000;
+
+	if (!x->active)
+		return;
+	if (x->answered) {
+		metrics_request(h->opt.metrics, x->route, x->status,
+				toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? x->bytes : 0, us);
+	}
+	if (h->opt.cfg->access_log) {
+		struct access_entry e = {
+			.request_id = x->id[0] ? x->id : "-",
+			.remote = x->link->conn.remote,
+			.method = x->method[0] ? x->method : "-",
+			.target = x->target.buf,
+			.status = x->answered ? x->status : 0,
+			.bytes = x->answered ? x->bytes : 0,
+			.duration_us = us,
+			.user_agent = x->has_user_agent ? x->user_agent : NULL,
+		};
+
+		log_access(&e);
+	}
+	if (x->started)
+		atomic_fetch_sub(&h->in_flight, 1);
+	x->active = false;
+}
+
+static struct link *link_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct link *l = link_of(c);
+	struct exchange *x;
+	char *q;
+
+	(void)cls;
+	if (!l)
+		return NULL;
+	x = &l->x;
+	finish(x, MHD_REQUEST_TERMINATED_WITH_ERROR); /* one libmicrohttpd dropped, if any */
+	current = l;
+	strbuf_reset(&x->target);
+	x->target_len = strlen(uri);
+	strbuf_add(&x->target, uri, x->target_len);
+	x->raw_target = uri;
+	x->start_ns = now_ns();
+	x->active = true;
+	x->started = x->answered = x->too_large = false;
+	x->refused = 0;
+	x->why = NULL;
+	x->body = 0;
+	x->route = METRICS_NO_ROUTE;
+	x->status = 0;
+	x->bytes = 0;
+	x->method[0] = x->id[0] = '\0';
+	x->has_user_agent = false;
+	/*
+	 * libmicrohttpd parses the query into its connection memory pool right
+	 * after this callback, from the same buffer; thousands of parameters
+	 * overflow the pool and the request is dropped unanswered. This server
+	 * parses the query itself from the copy above, so the query libmicrohttpd
+	 * sees is cut to nothing: it splits the target at the '?' it has found
+	 * already and reads the arguments from the byte after it. (0.9.75 to
+	 * 1.0.1 all call this callback on the request line's own buffer, before
+	 * they parse the arguments.)
+	 */
+	q = strchr(uri, '?');
+	if (q)
+		q[1] = '\0';
+	return x;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct exchange *x = *con_cls;
+
+	(void)cls;
+	(void)c;
+	if (!x)
+		return;
+	finish(x, toe);
+	*con_cls = NULL;
+	/* Waiting for the next request head on this connection, from now. */
+	conn_enter(&x->link->conn, CONN_HEAD);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	struct link *l;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *sa = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		l = xcalloc(1, sizeof(*l));
+		l->mhd = c;
+		l->x.h = h;
+		l->x.link = l;
+		strbuf_init(&l->x.target, 0);
+		conns_add(h->conns, &l->conn, fd ? fd->connect_fd : -1, sa ? sa->client_addr : NULL);
+		*socket_context = l;
+		metrics_connection(h->opt.metrics, 1);
+		return;
+	}
+	l = *socket_context;
+	if (!l)
+		return;
+	/* A request libmicrohttpd dropped without its completion callback ends here. */
+	finish(&l->x, MHD_REQUEST_TERMINATED_WITH_ERROR);
+	conns_remove(h->conns, &l->conn);
+	if (current == l)
+		current = NULL;
+	strbuf_release(&l->x.target);
+	free(l->headers);
+	free(l);
+	*socket_context = NULL;
+	metrics_connection(h->opt.metrics, -1);
+}
+
+/* What the watcher closed, in the metrics and the log. */
+static void on_watch(void *arg, enum conn_reason reason, unsigned n)
+{
+	struct http *h = arg;
+	char count[16];
+
+	metrics_closed(h->opt.metrics, reason, n);
+	snprintf(count, sizeof(count), "%u", n);
+	log_event(LOG_INFO, "connections closed", "reason", conns_reason_name(reason), "count", count,
+		  NULL);
+}
+
+/* The guard's scratch list of headers, kept by the connection. */
 struct header_list {
-	struct guard_header *v;
-	size_t n, alloc;
+	struct link *l;
+	size_t n;
 };
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
 				      size_t key_size, const char *value, size_t value_size)
 {
-	struct header_list *l = cls;
+	struct header_list *hl = cls;
+	struct link *l = hl->l;
 
 	(void)kind;
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? 2 * l->alloc : 32;
-		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
+	if (hl->n == l->headers_alloc) {
+		l->headers_alloc = l->headers_alloc ? 2 * l->headers_alloc : 32;
+		l->headers = xreallocarray(l->headers, l->headers_alloc, sizeof(*l->headers));
 	}
-	l->v[l->n++] = (struct guard_header){ key, key_size, value, value_size };
+	l->headers[hl->n++] = (struct guard_header){ key, key_size, value, value_size };
 	return MHD_YES;
 }
 
 /*
- * The guard (server/guard.h) on the headers as libmicrohttpd received them.
+ * The guard (server/guard.h) on the head as libmicrohttpd received it.
  * libmicrohttpd's own strict mode (MHD_OPTION_STRICT_FOR_CLIENT) is off
  * because of how it refuses: a missing Host gets an HTML page (and, in
  * 0.9.75, its status line twice), a space in the target a closed connection
  * with no answer. The guard enforces the same rules, answered in JSON.
  */
-static int request_guard(struct exchange *x, struct MHD_Connection *c, const char *version,
-			 const char **why)
+static int request_guard(struct exchange *x, struct MHD_Connection *c, const char *method,
+			 const char *url, const char *version, const char **why)
 {
 	const struct config *cfg = x->h->opt.cfg;
 	const struct guard_limits limits = {
@@ -228,13 +325,41 @@ static int request_guard(struct exchange *x, struct MHD_Connection *c, const cha
 		.max_header_size = (size_t)cfg->max_header_size,
 		.max_body_size = (uint64_t)cfg->max_body_size,
 	};
-	struct header_list l = { 0 };
+	const union MHD_ConnectionInfo *size = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	struct header_list hl = { x->link, 0 };
+	const struct guard_head head = {
+		.start = method,
+		.len = size ? size->header_size : 0,
+		.method = method,
+		.target = x->raw_target,
+		.target_len = x->target_len,
+		.version = version,
+	};
 	int status;
 
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, &l);
-	status = guard_check(x->target, version, l.v, l.n, &limits, why);
-	free(l.v);
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, &hl);
+	status = guard_check(x->target.buf, version, x->link->headers, hl.n, &limits, why);
+	/* The URL libmicrohttpd hands the handler is where it was given the target. */
+	if (!status && size && url == x->raw_target)
+		status = guard_check_layout(&head, x->link->headers, hl.n, why);
 	return status;
+}
+
+/* Whether libmicrohttpd reads this Content-Length as a number (its own rule, in 0.9.75). */
+static int mhd_content_length(const char *v, size_t len, bool *overflow)
+{
+	uint64_t n = 0;
+	size_t i = 0;
+
+	*overflow = false;
+	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
+		if (n > (UINT64_MAX - (uint64_t)(v[i] - '0')) / 10) {
+			*overflow = true;
+			return -1;
+		}
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	return i && i == len ? 0 : -1;
 }
 
 /* ---- answering ---- */
@@ -430,6 +555,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		strbuf_release(&cd);
 	}
 	add(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+	add(r, MHD_HTTP_HEADER_RETRY_AFTER, res->retry_after);
 	if (res->content_type && !strncmp(res->content_type, "text/html", 9))
 		add(r, "Content-Security-Policy", RESPONSE_CSP);
 	{
@@ -477,6 +603,142 @@ static enum MHD_Result answer_problem(struct exchange *x, struct MHD_Connection 
 	return rc;
 }
 
+/* ---- answering on the socket, where libmicrohttpd cannot ---- */
+
+/*
+ * Sends a problem on l's socket directly, then shuts the socket's sending
+ * side, so that whatever libmicrohttpd queues after it is never sent. For
+ * requests libmicrohttpd refuses itself, and for an answer whose head does
+ * not fit in what its memory pool has left.
+ */
+static void answer_direct(struct link *l, int status, const char *detail)
+{
+	struct exchange *x = &l->x;
+	struct request req = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	struct response res;
+	time_t t = time(NULL);
+	char date[64];
+	struct tm tm;
+
+	if (!x->id[0])
+		make_request_id(x->h, x->id);
+	req.target = x->active ? x->target.buf : "";
+	req.request_id = x->id;
+	req.path = "";
+	response_init(&res);
+	response_problem(&req, &res, status, "%s", detail);
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	strbuf_addf(&out, "HTTP/1.1 %d %s\r\nDate: %s\r\nConnection: close\r\nContent-Type: %s\r\n"
+		    "Content-Length: %zu\r\nCache-Control: no-store\r\nX-Request-Id: %s\r\n"
+		    "X-Content-Type-Options: nosniff\r\n\r\n",
+		    status, http_status_reason(status), date, res.content_type, res.len, x->id);
+	strbuf_add(&out, res.body, res.len);
+	/* A fresh connection's send buffer holds this at once; a full one gets what fits. */
+	(void)!send(l->conn.fd, out.buf, out.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	shutdown(l->conn.fd, SHUT_WR);
+	metrics_rejected(x->h->opt.metrics);
+	x->answered = true;
+	x->status = status;
+	x->bytes = res.len;
+	l->direct = true;
+	response_release(&res);
+	strbuf_release(&out);
+}
+
+#define starts(msg, literal) (!strncmp((msg), (literal), sizeof(literal) - 1))
+
+/* Whether v is digits followed by spaces or tabs ("3 "). */
+static bool digits_then_space(const char *v, size_t len)
+{
+	size_t digits = strspn(v, "0123456789");
+
+	return digits && digits < len && strspn(v + digits, " \t") == len - digits;
+}
+
+/*
+ * Takes over a refusal libmicrohttpd has just logged, if it is one this
+ * server can tie to its connection: the current one, whose own headers show
+ * the fault. Returns whether it did (then the message is not logged).
+ */
+static bool take_over(const char *msg)
+{
+	struct link *l = current;
+	const char *v;
+	size_t vlen;
+	bool overflow;
+
+	if (!l)
+		return false;
+	if (l->direct)
+		/* libmicrohttpd's own refusal, queued after ours and never sent. */
+		return starts(msg, "Error processing request") || starts(msg, "Closing connection") ||
+		       starts(msg, "Failed to send");
+	if (!l->x.active)
+		return false;
+	if (starts(msg, "Failed to parse `Content-Length' header") ||
+	    starts(msg, "Too large value of 'Content-Length' header")) {
+		/*
+		 * 0.9.75 sends the head of this refusal twice. Only a connection
+		 * whose head is in, with a Content-Length it cannot read and no
+		 * Transfer-Encoding, gets this message.
+		 */
+		if (l->x.started ||
+		    MHD_lookup_connection_value_n(l->mhd, MHD_HEADER_KIND, "Transfer-Encoding", 17,
+						  NULL, NULL) == MHD_YES ||
+		    MHD_lookup_connection_value_n(l->mhd, MHD_HEADER_KIND, "Content-Length", 14, &v,
+						  &vlen) != MHD_YES ||
+		    !mhd_content_length(v, vlen, &overflow))
+			return false;
+		if (overflow)
+			answer_direct(l, HTTP_CONTENT_TOO_LARGE,
+				      "the request body is larger than this server accepts");
+		else if (digits_then_space(v, vlen))
+			answer_direct(l, HTTP_BAD_REQUEST,
+				      "Content-Length has whitespace after its digits: RFC 9110 allows it, "
+				      "but libmicrohttpd 0.9.75, which this server runs on, cannot read it");
+		else
+			answer_direct(l, HTTP_BAD_REQUEST,
+				      "Content-Length is not a number of bytes (only digits, no sign)");
+		return true;
+	}
+	if (!strcmp(msg, "Not enough memory in pool to allocate header record!")) {
+		/* No client sends a hundred header fields; one that does is this one. */
+		if (l->x.started || MHD_get_connection_values(l->mhd, MHD_HEADER_KIND, NULL, NULL) < 100)
+			return false;
+		answer_direct(l, HTTP_HEADERS_TOO_LARGE,
+			      "request headers: more header fields than this server accepts");
+		return true;
+	}
+	if (starts(msg, "Closing connection (failed to create response header)") &&
+	    l->x.refused) {
+		/* The head of the guard's refusal did not fit in the pool the request filled. */
+		answer_direct(l, l->x.refused, l->x.why);
+		return true;
+	}
+	return false;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	if (take_over(msg))
+		return;
+	/* A client that leaves is no fault of the server's. */
+	log_event(starts(msg, "Connection was closed by remote side") ||
+		  starts(msg, "Connection socket is closed when reading") ||
+		  starts(msg, "Socket has been disconnected when reading") ? LOG_DEBUG : LOG_WARN,
+		  "libmicrohttpd", "detail", msg, NULL);
+}
+
 static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 {
 	struct http *h = x->h;
@@ -488,23 +750,30 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	struct response res;
 	struct answer a = { &req, &res, NULL, false, false };
 	struct route_match m;
-	const char *target = x->target, *q, *why = NULL;
+	const char *target = x->target.buf, *q, *why = NULL;
 	enum MHD_Result rc;
 	size_t npairs = 0;
 
 	req.method = http_method_parse(x->method);
-	req.target = x->target;
+	req.target = x->target.buf;
 	req.request_id = x->id;
 	req.path = "";
 	req.raw_query = "";
 	req.web = h->opt.web;
 	req.metrics = h->opt.metrics;
+	req.budget = &h->budget;
 	response_init(&res);
 
 	if (req.method == HTTP_UNKNOWN) {
 		rc = answer_problem(x, c, &req, HTTP_NOT_IMPLEMENTED, false,
 				    "method %s is not implemented; this server answers GET, HEAD and OPTIONS",
 				    x->method);
+		goto out;
+	}
+	if (req.method == HTTP_CONNECT) {
+		rc = answer_problem(x, c, &req, HTTP_NOT_IMPLEMENTED, false,
+				    "%s asks for a tunnel, and this server is not a proxy; it answers GET, "
+				    "HEAD and OPTIONS", "CONNECT");
 		goto out;
 	}
 	/* An absolute-form target (http://host/path) names the same path. */
@@ -522,6 +791,12 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 			rc = answer_problem(x, c, &req, HTTP_BAD_REQUEST, false,
 					    "the target * is only for OPTIONS%s", "");
 		}
+		goto out;
+	}
+	if (target[0] != '/') {
+		rc = answer_problem(x, c, &req, HTTP_BAD_REQUEST, false,
+				    "the request target is neither a path starting with '/' nor an %s URL",
+				    "http");
 		goto out;
 	}
 	q = strchr(target, '?');
@@ -615,35 +890,45 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	const char *why = NULL;
 	int status;
 
-	(void)url;
 	(void)upload_data;
 	if (!x)
 		return MHD_NO; /* the URI callback always runs first; nothing to answer with */
+	current = x->link;
 	if (!x->started) {
 		const char *id = header(c, "X-Request-Id"), *ua = header(c, MHD_HTTP_HEADER_USER_AGENT);
 
 		x->started = true;
+		atomic_fetch_add(&h->in_flight, 1);
 		snprintf(x->method, sizeof(x->method), "%s", method);
 		if (id && sane_request_id(id))
 			snprintf(x->id, sizeof(x->id), "%s", id);
 		else
 			make_request_id(h, x->id);
-		if (ua)
-			x->user_agent = xmemdup0(ua, strnlen(ua, 256));
-		status = request_guard(x, c, version, &why);
+		if (ua) {
+			snprintf(x->user_agent, sizeof(x->user_agent), "%s", ua);
+			x->has_user_agent = true;
+		}
+		status = request_guard(x, c, method, url, version, &why);
 		if (status) {
-			req.target = x->target;
+			req.target = x->target.buf;
 			req.request_id = x->id;
 			req.path = "";
+			x->refused = status;
+			x->why = why;
+			conn_enter(&x->link->conn, CONN_BUSY);
 			metrics_rejected(h->opt.metrics);
 			return answer_problem(x, c, &req, status, true, "%s", why);
 		}
+		/* A body is announced by Content-Length or Transfer-Encoding (the guard allows one). */
+		conn_enter(&x->link->conn, header(c, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+				    header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING) ? CONN_BODY : CONN_BUSY);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		uint64_t max = (uint64_t)h->opt.cfg->max_body_size;
 
 		x->body += *upload_data_size;
+		conn_body(&x->link->conn, *upload_data_size);
 		*upload_data_size = 0;
 		x->too_large = x->body > max;
 		/*
@@ -661,8 +946,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (x->answered)
 		return MHD_YES;
+	conn_enter(&x->link->conn, CONN_BUSY);
 	if (x->too_large) {
-		req.target = x->target;
+		req.target = x->target.buf;
 		req.request_id = x->id;
 		req.path = "";
 		metrics_rejected(h->opt.metrics);
@@ -672,10 +958,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return serve(x, c);
 }
 
+/* libmicrohttpd decodes the path in place; this server routes its own copy of the target. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
 struct http *http_start(const struct http_options *opt, struct strbuf *err)
 {
 	const struct config *cfg = opt->cfg;
 	struct http *h = xcalloc(1, sizeof(*h));
+	const struct conns_limits limits = {
+		.header_timeout_ms = (uint64_t)cfg->header_timeout * 1000,
+		.min_body_rate = (uint64_t)cfg->min_body_rate,
+	};
 	struct sockaddr_in6 sa6 = { 0 };
 	struct sockaddr_in sa4 = { 0 };
 	const struct sockaddr *sa;
@@ -683,6 +981,8 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	const union MHD_DaemonInfo *info;
 
 	h->opt = *opt;
+	h->budget.max_scan = (uint64_t)cfg->max_scan;
+	h->budget.max_expensive = (unsigned)cfg->max_expensive_queries;
 	h->gz = gzcache_new(HTTP_GZCACHE_BYTES);
 	if (getrandom(&h->id_seed, sizeof(h->id_seed), 0) != sizeof(h->id_seed))
 		h->id_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -699,6 +999,9 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 		strbuf_addf(err, "bind: \"%s\" is not an IPv4 or IPv6 address", cfg->bind);
 		goto fail;
 	}
+	h->conns = conns_start(&limits, on_watch, h, err);
+	if (!h->conns)
+		goto fail;
 	h->daemon = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, on_request, h,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,    /* first, or MHD warns */
@@ -712,6 +1015,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * cfg->max_header_size + 65536),
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)0,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, h,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
@@ -725,6 +1029,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	h->port = info ? info->port : (uint16_t)cfg->port;
 	return h;
 fail:
+	conns_stop(h->conns);
 	gzcache_free(h->gz);
 	free(h);
 	return NULL;
@@ -737,8 +1042,13 @@ uint16_t http_port(const struct http *h)
 
 void http_quiesce(struct http *h)
 {
-	MHD_socket fd = MHD_quiesce_daemon(h->daemon);
+	MHD_socket fd;
 
+	/* Once: a second MHD_quiesce_daemon() hands back the same, closed, socket number. */
+	if (h->quiesced)
+		return;
+	h->quiesced = true;
+	fd = MHD_quiesce_daemon(h->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 }
@@ -748,11 +1058,30 @@ unsigned http_in_flight(const struct http *h)
 	return atomic_load(&((struct http *)(uintptr_t)h)->in_flight);
 }
 
+int http_add_connection(struct http *h, int fd, const struct sockaddr *addr, size_t addrlen)
+{
+	return MHD_add_connection(h->daemon, fd, addr, (socklen_t)addrlen) == MHD_YES ? 0 : -1;
+}
+
 void http_stop(struct http *h)
 {
+	uint64_t until;
+
 	if (!h)
 		return;
+	/*
+	 * libmicrohttpd 0.9.75 queues nothing once it is stopping, yet goes on to
+	 * build the head of an error answer it was making: a thread refusing a
+	 * request at that moment dereferences NULL. So connections are closed
+	 * first, each by its own thread, with no new ones (bounded: 1 s).
+	 */
+	http_quiesce(h);
+	until = now_ns() + 1000000000ull;
+	while (conns_close_all(h->conns) && now_ns() < until)
+		poll(NULL, 0, 5);
 	MHD_stop_daemon(h->daemon);
+	/* Every connection is closed, and so removed from the watcher. */
+	conns_stop(h->conns);
 	gzcache_free(h->gz);
 	free(h);
 }

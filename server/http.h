@@ -13,7 +13,9 @@
 #ifndef ATTACHE_HTTP_H
 #define ATTACHE_HTTP_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "config/config.h"
 #include "handlers/webroot.h"
@@ -42,13 +44,23 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err);
 /* The port listened on (the one chosen when the config said 0). */
 uint16_t http_port(const struct http *h);
 
-/* Stops accepting connections; requests in flight and open connections go on. */
+/* Stops accepting connections; requests in flight and open connections go on. Once is enough. */
 void http_quiesce(struct http *h);
 
 /* Requests received and not yet answered and sent. */
 unsigned http_in_flight(const struct http *h);
 
-/* Closes every connection and frees the server. */
+/*
+ * Serves a connection the caller has accepted (or made: a socketpair in the
+ * fuzzer) on socket fd, from peer addr; the server takes fd. Returns 0, or -1
+ * when libmicrohttpd refuses it (then fd is closed).
+ */
+int http_add_connection(struct http *h, int fd, const struct sockaddr *addr, size_t addrlen);
+
+/*
+ * Stops accepting, closes every connection (each by the libmicrohttpd
+ * thread that serves it, for up to a second), stops and frees the server.
+ */
 void http_stop(struct http *h);
 
 #endif

@@ -135,7 +135,17 @@ void log_access(const struct access_entry *e)
 	field(&line, &w, "request_id", e->request_id);
 	field(&line, &w, "remote", e->remote);
 	field(&line, &w, "method", e->method);
-	field(&line, &w, "target", e->target);
+	if (strlen(e->target) > LOG_MAX_TARGET) {
+		/* A 98 KB target is one line of the log, not 98 KB of it. */
+		struct strbuf cut = STRBUF_INIT;
+
+		strbuf_add(&cut, e->target, LOG_MAX_TARGET - 3);
+		strbuf_addstr(&cut, "...");
+		field(&line, &w, "target", cut.buf);
+		strbuf_release(&cut);
+	} else {
+		field(&line, &w, "target", e->target);
+	}
 	field_uint(&line, &w, "status", (uint64_t)e->status);
 	field_uint(&line, &w, "bytes", e->bytes);
 	field_uint(&line, &w, "duration_us", e->duration_us);

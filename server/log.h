@@ -12,6 +12,9 @@
 
 #include "config/config.h"
 
+/* The most bytes of a request target an access-log line keeps; longer ones end in "...". */
+#define LOG_MAX_TARGET 1024
+
 /* One request, as the access log records it. */
 struct access_entry {
 	const char *request_id;

@@ -8,7 +8,8 @@
  * Signals are not handled in signal handlers: SIGINT, SIGTERM and SIGHUP are
  * blocked before the server's threads start (they inherit the mask), and the
  * main thread takes them one at a time with sigtimedwait(), between which it
- * also watches the data file when asked to.
+ * also watches the data file when asked to. Reloads run in a thread of their
+ * own, so a stop never waits for one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,7 +40,12 @@ static bool file_changed(const struct stat *loaded, const char *path)
 	       st.st_mtim.tv_nsec != loaded->st_mtim.tv_nsec;
 }
 
-/* SIGHUP or a changed file: the file as it is now becomes what --watch compares with. */
+/*
+ * SIGHUP or a changed file: the file as it is now becomes what --watch
+ * compares with, and a reload starts in its own thread (server/app.h), so
+ * that this one keeps taking signals: a SIGTERM during a long reload stops
+ * the server within the grace period.
+ */
 static void reload(struct app *app, struct stat *loaded, const char *why)
 {
 	if (*app->cfg->data)

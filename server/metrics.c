@@ -30,6 +30,7 @@ struct metrics {
 	atomic_uint_fast64_t bytes;
 	atomic_int_fast64_t connections;
 	atomic_uint_fast64_t rejected;
+	atomic_uint_fast64_t closed[CONN_NREASONS];
 	atomic_uint_fast64_t reloads_ok;
 	atomic_uint_fast64_t reloads_failed;
 	atomic_int_fast64_t last_reload;     /* unix time of the last attempt, 0: none */
@@ -74,6 +75,11 @@ void metrics_request(struct metrics *m, size_t route, int status, uint64_t bytes
 void metrics_connection(struct metrics *m, int delta)
 {
 	atomic_fetch_add_explicit(&m->connections, delta, memory_order_relaxed);
+}
+
+void metrics_closed(struct metrics *m, enum conn_reason reason, unsigned n)
+{
+	atomic_fetch_add_explicit(&m->closed[reason], n, memory_order_relaxed);
 }
 
 void metrics_rejected(struct metrics *m)
@@ -164,6 +170,12 @@ void metrics_render(struct metrics *m, const struct serving *sv, struct strbuf *
 	head(out, "attache_http_rejected_total", "counter",
 	     "Requests refused before routing: bad framing or an oversized body.");
 	strbuf_addf(out, "attache_http_rejected_total %" PRIu64 "\n", get(&m->rejected));
+	head(out, "attache_http_connections_closed_total", "counter",
+	     "Connections the server closed without an answer: a request head not whole within "
+	     "header-timeout, a body slower than min-body-rate, a client that left half a request.");
+	for (int r = 0; r < CONN_NREASONS; r++)
+		strbuf_addf(out, "attache_http_connections_closed_total{reason=\"%s\"} %" PRIu64 "\n",
+			    conns_reason_name((enum conn_reason)r), get(&m->closed[r]));
 	head(out, "attache_http_open_connections", "gauge", "Client connections open now.");
 	strbuf_addf(out, "attache_http_open_connections %" PRIdFAST64 "\n",
 		    atomic_load_explicit(&m->connections, memory_order_relaxed));

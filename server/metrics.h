@@ -18,6 +18,7 @@
 
 #include "handlers/handler.h"
 #include "handlers/response.h"
+#include "server/conns.h"
 
 /* The route index for requests that matched no route. */
 #define METRICS_NO_ROUTE SIZE_MAX
@@ -34,6 +35,9 @@ void metrics_connection(struct metrics *m, int delta);
 
 /* A request refused by the framing guard or the body limit, before any route. */
 void metrics_rejected(struct metrics *m);
+
+/* n connections the watcher closed, for reason. */
+void metrics_closed(struct metrics *m, enum conn_reason reason, unsigned n);
 
 /* A reload's outcome, at unix time at. */
 void metrics_reload(struct metrics *m, bool ok, int64_t at);

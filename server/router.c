@@ -14,6 +14,7 @@
 #include "models/country.h"
 #include "models/deal.h"
 #include "models/meeting.h"
+#include "models/source.h"
 #include "server/metrics.h"
 
 #define JSON "application/json"
@@ -50,9 +51,25 @@ static const struct route routes[] = {
 	{ .pattern = "/api/v1/deals/{id}", .get = handle_record, .media = JSON,
 	  .kind = ROUTE_RECORD, .resource = &deal_resource,
 	  .operation = "getDeal", .summary = "One deal by id" },
+	{ .pattern = "/api/v1/sources", .get = handle_list, .media = JSON,
+	  .kind = ROUTE_LIST, .resource = &source_resource,
+	  .operation = "listSources", .summary = "List the sources the records cite" },
+	{ .pattern = "/api/v1/sources/{id}", .get = handle_record, .media = JSON,
+	  .kind = ROUTE_RECORD, .resource = &source_resource,
+	  .operation = "getSource", .summary = "One source by id" },
+	{ .pattern = "/api/v1/sources/{id}/countries", .get = handle_related, .media = JSON,
+	  .kind = ROUTE_RELATED, .resource = &country_resource, .parent = &source_resource,
+	  .operation = "listSourceCountries", .summary = "The countries whose evidence cites a source" },
+	{ .pattern = "/api/v1/sources/{id}/meetings", .get = handle_related, .media = JSON,
+	  .kind = ROUTE_RELATED, .resource = &meeting_resource, .parent = &source_resource,
+	  .operation = "listSourceMeetings", .summary = "The meetings whose evidence cites a source" },
+	{ .pattern = "/api/v1/sources/{id}/deals", .get = handle_related, .media = JSON,
+	  .kind = ROUTE_RELATED, .resource = &deal_resource, .parent = &source_resource,
+	  .operation = "listSourceDeals", .summary = "The deals whose evidence cites a source" },
 	{ .pattern = "/api/v1/stats", .get = handle_stats, .media = JSON,
 	  .operation = "getStats",
-	  .summary = "Counts by status, sector, country and date, and deal totals per currency" },
+	  .summary = "Counts by status, sector, country, basis and date, and deal totals per "
+		     "currency and basis" },
 	{ .pattern = "/api/v1/openapi.json", .get = handle_openapi, .media = JSON,
 	  .operation = "getOpenApi", .summary = "This document" },
 	{ .pattern = "/healthz", .get = handle_healthz, .media = JSON,
@@ -128,7 +145,7 @@ enum router_result router_match(const char *raw_path, struct route_match *m,
 
 	memset(m, 0, sizeof(*m));
 	if (*p != '/') {
-		*why = "the path does not start with '/'";
+		*why = "no '/' at its start";
 		return ROUTER_BAD_PATH;
 	}
 	path_off = scratch->len;
@@ -140,7 +157,7 @@ enum router_result router_match(const char *raw_path, struct route_match *m,
 		while (*p && *p != '/')
 			p++;
 		if (nseg == sizeof(seg_off) / sizeof(seg_off[0])) {
-			*why = "the path has too many segments";
+			*why = "more than 32 segments";
 			return ROUTER_BAD_PATH;
 		}
 		strbuf_addch(scratch, '/');

@@ -32,7 +32,8 @@ struct route_match {
 /*
  * Matches raw_path (as sent, percent-encoded, without the query). Decoded
  * segments are kept in scratch, which must outlive the match. On
- * ROUTER_BAD_PATH, *why says what is wrong with the path.
+ * ROUTER_BAD_PATH, *why says what is wrong with the path, as what it has
+ * ("an encoded NUL (%00)", "more than 32 segments").
  */
 enum router_result router_match(const char *raw_path, struct route_match *m,
 				struct strbuf *scratch, const char **why);

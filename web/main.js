@@ -220,7 +220,9 @@ async function renderCountryPanel(s, seq) {
 // Why a row matched the search: the words marked where they show, or a note
 // naming the hidden field they were found in.
 function whyMatched(d, words, fold) {
-  const shown = [d.title, ...(d.companies || [])];
+  // The API also searches the sector's and status's labels and the countries' names (shown, marked).
+  const shown = [d.title, ...(d.companies || []), label('sector', d.sector), label('status', d.status),
+    ...partners(d.countries).map(countryName)];
   const unseen = words.filter((w) => !shown.some((t) => matchRanges(t, [w], fold).length));
   if (!unseen.length) return null;
   for (const [field, name] of HIDDEN_TEXT) {
@@ -245,9 +247,9 @@ function dealRow(d, s, words, fold) {
     cell('Title',
       el('a', { href: pageHref({ ...s, deal: d.id }), 'data-nav': '', class: 'deal-link' }, highlight(d.title, words, fold)),
       whyMatched(d, words, fold)),
-    cell('Countries', names.length ? names.join(', ') : countryName(d.countries[0])),
-    cell('Sector', label('sector', d.sector)),
-    cell('Status', label('status', d.status)),
+    cell('Countries', highlight(names.length ? names.join(', ') : countryName(d.countries[0]), words, fold)),
+    cell('Sector', highlight(label('sector', d.sector), words, fold)),
+    cell('Status', highlight(label('status', d.status), words, fold)),
     el('td', { 'data-label': 'Value', class: 'value' }, value),
     cell('Companies', companies.length ? companies.map((c, i) => [i ? ', ' : '', ...highlight(c, words, fold)]) : '—'));
 }
@@ -612,6 +614,8 @@ async function start() {
   // starts from a failed load, which had said it was done.
   document.documentElement.dataset.busy = 'true';
   let index, stats, countries, meetings, valued, grid;
+  // Busy until drawn, on a retry too: html[data-busy] is what "settled" means.
+  document.documentElement.dataset.busy = 'true';
   try {
     [index, stats, countries, meetings, valued, grid] = await Promise.all([
       get(API),
@@ -640,7 +644,8 @@ async function start() {
   const ds = index.body.dataset;
   ref.datasetTitle = ds.title;
   $('title').textContent = ds.title;
-  const src = ds.source || {};
+  // The sources are a collection (/api/v1/sources); the first names the footer.
+  const src = ds.source || ref.sources.values().next().value || {};
   fill($('source'), 'Source: ', src.publisher ? `${src.publisher}, ` : '',
     src.url ? el('a', { href: src.url }, `“${src.title}”`) : `“${src.title}”`, `. Dataset version ${ds.version}.`);
   for (const [name, entries] of Object.entries(ds.vocabularies || {})) {

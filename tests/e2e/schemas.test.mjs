@@ -78,7 +78,10 @@ test('data/schema.json refuses the shape errors the loader refuses', () => {
     'country-lowercase.json', 'empty-countries.json', 'id-with-slash.json', 'sector-not-slug.json',
     'counterpart-missing.json', 'completion-year-string.json', 'missing-title.json',
     'unknown-field.json', 'unknown-top-key.json', 'missing-deals.json', 'countries-not-array.json',
-    'dataset-missing-version.json', 'duplicate-in-array.json',
+    'dataset-missing-version.json', 'duplicate-in-array.json', 'dataset-old-source.json',
+    'sources-missing.json', 'sources-empty.json', 'source-url-javascript.json', 'money-without-basis.json',
+    'estimate-string.json', 'evidence-missing.json', 'evidence-empty.json', 'evidence-extra-key.json',
+    'quote-blank.json', 'quote-too-long.json',
   ];
   for (const f of shapeErrors) {
     assert.equal(validate(json(path.join(fixtures, f))), false, `${f} passes the schema`);
@@ -86,4 +89,6 @@ test('data/schema.json refuses the shape errors the loader refuses', () => {
       `${f} passes the loader`);
   }
   assert.equal(validate(json(path.join(fixtures, 'valid.json'))), true, JSON.stringify(validate.errors));
+  assert.equal(validate(json(path.join(fixtures, 'inference-nested.json'))), true, JSON.stringify(validate.errors));
+  assert.equal(validate(json(path.join(ROOT, 'tests/fixtures/query.json'))), true, JSON.stringify(validate.errors));
 });

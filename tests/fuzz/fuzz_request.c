@@ -3,7 +3,11 @@
  * the router, the query parser, and the route's handler on the shipped
  * dataset, as the server would run them. Every request gets a status and a
  * body (a streamed one is read to its end; only NDJSON of no records is
- * empty); a 200 JSON list's body is JSON-shaped.
+ * empty); a 200 JSON list's body is JSON-shaped. An input of odd length runs
+ * with the smallest budget a server takes (max-scan 1000), so that list
+ * queries and exports are priced, and the dearer searches refused, by the
+ * plan that would run them; one of even length runs unpriced, so that every
+ * query runs.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +15,7 @@
 #include <string.h>
 
 #include "handlers/format.h"
+#include "handlers/list.h"
 #include "lib/mem.h"
 #include "server/app.h"
 #include "server/assets.h"
@@ -20,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct site *site;
 static struct serving serving;
+static struct list_budget budget = { .max_scan = 1000, .max_expensive = 1 };
 
 static void setup(void)
 {
@@ -68,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.nquery = n;
 	req.serving = &serving;
 	req.web = web;
+	req.budget = size % 2 ? &budget : NULL;
 	response_init(&res);
 	m.route->get(&req, &res);
 	if (body_stream_present(&res.stream)) {

@@ -83,8 +83,9 @@ def main():
     assert sample("attache_http_requests_total", route="/api/v1/deals", status_class="4xx") == 1
     assert sample("attache_http_requests_total", route="unmatched", status_class="4xx") == 1
     assert sample("attache_http_not_modified_total") == 1
-    assert sample("attache_records", collection="deals") == 25
+    assert sample("attache_records", collection="deals") == 27
     assert sample("attache_records", collection="countries") == 20
+    assert sample("attache_records", collection="sources") == 1
     assert sample("attache_data_generation") == 1
     assert sample("attache_reloads_total", result="failure") == 0
     count = sample("attache_http_request_duration_seconds_count")

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,30 +78,13 @@ static cJSON *ready(const struct proc *p)
 	return j;
 }
 
-/* Scrapes p's /metrics: the value of the sample named exactly name (labels included). */
-static double metric(const struct proc *p, const char *name)
-{
-	char line[256];
-	const char *at;
-	struct reply r;
-	double v;
-
-	http_get(url(p, "/metrics"), NULL, &r);
-	snprintf(line, sizeof(line), "\n%s ", name);
-	at = strstr(r.body.buf, line);
-	cr_assert_not_null(at, "no %s", name);
-	v = atof(at + strlen(line));
-	reply_release(&r);
-	return v;
-}
-
 Test(process, logs_its_configuration_data_and_address_at_start)
 {
 	struct proc p;
 
 	proc_start(&p, (const char *const[]){ "--threads", "2", NULL });
 	cr_assert(proc_log_wait(&p, "\"msg\":\"configuration\",\"settings\":\"bind=127.0.0.1 port=0 ", 1));
-	cr_assert(proc_log_wait(&p, "\"records\":\"20 countries, 17 meetings, 25 deals\"", 1));
+	cr_assert(proc_log_wait(&p, "\"records\":\"1 source, 20 countries, 17 meetings, 27 deals\"", 1));
 	cr_assert(proc_log_wait(&p, "\"address\":\"127.0.0.1\"", 1));
 	cr_assert(proc_log_wait(&p, "\"threads\":\"2\"", 1));
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
@@ -111,7 +95,7 @@ Test(process, check_validates_and_exits_0_or_1)
 	char out[4096];
 
 	cr_assert_eq(proc_run((const char *const[]){ "--check", "--data", FIXTURES "query.json", NULL }, out, sizeof(out)), 0);
-	cr_assert_str_eq(out, FIXTURES "query.json: valid: 7 countries, 2 meetings, 6 deals\n");
+	cr_assert_str_eq(out, FIXTURES "query.json: valid: 2 sources, 7 countries, 2 meetings, 6 deals\n");
 	cr_assert_eq(proc_run((const char *const[]){ "--check", "--data", FIXTURES "store/duplicate-id.json", NULL }, out, sizeof(out)), 1);
 	cr_assert_str_eq(out, "attache: " FIXTURES "store/duplicate-id.json: deals[1].id: duplicate id \"tritium\" (first at deals[0])\n");
 	cr_assert_eq(proc_run((const char *const[]){ "--data", "/nonexistent.json", NULL }, out, sizeof(out)), 1,
@@ -157,8 +141,8 @@ Test(process, sighup_reloads_the_data_and_the_etags_change)
 	j = ready(&p);
 	cr_assert_eq(cJSON_GetObjectItem(j, "generation")->valuedouble, 2);
 	cJSON_Delete(j);
-	cr_assert_eq(metric(&p, "attache_reloads_total{result=\"success\"}"), 1);
-	cr_assert_eq(metric(&p, "attache_data_generation"), 2);
+	cr_assert_eq(proc_metric(&p, "attache_reloads_total{result=\"success\"}"), 1);
+	cr_assert_eq(proc_metric(&p, "attache_data_generation"), 2);
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	unlink(path);
 }
@@ -188,8 +172,8 @@ Test(process, a_bad_reload_keeps_the_old_data_serving_and_says_why)
 			 ": line 1, column 13: unexpected end of input (is the file truncated?)"));
 	cr_assert_eq(cJSON_GetObjectItem(j, "generation")->valuedouble, 1);
 	cJSON_Delete(j);
-	cr_assert_eq(metric(&p, "attache_reloads_total{result=\"failure\"}"), 1);
-	cr_assert_eq(metric(&p, "attache_reload_failed"), 1);
+	cr_assert_eq(proc_metric(&p, "attache_reloads_total{result=\"failure\"}"), 1);
+	cr_assert_eq(proc_metric(&p, "attache_reload_failed"), 1);
 
 	rewrite(path, "Fixed");
 	proc_signal(&p, SIGHUP);
@@ -210,9 +194,57 @@ Test(process, watch_reloads_a_file_that_changes)
 	data_file(path, sizeof(path), "One");
 	proc_start(&p, (const char *const[]){ "--data", path, "--watch", "--watch-interval", "1", NULL });
 	rewrite(path, "Two");
-	cr_assert(proc_log_wait(&p, "\"cause\":\"the data file changed\"", 10));
+	/* Reloads run in a thread of their own: "reloading" is logged before, "reloaded" after. */
+	cr_assert(proc_log_wait(&p, "\"msg\":\"reloaded\",\"cause\":\"the data file changed\"", 10));
 	http_get(url(&p, "/api/v1/deals/d1"), NULL, &r);
 	cr_assert(strstr(r.body.buf, "\"title\":\"Two\""), "%s", r.body.buf);
+	reply_release(&r);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	unlink(path);
+}
+
+/* Replaces path with a FIFO, as a rename over it would. */
+static void fifo_over(const char *path)
+{
+	char fifo[512];
+
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	unlink(fifo);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert_eq(rename(fifo, path), 0);
+}
+
+/* Opening a FIFO used to wait for a writer, for ever: at start, on SIGHUP, on a change. */
+Test(process, a_fifo_at_the_data_path_is_refused_at_start_on_sighup_and_when_watched)
+{
+	char path[256], out[1024], want[512];
+	struct proc p;
+	struct reply r;
+	cJSON *j;
+
+	data_file(path, sizeof(path), "Regular");
+	fifo_over(path);
+	snprintf(want, sizeof(want), "%s: not a regular file (a FIFO)", path);
+	cr_assert_eq(proc_run((const char *const[]){ "--data", path, NULL }, out, sizeof(out)), 1, "%s", out);
+	cr_assert(strstr(out, want), "%s", out);
+	cr_assert_eq(proc_run((const char *const[]){ "--check", "--data", path, NULL }, out, sizeof(out)), 1);
+	cr_assert(strstr(out, want), "%s", out);
+
+	unlink(path);
+	data_file(path, sizeof(path), "Regular");
+	snprintf(want, sizeof(want), "%s: not a regular file (a FIFO)", path);
+	proc_start(&p, (const char *const[]){ "--data", path, "--watch", "--watch-interval", "1", NULL });
+	fifo_over(path);
+	cr_assert(proc_log_wait(&p, "\"cause\":\"the data file changed\"", 10));
+	cr_assert(proc_log_wait(&p, "not a regular file (a FIFO)", 5));
+	proc_signal(&p, SIGHUP);
+	cr_assert(proc_log_wait(&p, "\"cause\":\"SIGHUP\"", 5));
+	j = ready(&p);   /* still ready, still serving */
+	cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "last_reload_error"), "message")->valuestring,
+			 want);
+	cJSON_Delete(j);
+	http_get(url(&p, "/api/v1/deals/d1"), NULL, &r);
+	cr_assert(strstr(r.body.buf, "\"title\":\"Regular\""), "%s", r.body.buf);
 	reply_release(&r);
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	unlink(path);
@@ -337,25 +369,6 @@ static int connect_to(unsigned port)
 	return fd;
 }
 
-/* A dataset big enough that one page does not fit in the socket buffers. */
-static void big_data_file(char *path, size_t size, int deals)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	snprintf(path, size, "/tmp/attache-big-%d-%ld.json", getpid(), (long)random());
-	strbuf_addstr(&sb, "{\"dataset\":{\"title\":\"big\",\"version\":\"1\",\"source\":{\"title\":\"generated\"}},"
-			   "\"countries\":[{\"code\":\"KR\",\"name\":\"South Korea\"}],\"meetings\":[],\"deals\":[");
-	for (int i = 0; i < deals; i++)
-		strbuf_addf(&sb, "%s{\"id\":\"d%d\",\"title\":\"Deal number %d with a title long enough to weigh "
-				 "something in a page of a thousand records\",\"countries\":[\"KR\"],"
-				 "\"sector\":\"s\",\"status\":\"proposed\",\"value\":{\"amount\":%d,\"currency\":\"KRW\"},"
-				 "\"companies\":[],\"meetings\":[],\"summary\":\"A summary that takes some room too, "
-				 "so that the page is large.\"}", i ? "," : "", i, i, i);
-	strbuf_addstr(&sb, "]}");
-	write_file_atomic(path, sb.buf, sb.len);
-	strbuf_release(&sb);
-}
-
 Test(process, sigterm_finishes_requests_in_flight_then_exits_0)
 {
 	static const char req[] = "GET /api/v1/deals?limit=1000&sort=-value.amount HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -368,7 +381,7 @@ Test(process, sigterm_finishes_requests_in_flight_then_exits_0)
 	const char *cl;
 	size_t head, want;
 
-	big_data_file(path, sizeof(path), 3000);
+	support_deals_file(path, sizeof(path), 3000);
 	proc_start(&p, (const char *const[]){ "--data", path, "--shutdown-grace", "20", "--gzip=false", NULL });
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
@@ -403,8 +416,115 @@ Test(process, sigterm_finishes_requests_in_flight_then_exits_0)
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
 	cr_assert_lt((double)(end.tv_sec - start.tv_sec), 15.0);
+	proc_check_sanitizers(&p);
 	strbuf_release(&got);
 	unlink(p.log);
+	unlink(path);
+}
+
+/* A reload of 150,000 deals takes seconds: SIGTERM used to wait for it to end. */
+Test(process, sigterm_during_a_slow_reload_exits_within_the_grace)
+{
+	char path[256], big[256];
+	struct timespec start, end;
+	struct proc p;
+	double took;
+	int rc;
+
+	data_file(path, sizeof(path), "Small");
+	support_deals_file(big, sizeof(big), 150000);
+	proc_start(&p, (const char *const[]){ "--data", path, "--shutdown-grace", "2", NULL });
+	cr_assert_eq(rename(big, path), 0);
+	proc_signal(&p, SIGHUP);
+	cr_assert(proc_log_wait(&p, "\"msg\":\"reloading\"", 5));
+	poll(NULL, 0, 300);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	rc = proc_stop(&p, SIGTERM, 30);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	took = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+	cr_assert_eq(rc, 0);
+	cr_assert_lt(took, 1.5, "stopped %.2f s after SIGTERM; the grace is 2 s and nothing was in flight", took);
+	unlink(path);
+}
+
+/* ---- what list queries may cost ---- */
+
+struct expensive {
+	const struct proc *p;
+	atomic_bool stop;
+	atomic_uint ok, busy, other, no_retry_after;
+};
+
+static void *expensive_thread(void *arg)
+{
+	struct expensive *e = arg;
+
+	while (!atomic_load(&e->stop)) {
+		struct reply r;
+
+		/*
+		 * A word all 60,000 deals hold: its postings listed and scored,
+		 * an expensive query. Each on a new connection: a keep-alive one
+		 * stays with the server thread that took it, and six of them on
+		 * one thread of two would never overlap.
+		 */
+		http_get(url(e->p, "/api/v1/deals?q=room&limit=1"), NULL, &r);
+		if (r.status == 200) {
+			atomic_fetch_add(&e->ok, 1);
+		} else if (r.status == 503) {
+			atomic_fetch_add(&e->busy, 1);
+			if (!reply_header(&r, "Retry-After") || strcmp(reply_header(&r, "Retry-After"), "1"))
+				atomic_fetch_add(&e->no_retry_after, 1);
+		} else {
+			atomic_fetch_add(&e->other, 1);
+		}
+		reply_release(&r);
+	}
+	return NULL;
+}
+
+Test(process, expensive_queries_run_a_few_at_a_time_and_past_max_scan_not_at_all)
+{
+	struct expensive e = { 0 };
+	char path[256];
+	struct proc p;
+	struct reply r;
+	pthread_t t[6];
+
+	support_deals_file(path, sizeof(path), 60000);
+	proc_start(&p, (const char *const[]){ "--data", path, "--threads", "2",
+					      "--max-expensive-queries", "1", "--access-log=false", NULL });
+	e.p = &p;
+	for (int i = 0; i < 6; i++)
+		pthread_create(&t[i], NULL, expensive_thread, &e);
+	poll(NULL, 0, 1500);
+	/* A cheap request meanwhile is served. */
+	http_get(url(&p, "/api/v1/deals/d59999"), NULL, &r);
+	cr_assert_eq(r.status, 200);
+	reply_release(&r);
+	atomic_store(&e.stop, true);
+	for (int i = 0; i < 6; i++)
+		pthread_join(t[i], NULL);
+	cr_log_info("expensive queries: %u answered, %u turned away", atomic_load(&e.ok), atomic_load(&e.busy));
+	cr_assert_gt(atomic_load(&e.ok), 0);
+	cr_assert_gt(atomic_load(&e.busy), 0, "six clients, one place: some were turned away");
+	cr_assert_eq(atomic_load(&e.other), 0);
+	cr_assert_eq(atomic_load(&e.no_retry_after), 0, "every 503 says Retry-After: 1");
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+
+	proc_start(&p, (const char *const[]){ "--data", path, "--max-scan", "50000", NULL });
+	http_get(url(&p, "/api/v1/deals?q=room"), NULL, &r);
+	cr_assert(strstr(assert_problem(&r, 400), "this query would examine 120000 records and values, "
+				  "more than the 50000 this server examines for one request (max-scan)"));
+	reply_release(&r);
+	http_get(url(&p, "/api/v1/deals?q=room&countries=KR&value.amount:lt=100"), NULL, &r);
+	cr_assert_eq(r.status, 200, "narrowed by an index, it is served");
+	reply_release(&r);
+	http_get(url(&p, "/api/v1/deals?q=12345"), NULL, &r);
+	cr_assert_eq(r.status, 200, "a word of one deal reads its one posting: it is served");
+	cr_assert_str_eq(reply_header(&r, "X-Total-Count"), "1");
+	reply_release(&r);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	unlink(path);
 }
 

@@ -11,7 +11,8 @@ the binary under test.
 
 The script also checks that the README's tables agree with the code: the
 vocabulary tables with data/vilnius-2023.json, the settings table with
-attache --help.
+attache --help, the searched fields and their weights with the OpenAPI
+document's x-search-weight.
 
     tests/readme/check_readme.py --bin build/attache README.md
 """
@@ -21,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
@@ -97,6 +99,24 @@ def check_settings(text, binary, failures):
         failures.append("README's settings table has %s, which --help does not" % name)
 
 
+def check_search_table(text, port, failures):
+    """The searched-fields table: a row per resource, a column per weight (4 down to 1)."""
+    m = re.search(r"^\| resource \| 4: .*?\n\n", text, flags=re.S | re.M)
+    if not m:
+        failures.append("README has no table of the searched fields")
+        return
+    doc = json.load(urllib.request.urlopen("http://127.0.0.1:%d/api/v1/openapi.json" % port))
+    for row in m.group(0).strip().splitlines()[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        resource = cells[0]
+        got = {(f, 4 - i) for i, cell in enumerate(cells[1:5]) for f in re.findall(r"`([^`]+)`", cell)}
+        params = doc["paths"]["/api/v1/" + resource]["get"]["parameters"]
+        want = {(p["name"], p["x-search-weight"]) for p in params if "x-search-weight" in p}
+        if got != want:
+            failures.append("README's searched fields of %s differ from the server's:\n  README %s\n  server %s"
+                            % (resource, sorted(got), sorted(want)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -116,6 +136,7 @@ def main():
         sys.exit("check_readme: %s" % e)
     port = server.port
     try:
+        check_search_table(text, port, failures)
         n = 0
         for cmd, expected in examples(text):
             n += 1
@@ -139,7 +160,8 @@ def main():
         for f in failures:
             print("check_readme: " + f + "\n", file=sys.stderr)
         sys.exit(1)
-    print("check_readme: %d README examples and the vocabulary and settings tables agree with the code" % n)
+    print("check_readme: %d README examples and the vocabulary, settings and search tables agree with "
+          "the code" % n)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ void call_get(struct call *c, const char *target)
 	c->req.web = c->web;
 	c->req.if_none_match = c->if_none_match;
 	c->req.accept = c->accept;
+	c->req.budget = c->budget;
 	c->req.raw_query = q ? q + 1 : "";
 	cr_assert_eq(router_match(path, &m, &c->scratch, &why), ROUTER_FOUND, "%s: no route", target);
 	cr_assert_null(router_parse_query(c->req.raw_query, &c->qscratch, c->pairs, &n), "%s", target);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include <criterion/criterion.h>
 
 #include "lib/strbuf.h"
+#include "tests/support/client.h"
 
 static const char *binary(void)
 {
@@ -63,6 +65,21 @@ bool proc_log_wait(const struct proc *p, const char *needle, double timeout)
 	return found;
 }
 
+void proc_check_sanitizers(const struct proc *p)
+{
+	static const char *const reports[] = {
+		"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+		"SUMMARY: UndefinedBehaviorSanitizer",
+	};
+	struct strbuf log = STRBUF_INIT;
+
+	read_log(p, &log);
+	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++)
+		if (strstr(log.buf, reports[i]))
+			cr_assert_fail("the server reported \"%s\":\n%s", reports[i], log.buf);
+	strbuf_release(&log);
+}
+
 void proc_start(struct proc *p, const char *const *args)
 {
 	const char *argv[48] = { binary(), "--port", "0" };
@@ -78,6 +95,8 @@ void proc_start(struct proc *p, const char *const *args)
 	p->pid = fork();
 	cr_assert_geq(p->pid, 0);
 	if (p->pid == 0) {
+		/* A test that fails before proc_stop() leaves no server behind. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(fd, 2);
 		dup2(fd, 1);
 		execv(argv[0], (char *const *)argv);
@@ -96,6 +115,40 @@ void proc_start(struct proc *p, const char *const *args)
 	strbuf_release(&log);
 }
 
+double proc_metric(const struct proc *p, const char *name)
+{
+	char url[128], line[256];
+	const char *at;
+	struct reply r;
+	double v;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/metrics", p->port);
+	http_get(url, NULL, &r);
+	snprintf(line, sizeof(line), "\n%s ", name);
+	at = strstr(r.body.buf, line);
+	cr_assert_not_null(at, "no %s", name);
+	v = atof(at + strlen(line));
+	reply_release(&r);
+	return v;
+}
+
+long proc_rss_kb(const struct proc *p)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmRSS:", 6))
+			kb = atol(line + 6);
+	fclose(f);
+	cr_assert_geq(kb, 0);
+	return kb;
+}
+
 void proc_signal(const struct proc *p, int sig)
 {
 	kill(p->pid, sig);
@@ -111,6 +164,7 @@ int proc_stop(struct proc *p, int sig, double timeout)
 		pid_t r = waitpid(p->pid, &status, WNOHANG);
 
 		if (r == p->pid) {
+			proc_check_sanitizers(p);
 			unlink(p->log);
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		}
@@ -125,8 +179,9 @@ int proc_run(const char *const *args, char *out, size_t size)
 {
 	const char *argv[32] = { binary() };
 	int pipefd[2], argc = 1, status;
+	double end = now() + PROC_RUN_TIMEOUT;
 	size_t got = 0;
-	ssize_t n;
+	ssize_t n = 1;
 	pid_t pid;
 
 	for (; args && *args && argc < 31; args++)
@@ -141,8 +196,22 @@ int proc_run(const char *const *args, char *out, size_t size)
 		_exit(127);
 	}
 	close(pipefd[1]);
-	while (got + 1 < size && (n = read(pipefd[0], out + got, size - got - 1)) > 0)
-		got += (size_t)n;
+	while (n > 0 && got + 1 < size) {
+		struct pollfd pfd = { pipefd[0], POLLIN, 0 };
+
+		if (poll(&pfd, 1, 100) == 0) {
+			if (now() < end)
+				continue;
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			close(pipefd[0]);
+			out[got] = '\0';
+			return -1;
+		}
+		n = read(pipefd[0], out + got, size - got - 1);
+		if (n > 0)
+			got += (size_t)n;
+	}
 	out[got] = '\0';
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);

@@ -2,10 +2,13 @@
  * Tests for server/app.c: the parts of a server it assembles, one by one.
  * (The whole of app_open() runs under every integration test.)
  */
+#include <unistd.h>
+
 #include <criterion/criterion.h>
 
 #include "server/app.h"
 #include "server/assets.h"
+#include "server/log.h"
 
 /* The config of attache run with these flags and no environment. */
 static void config(struct config *cfg, const char *const *argv, int argc)
@@ -29,7 +32,7 @@ Test(app, loads_the_built_in_dataset_unless_told_a_file)
 	s = app_load_data(&cfg, &err);
 	cr_assert_not_null(s, "%s", err.buf);
 	cr_assert_str_eq(app_data_name(&cfg), "built-in " ASSETS_DATASET);
-	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 25);
+	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 27);
 	store_free(s);
 	config_release(&cfg);
 	config(&cfg, file, 3);
@@ -102,4 +105,66 @@ Test(app, a_failed_open_says_what_failed_and_how_to_exit)
 		config_release(&cfg);
 		strbuf_release(&err);
 	}
+}
+
+/* The generation app's snapshots serve. */
+static uint64_t generation(struct app *app)
+{
+	struct snapshot *snap = snapshot_acquire(app->snapshots);
+	uint64_t g = snapshot_serving(snap)->generation;
+
+	snapshot_release(snap);
+	return g;
+}
+
+static void wait_reloads(struct app *app)
+{
+	for (int i = 0; i < 1000 && app_reloading(app); i++)
+		usleep(10000);
+	cr_assert_not(app_reloading(app));
+}
+
+/* A server of the query fixture on a free port, its reload logs kept quiet. */
+static void open_fixture(struct app *app, struct config *cfg)
+{
+	const char *const argv[] = { "attache", "--port", "0", "--access-log=false", "--data",
+				     "tests/fixtures/query.json" };
+	struct strbuf err = STRBUF_INIT;
+
+	log_init(LOG_JSON, LOG_WARN);
+	config(cfg, argv, 6);
+	cr_assert_eq(app_open(app, cfg, &err), 0, "%s", err.buf);
+	strbuf_release(&err);
+}
+
+Test(app, reloads_in_the_background_and_coalesces_what_is_asked_meanwhile)
+{
+	struct config cfg;
+	struct app app;
+	uint64_t g;
+
+	open_fixture(&app, &cfg);
+	app_reload(&app, "test");
+	wait_reloads(&app);
+	cr_assert_eq(generation(&app), 2);
+	for (int i = 0; i < 5; i++)
+		app_reload(&app, "test");
+	wait_reloads(&app);
+	g = generation(&app);
+	cr_assert(g >= 3 && g <= 4, "five reloads asked at once ran once, or twice: generation %llu",
+		  (unsigned long long)g);
+	app_close(&app);
+	config_release(&cfg);
+}
+
+Test(app, closes_at_once_while_a_reload_runs)
+{
+	struct config cfg;
+	struct app app;
+
+	open_fixture(&app, &cfg);
+	app_reload(&app, "test");
+	app_close(&app);  /* the reload, if it still runs, finishes alone and drops its store */
+	config_release(&cfg);
+	usleep(200000);   /* long enough for it to finish, so a leak check sees it done */
 }

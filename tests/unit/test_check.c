@@ -144,3 +144,36 @@ Test(check, a_rule_on_a_member_is_told_at_its_path)
 	check_release(&c);
 	strbuf_release(&err);
 }
+
+Test(check, reads_booleans_and_nothing_that_looks_like_one)
+{
+	cJSON *v = cJSON_Parse("{\"t\":true,\"f\":false,\"s\":\"true\",\"n\":null,\"one\":1}");
+	struct strbuf err = STRBUF_INIT;
+	bool out = false, present;
+	struct check c;
+
+	check_init(&c, "f.json", &err);
+	cr_assert_eq(check_bool(&c, v, "t", CHECK_REQUIRED, &out, &present), 0);
+	cr_assert(out && present);
+	cr_assert_eq(check_bool(&c, v, "f", CHECK_REQUIRED, &out, &present), 0);
+	cr_assert(!out && present);
+	cr_assert_eq(check_bool(&c, v, "x", 0, &out, &present), 0);
+	cr_assert(!present, "absent and not required: nothing read");
+	cr_assert_eq(check_bool(&c, v, "n", CHECK_NULLABLE, &out, &present), 0);
+	cr_assert(!present, "null where nullable: nothing read");
+	cr_assert_eq(check_bool(&c, v, "s", CHECK_REQUIRED, &out, &present), -1);
+	cr_assert_str_eq(err.buf, "f.json: s: expected true or false, got \"true\"");
+	check_release(&c);
+	strbuf_reset(&err);
+	check_init(&c, "f.json", &err);
+	cr_assert_eq(check_bool(&c, v, "one", CHECK_REQUIRED, &out, &present), -1);
+	cr_assert_str_eq(err.buf, "f.json: one: expected true or false, got 1");
+	check_release(&c);
+	strbuf_reset(&err);
+	check_init(&c, "f.json", &err);
+	cr_assert_eq(check_bool(&c, v, "x", CHECK_REQUIRED, &out, &present), -1);
+	cr_assert_str_eq(err.buf, "f.json: (top level): missing required field \"x\"");
+	check_release(&c);
+	strbuf_release(&err);
+	cJSON_Delete(v);
+}

@@ -12,6 +12,7 @@
 #include "handlers/site.h"
 #include "lib/jsonscan.h"
 #include "lib/mem.h"
+#include "models/deal.h"
 #include "tests/support/handler.h"
 #include "tests/support/support.h"
 
@@ -41,17 +42,22 @@ struct header_case {
 ParameterizedTestParameters(columns, shipped_resources_flatten_in_member_order)
 {
 	static struct header_case cases[] = {
-		{ STORE_DEALS, "id,title,countries,organizations,sector,status,date,value.amount,"
-			       "value.currency,value_alt.amount,value_alt.currency,companies,partners,"
-			       "meetings,location,response,incentives,items,completion_year,summary" },
-		{ STORE_MEETINGS, "id,title,date,end_date,kind,format,countries,organizations,location,"
+		{ STORE_DEALS, "id,title,aliases,countries,organizations,sector,status,date,value.amount,"
+			       "value.currency,value.basis,value.estimate,value_alt.amount,"
+			       "value_alt.currency,value_alt.basis,value_alt.estimate,companies,partners,"
+			       "meetings,location,response,incentives,items,completion_year,summary,"
+			       "evidence.source,evidence.quote,inferences.field,inferences.reason" },
+		{ STORE_MEETINGS, "id,title,aliases,date,end_date,kind,format,countries,organizations,location,"
 				  "counterpart.name,counterpart.title,counterpart.country,"
 				  "counterpart.organization,participants.name,participants.title,"
 				  "participants.country,participants.organization,delegation.size,"
 				  "delegation.members.name,delegation.members.title,"
-				  "delegation.members.country,delegation.members.organization,topics,summary" },
-		{ STORE_COUNTRIES, "code,name,leader.name,leader.title,leader.country,"
-				   "leader.organization,roles,plans,resources,summary" },
+				  "delegation.members.country,delegation.members.organization,topics,summary,"
+				  "evidence.source,evidence.quote,inferences.field,inferences.reason" },
+		{ STORE_COUNTRIES, "code,name,aliases,leader.name,leader.title,leader.country,"
+				   "leader.organization,roles,plans,resources,organizations,summary,"
+				   "evidence.source,evidence.quote,inferences.field,inferences.reason" },
+		{ STORE_SOURCES, "id,title,publisher,date,url,note" },
 	};
 	return cr_make_param_array(struct header_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -98,16 +104,17 @@ Test(columns, every_member_of_every_resource_is_described_by_the_schema)
 
 Test(columns, fields_choose_and_order_the_columns_of_whole_members)
 {
-	static const int members[] = { 7, 0 };   /* value, id */
+	const int value = resource_member(&deal_resource, "value", 5);
+	const int members[] = { value, 0 };   /* value, id */
 	struct call c;
 	size_t first, end;
 	char *h;
 
 	call_init(&c, NULL);
 	h = header_of(shipped_columns(&c, STORE_DEALS), members, 2);
-	cr_assert_str_eq(h, "value.amount,value.currency,id");
-	columns_of_member(shipped_columns(&c, STORE_DEALS), 7, &first, &end);
-	cr_assert_eq(end - first, 2);
+	cr_assert_str_eq(h, "value.amount,value.currency,value.basis,value.estimate,id");
+	columns_of_member(shipped_columns(&c, STORE_DEALS), value, &first, &end);
+	cr_assert_eq(end - first, 4);
 	cr_assert_str_eq(columns_name(shipped_columns(&c, STORE_DEALS), first), "value.amount");
 	free(h);
 	call_release(&c);

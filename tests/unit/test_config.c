@@ -139,6 +139,22 @@ Test(config, a_bare_boolean_flag_means_true)
 	strbuf_release(&err);
 }
 
+Test(config, a_boolean_flag_takes_a_separate_value_too)
+{
+	struct setup s = { .argv = { "attache", "--gzip", "false", "--watch", "--access-log", "off",
+				     "--port", "81" }, .argc = 8 };
+	struct strbuf err = STRBUF_INIT;
+	struct config cfg;
+
+	cr_assert_eq(load(&s, &cfg, &err), 0, "%s", err.buf);
+	cr_assert_not(cfg.gzip);
+	cr_assert(cfg.watch, "followed by a flag, a boolean flag is alone");
+	cr_assert_not(cfg.access_log);
+	cr_assert_eq(cfg.port, 81);
+	config_release(&cfg);
+	strbuf_release(&err);
+}
+
 /* Parameters are copied into each test's process: arrays, not pointers. */
 struct bad {
 	struct setup setup;
@@ -159,6 +175,8 @@ ParameterizedTestParameters(config, names_the_source_of_each_mistake)
 		{ { .argv = { "attache", "--port=1", "--port=2" }, .argc = 3 }, "flag --port: given twice" },
 		{ { .argv = { "attache", "--check=yes" }, .argc = 2 }, "flag --check: takes no value" },
 		{ { .argv = { "attache", "--gzip=maybe" }, .argc = 2 },
+		  "flag --gzip: gzip must be true or false, got \"maybe\"" },
+		{ { .argv = { "attache", "--gzip", "maybe" }, .argc = 3 },
 		  "flag --gzip: gzip must be true or false, got \"maybe\"" },
 		{ { .argv = { "attache", "--log-format", "xml" }, .argc = 3 },
 		  "flag --log-format: log-format must be json or text, got \"xml\"" },
@@ -247,6 +265,7 @@ Test(config, help_lists_every_setting_with_its_variable)
 	config_print_help(f, "attache");
 	fclose(f);
 	cr_assert(strstr(out, "--max-connections-per-ip N"));
+	cr_assert(strstr(out, "--gzip [BOOL]"), "a boolean flag's value may be left out");
 	cr_assert(strstr(out, "ATTACHE_MAX_CONNECTIONS_PER_IP, default 64"));
 	cr_assert(strstr(out, "--healthcheck"));
 	cr_assert(strstr(out, "SIGHUP reloads"));

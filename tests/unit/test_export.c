@@ -59,9 +59,9 @@ Test(export, a_csv_page_is_a_header_and_a_row_a_record_with_paging_headers)
 	call_get(&c, "/api/v1/deals?format=csv&fields=id,value,countries&sort=-value.amount&limit=2&offset=1");
 	cr_assert_eq(c.res.status, 200);
 	body = body_of(&c);
-	cr_assert_str_eq(body, "id,value.amount,value.currency,countries\r\n"
-			       "d5,2500000000000,KRW,KR; SE\r\n"
-			       "d1,260000000000,KRW,KR; RO\r\n");
+	cr_assert_str_eq(body, "id,value.amount,value.currency,value.basis,value.estimate,countries\r\n"
+			       "d5,2500000000000,KRW,project,false,KR; SE\r\n"
+			       "d1,260000000000,KRW,contract,false,KR; RO\r\n");
 	cr_assert(c.res.has_total);
 	cr_assert_eq(c.res.total, 6);
 	cr_assert_str_eq(c.res.link.buf,
@@ -133,8 +133,9 @@ Test(export, a_record_is_one_row_or_one_line)
 	cr_assert_eq(c.res.status, 200);
 	cr_assert_not(c.res.has_total, "a record is not a list");
 	body = body_of(&c);
-	cr_assert_str_eq(body, "id,value_alt.amount,value_alt.currency,countries\r\n"
-			       "d4,940000000000,USD,KR; UA; PL\r\n");
+	cr_assert_str_eq(body, "id,value_alt.amount,value_alt.currency,value_alt.basis,"
+			       "value_alt.estimate,countries\r\n"
+			       "d4,940000000000,USD,market,true,KR; UA; PL\r\n");
 	free(body);
 	call_get(&c, "/api/v1/deals/d2?format=ndjson");
 	body = body_of(&c);

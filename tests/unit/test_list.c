@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -58,7 +59,8 @@ Test(list, renders_the_envelope_with_links)
 Test(list, projections_keep_members_in_the_order_asked)
 {
 	call_get(&c, "/api/v1/deals?fields=value,id&limit=1");
-	cr_assert(strstr(c.res.body, "\"data\":[{\"value\":{\"amount\":260000000000,\"currency\":\"KRW\"},\"id\":\"d1\"}]"),
+	cr_assert(strstr(c.res.body, "\"data\":[{\"value\":{\"amount\":260000000000,\"currency\":\"KRW\","
+				     "\"basis\":\"contract\",\"estimate\":false},\"id\":\"d1\"}]"),
 		  "%s", c.res.body);
 }
 
@@ -67,6 +69,10 @@ Test(list, facets_render_values_and_nulls)
 	call_get(&c, "/api/v1/deals?facet=value.currency&limit=0");
 	cr_assert(strstr(c.res.body, "\"facets\":{\"value.currency\":[{\"value\":\"KRW\",\"count\":3},"
 				     "{\"value\":\"USD\",\"count\":1},{\"value\":null,\"count\":2}]}"),
+		  "%s", c.res.body);
+	call_get(&c, "/api/v1/deals?facet=value.estimate&limit=0");
+	cr_assert(strstr(c.res.body, "\"facets\":{\"value.estimate\":[{\"value\":false,\"count\":3},"
+				     "{\"value\":true,\"count\":1},{\"value\":null,\"count\":2}]}"),
 		  "%s", c.res.body);
 }
 
@@ -112,8 +118,11 @@ Test(list, a_country_and_its_related_lists)
 {
 	call_get(&c, "/api/v1/countries/ro");
 	cr_assert_eq(c.res.status, 200);
-	cr_assert_str_eq(c.res.body, "{\"code\":\"RO\",\"name\":\"Romania\",\"leader\":null,\"roles\":[],"
-				     "\"plans\":[],\"resources\":[],\"summary\":null}");
+	/* Every member is there: absent ones null, or [] for a list (aliases, inferences). */
+	cr_assert_str_eq(c.res.body, "{\"code\":\"RO\",\"name\":\"Romania\",\"aliases\":[],\"leader\":null,"
+				     "\"roles\":[],\"plans\":[],\"resources\":[],\"organizations\":[],"
+				     "\"summary\":null,\"evidence\":[{\"source\":\"made-up\",\"quote\":\"Romania\"}],"
+				     "\"inferences\":[]}");
 	call_get(&c, "/api/v1/countries/ro/deals?fields=id");
 	cr_assert(strstr(c.res.body, "\"data\":[{\"id\":\"d1\"},{\"id\":\"d2\"}]"), "%s", c.res.body);
 	call_get(&c, "/api/v1/countries/fi/meetings?fields=id");
@@ -139,7 +148,100 @@ Test(list, a_deal_is_the_bytes_rendered_at_load)
 	cr_assert_eq(c.res.status, 200);
 	cr_assert_eq(c.res.body, store_collection(c.site->store, STORE_DEALS)->json[3].json);
 	call_get(&c, "/api/v1/deals/d4?fields=value_alt");
-	cr_assert_str_eq(c.res.body, "{\"value_alt\":{\"amount\":940000000000,\"currency\":\"USD\"}}");
+	cr_assert_str_eq(c.res.body, "{\"value_alt\":{\"amount\":940000000000,\"currency\":\"USD\","
+				     "\"basis\":\"market\",\"estimate\":true}}");
 	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals/d4?sort=id"), &c), 400),
 			 "unknown parameter \"sort\": a single deal takes only fields, format and bom");
+}
+
+Test(list_budget, refuses_a_query_past_max_scan_and_turns_away_an_expensive_one_when_full)
+{
+	struct list_budget budget = { .max_scan = 19000, .max_expensive = 1 };
+	struct call big;
+	char path[64];
+
+	support_deals_file(path, sizeof(path), 20000);
+	call_init(&big, path);
+	unlink(path);
+	big.budget = &budget;
+
+	call_get(&big, "/api/v1/deals?title:contains=deal");   /* 20,000 titles, then their records */
+	cr_assert_str_eq(call_problem(&big, 400),
+			 "this query would examine 40000 records and values, more than the 19000 this "
+			 "server examines for one request (max-scan); narrow it with a filter on a field "
+			 "(field=value, field:gte=value)");
+	call_get(&big, "/api/v1/deals?status=proposed&limit=1");   /* 18,000: expensive */
+	cr_assert_eq(big.res.status, 200);
+	cr_assert_eq(atomic_load(&budget.running), 0, "its place was given back");
+	atomic_store(&budget.running, 1);   /* another expensive one runs */
+	call_get(&big, "/api/v1/deals?status=proposed&limit=1");
+	cr_assert(strstr(call_problem(&big, 503), "this query would examine 18000 records and values, "
+				"and the 1 queries this server runs at once"));
+	cr_assert_str_eq(big.res.retry_after, "1");
+	call_get(&big, "/api/v1/deals?status=agreed&limit=1");   /* 2,000: cheap, served */
+	cr_assert_eq(big.res.status, 200);
+	call_get(&big, "/api/v1/deals?limit=5");   /* an unfiltered page: its own length */
+	cr_assert_eq(big.res.status, 200);
+	call_release(&big);
+}
+
+/*
+ * More records than max-scan: a search is priced by the postings and words
+ * it reads, so a rare word is served where counting every record refused it,
+ * while a broad prefix or phrase is refused, and one in between is expensive.
+ */
+Test(list_budget, prices_a_search_by_what_its_index_reads, .timeout = 120)
+{
+	struct list_budget budget = { .max_scan = 200000, .max_expensive = 1 };
+	struct call big;
+	char path[64];
+	const char *detail;
+
+	support_deals_file(path, sizeof(path), 210000);
+	call_init(&big, path);
+	unlink(path);
+	big.budget = &budget;
+
+	/* A rare word: one posting listed, then scored. */
+	call_get(&big, "/api/v1/deals?q=123456");
+	cr_assert_eq(big.res.status, 200, "%s", big.res.body);
+	cr_assert_eq(big.res.total, 1);
+	/* A phrase of a rare word: one candidate, whose words are read. */
+	call_get(&big, "/api/v1/deals?q=%22deal%20number%20123456%22");
+	cr_assert_eq(big.res.status, 200, "%s", big.res.body);
+	cr_assert_eq(big.res.total, 1);
+	/* A word of one deal in ten: 21,000 postings listed and scored, an expensive query. */
+	call_get(&big, "/api/v1/deals?q=agreed&limit=1");
+	cr_assert_eq(big.res.status, 200, "%s", big.res.body);
+	cr_assert_eq(big.res.total, 21000);
+	cr_assert_eq(atomic_load(&budget.running), 0, "its place was given back");
+	atomic_store(&budget.running, 1);   /* another expensive one runs */
+	call_get(&big, "/api/v1/deals?q=agreed&limit=1");
+	cr_assert_str_eq(call_problem(&big, 503),
+			 "this query would examine 42000 records and values, and the 1 queries this "
+			 "server runs at once that examine more than 10000 are running "
+			 "(max-expensive-queries); try again in a second, or narrow it with a filter, "
+			 "or search for rarer or longer words");
+	call_get(&big, "/api/v1/deals?q=123456");   /* a cheap search is still served */
+	cr_assert_eq(big.res.status, 200);
+	atomic_store(&budget.running, 0);
+
+	/* A prefix every deal's title has a word for: 210,000 postings, twice. */
+	call_get(&big, "/api/v1/deals?q=numb");
+	cr_assert_str_eq(call_problem(&big, 400),
+			 "this query would examine 420000 records and values, more than the 200000 this "
+			 "server examines for one request (max-scan); narrow it with a filter on a field "
+			 "(field=value, field:gte=value), or search for rarer or longer words");
+	/* A phrase of common words: every deal a candidate, and its words read. */
+	call_get(&big, "/api/v1/deals?q=%22some%20room%22");
+	detail = call_problem(&big, 400);
+	cr_assert(strstr(detail, "this query would examine ") == detail &&
+		  strstr(detail, " records and values, more than the 200000 this server examines "
+				 "for one request (max-scan)"), "%s", detail);
+	/* 21,000 candidates are few, but reading their words to check a phrase is not. */
+	call_get(&big, "/api/v1/deals?q=%22agreed%20deal%22");
+	detail = call_problem(&big, 400);
+	cr_assert(strstr(detail, " records and values, more than the 200000 "), "%s", detail);
+	cr_assert_eq(atomic_load(&budget.running), 0);
+	call_release(&big);
 }

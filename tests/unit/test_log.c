@@ -83,3 +83,28 @@ Test(log, the_level_filters)
 	cr_assert(strstr(out, "\"level\":\"warn\",\"msg\":\"shown\",\"key\":\"v\""), "%s", out);
 	free(out);
 }
+
+static void huge_target(void)
+{
+	char *target = malloc(100001);
+	struct access_entry e = { .request_id = "id1", .remote = "-", .method = "GET", .target = target };
+
+	memset(target, 'a', 100000);
+	target[100000] = '\0';
+	log_access(&e);
+	free(target);
+}
+
+Test(log, a_huge_target_is_cut_in_the_access_log)
+{
+	char *out, *t;
+
+	log_init(LOG_JSON, LOG_INFO);
+	out = capture(huge_target);
+	cr_assert_lt(strlen(out), 2000, "%zu bytes", strlen(out));
+	t = strstr(out, "\"target\":\"");
+	cr_assert_not_null(t);
+	cr_assert_eq(strspn(t + 10, "a"), LOG_MAX_TARGET - 3);
+	cr_assert(!strncmp(t + 10 + LOG_MAX_TARGET - 3, "...\"", 4), "%s", out);
+	free(out);
+}

@@ -38,7 +38,8 @@ Test(metrics, counts_by_route_and_status_class_and_buckets_latency)
 	cr_assert(strstr(out.buf, "attache_http_open_connections 1\n"));
 	cr_assert(strstr(out.buf, "attache_reloads_total{result=\"failure\"} 1\n"));
 	cr_assert(strstr(out.buf, "attache_last_reload_timestamp_seconds 1700000000\n"));
-	cr_assert(strstr(out.buf, "attache_records{collection=\"deals\"} 25\n"));
+	cr_assert(strstr(out.buf, "attache_records{collection=\"deals\"} 27\n"));
+	cr_assert(strstr(out.buf, "attache_records{collection=\"sources\"} 1\n"));
 	cr_assert(strstr(out.buf, "# TYPE attache_http_request_duration_seconds histogram\n"));
 	strbuf_release(&out);
 	call_release(&c);

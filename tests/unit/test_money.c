@@ -1,5 +1,5 @@
 /*
- * Tests for models/money.c.
+ * Tests for models/money.c (reading is tested through the store fixtures).
  */
 #include <criterion/criterion.h>
 
@@ -18,7 +18,7 @@ Test(money, accepts_iso_4217_codes_only)
 Test(money, writes_amounts_as_integers)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct money m = { 1200000000000000, "KRW" };
+	struct money m = { 1200000000000000, "KRW", "market", true };
 	struct jsonw w;
 
 	jsonw_init(&w, &sb, false);
@@ -26,7 +26,8 @@ Test(money, writes_amounts_as_integers)
 	money_to_json(&w, &m);
 	money_to_json(&w, NULL);
 	jsonw_array_end(&w);
-	cr_assert_str_eq(sb.buf, "[{\"amount\":1200000000000000,\"currency\":\"KRW\"},null]");
+	cr_assert_str_eq(sb.buf, "[{\"amount\":1200000000000000,\"currency\":\"KRW\","
+			 "\"basis\":\"market\",\"estimate\":true},null]");
 	jsonw_release(&w);
 	strbuf_release(&sb);
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -19,7 +21,7 @@
  * static data may not hold: hence arrays, not pointers. */
 struct bad_file {
 	char file[48];
-	char message[400];   /* after DIR + file + ": " */
+	char message[600];   /* after DIR + file + ": " */
 };
 
 ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_message)
@@ -27,28 +29,31 @@ ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_messa
 	static struct bad_file cases[] = {
 		/* the JSON text */
 		{ "empty.json", "line 1, column 1: empty input: expected a JSON value" },
-		{ "truncated.json", "line 68, column 1: unexpected end of input (is the file truncated?)" },
+		{ "truncated.json", "line 96, column 1: unexpected end of input (is the file truncated?)" },
 		{ "missing-comma.json", "line 5, column 5: expected ',' or '}' after an object member" },
-		{ "trailing-comma.json", "line 53, column 7: trailing comma in an array" },
-		{ "trailing-text.json", "line 131, column 1: unexpected text after the JSON value" },
-		{ "bare-word.json", "line 123, column 16: expected a value (string, number, object, array, true, false or null)" },
-		{ "control-char.json", "line 116, column 21: control character in a string (escape it, e.g. \\n)" },
-		{ "nul-escape.json", "line 116, column 21: \\u0000 (NUL) is not allowed in a string" },
-		{ "lone-surrogate.json", "line 116, column 22: unpaired high surrogate in a \\u escape" },
-		{ "invalid-utf8.json", "line 116, column 22: invalid UTF-8 in a string" },
-		{ "leading-zero.json", "line 106, column 20: a number may not have leading zeros" },
-		{ "too-deep.json", "line 124, column 81: arrays and objects nest too deeply (the limit is 64)" },
+		{ "trailing-comma.json", "line 69, column 7: trailing comma in an array" },
+		{ "trailing-text.json", "line 185, column 1: unexpected text after the JSON value" },
+		{ "bare-word.json", "line 171, column 16: expected a value (string, number, object, array, true, false or null)" },
+		{ "control-char.json", "line 164, column 21: control character in a string (escape it, e.g. \\n)" },
+		{ "nul-escape.json", "line 164, column 21: \\u0000 (NUL) is not allowed in a string" },
+		{ "lone-surrogate.json", "line 164, column 22: unpaired high surrogate in a \\u escape" },
+		{ "invalid-utf8.json", "line 164, column 22: invalid UTF-8 in a string" },
+		{ "leading-zero.json", "line 140, column 20: a number may not have leading zeros" },
+		{ "too-deep.json", "line 172, column 81: arrays and objects nest too deeply (the limit is 64)" },
 		/* the shape */
 		{ "top-array.json", "(top level): expected an object, got an array" },
-		{ "unknown-top-key.json", "(top level): unknown field \"extra\" (allowed: dataset, countries, meetings, deals)" },
+		{ "unknown-top-key.json", "(top level): unknown field \"extra\" (allowed: dataset, sources, countries, meetings, deals)" },
 		{ "missing-deals.json", "(top level): missing required field \"deals\"" },
 		{ "countries-not-array.json", "countries: expected an array, got an object" },
 		{ "dataset-missing-version.json", "dataset: missing required field \"version\"" },
 		{ "vocab-duplicate.json", "dataset.vocabularies.status[1].id: duplicate id \"proposed\" (first at status[0])" },
 		{ "dataset-id-not-slug.json", "dataset.id: \"Vilnius 2023\" is not a slug (lower-case letters and digits in words joined by '-')" },
+		{ "sources-missing.json", "(top level): missing required field \"sources\"" },
+		{ "sources-empty.json", "sources: expected at least one source, got an empty array: every record cites one" },
+		{ "dataset-old-source.json", "dataset.source: no longer here: a dataset's sources are the top-level collection \"sources\", which records cite in their evidence" },
 		/* fields */
 		{ "missing-title.json", "deals[1]: missing required field \"title\"" },
-		{ "unknown-field.json", "deals[0]: unknown field \"valeu\" (allowed: id, title, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary)" },
+		{ "unknown-field.json", "deals[0]: unknown field \"valeu\" (allowed: id, title, aliases, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary, evidence, inferences)" },
 		{ "duplicate-key.json", "deals[1]: duplicate key \"id\"" },
 		{ "amount-string.json", "deals[0].value.amount: expected an integer, got \"12\"" },
 		{ "amount-fraction.json", "deals[0].value.amount: expected an integer, got 12.5" },
@@ -76,6 +81,19 @@ ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_messa
 		{ "counterpart-missing.json", "meetings[0]: missing required field \"counterpart\"" },
 		{ "completion-year-string.json", "deals[0].completion_year: expected an integer, got \"2027\"" },
 		{ "delegation-too-small.json", "meetings[0].delegation: size 1 is smaller than the 2 members listed" },
+		{ "source-url-javascript.json", "sources[0].url: \"javascript:alert(1)\" is not an absolute http:// or https:// URL" },
+		{ "money-without-basis.json", "deals[0].value: missing required field \"basis\": what the figure measures, an id of the dataset's basis vocabulary (e.g. contract, project, market)" },
+		{ "estimate-string.json", "deals[0].value.estimate: expected true or false, got \"no\"" },
+		{ "value-alt-other-basis.json", "deals[0].value_alt.basis: \"project\" differs from value.basis \"contract\": value_alt is the same figure in a second currency" },
+		{ "value-alt-other-estimate.json", "deals[0].value_alt.estimate: true differs from value.estimate false: value_alt is the same figure in a second currency" },
+		{ "evidence-missing.json", "deals[1]: missing required field \"evidence\"" },
+		{ "evidence-empty.json", "countries[1].evidence: expected at least one {source, quote}, got an empty array: every record cites its source" },
+		{ "evidence-extra-key.json", "deals[1].evidence[0]: unknown field \"page\" (allowed: source, quote)" },
+		{ "quote-blank.json", "deals[0].evidence[0].quote: expected a non-empty string, got \"  \"" },
+		{ "quote-too-long.json", "deals[0].evidence[0].quote: \"word word word word word word word wo...\" is not a quote of at most 500 characters (cite, do not copy)" },
+		{ "inference-unknown-field.json", "deals[0].inferences[0].field: \"valeu\" is not a member of a deal (allowed: id, title, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary, value.amount, value.currency, value.basis, value.estimate, value_alt.amount, value_alt.currency, value_alt.basis, value_alt.estimate)" },
+		{ "inference-on-evidence.json", "deals[0].inferences[0].field: \"evidence\" is not a member of a deal (allowed: id, title, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary, value.amount, value.currency, value.basis, value.estimate, value_alt.amount, value_alt.currency, value_alt.basis, value_alt.estimate)" },
+		{ "inference-without-value.json", "deals[0].inferences[0].field: \"date\" has no value in this deal: an inference is about a value the record gives" },
 		/* references and vocabularies */
 		{ "unknown-country-ref.json", "deals[1].countries[1]: unknown country \"PL\" (not among the dataset's countries)" },
 		{ "unknown-meeting-ref.json", "deals[1].meetings[0]: unknown meeting \"bilateral-pl\" (not among the dataset's meetings)" },
@@ -84,6 +102,9 @@ ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_messa
 		{ "kind-not-in-vocab.json", "meetings[0].kind: \"dinner\" is not in the dataset's kind vocabulary (allowed: bilateral)" },
 		{ "topic-not-in-vocab.json", "meetings[0].topics[1]: \"hydrogen\" is not in the dataset's sector vocabulary (allowed: nuclear, ports)" },
 		{ "role-not-in-vocab.json", "countries[0].roles[0]: \"host\" is not in the dataset's role vocabulary (allowed: home, bilateral-partner)" },
+		{ "evidence-unknown-source.json", "meetings[0].evidence[1].source: unknown source \"another-article\" (not among the dataset's sources)" },
+		{ "basis-not-in-vocab.json", "deals[0].value.basis: \"guess\" is not in the dataset's basis vocabulary (allowed: contract, project)" },
+		{ "basis-vocab-missing.json", "deals[0].value.basis: \"contract\" needs the dataset's basis vocabulary, which the file does not give (dataset.vocabularies.basis: what each value means)" },
 	};
 
 	return cr_make_param_array(struct bad_file, cases, sizeof(cases) / sizeof(cases[0]));
@@ -108,11 +129,13 @@ Test(store, loads_the_valid_fixture)
 {
 	struct store *s = support_load(DIR "valid.json");
 
+	cr_assert_eq(store_collection(s, STORE_SOURCES)->n, 1);
 	cr_assert_eq(store_collection(s, STORE_COUNTRIES)->n, 2);
 	cr_assert_eq(store_collection(s, STORE_MEETINGS)->n, 1);
 	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 2);
 	cr_assert_str_eq(store_dataset(s)->title, "Test dataset");
 	cr_assert_null(store_dataset(s)->id, "the id is optional");
+	cr_assert_null(store_dataset(s)->licence, "a dataset may state no licence");
 	store_free(s);
 }
 
@@ -121,6 +144,45 @@ Test(store, the_shipped_dataset_names_itself_with_an_id)
 	struct store *s = support_load("data/vilnius-2023.json");
 
 	cr_assert_str_eq(store_dataset(s)->id, "vilnius-2023");
+	store_free(s);
+}
+
+Test(store, reads_evidence_inferences_and_money_with_its_basis)
+{
+	struct store *s = support_load(DIR "valid.json");
+	const struct deal *d = store_find_deal(s, "tritium", 7);
+	const struct source *src = store_find_source(s, "test-article", 12);
+
+	cr_assert_not_null(src);
+	cr_assert_str_eq(src->title, "A test article");
+	cr_assert_null(src->publisher);
+	cr_assert_null(store_find_source(s, "TEST-ARTICLE", 12), "source ids are exact");
+	cr_assert_eq(d->evidence.n, 1);
+	cr_assert_str_eq(d->evidence.v[0].source, "test-article");
+	cr_assert_str_eq(d->evidence.sources.v[0], "test-article");
+	cr_assert_eq(d->inferences.n, 1);
+	cr_assert_str_eq(d->inferences.v[0].field, "countries");
+	cr_assert_str_eq(d->value->basis, "contract");
+	cr_assert(!d->value->estimate);
+	store_free(s);
+}
+
+Test(store, an_inference_may_name_a_dotted_field_the_record_gives)
+{
+	struct store *s = support_load(DIR "inference-nested.json");
+
+	cr_assert_str_eq(store_find_deal(s, "tritium", 7)->inferences.v[0].field, "value.estimate");
+	store_free(s);
+}
+
+Test(store, describes_its_collections_in_the_singular_where_there_is_one)
+{
+	struct store *s = support_load(DIR "valid.json");
+	struct strbuf sb = STRBUF_INIT;
+
+	store_describe(s, &sb);
+	cr_assert_str_eq(sb.buf, "1 source, 2 countries, 1 meeting, 2 deals");
+	strbuf_release(&sb);
 	store_free(s);
 }
 
@@ -138,8 +200,25 @@ Test(store, refuses_a_directory)
 	struct strbuf err = STRBUF_INIT;
 
 	cr_assert_null(store_load_file(DIR, &err));
-	cr_assert_str_eq(err.buf, DIR ": not a regular file");
+	cr_assert_str_eq(err.buf, DIR ": not a regular file (a directory)");
 	strbuf_release(&err);
+}
+
+/* Opening a FIFO used to wait for a writer: for ever. */
+Test(store, refuses_a_fifo_without_waiting_for_a_writer, .timeout = 5)
+{
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/attache-fifo-%d", (int)getpid());
+	unlink(path);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	cr_assert_null(store_load_file(path, &err));
+	strbuf_addf(&want, "%s: not a regular file (a FIFO)", path);
+	cr_assert_str_eq(err.buf, want.buf);
+	unlink(path);
+	strbuf_release(&err);
+	strbuf_release(&want);
 }
 
 Test(store, loads_from_a_buffer_under_the_given_name)
