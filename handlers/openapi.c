@@ -29,6 +29,7 @@
 #include <cjson/cJSON.h>
 
 #include "handlers/format.h"
+#include "handlers/list.h"
 #include "handlers/meta.h"
 #include "handlers/response.h"
 #include "handlers/site.h"
@@ -36,6 +37,7 @@
 #include "lib/jsonw.h"
 #include "lib/mem.h"
 #include "models/query.h"
+#include "models/search.h"
 
 #define MAX_RESOURCES 16
 
@@ -51,6 +53,7 @@ struct route_doc {
 	bool html;                  /* its 200 is HTML: Content-Security-Policy */
 	bool no_store;              /* its 200 is never stored */
 	bool unavailable;           /* 503 while the server drains */
+	bool busy;                  /* 503 with Retry-After: an expensive query past max-expensive-queries */
 };
 
 /* The routes whose 200 is not records, by handler. /metrics, the one text/plain route, is never stored. */
@@ -78,6 +81,8 @@ static void describe(const struct route *r, struct route_doc *d)
 	memset(d, 0, sizeof(*d));
 	d->r = r;
 	d->list = r->kind == ROUTE_LIST || r->kind == ROUTE_RELATED;
+	/* Every list query is priced by the budget (handlers/list.c), exports too. */
+	d->busy = d->list;
 	d->record = r->kind == ROUTE_RECORD;
 	d->keyed = strchr(r->pattern, '{') != NULL;
 	d->files = r->get == handle_web && d->keyed;
@@ -237,6 +242,12 @@ static const char *const op_meaning[][2] = {
 	[QUERY_ISNULL] = { "true: has no value; false: has one", "true: is empty; false: is not" },
 };
 
+/* The JSON Schema type of one value of field type t. */
+static const char *value_type(enum field_type t)
+{
+	return t == FIELD_INTEGER ? "integer" : t == FIELD_BOOLEAN ? "boolean" : "string";
+}
+
 /* The schema of one value of field type t ("null" too when nullable). */
 static void value_schema(struct jsonw *w, enum field_type t, bool nullable)
 {
@@ -244,13 +255,15 @@ static void value_schema(struct jsonw *w, enum field_type t, bool nullable)
 	jsonw_key(w, "type");
 	if (nullable) {
 		jsonw_array_begin(w);
-		jsonw_string(w, t == FIELD_INTEGER ? "integer" : "string");
+		jsonw_string(w, value_type(t));
 		jsonw_string(w, "null");
 		jsonw_array_end(w);
 	} else {
-		jsonw_string(w, t == FIELD_INTEGER ? "integer" : "string");
+		jsonw_string(w, value_type(t));
 	}
-	if (t == FIELD_INTEGER) {
+	if (t == FIELD_BOOLEAN) {
+		/* true or false, nothing to add */
+	} else if (t == FIELD_INTEGER) {
 		jsonw_kv_string(w, "format", "int64");
 	} else if (t == FIELD_DATE) {
 		jsonw_kv_string(w, "format", "date");
@@ -308,8 +321,7 @@ static void filter_parameter(struct jsonw *w, const struct resource *res, const 
 			     int op)
 {
 	const enum query_op o = op < 0 ? QUERY_EQ : (enum query_op)op;
-	const bool array = f->type == FIELD_STRINGS, text = f->type != FIELD_INTEGER &&
-			   f->type != FIELD_DATE;
+	const bool array = f->type == FIELD_STRINGS, text = f->type == FIELD_STRING || array;
 	const bool only_eq = o == QUERY_EQ && query_reserved(f->name);
 	struct strbuf key = STRBUF_INIT, name = STRBUF_INIT, end = STRBUF_INIT;
 
@@ -325,11 +337,22 @@ static void filter_parameter(struct jsonw *w, const struct resource *res, const 
 			    "field is written %s:eq=.", f->name, f->name);
 	if (op < 0 || only_eq)
 		strbuf_addstr(&end, " Repeat the parameter to require each.");
+	if (o == QUERY_EQ && f->search)
+		strbuf_addf(&end, " q searches %s, a match there weighing %d in the ranking.",
+			    f->vocab ? "its values' labels" : f->ref ? "the names and aliases of the "
+			    "records it names" : "it", f->search);
 	param_begin(w, res, key.buf, name.buf, "%s (%s): %s%s%s%s", f->description, field_type_name(f->type),
 		    op_meaning[o][array && op_meaning[o][1] ? 1 : 0],
 		    text && o != QUERY_ISNULL ? ", ignoring ASCII case" : "",
 		    f->type == FIELD_DATE && o == QUERY_STARTSWITH ? " of the date (2023-07)" : "",
 		    end.buf);
+	/* What an equality parameter says of its field: its searching, its vocabulary, what it names. */
+	if (o == QUERY_EQ && f->search)
+		jsonw_kv_int(w, "x-search-weight", f->search);
+	if (o == QUERY_EQ && f->vocab)
+		jsonw_kv_string(w, "x-vocabulary", f->vocab);
+	if (o == QUERY_EQ && f->ref)
+		jsonw_kv_string(w, "x-references", f->ref->name);
 	jsonw_key(w, "schema");
 	switch (o) {
 	case QUERY_EQ:
@@ -452,8 +475,10 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 
 	param_begin(w, res, NULL, "sort", "Sort keys, most significant first: a field for ascending, "
 		    "-field for descending (+field is ascending too; send + as %%2B). Stable: ties keep "
-		    "the data file's order. Records without a value come last either way. A field may "
-		    "be named once; at most %d keys.", QUERY_MAX_SORT);
+		    "the data file's order. Records without a value come last either way. A field "
+		    "whose values come from a dataset vocabulary (x-vocabulary) sorts in the "
+		    "vocabulary's declared order, values it lacks after, in their own order. A field "
+		    "may be named once; at most %d keys.", QUERY_MAX_SORT);
 	names_schema_begin(w, res, FIELD_SORT, true, QUERY_MAX_SORT);
 	sort_once(w, res);
 	jsonw_object_end(w);
@@ -471,9 +496,21 @@ static void resource_parameters(struct jsonw *w, const struct resource *res, boo
 	for (size_t i = 0; i < res->nfields; i++)
 		if (res->fields[i].search)
 			strbuf_addf(&searched, "%s%s", searched.len ? ", " : "", res->fields[i].name);
-	param_begin(w, res, NULL, "q", "Text that occurs in one of the %s's searched fields (%s), "
-		    "ignoring ASCII case and the spaces around it; blank: no search.",
-		    res->singular, searched.buf);
+	param_begin(w, res, NULL, "q", "A word search over the %s's searched fields (%s; each "
+		    "equality parameter gives its field's x-search-weight): words and \"quoted "
+		    "phrases\", at most %d words and %d bytes; blank: no search. Text and query are "
+		    "folded alike by Unicode rules (full case folding with compatibility "
+		    "decomposition, non-spacing marks dropped, then recomposed), and a word is a run "
+		    "of letters, marks and digits. Every term must match, in any field, in any order: "
+		    "a word matches the words it begins; a quoted word only itself; a phrase, or a "
+		    "chunk with punctuation inside (U.K.), its words in a row within one value. A "
+		    "vocabulary field is searched by its values' labels, a field naming records by "
+		    "their names and aliases. With no sort, the best matches come first: each term "
+		    "scores twice the weight of the best field it matches in, plus one for a whole "
+		    "word; a record's score is the sum, ties in the data file's order. meta.search "
+		    "says how the query was understood. An unterminated or empty phrase, no word, too "
+		    "many words or bytes, or invalid UTF-8 is a 400.",
+		    res->singular, searched.buf, SEARCH_MAX_WORDS, SEARCH_MAX_BYTES);
 	literal(w, "schema", "{\"type\":\"string\"}");
 	jsonw_key(w, "x-searched-fields");
 	jsonw_array_begin(w);
@@ -649,6 +686,8 @@ static void get_problems(struct jsonw *w, const struct route_doc *d, bool head)
 	kv_ref(w, "501", "responses/NotImplemented%s", h);
 	if (d->unavailable)
 		kv_ref(w, "503", "responses/Unavailable%s", h);
+	else if (d->busy)
+		kv_ref(w, "503", "responses/Busy%s", h);
 }
 
 /* The problems every method can get before it is served, by status. */
@@ -947,6 +986,18 @@ static void list_schemas(struct jsonw *w, const struct resource *res)
 		"\"Records matching, before paging\"}");
 	count_schema(w, "limit", QUERY_MAX_LIMIT, -1);
 	count_schema(w, "offset", UINT32_MAX, -1);
+	literal(w, "search", "{\"type\":\"object\",\"description\":\"With q: the query as "
+		"understood. q: as sent; words: its folded words, in order; terms: its single "
+		"words, prefix when a word matches the words it begins (not quoted); phrases: the "
+		"words that must come in a row\",\"required\":[\"q\",\"words\",\"terms\","
+		"\"phrases\"],\"properties\":{\"q\":{\"type\":\"string\"},\"words\":{\"type\":"
+		"\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"minLength\":1}},"
+		"\"terms\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":"
+		"[\"word\",\"prefix\"],\"properties\":{\"word\":{\"type\":\"string\","
+		"\"minLength\":1},\"prefix\":{\"type\":\"boolean\"}},\"additionalProperties\":"
+		"false}},\"phrases\":{\"type\":\"array\",\"items\":{\"type\":\"array\","
+		"\"minItems\":2,\"items\":{\"type\":\"string\",\"minLength\":1}}}},"
+		"\"additionalProperties\":false}");
 	jsonw_key(w, "facets");
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "type", "object");
@@ -1067,16 +1118,20 @@ static void meta_schemas(struct jsonw *w)
 		"{\"type\":\"object\",\"required\":[\"counts\",\"deals\",\"meetings\"],"
 		"\"properties\":{\"counts\":{\"$ref\":\"#/components/schemas/Counts\"},"
 		"\"deals\":{\"type\":\"object\",\"required\":[\"by_status\",\"by_sector\","
-		"\"by_country\",\"totals\",\"valued\",\"unvalued\"],\"properties\":{"
+		"\"by_country\",\"by_basis\",\"totals\",\"valued\",\"unvalued\"],\"properties\":{"
 		"\"by_status\":{\"$ref\":\"#/components/schemas/Breakdown\"},"
 		"\"by_sector\":{\"$ref\":\"#/components/schemas/Breakdown\"},"
 		"\"by_country\":{\"$ref\":\"#/components/schemas/Breakdown\"},"
-		"\"totals\":{\"type\":\"array\",\"description\":\"The sum of the deals' values in "
-		"each currency, in order of first appearance; never converted or added across "
-		"currencies\",\"items\":{\"type\":\"object\",\"required\":[\"currency\",\"amount\","
-		"\"deals\"],\"properties\":{\"currency\":{\"type\":\"string\",\"pattern\":"
-		"\"^[A-Z]{3}$\"},\"amount\":{\"type\":\"integer\",\"minimum\":0},\"deals\":"
-		"{\"type\":\"integer\",\"minimum\":1}},\"additionalProperties\":false}},"
+		"\"by_basis\":{\"$ref\":\"#/components/schemas/Breakdown\"},"
+		"\"totals\":{\"type\":\"array\",\"description\":\"The sum of the deals' values "
+		"(value, not value_alt) per currency and basis, in order of first appearance; never "
+		"converted, nor added across currencies or bases; estimate when any figure summed "
+		"is one\",\"items\":{\"type\":\"object\",\"required\":[\"currency\",\"basis\","
+		"\"amount\",\"deals\",\"estimate\"],\"properties\":{\"currency\":{\"type\":"
+		"\"string\",\"pattern\":\"^[A-Z]{3}$\"},\"basis\":{\"type\":\"string\","
+		"\"minLength\":1},\"amount\":{\"type\":\"integer\",\"minimum\":0},\"deals\":"
+		"{\"type\":\"integer\",\"minimum\":1},\"estimate\":{\"type\":\"boolean\"}},"
+		"\"additionalProperties\":false}},"
 		"\"valued\":{\"type\":\"integer\",\"minimum\":0,\"description\":\"Deals with a value\"},"
 		"\"unvalued\":{\"type\":\"integer\",\"minimum\":0}},\"additionalProperties\":false},"
 		"\"meetings\":{\"type\":\"object\",\"required\":[\"by_date\",\"by_kind\","
@@ -1287,6 +1342,8 @@ static void headers(struct jsonw *w)
 	       "{\"type\":\"string\"}");
 	disposition_header(w);
 	header_const(w, "Allow", true, "The methods every path answers", RESPONSE_ALLOW);
+	header(w, "Retry-After", true, "Seconds to wait before trying again",
+	       "{\"type\":\"string\",\"pattern\":\"^[0-9]+$\"}");
 	header_const(w, "Content-Security-Policy", true, "On HTML", RESPONSE_CSP);
 	header_const(w, "Content-Security-Policy-If-Html", false, "On HTML files", RESPONSE_CSP);
 	header(w, "Access-Control-Allow-Origin", false, "When cors-origin allows the request's "
@@ -1310,14 +1367,18 @@ static const struct {
 	const char *description;
 } problems[] = {
 	{ "BadQuery", 400, "A refused query (parameter names it; allowed lists what would do "
-	  "where that is a finite set), or a malformed request (bad percent-encoding or "
-	  "framing: no parameter). Of the formats: format not json, csv or ndjson, or bom not "
+	  "where that is a finite set), a list query that would examine more records and "
+	  "values than max-scan (no parameter: the detail says how many, and how to narrow "
+	  "it), or a malformed request (bad percent-encoding or framing: no parameter). Of the formats: format not json, csv or ndjson, or bom not "
 	  "true or false (allowed lists them); bom=true on JSON or NDJSON, limit=all on JSON, "
 	  "facet= on CSV or NDJSON (no allowed)" },
 	{ "BadRequest", 400, "Bad percent-encoding in the path or query, more than 64 query "
-	  "parameters, or bad framing (Content-Length with Transfer-Encoding, either twice, two "
-	  "Hosts, no Host in HTTP/1.1, a space or control character in the target, a header "
-	  "name that is not a token); framing errors also close the connection" },
+	  "parameters, or bad framing (Content-Length with Transfer-Encoding, either twice, a "
+	  "Content-Length that is not plain digits, two Hosts, no Host in HTTP/1.1, a Host that "
+	  "is not a host and port, a space, control character or raw byte in the target, a "
+	  "target that is not a path, a header name that is not a token, a NUL byte in the "
+	  "head, a folded header line, a line ending in a bare LF); framing errors also close "
+	  "the connection" },
 	{ "NotFound", 404, "Nothing by that key or name" },
 	{ "MethodNotAllowed", 405, "This method is not allowed here; Allow names those that are" },
 	{ "NotAcceptable", 406, "The Accept header excludes this resource's media types: for "
@@ -1326,11 +1387,18 @@ static const struct {
 	  "dashboard's files, the file's" },
 	{ "ContentTooLarge", 413, "A request body over max-body-size (no route takes a body)" },
 	{ "UriTooLong", 414, "A request target over max-uri-size" },
-	{ "HeadersTooLarge", 431, "A request head over max-header-size" },
-	{ "NotImplemented", 501, "A transfer coding other than chunked (and any method OpenAPI "
-	  "does not name, such as PROPFIND)" },
+	{ "HeadersTooLarge", 431, "A request head over max-header-size, or with more header "
+	  "fields than the server's memory pool for a request holds" },
+	{ "NotImplemented", 501, "A transfer coding other than chunked, or chunked with "
+	  "whitespace after it (and CONNECT, or any method OpenAPI does not name, such as "
+	  "PROPFIND)" },
 	{ "Unavailable", 503, "The server is shutting down and takes no new work" },
+	{ "Busy", 503, "A list query that would examine more than 10,000 records and values "
+	  "(an expensive query; a whole export of that many too) while max-expensive-queries "
+	  "others run: try again after Retry-After, or narrow it" },
 };
+
+_Static_assert(LIST_EXPENSIVE_SCAN == 10000, "the Busy problem's description says 10,000");
 
 static void problem_response(struct jsonw *w, size_t i, bool head)
 {
@@ -1346,6 +1414,8 @@ static void problem_response(struct jsonw *w, size_t i, bool head)
 	common_headers(w, true, true);
 	if (problems[i].status == HTTP_METHOD_NOT_ALLOWED)
 		kv_ref(w, "Allow", "headers/Allow");
+	if (!strcmp(problems[i].name, "Busy"))
+		kv_ref(w, "Retry-After", "headers/Retry-After");
 	jsonw_object_end(w);
 	if (!head) {
 		jsonw_key(w, "content");
@@ -1438,7 +1508,8 @@ static void info(struct jsonw *w, const struct store *s)
 		"attache serves the dataset \"%s\" (version %s), read-only.\n\n"
 		"**Lists** take a query grammar, declared here parameter by parameter: "
 		"`field=a,b` (equal to either; on an array, holds either), `field:op=value` "
-		"(one parameter per operator the field's type takes), `q` (text), `sort`, "
+		"(one parameter per operator the field's type takes), `q` (a word search, best "
+		"matches first, explained in `meta.search`), `sort`, "
 		"`limit`, `offset`, `fields` (a projection: records then hold only the members "
 		"asked, as the *Fields schemas say) and `facet`. Filters combine with AND, a "
 		"repeated filter too. Strings compare ignoring ASCII case. At most %d filters, "
@@ -1451,6 +1522,9 @@ static void info(struct jsonw *w, const struct store *s)
 		"(CSV only) starts with a byte order mark. `limit=all` (CSV and NDJSON only) "
 		"streams every match from `offset` on. `facet` is JSON's. A field named as one of "
 		"these parameters (a meeting's `format`) is filtered as `format:eq=`.\n\n"
+		"**Budget**: a list query, a whole export included, is planned before it runs and "
+		"priced by what it would examine; past max-scan it is a 400, and past %d while "
+		"max-expensive-queries others that costly run, a 503 with Retry-After.\n\n"
 		"**Errors** are RFC 9457 problem details. A refused query names its `parameter`, "
 		"and `allowed` lists what would do when that is a finite set.\n\n"
 		"**Every path** answers GET, HEAD (the same headers, no body) and OPTIONS (204 "
@@ -1464,7 +1538,7 @@ static void info(struct jsonw *w, const struct store *s)
 		"**gzip** when the request accepts it. **CORS** for the origins configured "
 		"(cors-origin): answers to an allowed Origin carry Access-Control-Allow-Origin and "
 		"Access-Control-Expose-Headers, and preflights the Access-Control-Allow-* headers.",
-		d->title, d->version, QUERY_MAX_FILTERS, QUERY_MAX_VALUES);
+		d->title, d->version, QUERY_MAX_FILTERS, QUERY_MAX_VALUES, LIST_EXPENSIVE_SCAN);
 	jsonw_key(w, "info");
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "title", "attache");

@@ -263,7 +263,9 @@ Test(api, openapi_describes_every_route)
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "DealList"));
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Source"));
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "SourceList"));
-	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(schemas, "ListMeta"),
+	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(schemas, "DealListMeta"),
+								   "properties"), "search"));
+	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(schemas, "SourceListMeta"),
 								   "properties"), "search"));
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Problem"));
 	cJSON_Delete(j);
