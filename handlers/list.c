@@ -241,11 +241,13 @@ static bool budget_enter(struct list_budget *b)
  * or 0 after answering 400 or 503.
  */
 static int budget_or_problem(const struct request *req, struct response *res,
-			     const struct query *q, const struct query_plan *plan, bool *expensive)
+			     const struct query *q, const struct query_plan *plan, bool export,
+			     bool *expensive)
 {
 	struct list_budget *b = req->budget;
-	/* A search is narrowed by its words too. */
-	const char *narrow = q->search.nterms ? ", or search for rarer or longer words" : "";
+	/* A search is narrowed by its words too; an export, by taking it a page at a time. */
+	const char *narrow = q->search.nterms ? ", or search for rarer or longer words" :
+			     export ? ", or export it a page at a time (limit, offset)" : "";
 	uint64_t scan;
 
 	*expensive = false;
@@ -367,7 +369,7 @@ static void answer_list(const struct request *req, struct response *res,
 	 * and what is streamed afterwards copies their rendered bytes.
 	 */
 	plan = query_plan_new(&q, c);
-	if (!budget_or_problem(req, res, &q, plan, &expensive))
+	if (!budget_or_problem(req, res, &q, plan, out.all, &expensive))
 		goto out;
 	query_plan_run(plan, &r);
 	if (expensive)
