@@ -170,6 +170,9 @@ QUERIES = [
     "sort=-value.amount&fields=id,value,countries,value_alt",
     "q=nuclear&fields=summary,title,id",
     "status=proposed&sort=title&offset=2&limit=3",
+    "value.estimate=true&fields=id,value,evidence,inferences",
+    "q=%22nuclear+power%22+romania&fields=id,title",
+    "sort=status,-value.basis&fields=id,status,value,aliases",
 ]
 
 ROUTES = [
@@ -179,6 +182,9 @@ ROUTES = [
     ("/api/v1/countries/RO/deals", ["", "fields=id,value"]),
     ("/api/v1/countries/jp/meetings", [""]),
     ("/api/v1/meetings/bilateral-ro/deals", ["", "sort=title&limit=2"]),
+    ("/api/v1/sources", ["", "fields=id,publisher,date"]),
+    ("/api/v1/sources/businesskorea-sales-diplomacy/deals", ["", "sector=nuclear&fields=id,evidence"]),
+    ("/api/v1/sources/businesskorea-sales-diplomacy/countries", ["fields=code,aliases,evidence"]),
 ]
 
 
@@ -250,7 +256,8 @@ def check_http(base):
     st, hp, plain = get(base, "/api/v1/deals?format=csv&limit=all")
     check(zlib.decompress(gz, 16 + zlib.MAX_WBITS) == plain, "the gzipped export inflates to the plain one")
     st, hh, hb = get(base, "/api/v1/deals?format=ndjson&limit=all", method="HEAD")
-    check(st == 200 and not hb and hh.get("x-total-count") == "25", "HEAD of an export: headers, no body")
+    deals = json.loads(get(base, "/api/v1")[2])["counts"]["deals"]
+    check(st == 200 and not hb and hh.get("x-total-count") == str(deals), "HEAD of an export: headers, no body")
     st, h, body = get(base, "/api/v1/deals", {"Accept": "text/html"})
     check(st == 406 and b"text/csv" in body, "406 names the three formats: %s" % body[:200])
     st, h, body = get(base, "/api/v1/deals?format=csv&bom=true&fields=title&sort=title&limit=1")
@@ -272,15 +279,23 @@ def generate(path, n, version):
             "id": "d%d" % i, "title": "%s deal %d %s" % (version, i, t),
             "countries": ["KR", codes[1 + i % 5]], "sector": ["nuclear", "ports"][i % 2],
             "status": "proposed",
-            "value": {"amount": i * 1000003 + 9007199254000000 % (i + 1), "currency": "KRW"} if i % 3 else None,
+            "value": {"amount": i * 1000003 + 9007199254000000 % (i + 1), "currency": "KRW",
+                      "basis": ["contract", "project"][i % 2], "estimate": i % 7 == 0} if i % 3 else None,
             "companies": [t, "Korea Hydro & Nuclear Power"] if i % 4 == 0 else [],
             "meetings": [], "location": TRICKY[(i + 3) % len(TRICKY)] if i % 5 == 0 else None,
             "summary": "Summary of %d: %s. A generated record, long enough to weigh what a real "
                        "summary weighs in an export of the whole collection." % (i, t),
+            "evidence": [{"source": "generated", "quote": "Quote %d: %s" % (i, t)}] +
+                        ([{"source": "generated", "quote": "=a second; quote"}] if i % 6 == 0 else []),
         })
+    cite = [{"source": "generated", "quote": "A generated country."}]
     data = {"dataset": {"id": "generated", "title": "generated", "version": version,
-                        "source": {"title": "check_formats.py"}},
-            "countries": [{"code": c, "name": c} for c in codes], "meetings": [], "deals": deals}
+                        "vocabularies": {"basis": [{"id": "contract", "label": "Contract"},
+                                                   {"id": "project", "label": "Project"}]}},
+            "sources": [{"id": "generated", "title": "check_formats.py", "publisher": None,
+                         "date": None, "url": None}],
+            "countries": [{"code": c, "name": c, "evidence": cite} for c in codes], "meetings": [],
+            "deals": deals}
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False)
