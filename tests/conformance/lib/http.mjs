@@ -6,7 +6,10 @@ import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+// The server closes a keep-alive connection that waits header-timeout (10 s)
+// for its next request; idle sockets are dropped well before, so that none
+// is reused as the server closes it (a "socket hang up").
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8, timeout: 4000 });
 
 function finish(status, rawHeaders, raw) {
   const headers = [];
