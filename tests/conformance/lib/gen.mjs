@@ -43,10 +43,26 @@ export function queryArb(res, records) {
     }
     pool[f.name] = [...vals];
   }
-  const words = [...new Set(res.searched.flatMap((n) => Object.values(records).flatMap((r) => {
+  const texts = res.searched.flatMap((n) => Object.values(records).flatMap((r) => {
     const v = res.value(r, n);
-    return (Array.isArray(v) ? v : v === null ? [] : [v]).flatMap((t) => String(t).split(/\s+/));
-  })).filter((w) => w.length >= 3))];
+    return (Array.isArray(v) ? v : v === null ? [] : [v]).map(String);
+  }));
+  const words = [...new Set(texts.flatMap((t) => t.split(/\s+/)).filter((w) => w.length >= 3))];
+  // Two words in a row of one value: a phrase that matches.
+  const pairs = [...new Set(texts.flatMap((t) => t.split(/\s+/).slice(1).map((w, i, a) => `${t.split(/\s+/)[i]} ${w}`)))];
+  const word = fc.constantFrom(...(words.length ? words : ['x'])).chain(flipCase);
+  const bare = (w) => w.normalize('NFD').replace(/\p{Mn}/gu, '');   // "Cernavoda" for "Cernavodă"
+  // q=: words, prefixes, quoted words and phrases, several terms, and what is refused.
+  const qArb = fc.oneof(
+    { weight: 4, arbitrary: word },
+    { weight: 2, arbitrary: word.chain((w) => sliceOf(w, true)) },
+    { weight: 1, arbitrary: word.map(bare) },
+    { weight: 2, arbitrary: word.map((w) => `"${w}"`) },
+    { weight: 2, arbitrary: fc.tuple(word, word).map(([a, b]) => `${a} ${b}`) },
+    { weight: 2, arbitrary: fc.constantFrom(...(pairs.length ? pairs : ['x y'])).map((p) => `"${p}"`) },
+    { weight: 2, arbitrary: fc.constantFrom('', '  ', 'zzzz', '"open', 'a ""', '!!! ...', '"  "', 'U.K.', 'korea-romania',
+      'NUCLEAR power', 'a b c d e f g h i j k l m n o p q', 'x'.repeat(257), 'Straße') },
+  );
 
   // One value good for field f (of the type the parameter's schema gives).
   const oneValue = (f) => {
@@ -56,6 +72,7 @@ export function queryArb(res, records) {
       return fc.oneof(...known, ...near, fc.integer({ min: -5, max: 3000 })).chain(spell);
     }
     if (f.type === 'date') return fc.oneof(...known, dateArb);
+    if (f.type === 'boolean') return fc.constantFrom('true', 'false');
     return fc.oneof(...known.map((k) => k.chain(flipCase)), fc.string({ minLength: 1, maxLength: 6 }).filter((s) => !s.includes(',')));
   };
   const goodValue = (f, op) => {
@@ -72,7 +89,8 @@ export function queryArb(res, records) {
   const badValue = (f, op) => {
     if (op === 'isnull') return fc.constantFrom('yes', '1', 'TRUE', '');
     const wrong = f.type === 'integer' ? ['abc', '1.5', '0x10', ' 7', '1e400', '9223372036854775808']
-      : f.type === 'date' ? ['2023-02-30', 'July', '2023-7-1', '20230711'] : [];
+      : f.type === 'date' ? ['2023-02-30', 'July', '2023-7-1', '20230711']
+      : f.type === 'boolean' ? ['TRUE', 'yes', '1', 'true,maybe'] : [];
     return fc.constantFrom('', 'a,,b', ',', ...wrong);
   };
 
@@ -93,7 +111,7 @@ export function queryArb(res, records) {
   const param = fc.oneof(
     { weight: 16, arbitrary: filter },
     { weight: 1, arbitrary: badFilter },
-    { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...(words.length ? words : ['x'])).chain(flipCase), fc.constantFrom('', '  ', 'zzzz')).map((v) => ['q', v]) },
+    { weight: 4, arbitrary: qArb.map((v) => ['q', v]) },
     { weight: 6, arbitrary: names(sortItems, 3).map((v) => ['sort', v.join(',')]) },
     { weight: 6, arbitrary: small(limitCount.maximum).chain(spell).map((v) => ['limit', v]) },
     { weight: 4, arbitrary: fc.oneof(small(30), fc.constant(schemaOf('offset').maximum)).chain(spell).map((v) => ['offset', v]) },

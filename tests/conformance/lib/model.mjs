@@ -1,12 +1,14 @@
 // An independent model of the list grammar, computed in JS over the whole,
 // unpaged data. What it knows of each resource it reads from the OpenAPI
 // document: the list routes, the filter parameters (a field's name, its
-// operators, its value type), the names sort, facet and fields take, the
-// fields q searches, and the record schema (which field is an array, and the
-// CSV columns). The rules themselves (what each operator means, how sorting
-// and paging go, how Accept and format= choose a format, how a record becomes
-// a CSV row) are the README's and the document's descriptions, written here
-// again.
+// operators, its value type, its search weight, vocabulary and the records it
+// names), the names sort, facet and fields take, the fields q searches, and
+// the record schema (which field is an array, and the CSV columns); what it
+// knows of the data (the vocabularies, the records a field names) the checker
+// gives it (Resource.ctx). The rules themselves (what each operator means, how
+// sorting and paging go, how q= folds, matches and ranks, how Accept and
+// format= choose a format, how a record becomes a CSV row) are the README's
+// and the document's descriptions, written here again.
 
 import { resolve } from './spec.mjs';
 
@@ -24,9 +26,10 @@ export const MAX = { filters: 32, values: 64, sort: 8, facets: 8, limit: 1000, o
 export const asciiLower = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 const bytes = (s) => Buffer.from(s, 'utf8');
 
-// Strings order ignoring ASCII case, then byte by byte; integers by value; dates as text.
+// Strings order ignoring ASCII case, then byte by byte; integers by value; dates as text; false before true.
 export function compareValues(type, a, b) {
   if (type === 'integer') return a < b ? -1 : a > b ? 1 : 0;
+  if (type === 'boolean') return Number(a) - Number(b);
   if (type === 'date') return Buffer.compare(bytes(a), bytes(b));
   return Buffer.compare(bytes(asciiLower(a)), bytes(asciiLower(b))) || Buffer.compare(bytes(a), bytes(b));
 }
@@ -99,8 +102,11 @@ export class Resource {
       else f.bare = true;
       if (!op || op === 'eq') {
         const item = p.schema.items;
-        f.type = item.type === 'integer' ? 'integer' : item.format === 'date' ? 'date' : 'string';
+        f.type = item.type === 'integer' ? 'integer' : item.type === 'boolean' ? 'boolean' : item.format === 'date' ? 'date' : 'string';
         f.array = this.isArray(doc, field);
+        f.weight = p['x-search-weight'] ?? 0;
+        f.vocab = p['x-vocabulary'] ?? null;
+        f.ref = p['x-references'] ?? null;
       }
     }
     const content = listOp.responses['200'].content;
@@ -110,25 +116,26 @@ export class Resource {
     this.columns = csvColumns(doc, this.schema);
   }
 
-  // Whether the record schema holds field (dots: nested members) as an array.
+  // Whether the record schema holds field (dots: nested members) as an array,
+  // or inside one (evidence.source: each quote's source).
   isArray(doc, field) {
-    let s = this.schema;
+    let s = this.schema, through = false;
     for (const part of field.split('.')) {
-      s = resolve(doc, s);
-      if (s.oneOf) s = resolve(doc, s.oneOf.find((x) => resolve(doc, x).type !== 'null'));
+      s = nonNull(doc, s);
+      while (s.type === 'array') { through = true; s = nonNull(doc, s.items); }
       s = s.properties[part];
     }
-    s = resolve(doc, s);
-    return s.type === 'array';
+    return through || nonNull(doc, s).type === 'array';
   }
 
   // A record's value of field: null, a scalar, or (arrays) a list; objects in a list count by name.
   value(rec, field) {
-    let v = rec;
-    for (const part of field.split('.')) v = v == null ? null : v[part];
+    let vs = [rec];
+    for (const part of field.split('.'))
+      vs = vs.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (v && typeof v === 'object' ? v[part] : undefined));
     const f = this.fields[field];
-    if (f.array) return (v || []).map((x) => (x && typeof x === 'object' ? x.name : x));
-    return v ?? null;
+    if (f.array) return vs.flatMap((v) => (Array.isArray(v) ? v : v == null ? [] : [v])).map((x) => (x && typeof x === 'object' ? x.name : x));
+    return vs[0] ?? null;
   }
 }
 
@@ -264,7 +271,7 @@ export function csvCells(res, rec, members) {
 // Parses decoded pairs like the server's list grammar (after parseOutput, and
 // without limit=all); returns a refusal or the query.
 export function parse(res, pairs) {
-  const q = { filters: [], needle: null, sort: [], limit: 50, offset: 0, members: [], facets: [] };
+  const q = { filters: [], search: null, sort: [], limit: 50, offset: 0, members: [], facets: [] };
   const seen = new Set();
   for (const [key, value] of pairs) {
     if (key === '') return refuse('', true);
@@ -291,7 +298,10 @@ export function parse(res, pairs) {
       if (parts.length > MAX.values) return refuse(key, false);
       for (const p of parts) {
         if (p === '') return refuse(key, false);
-        if (f.type === 'integer') {
+        if (f.type === 'boolean') {
+          if (p !== 'true' && p !== 'false') return refuse(key, false);
+          flt.values.push(p === 'true');
+        } else if (f.type === 'integer') {
           const v = parseInteger(p);
           if (v === null || v > 9223372036854775807n || v < -9223372036854775808n) return refuse(key, false);
           flt.values.push(v);
@@ -311,8 +321,9 @@ export function parse(res, pairs) {
 function reserved(res, q, key, value) {
   if (key === 'format' || key === 'bom') return null;   // parseOutput's
   if (key === 'q') {
-    const t = value.replace(/^[ \t]+|[ \t]+$/g, '');
-    q.needle = t ? asciiLower(t) : null;
+    const s = parseSearch(value);
+    if (s && s.error) return refuse('q', false);
+    q.search = s;
     return null;
   }
   if (key === 'limit' || key === 'offset') {
@@ -347,6 +358,7 @@ function reserved(res, q, key, value) {
 
 function equal(f, a, b) {
   if (f.type === 'integer') return BigInt(a) === b;
+  if (f.type === 'boolean') return a === b;
   if (f.type === 'date') return a === b;
   return asciiLower(a) === asciiLower(b);
 }
@@ -372,29 +384,43 @@ export function matches(res, rec, flt) {
   }
 }
 
-function searched(res, rec, needle) {
-  return res.searched.some((name) => {
-    const v = res.value(rec, name);
-    return (res.fields[name].array ? v : v === null ? [] : [v]).some((x) => asciiLower(x).includes(needle));
-  });
+// The order sort= follows on field f: a vocabulary's declared order when the
+// dataset gives that vocabulary (values it lacks after, in their own order),
+// else compareValues.
+function sortCompare(res, f, x, y) {
+  const entries = f.vocab && !f.array ? res.ctx?.vocabularies?.[f.vocab] : null;
+  if (entries) {
+    const rank = (v) => { const i = entries.findIndex((e) => e.id === v); return i < 0 ? Infinity : i; };
+    const rx = rank(x), ry = rank(y);
+    if (rx !== ry) return rx < ry ? -1 : 1;
+    if (rx !== Infinity) return 0;
+  }
+  return compareValues(f.type, x, y);
 }
 
-// Runs q over all records (in the data's order): the matches, sorted, with facets.
+// Runs q over all records (in the data's order): the matches, sorted (or best
+// first when searched and not sorted), with facets.
 export function run(res, records, q, extra = []) {
   const filters = [...q.filters, ...extra];
-  const matched = records.map((rec, pos) => ({ rec, pos }))
-    .filter(({ rec }) => filters.every((flt) => matches(res, rec, flt)) && (!q.needle || searched(res, rec, q.needle)));
+  const matched = records.map((rec, pos) => ({ rec, pos, score: 0 }))
+    .filter(({ rec }) => filters.every((flt) => matches(res, rec, flt)));
+  if (q.search) {
+    for (const m of matched) m.score = searchScore(res, m.rec, q.search);
+    for (let i = matched.length - 1; i >= 0; i--) if (!matched[i].score) matched.splice(i, 1);
+  }
   if (q.sort.length) {
     matched.sort((a, b) => {
       for (const { field, desc } of q.sort) {
         const x = res.value(a.rec, field), y = res.value(b.rec, field);
         if (x === null && y === null) continue;
         if (x === null || y === null) return x === null ? 1 : -1;   // nulls last, either way
-        const c = compareValues(res.fields[field].type, x, y);
+        const c = sortCompare(res, res.fields[field], x, y);
         if (c) return desc ? -c : c;
       }
       return a.pos - b.pos;
     });
+  } else if (q.search) {
+    matched.sort((a, b) => b.score - a.score || a.pos - b.pos);
   }
   const facets = {};
   for (const name of q.facets) {
@@ -403,7 +429,7 @@ export function run(res, records, q, extra = []) {
     let nulls = 0;
     for (const { rec } of matched) {
       const v = res.value(rec, name);
-      const items = f.array ? v : v === null ? [] : [v];
+      const items = f.array ? [...new Set(v)] : v === null ? [] : [v];   // a record counts a value once
       if (!items.length) nulls++;
       for (const x of items) counts.set(x, (counts.get(x) || 0) + 1);
     }
@@ -425,6 +451,7 @@ export function expectedList(res, records, path, pairs, q, extra = []) {
   const last = limit && total ? Math.floor((total - 1) / limit) * limit : 0;
   const meta = { total, limit, offset };
   if (q.facets.length) meta.facets = facets;
+  if (q.search) meta.search = q.search.meta;
   const url = (o) => pageUrl(path, pairs, limit, o);
   const links = { self: url(offset), next: hasNext ? url(offset + limit) : null, prev: hasPrev ? url(prev) : null };
   const link = [`<${url(0)}>; rel="first"`];
@@ -432,4 +459,122 @@ export function expectedList(res, records, path, pairs, q, extra = []) {
   if (hasNext) link.push(`<${url(offset + limit)}>; rel="next"`);
   link.push(`<${url(last)}>; rel="last"`);
   return { body: { data: page, meta, links }, total, link: link.join(', ') };
+}
+
+// ---- q=: the word search, as the README's "Search" section defines it ----
+
+// Folding: full case folding with compatibility decomposition, non-spacing
+// marks dropped, then recomposed. JS has no case folding; upper then lower
+// case gives it for the scripts here (ß is ss, ς is σ), the Turkish dotless ı
+// aside, which folding keeps.
+export function fold(s) {
+  const cased = [...s.normalize('NFKD')].map((c) => (c === 'ı' ? c : c.toUpperCase().toLowerCase())).join('');
+  return cased.normalize('NFKD').replace(/\p{Mn}/gu, '').normalize('NFC');
+}
+
+// A word is a run of letters, marks and digits of folded text.
+export const wordsOf = (folded) => folded.match(/[\p{L}\p{M}\p{N}]+/gu) || [];
+
+const SPACE = /[ \t\n\r\f\v]/;
+const utf8Length = (s) => Buffer.byteLength(s, 'utf8');
+export const SEARCH_MAX = { words: 16, bytes: 256 };
+
+// Parses q: null when blank (no search), { error } when refused, else the terms
+// ({ words, prefix }) and what meta.search says of them.
+export function parseSearch(q) {
+  if (![...q].some((c) => !SPACE.test(c))) return null;
+  if (utf8Length(q) > SEARCH_MAX.bytes) return { error: 'too long' };
+  const terms = [];
+  let count = 0;
+  // Outside quotes: the folded text's chunks between spaces, each a word or a phrase of its words.
+  const unquoted = (text) => {
+    for (const chunk of fold(text).split(/[ \t\n\r\f\v]+/)) {
+      const w = wordsOf(chunk);
+      if (!w.length) continue;
+      terms.push({ words: w, prefix: w.length === 1 });
+      count += w.length;
+    }
+  };
+  let rest = q;
+  for (;;) {
+    const open = rest.indexOf('"');
+    unquoted(open < 0 ? rest : rest.slice(0, open));
+    if (open < 0) break;
+    const close = rest.indexOf('"', open + 1);
+    if (close < 0) return { error: 'unterminated phrase' };
+    const w = wordsOf(fold(rest.slice(open + 1, close)));
+    if (!w.length) return { error: 'empty phrase' };
+    terms.push({ words: w, prefix: false });
+    count += w.length;
+    rest = rest.slice(close + 1);
+  }
+  if (count > SEARCH_MAX.words) return { error: 'too many words' };
+  if (!count) return { error: 'no word' };
+  return {
+    terms,
+    meta: {
+      q,
+      words: terms.flatMap((t) => t.words),
+      terms: terms.filter((t) => t.words.length === 1).map((t) => ({ word: t.words[0], prefix: t.prefix })),
+      phrases: terms.filter((t) => t.words.length > 1).map((t) => t.words),
+    },
+  };
+}
+
+// A record's searched text: for each value of each searched field, its weight
+// and its folded words. A vocabulary field's value is its label; a value that
+// names a record is that record's name and each of its aliases.
+const indexed = new WeakMap();
+function searchedValues(res, rec) {
+  if (indexed.has(rec)) return indexed.get(rec);
+  const out = [];
+  const add = (text, weight) => out.push({ weight, words: wordsOf(fold(String(text))) });
+  for (const f of Object.values(res.fields)) {
+    if (!f.weight || (f.type !== 'string')) continue;
+    const v = res.value(rec, f.name);
+    for (const x of f.array ? v : v === null ? [] : [v]) {
+      if (x === null || x === undefined) continue;
+      if (f.vocab) {
+        const e = res.ctx?.vocabularies?.[f.vocab]?.find((entry) => entry.id === x);
+        add(e ? e.label : x, f.weight);
+      } else if (f.ref) {
+        const target = res.ctx?.named?.(f.ref, x);
+        if (!target) { add(x, f.weight); continue; }
+        const name = target.name ?? target.title;
+        if (name !== null && name !== undefined) add(name, f.weight);
+        for (const alias of target.aliases ?? []) add(alias, f.weight);
+      } else {
+        add(x, f.weight);
+      }
+    }
+  }
+  indexed.set(rec, out);
+  return out;
+}
+
+// A record's score: the sum over the terms of each one's best match (twice the
+// weight of the value it is in, plus one for a whole word or a phrase), or 0
+// when some term matches nothing.
+export function searchScore(res, rec, search) {
+  const values = searchedValues(res, rec);
+  let total = 0;
+  for (const t of search.terms) {
+    let best = 0;
+    for (const { weight, words } of values) {
+      for (let i = 0; i < words.length; i++) {
+        let score = 0;
+        if (t.words.length === 1) {
+          const w = t.words[0];
+          if (words[i] === w) score = 2 * weight + 1;
+          else if (t.prefix && words[i].startsWith(w)) score = 2 * weight;   // NFC both: a byte prefix
+        } else if (t.words.every((w, k) => words[i + k] === w)) {
+          score = 2 * weight + 1;
+        }
+        if (score > best) best = score;
+      }
+    }
+    if (!best) return 0;
+    total += best;
+  }
+  return total;
 }

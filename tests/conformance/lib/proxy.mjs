@@ -51,6 +51,15 @@ export function mutants(doc) {
     expect: /: data \(csv\) row/,
     csv: (s) => s.replace(/(^|,)([0-9]{13,})(?=,|\r\n)/gm, (m, sep, n) => `${sep}${Number(n).toExponential()}`),
   },
+  // A search that comes in the data's order, not best first.
+  'search not ranked': {
+    expect: /: data \[/,
+    body: (json, t) => {
+      const q = new URLSearchParams(t.split('?')[1] || '');
+      if (!q.get('q')?.trim() || q.has('sort') || !Array.isArray(json?.data) || json.data.length < 2) return json;
+      return { ...json, data: [...json.data].reverse() };
+    },
+  },
   // An NDJSON answer that loses its last record.
   'NDJSON drops a record': {
     expect: /: data \(ndjson\) /,
