@@ -695,20 +695,25 @@ def server_sockets_open(port, socks):
     return n
 
 
-def attack_never_read(port):
-    """20 clients with a 4 KB window pipeline 30 requests for big answers and never read."""
+def never_read(port, requests):
+    """
+    Sends each request in requests from a client with a 4 KB window (half from
+    127.0.0.5, half from 127.0.0.10) that never reads; returns the sockets.
+    """
     socks = []
-    req = b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 30
-    for a in (5, 10):
-        for _ in range(10):
-            s = connect(port, src(a), rcvbuf=4096)
-            s.setblocking(False)
-            try:
-                s.send(req)
-            except BlockingIOError:
-                pass
-            socks.append(s)
-    # Nothing moves on them: closed after idle-timeout, and meanwhile the monitor is served.
+    for k, req in enumerate(requests):
+        s = connect(port, src(5 if k % 2 else 10), rcvbuf=4096)
+        s.setblocking(False)
+        try:
+            s.send(req)
+        except BlockingIOError:
+            pass
+        socks.append(s)
+    return socks
+
+
+def closed_after_idle(port, socks, what):
+    """None once the server has closed every one of socks within idle-timeout (and some), else why not."""
     deadline = time.monotonic() + (IDLE_TIMEOUT + 3) * SLOW
     while time.monotonic() < deadline and server_sockets_open(port, socks):
         time.sleep(0.25)
@@ -716,9 +721,16 @@ def attack_never_read(port):
     for s in socks:
         s.close()
     if still:
-        return "%d of %d readers that never read still open after %.0f s:\n%s" % (
-            still, len(socks), (IDLE_TIMEOUT + 3) * SLOW, sockets_of(port))
+        return "%d of %d %s still open after %.0f s:\n%s" % (
+            still, len(socks), what, (IDLE_TIMEOUT + 3) * SLOW, sockets_of(port))
     return None
+
+
+def attack_never_read(port):
+    """20 clients with a 4 KB window pipeline 30 requests for big answers and never read."""
+    socks = never_read(port, [b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 30] * 20)
+    # Nothing moves on them: closed after idle-timeout, and meanwhile the monitor is served.
+    return closed_after_idle(port, socks, "readers that never read")
 
 
 def attack_exports_never_read(port):
@@ -731,31 +743,13 @@ def attack_exports_never_read(port):
     at a time some fifty times slower, the first 64 KiB of rows of 20
     exports take the monitor past its 5 s: 3 from each address there.
     """
-    socks = []
-    for a in (5, 10):
-        for k in range(10 if SLOW == 1.0 else 3):
-            s = connect(port, src(a), rcvbuf=4096)
-            s.setblocking(False)
-            fmt = b"csv" if k % 2 else b"ndjson"
-            try:
-                s.send(b"GET /api/v1/deals?format=" + fmt + b"&limit=all HTTP/1.1\r\nHost: x\r\n\r\n")
-            except BlockingIOError:
-                pass
-            socks.append(s)
+    socks = never_read(port, [b"GET /api/v1/deals?format=%s&limit=all HTTP/1.1\r\nHost: x\r\n\r\n"
+                              % (b"csv" if k % 2 else b"ndjson") for k in range(20 if SLOW == 1.0 else 6)])
     time.sleep(0.5 * SLOW)
     st, h, _ = http_get(port, "/api/v1/deals?format=ndjson&limit=5", src(20))
     if st != 200:
-        return "a page as NDJSON while 20 exports stall: %r %r" % (st, h)
-    deadline = time.monotonic() + (IDLE_TIMEOUT + 3) * SLOW
-    while time.monotonic() < deadline and server_sockets_open(port, socks):
-        time.sleep(0.25)
-    still = server_sockets_open(port, socks)
-    for s in socks:
-        s.close()
-    if still:
-        return "%d of %d stalled exports still open after %.0f s:\n%s" % (
-            still, len(socks), (IDLE_TIMEOUT + 3) * SLOW, sockets_of(port))
-    return None
+        return "a page as NDJSON while %d exports stall: %r %r" % (len(socks), st, h)
+    return closed_after_idle(port, socks, "stalled exports")
 
 
 def attack_per_ip_flood(port):

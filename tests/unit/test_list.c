@@ -154,16 +154,23 @@ Test(list, a_deal_is_the_bytes_rendered_at_load)
 			 "unknown parameter \"sort\": a single deal takes only fields, format and bom");
 }
 
+/* A call over n generated deals (tests/support), whose requests have budget b. */
+static void call_init_deals(struct call *big, int n, struct list_budget *b)
+{
+	char path[64];
+
+	support_deals_file(path, sizeof(path), n);
+	call_init(big, path);
+	unlink(path);
+	big->budget = b;
+}
+
 Test(list_budget, refuses_a_query_past_max_scan_and_turns_away_an_expensive_one_when_full)
 {
 	struct list_budget budget = { .max_scan = 19000, .max_expensive = 1 };
 	struct call big;
-	char path[64];
 
-	support_deals_file(path, sizeof(path), 20000);
-	call_init(&big, path);
-	unlink(path);
-	big.budget = &budget;
+	call_init_deals(&big, 20000, &budget);
 
 	call_get(&big, "/api/v1/deals?title:contains=deal");   /* 20,000 titles, then their records */
 	cr_assert_str_eq(call_problem(&big, 400),
@@ -195,12 +202,8 @@ Test(list_budget, prices_a_whole_export_as_one_plan)
 	struct list_budget budget = { .max_scan = 19000, .max_expensive = 1 };
 	struct call big;
 	struct strbuf body = STRBUF_INIT;
-	char path[64];
 
-	support_deals_file(path, sizeof(path), 20000);
-	call_init(&big, path);
-	unlink(path);
-	big.budget = &budget;
+	call_init_deals(&big, 20000, &budget);
 
 	call_get(&big, "/api/v1/deals?format=ndjson&limit=all");
 	cr_assert_str_eq(call_problem(&big, 400),
@@ -233,13 +236,9 @@ Test(list_budget, prices_a_search_by_what_its_index_reads, .timeout = 120)
 {
 	struct list_budget budget = { .max_scan = 200000, .max_expensive = 1 };
 	struct call big;
-	char path[64];
 	const char *detail;
 
-	support_deals_file(path, sizeof(path), 210000);
-	call_init(&big, path);
-	unlink(path);
-	big.budget = &budget;
+	call_init_deals(&big, 210000, &budget);
 
 	/* A rare word: one posting listed, then scored. */
 	call_get(&big, "/api/v1/deals?q=123456");
