@@ -187,7 +187,7 @@ e2e: $(BUILD)/attache
 	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 $(E2E_TESTS)
 
 # Every answer of the built server held to its OpenAPI document by npm's tools,
-# lists and records in each format also to a model; then six broken variants,
+# lists and records in each format also to a model; then seven broken variants,
 # each of which must fail.
 # CONFORMANCE_RUNS generated queries a list route (500), CONFORMANCE_SEED.
 conformance: $(BUILD)/attache
