@@ -53,7 +53,9 @@ writeFileSync(path.join(out, 'index.html'), `<!doctype html>
 <script src="swagger-ui-bundle.js"></script>
 <script src="openapi.js"></script>
 <script>
-SwaggerUIBundle({ spec: window.ATTACHE_OPENAPI, dom_id: '#ui', deepLinking: false, validatorUrl: null });
+// Tags start closed: Swagger UI 5.35 stops drawing after the first tag when
+// the document's ~170 operations are all listed open at once.
+SwaggerUIBundle({ spec: window.ATTACHE_OPENAPI, dom_id: '#ui', deepLinking: false, validatorUrl: null, docExpansion: 'none' });
 </script>
 </body>
 </html>
