@@ -5,7 +5,7 @@
  * short, and together a small share of it.
  *
  * The article is copyrighted and not in the repository. It is found through
- * ATTACHE_SEED_ARTICLE, else at ../shared/seed/ beside the repository, else
+ * SEED_ARTICLE, else at ../shared/seed/ beside the repository, else
  * at /work/shared/seed/. Where it is absent, the tests that need it say so
  * and are reported as skipped: they never pass without checking.
  */
@@ -141,7 +141,7 @@ static size_t all_cited(struct cited *out, size_t max)
 /*
  * Reads the article into *len bytes, or skips the calling test, saying why
  * and what was not checked.
- * ATTACHE_SEED_ARTICLE, when set, must name a readable file: a path given on
+ * SEED_ARTICLE, when set, must name a readable file: a path given on
  * purpose that does not work is a failure, not a skip.
  */
 static char *article(size_t *len, const char *what)
@@ -150,12 +150,12 @@ static char *article(size_t *len, const char *what)
 		"../shared/seed/" ARTICLE_NAME,
 		"/work/shared/seed/" ARTICLE_NAME,
 	};
-	const char *env = getenv("ATTACHE_SEED_ARTICLE");
+	const char *env = getenv("SEED_ARTICLE");
 	FILE *f;
 
 	if (env && *env) {
 		f = fopen(env, "rb");
-		cr_assert_not_null(f, "ATTACHE_SEED_ARTICLE=%s cannot be read", env);
+		cr_assert_not_null(f, "SEED_ARTICLE=%s cannot be read", env);
 		fclose(f);
 		return support_read_file(env, len);
 	}
@@ -173,7 +173,7 @@ static char *article(size_t *len, const char *what)
 	 * no article.
 	 */
 	fprintf(stderr, "[WARN] article absent: %s not checked; test skipped\n", what);
-	cr_skip_test("article absent: %s not checked (no ATTACHE_SEED_ARTICLE, no ../shared/seed/"
+	cr_skip_test("article absent: %s not checked (no SEED_ARTICLE, no ../shared/seed/"
 		     ARTICLE_NAME ", no /work/shared/seed/" ARTICLE_NAME ")", what);
 	return NULL;
 }
