@@ -208,8 +208,14 @@ fuzz: build/fuzz/store build/fuzz/request build/fuzz/http
 docker-test:
 	tests/docker/run.sh
 
-bench: $(BUILD)/attache
-	BIN=$(BUILD)/attache tests/bench/run.sh
+# The bare libmicrohttpd yardstick of make bench.
+$(BUILD)/bench/probe: tests/bench/probe.c $(BUILD)/.cflags | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(QUIET_LINK)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_LIBS)
+
+# attache beside nginx, the probe and json-server, a few minutes (tests/bench/bench.py).
+bench: $(BUILD)/attache $(BUILD)/bench/probe
+	python3 tests/bench/bench.py --bin $(BUILD)/attache --probe $(BUILD)/bench/probe
 
 clean:
 	rm -rf build
