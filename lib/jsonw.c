@@ -117,18 +117,21 @@ void jsonw_string(struct jsonw *w, const char *s)
 
 void jsonw_int(struct jsonw *w, int64_t v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-
-	jsonw_raw(w, tmp, (size_t)n);
+	begin_value(w);
+	if (v < 0) {
+		strbuf_addch(w->sb, '-');
+		strbuf_add_uint(w->sb, (uint64_t)0 - (uint64_t)v);
+	} else {
+		strbuf_add_uint(w->sb, (uint64_t)v);
+	}
+	after_value(w);
 }
 
 void jsonw_uint(struct jsonw *w, uint64_t v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
-
-	jsonw_raw(w, tmp, (size_t)n);
+	begin_value(w);
+	strbuf_add_uint(w->sb, v);
+	after_value(w);
 }
 
 void jsonw_bool(struct jsonw *w, bool v)

@@ -70,3 +70,16 @@ Test(arena, hands_out_aligned_memory_and_big_blocks)
 	arena_release(&a);
 	cr_assert_eq(a.used, 0);
 }
+
+Test(strbuf, add_uint_writes_decimal)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_uint(&sb, 0);
+	strbuf_addch(&sb, ' ');
+	strbuf_add_uint(&sb, 1000);
+	strbuf_addch(&sb, ' ');
+	strbuf_add_uint(&sb, UINT64_MAX);
+	cr_assert_str_eq(sb.buf, "0 1000 18446744073709551615");
+	strbuf_release(&sb);
+}
