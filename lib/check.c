@@ -76,7 +76,10 @@ size_t check_enter_index(struct check *c, size_t i)
 {
 	size_t mark = c->path.len;
 
-	strbuf_addf(&c->path, "[%zu]", i);
+	/* Once per record of a file: snprintf was a tenth of loading a million. */
+	strbuf_addch(&c->path, '[');
+	strbuf_add_uint(&c->path, i);
+	strbuf_addch(&c->path, ']');
 	return mark;
 }
 
