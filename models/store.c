@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +263,9 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 out:
 	cJSON_Delete(root);
 	check_release(&c);
+	/* The parse tree was larger than the store: give its pages back, or they
+	 * stay in the process (glibc keeps freed memory for reuse). */
+	malloc_trim(0);
 	if (rc) {
 		store_free(s);
 		return NULL;
@@ -330,6 +334,8 @@ void store_free(struct store *s)
 		return;
 	arena_release(&s->arena);
 	free(s);
+	/* A reload's old store: its pages go back too. */
+	malloc_trim(0);
 }
 
 const struct dataset *store_dataset(const struct store *s)
