@@ -156,8 +156,9 @@ const cJSON *check_member(const cJSON *obj, const char *key)
 {
 	const cJSON *m;
 
+	/* Called for every member of every record: the first byte rules most out. */
 	cJSON_ArrayForEach(m, obj)
-		if (m->string && strcmp(m->string, key) == 0)
+		if (m->string && m->string[0] == key[0] && strcmp(m->string, key) == 0)
 			return m;
 	return NULL;
 }
@@ -183,6 +184,19 @@ static bool find_repeat(const char *const *v, size_t n, size_t *first, size_t *l
 
 	if (n < 2)
 		return false;
+	/* A record's object or a short list: every pair, without a sort or an allocation. */
+	if (n <= 16) {
+		for (size_t j = 1; j < n; j++) {
+			for (size_t i = 0; i < j; i++) {
+				if (v[i][0] == v[j][0] && !strcmp(v[i], v[j])) {
+					*first = i;
+					*later = j;
+					return true;
+				}
+			}
+		}
+		return false;
+	}
 	idx = xcalloc(n, sizeof(*idx));
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
@@ -211,7 +225,7 @@ static void join_list(struct strbuf *sb, const char *const *names)
 int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 {
 	const cJSON *m;
-	const char **keys;
+	const char *few[32], **keys = few;
 	size_t n = 0, first, later;
 	bool repeat;
 
@@ -219,7 +233,9 @@ int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 		return check_expected(c, "an object", v);
 	cJSON_ArrayForEach(m, v)
 		n++;
-	keys = xcalloc(n ? n : 1, sizeof(*keys));
+	/* A record's object fits on the stack: no allocation per record. */
+	if (n > sizeof(few) / sizeof(few[0]))
+		keys = xcalloc(n, sizeof(*keys));
 	n = 0;
 	cJSON_ArrayForEach(m, v)
 		keys[n++] = m->string;
@@ -231,10 +247,12 @@ int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 		json_escape(&key, keys[later], strlen(keys[later]));
 		rc = check_fail(c, "duplicate key %s", key.buf);
 		strbuf_release(&key);
-		free(keys);
+		if (keys != few)
+			free(keys);
 		return rc;
 	}
-	free(keys);
+	if (keys != few)
+		free(keys);
 	cJSON_ArrayForEach(m, v) {
 		bool known = !allowed;
 

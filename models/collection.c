@@ -16,8 +16,10 @@ static uint64_t key_hash(const char *s, size_t len, bool fold)
 {
 	uint64_t h = HASH_SEED;
 
+	if (!fold)
+		return hash_bytes(h, s, len);
 	for (size_t i = 0; i < len; i++) {
-		char ch = fold ? ascii_lower(s[i]) : s[i];
+		char ch = ascii_lower(s[i]);
 
 		h = hash_bytes(h, &ch, 1);
 	}
