@@ -22,14 +22,14 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+from common import cpu_model, free_port, stop
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JSON_SERVER = "json-server@0.17.4"
@@ -43,14 +43,6 @@ SCENARIOS = [
     ("filtered, sorted, paged", "/api/v1/deals?countries=RO&sort=-value.amount&limit=10",
      "/api/v1/deals?countries_like=RO&_sort=value.amount&_order=desc&_limit=10"),
 ]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_for(url, proc, seconds=30):
@@ -107,13 +99,7 @@ class Server:
         return [self.proc.pid] + children(self.proc.pid)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc, 10)
 
 
 def run_wrk(server, path, args):
@@ -332,17 +318,6 @@ def main():
     print()
     print(text, end="")
     print("written to %s" % os.path.relpath(args.out, ROOT))
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 if __name__ == "__main__":

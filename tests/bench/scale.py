@@ -28,11 +28,12 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
+
+from common import cpu_model, free_port, stop
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HZ = os.sysconf("SC_CLK_TCK")
@@ -69,14 +70,6 @@ CHECKS = [
     "facet=status&limit=0", "facet=countries,sector,value.basis&limit=0",
     "q=nuclear", "q=%22nuclear+power%22", "q=romania+nuclear&fields=id,title",
 ]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def status_kb(pid, key):
@@ -118,17 +111,13 @@ class Server:
             except OSError:
                 time.sleep(0.02)
         self.ready_s = time.monotonic() - t0
+        self.ready_cpu = cpu_ticks(self.proc.pid) / HZ
 
     def generation(self):
         return json.loads(get(self.port, "/readyz")[1])["generation"]
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
 
 
 def data_file(n):
@@ -145,13 +134,14 @@ def data_file(n):
 
 
 def check_run(binary, path):
+    """(seconds, CPU seconds, peak RSS in KB) of --check on path."""
     t0 = time.monotonic()
     p = subprocess.Popen([binary, "--check", "--data", path], stdout=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode:
         raise SystemExit("bench-scale: --check refused %s" % path)
-    return time.monotonic() - t0, ru.ru_maxrss
+    return time.monotonic() - t0, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
 
 
 def reload_run(server):
@@ -159,11 +149,11 @@ def reload_run(server):
     with open("/proc/%d/clear_refs" % pid, "w") as f:
         f.write("5")   # resets VmHWM, the peak RSS
     before = server.generation()
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), cpu_ticks(pid)
     server.proc.send_signal(signal.SIGHUP)
     while server.generation() == before:
         time.sleep(0.02)
-    return time.monotonic() - t0, status_kb(pid, "VmHWM")
+    return time.monotonic() - t0, (cpu_ticks(pid) - c0) / HZ, status_kb(pid, "VmHWM")
 
 
 def cost(server, target, seconds):
@@ -227,23 +217,28 @@ def main():
     failures = 0
     small = Server(binary, [])
     started = time.monotonic()
+    with open("/proc/loadavg") as f:
+        load = f.read().split()[0]
     try:
         for n in sizes:
             path = data_file(n)
             mb = os.path.getsize(path) / 1e6
             print("%d deals (%.0f MB of JSON)" % (n, mb), flush=True)
-            check_s, check_kb = check_run(binary, path)
+            check_s, check_cpu, check_kb = check_run(binary, path)
             srv = Server(binary, ["--data", path] + LIFTED)
             try:
                 rss = status_kb(srv.proc.pid, "VmRSS")
                 load_hwm = status_kb(srv.proc.pid, "VmHWM")
-                reload_s, reload_kb = reload_run(srv)
-                row = {"n": n, "mb": mb, "ready": srv.ready_s, "rss": rss, "load_peak": load_hwm,
-                       "reload": reload_s, "reload_peak": reload_kb, "check": check_s, "check_peak": check_kb,
-                       "shapes": []}
-                print("  ready %s, RSS %s (peak %s); reload %s, peak %s; --check %s, peak %s" % (
-                    fmt_s(srv.ready_s), fmt_mb(rss), fmt_mb(load_hwm), fmt_s(reload_s), fmt_mb(reload_kb),
-                    fmt_s(check_s), fmt_mb(check_kb)), flush=True)
+                reload_s, reload_cpu, reload_kb = reload_run(srv)
+                row = {"n": n, "mb": mb, "ready": srv.ready_s, "ready_cpu": srv.ready_cpu, "rss": rss,
+                       "load_peak": load_hwm, "reload": reload_s, "reload_cpu": reload_cpu,
+                       "reload_peak": reload_kb, "check": check_s, "check_cpu": check_cpu,
+                       "check_peak": check_kb, "shapes": []}
+                print("  ready %s (CPU %s), RSS %s (peak %s); reload %s (CPU %s), peak %s; "
+                      "--check %s (CPU %s), peak %s" % (
+                          fmt_s(srv.ready_s), fmt_s(srv.ready_cpu), fmt_mb(rss), fmt_mb(load_hwm),
+                          fmt_s(reload_s), fmt_s(reload_cpu), fmt_mb(reload_kb), fmt_s(check_s),
+                          fmt_s(check_cpu), fmt_mb(check_kb)), flush=True)
                 failures += check_answers(small, srv, n)
                 for label, target, flat in SHAPES:
                     t = target.format(third=(n - 27) // 3, half=n // 2, twentieth=n // 20)
@@ -256,41 +251,46 @@ def main():
                 srv.stop()
     finally:
         small.stop()
-    write_docs(docs, sizes, rows, failures, time.monotonic() - started)
+    write_docs(docs, sizes, rows, failures, time.monotonic() - started, load)
     if failures:
         print("bench-scale: %d answers differ from the shipped data's" % failures)
         return 1
     return 0
 
 
-def write_docs(docs, sizes, rows, failures, elapsed):
+def write_docs(docs, sizes, rows, failures, elapsed, load):
     os.makedirs(docs, exist_ok=True)
     sizes = [n for n in sizes if n in rows]
     when = time.strftime("%Y-%m-%d", time.gmtime())
     # The figures, for the plot and for anyone's own.
     with open(os.path.join(docs, "scale.tsv"), "w") as f:
-        f.write("# deals\tready_s\trss_mb\treload_s\treload_peak_mb\tcheck_s\tcheck_peak_mb\t" +
-                "\t".join("us:" + s[0] for s in SHAPES) + "\n")
+        f.write("# deals\tready_s\trss_mb\treload_s\treload_peak_mb\tcheck_s\tcheck_peak_mb\t"
+                "ready_cpu_s\treload_cpu_s\tcheck_cpu_s\t" + "\t".join("us:" + s[0] for s in SHAPES) + "\n")
         for n in sizes:
             r = rows[n]
-            f.write("%d\t%.3f\t%.0f\t%.3f\t%.0f\t%.3f\t%.0f\t" % (
+            f.write("%d\t%.3f\t%.0f\t%.3f\t%.0f\t%.3f\t%.0f\t%.3f\t%.3f\t%.3f\t" % (
                 n, r["ready"], r["rss"] / 1024, r["reload"], r["reload_peak"] / 1024, r["check"],
-                r["check_peak"] / 1024) + "\t".join("%.1f" % s[1] for s in r["shapes"]) + "\n")
+                r["check_peak"] / 1024, r["ready_cpu"], r["reload_cpu"], r["check_cpu"]) +
+                "\t".join("%.1f" % s[1] for s in r["shapes"]) + "\n")
     head = "| | " + " | ".join("%s deals" % format(n, ",") for n in sizes) + " |\n"
     rule = "|---|" + "---:|" * len(sizes) + "\n"
     out = ["# attache at scale\n",
            "Written by `make bench-scale` on %s, %d cores (%s); the server runs 2 threads. "
            "Data: tests/bench/gen_deals.py (the 27 shipped deals, then generated ones shaped like them). "
-           "Plot: [scale.png](scale.png); figures: [scale.tsv](scale.tsv).\n" % (
-               when, os.cpu_count(), cpu_model()),
+           "Plot: [scale.png](scale.png); figures: [scale.tsv](scale.tsv). The load average was %s "
+           "at the start: on a shared machine the times are wall-clock, the CPU times what the work "
+           "itself took.\n" % (when, os.cpu_count(), cpu_model(), load),
            "The answers for the shipped deals (%d queries, with `%s` added) were %s at every size.\n" % (
                len(CHECKS), SHIPPED, "the same as the shipped data's" if not failures else
                "NOT the same (%d differ)" % failures),
            "## Loading\n", head, rule]
     for key, label, f in [("mb", "data file", lambda v: "%.0f MB" % v), ("ready", "ready to serve", fmt_s),
+                          ("ready_cpu", "CPU time to get ready", fmt_s),
                           ("rss", "RSS after load", fmt_mb), ("load_peak", "peak RSS while loading", fmt_mb),
-                          ("reload", "reload (SIGHUP)", fmt_s), ("reload_peak", "peak RSS during the reload", fmt_mb),
-                          ("check", "`--check`", fmt_s), ("check_peak", "peak RSS of `--check`", fmt_mb)]:
+                          ("reload", "reload (SIGHUP)", fmt_s), ("reload_cpu", "CPU time of the reload", fmt_s),
+                          ("reload_peak", "peak RSS during the reload", fmt_mb),
+                          ("check", "`--check`", fmt_s), ("check_cpu", "CPU time of `--check`", fmt_s),
+                          ("check_peak", "peak RSS of `--check`", fmt_mb)]:
         out.append("| %s | " % label + " | ".join(f(rows[n][key]) for n in sizes) + " |\n")
     out += ["\n## Queries: the server's CPU time per request\n",
             "From /proc/PID/stat around a wrk run of each (4 connections); make bench-scale also prints "
@@ -312,7 +312,7 @@ def write_docs(docs, sizes, rows, failures, elapsed):
 def plot(docs):
     flat = [i for i, s in enumerate(SHAPES) if s[2]]
     other = [i for i, s in enumerate(SHAPES) if not s[2]]
-    col = lambda i: 8 + i   # the shapes' columns in scale.tsv
+    col = lambda i: 11 + i   # the shapes' columns in scale.tsv
 
     def lines(idx):
         return ", ".join("'scale.tsv' using 1:%d with linespoints title '%s'" % (
@@ -328,7 +328,10 @@ set xlabel 'deals'
 set multiplot layout 2,2 title 'attache from a thousand to a million deals (make bench-scale)'
 set title 'load, reload and --check (s)'
 plot 'scale.tsv' using 1:2 with linespoints title 'ready to serve', \\
-     '' using 1:4 with linespoints title 'reload', '' using 1:6 with linespoints title '--check'
+     '' using 1:4 with linespoints title 'reload', '' using 1:6 with linespoints title '--check', \\
+     '' using 1:8 with linespoints dashtype 2 title 'CPU time to get ready', \\
+     '' using 1:9 with linespoints dashtype 2 title 'CPU time of the reload', \\
+     '' using 1:10 with linespoints dashtype 2 title 'CPU time of --check'
 set title 'memory (MB)'
 plot 'scale.tsv' using 1:3 with linespoints title 'RSS after load', \\
      '' using 1:5 with linespoints title 'peak RSS during a reload', '' using 1:7 with linespoints title 'peak RSS of --check'
@@ -349,17 +352,6 @@ unset multiplot
 def shutil_which(name):
     import shutil
     return shutil.which(name)
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 if __name__ == "__main__":

@@ -499,15 +499,9 @@ ParameterizedTest(struct scan_case *c, query, says_what_a_query_would_examine)
  * be what listing and sorting every match gives. support_deals_file(): deal
  * i is "d<i>", agreed when i % 10 == 0, worth i won.
  */
-struct walk_case {
-	char qs[96];
-	char ids[40];
-	uint32_t total;
-};
-
 ParameterizedTestParameters(query, walks_the_sort_order_to_a_page)
 {
-	static struct walk_case cases[] = {
+	static struct good cases[] = {
 		{ "status=agreed&sort=-value.amount&limit=3", "d4990,d4980,d4970", 500 },
 		{ "status=agreed&sort=value.amount&offset=2&limit=2", "d20,d30", 500 },
 		/* ties keep the natural order, as a sort does */
@@ -521,10 +515,10 @@ ParameterizedTestParameters(query, walks_the_sort_order_to_a_page)
 		{ "status=agreed&sort=value.amount&offset=499&limit=5", "d4990", 500 },
 	};
 
-	return cr_make_param_array(struct walk_case, cases, sizeof(cases) / sizeof(cases[0]));
+	return cr_make_param_array(struct good, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-ParameterizedTest(struct walk_case *c, query, walks_the_sort_order_to_a_page)
+ParameterizedTest(struct good *c, query, walks_the_sort_order_to_a_page)
 {
 	char path[64], ids[256];
 	struct store *s;
@@ -532,8 +526,8 @@ ParameterizedTest(struct walk_case *c, query, walks_the_sort_order_to_a_page)
 	support_deals_file(path, sizeof(path), 5000);
 	s = support_load(path);
 	unlink(path);
-	cr_assert_eq(support_deal_ids(s, c->qs, ids, sizeof(ids)), c->total, "%s", c->qs);
-	cr_assert_str_eq(ids, c->ids, "%s", c->qs);
+	cr_assert_eq(support_deal_ids(s, c->query, ids, sizeof(ids)), c->total, "%s", c->query);
+	cr_assert_str_eq(ids, c->ids, "%s", c->query);
 	store_free(s);
 }
 
