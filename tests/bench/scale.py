@@ -209,6 +209,9 @@ def fmt_us(us):
 
 
 def main():
+    if sys.argv[1:] == ["--plot"]:
+        plot(os.path.join(ROOT, "docs"))   # again, from docs/scale.tsv
+        return 0
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "attache")
     sizes = [int(x) for x in os.environ.get("SCALE_SIZES", "1000 10000 100000 200000 1000000").split()]
     seconds = int(os.environ.get("SCALE_SECONDS", "1"))
@@ -274,16 +277,16 @@ def write_docs(docs, sizes, rows, failures, elapsed, load):
                 "\t".join("%.1f" % s[1] for s in r["shapes"]) + "\n")
     head = "| | " + " | ".join("%s deals" % format(n, ",") for n in sizes) + " |\n"
     rule = "|---|" + "---:|" * len(sizes) + "\n"
-    out = ["# attache at scale\n",
+    out = ["# attache at scale\n\n",
            "Written by `make bench-scale` on %s, %d cores (%s); the server runs 2 threads. "
            "Data: tests/bench/gen_deals.py (the 27 shipped deals, then generated ones shaped like them). "
            "Plot: [scale.png](scale.png); figures: [scale.tsv](scale.tsv). The load average was %s "
            "at the start: on a shared machine the times are wall-clock, the CPU times what the work "
-           "itself took.\n" % (when, os.cpu_count(), cpu_model(), load),
+           "itself took.\n\n" % (when, os.cpu_count(), cpu_model(), load),
            "The answers for the shipped deals (%d queries, with `%s` added) were %s at every size.\n" % (
                len(CHECKS), SHIPPED, "the same as the shipped data's" if not failures else
                "NOT the same (%d differ)" % failures),
-           "## Loading\n", head, rule]
+           "## Loading\n\n", head, rule]
     for key, label, f in [("mb", "data file", lambda v: "%.0f MB" % v), ("ready", "ready to serve", fmt_s),
                           ("ready_cpu", "CPU time to get ready", fmt_s),
                           ("rss", "RSS after load", fmt_mb), ("load_peak", "peak RSS while loading", fmt_mb),
@@ -292,7 +295,7 @@ def write_docs(docs, sizes, rows, failures, elapsed, load):
                           ("check", "`--check`", fmt_s), ("check_cpu", "CPU time of `--check`", fmt_s),
                           ("check_peak", "peak RSS of `--check`", fmt_mb)]:
         out.append("| %s | " % label + " | ".join(f(rows[n][key]) for n in sizes) + " |\n")
-    out += ["\n## Queries: the server's CPU time per request\n",
+    out += ["\n## Queries: the server's CPU time per request\n\n",
             "From /proc/PID/stat around a wrk run of each (4 connections); make bench-scale also prints "
             "wrk's median latency. Shapes marked * are the flat-cost goal's (an indexed filter, a single-key sort, limit ≤ 100): "
             "the last column is their cost at the largest size over the smallest.\n\n",
@@ -316,10 +319,11 @@ def plot(docs):
 
     def lines(idx):
         return ", ".join("'scale.tsv' using 1:%d with linespoints title '%s'" % (
-            col(i), SHAPES[i][0].replace("'", "''").replace("_", "\\\\_")) for i in idx)
-    script = """set terminal pngcairo size 1500,1100 font ',9'
+            col(i), SHAPES[i][0].replace("'", "''")) for i in idx)
+    script = """set terminal pngcairo size 1500,1100 font ',9' noenhanced
 set output 'scale.png'
 set datafile separator '\\t'
+set xrange [500:2000000]
 set logscale x 10
 set logscale y 10
 set grid
@@ -347,6 +351,7 @@ unset multiplot
     if not shutil_which("gnuplot"):
         subprocess.run([os.path.join(ROOT, "scripts/deps.sh"), "", "gnuplot", "gnuplot-nox"], check=True)
     subprocess.run(["gnuplot", "scale.gp"], cwd=docs, check=True)
+    os.remove(os.path.join(docs, "scale.gp"))
 
 
 def shutil_which(name):
