@@ -401,25 +401,24 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	}
 }
 
+/* Renders record r with w, whose strbuf and fragments are reused from record to record. */
 static void render_record(struct collection *c, uint32_t r, struct record_json *out,
-			  struct arena *a)
+			  struct jsonw *w, struct arena *a)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct jsonw w;
+	struct strbuf *sb = w->sb;
 	struct jsonw_frag *frags;
 	const size_t nmembers = c->res->nmembers;
 
 	/* One fragment per member, in the member table's order: fields= copies them by index. */
-	jsonw_init(&w, &sb, true);
-	resource_render(c->res, &w, collection_record(c, r));
+	strbuf_reset(sb);
+	jsonw_restart(w);
+	resource_render(c->res, w, collection_record(c, r));
 	frags = arena_alloc(a, nmembers * sizeof(*frags));
-	memcpy(frags, w.frags, nmembers * sizeof(*frags));
-	out->json = arena_memdup0(a, sb.buf, sb.len);
-	out->len = (uint32_t)sb.len;
-	out->hash = hash_bytes(HASH_SEED, sb.buf, sb.len);
+	memcpy(frags, w->frags, nmembers * sizeof(*frags));
+	out->json = arena_memdup0(a, sb->buf, sb->len);
+	out->len = (uint32_t)sb->len;
+	out->hash = hash_bytes(HASH_SEED, sb->buf, sb->len);
 	out->members = frags;
-	jsonw_release(&w);
-	strbuf_release(&sb);
 }
 
 int collection_build(struct collection *c, const struct resource *res, const void *records,
@@ -436,8 +435,16 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 	if (build_keys(c, a, dup_first, dup_second))
 		return -1;
 	json = arena_calloc(a, n ? n : 1, sizeof(*json));
-	for (uint32_t r = 0; r < n; r++)
-		render_record(c, r, &json[r], a);
+	{
+		struct strbuf sb = STRBUF_INIT;
+		struct jsonw w;
+
+		jsonw_init(&w, &sb, true);
+		for (uint32_t r = 0; r < n; r++)
+			render_record(c, r, &json[r], &w, a);
+		jsonw_release(&w);
+		strbuf_release(&sb);
+	}
 	cols = arena_calloc(a, res->nfields, sizeof(*cols));
 	for (size_t i = 0; i < res->nfields; i++)
 		build_column(c, &res->fields[i], &cols[i], dataset, a);
