@@ -257,7 +257,18 @@ static void dedupe_record_ids(struct column *col, uint32_t n)
 	for (uint32_t r = 0; r < n; r++) {
 		uint32_t start = col->offsets[r], end = col->offsets[r + 1], first = w;
 
-		qsort(col->ids + start, end - start, sizeof(uint32_t), cmp_id);
+		/* A record holds a few values: an insertion sort, not qsort() a call each. */
+		if (end - start <= 8) {
+			for (uint32_t i = start + 1; i < end; i++) {
+				uint32_t v = col->ids[i], j = i;
+
+				for (; j > start && col->ids[j - 1] > v; j--)
+					col->ids[j] = col->ids[j - 1];
+				col->ids[j] = v;
+			}
+		} else {
+			qsort(col->ids + start, end - start, sizeof(uint32_t), cmp_id);
+		}
 		col->offsets[r] = w;
 		for (uint32_t i = start; i < end; i++)
 			if (w == first || col->ids[w - 1] != col->ids[i])
