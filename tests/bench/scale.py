@@ -283,7 +283,7 @@ def write_docs(docs, sizes, rows, failures, elapsed, load):
            "Plot: [scale.png](scale.png); figures: [scale.tsv](scale.tsv). The load average was %s "
            "at the start: on a shared machine the times are wall-clock, the CPU times what the work "
            "itself took.\n\n" % (when, os.cpu_count(), cpu_model(), load),
-           "The answers for the shipped deals (%d queries, with `%s` added) were %s at every size.\n" % (
+           "The answers for the shipped deals (%d queries, with `%s` added) were %s at every size.\n\n" % (
                len(CHECKS), SHIPPED, "the same as the shipped data's" if not failures else
                "NOT the same (%d differ)" % failures),
            "## Loading\n\n", head, rule]
