@@ -51,6 +51,16 @@ void text_hex64(char *out, uint64_t v);
 void ascii_lower_inplace(char *s, size_t len);
 
 /*
+ * Reads the len bytes at s as an integer the way JSON Schema counts integers:
+ * a decimal number whose value has no fractional part. The number is an
+ * optional sign, digits, an optional fraction and an optional exponent
+ * ("42", "+42", "042", "42.0", "4.2e1", "4200e-2" are all 42). Returns true
+ * with *out set, or false when s is not such a number ("4.2", "0x2a", " 42",
+ * "", "1e") or its value does not fit in an int64_t.
+ */
+bool text_parse_integer(const char *s, size_t len, int64_t *out);
+
+/*
  * Steps through a comma-separated list such as an HTTP header value
  * ("gzip, br;q=0.5"). Each call takes the next item from *list: returns true
  * with *tok and *len naming it without the spaces and tabs around it (an

@@ -37,6 +37,9 @@
  */
 size_t http_pool_size(const struct config *cfg);
 
+/* The buffer libmicrohttpd keeps for a streamed body it cannot send chunked (HTTP/1.0). */
+#define HTTP_STREAM_BLOCK ((size_t)32 << 10)
+
 struct http_options {
 	const struct config *cfg;
 	struct snapshots *snapshots;

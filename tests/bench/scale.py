@@ -12,7 +12,8 @@ for the next run) and measures:
   - the cost of each query shape: the server's CPU time per request (from
     /proc/PID/stat around a wrk run of SCALE_SECONDS, default 1) and wrk's
     median latency. The budget (max-scan, max-expensive-queries) is lifted
-    so that the broad shapes run and are measured too.
+    so that the broad shapes run and are measured too;
+  - whole exports (limit=all, CSV and NDJSON): MB/s and records a second.
 At every size the answers of the shipped data are checked: each query of
 CHECKS, with evidence.source=businesskorea-sales-diplomacy added (which only
 the shipped deals cite), must give what the server with the shipped data
@@ -59,6 +60,15 @@ SHAPES = [
     ("status=agreed&facet=countries&limit=0", "/api/v1/deals?status=agreed&facet=countries&limit=0", False),
     ("offset=n/2&limit=10", "/api/v1/deals?offset={half}&limit=10", False),
     ("status=agreed&sort=-date&offset=n/20&limit=10", "/api/v1/deals?status=agreed&sort=-date&offset={twentieth}&limit=10", False),
+]
+
+# Whole exports (limit=all), streamed: (label, query, extra curl arguments).
+EXPORTS = [
+    ("CSV", "/api/v1/deals?format=csv&limit=all", []),
+    ("NDJSON", "/api/v1/deals?format=ndjson&limit=all", []),
+    ("CSV, gzip on the fly", "/api/v1/deals?format=csv&limit=all", ["-H", "Accept-Encoding: gzip"]),
+    ("CSV sorted by value, three members",
+     "/api/v1/deals?format=csv&limit=all&sort=-value.amount&fields=id,title,value", []),
 ]
 
 # Queries whose answers on the shipped deals must not change with the data around them.
@@ -172,6 +182,18 @@ def cost(server, target, seconds):
     return ticks * 1e6 / HZ / max(n, 1), p50, n
 
 
+def export_rate(server, target, extra, n):
+    """(MB/s, records/s, MB sent) of a whole export: the median of three downloads by curl."""
+    runs = []
+    for _ in range(3):
+        out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{size_download} %{time_total}"] + extra +
+                             ["http://127.0.0.1:%d%s" % (server.port, target)],
+                             capture_output=True, text=True, check=True).stdout.split()
+        runs.append((float(out[1]), float(out[0])))
+    seconds, size = sorted(runs)[1]
+    return size / seconds / 1e6, n / seconds, size / 1e6
+
+
 def answer(port, target):
     status, body = get(port, target)
     if status != 200:
@@ -249,6 +271,12 @@ def main():
                     row["shapes"].append((label, cpu, p50))
                     print("  %-50s %10s CPU/request, p50 %.2f ms (%d requests)" % (label, fmt_us(cpu), p50, reqs),
                           flush=True)
+                row["exports"] = []
+                for label, target, extra in EXPORTS:
+                    mbs, recs, mb = export_rate(srv, target, extra, n)
+                    row["exports"].append((label, mbs, recs, mb))
+                    print("  export, %-44s %8.1f MB/s %10.0f records/s, %.1f MB sent" % (label, mbs, recs, mb),
+                          flush=True)
                 rows[n] = row
             finally:
                 srv.stop()
@@ -305,6 +333,14 @@ def write_docs(docs, sizes, rows, failures, elapsed, load):
         first, last = rows[sizes[0]]["shapes"][i][1], rows[sizes[-1]]["shapes"][i][1]
         out.append("| `%s`%s | " % (label, " *" if flat else "") +
                    " | ".join(fmt_us(rows[n]["shapes"][i][1]) for n in sizes) + " | %.1f× |\n" % (last / first))
+    out += ["\n## Whole exports (`limit=all`), streamed\n\n",
+            "One curl client downloading each three times, the median: MB/s sent, and records a second.\n\n",
+            "| export (deals) | " + " | ".join(format(n, ",") for n in sizes) + " |\n",
+            "|---|" + "---:|" * len(sizes) + "\n"]
+    for i, (label, _, _) in enumerate(EXPORTS):
+        out.append("| %s | " % label + " | ".join(
+            "%.0f MB/s, %s rec/s" % (rows[n]["exports"][i][1], format(round(rows[n]["exports"][i][2]), ","))
+            for n in sizes) + " |\n")
     out.append("\n(%.0f s in all)\n" % elapsed)
     with open(os.path.join(docs, "scale.md"), "w") as f:
         f.write("".join(out))
