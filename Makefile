@@ -81,7 +81,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test formats-test hostile valgrind-hostile deps test-deps clean check-data bench docker-test e2e fuzz map conformance openapi-ui
+.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test formats-test hostile valgrind-hostile deps test-deps clean check-data bench bench-scale docker-test e2e fuzz map conformance openapi-ui
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -233,8 +233,22 @@ fuzz: build/fuzz/store build/fuzz/request build/fuzz/http
 docker-test:
 	tests/docker/run.sh
 
-bench: $(BUILD)/attache
-	BIN=$(BUILD)/attache tests/bench/run.sh
+# The bare libmicrohttpd yardstick of make bench.
+$(BUILD)/bench/probe: tests/bench/probe.c $(BUILD)/.cflags | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(QUIET_LINK)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_LIBS)
+
+# attache beside nginx, the probe and json-server, a few minutes (tests/bench/bench.py).
+bench: $(BUILD)/attache $(BUILD)/bench/probe
+	python3 tests/bench/bench.py --bin $(BUILD)/attache --probe $(BUILD)/bench/probe
+
+# The growth study from a thousand deals to a million: load, memory, reload,
+# --check and each query shape; writes docs/scale.md, .tsv and .png
+# (tests/bench/scale.py; SCALE_SIZES to choose the sizes). About ten minutes.
+bench-scale: $(BUILD)/attache
+	@command -v wrk >/dev/null || scripts/deps.sh "" wrk wrk
+	@command -v gnuplot >/dev/null || scripts/deps.sh "" gnuplot gnuplot-nox
+	python3 tests/bench/scale.py $(BUILD)/attache
 
 clean:
 	rm -rf build

@@ -16,9 +16,9 @@
 #include "lib/mem.h"
 #include "lib/url.h"
 
-/* path?params-without-paging&limit=L&offset=O */
-static void page_url(struct strbuf *sb, const char *path, const struct query_param *params,
-		     size_t n, uint32_t limit, uint32_t offset)
+/* What every page's URL starts with: path?params-without-paging& */
+static void page_prefix(struct strbuf *sb, const char *path, const struct query_param *params,
+			size_t n)
 {
 	strbuf_addstr(sb, path);
 	strbuf_addch(sb, '?');
@@ -30,22 +30,33 @@ static void page_url(struct strbuf *sb, const char *path, const struct query_par
 		url_encode_query(sb, params[i].value);
 		strbuf_addch(sb, '&');
 	}
-	strbuf_addf(sb, "limit=%" PRIu32 "&offset=%" PRIu32, limit, offset);
 }
 
-static void link_rel(struct strbuf *link, const char *path, const struct query_param *params,
-		     size_t n, uint32_t limit, uint32_t offset, const char *rel)
+/* prefix then limit=L&offset=O: a page's URL. */
+static void page_url(struct strbuf *sb, const struct strbuf *prefix, uint32_t limit,
+		     uint32_t offset)
+{
+	strbuf_add(sb, prefix->buf, prefix->len);
+	strbuf_addstr(sb, "limit=");
+	strbuf_add_uint(sb, limit);
+	strbuf_addstr(sb, "&offset=");
+	strbuf_add_uint(sb, offset);
+}
+
+static void link_rel(struct strbuf *link, const struct strbuf *prefix, uint32_t limit,
+		     uint32_t offset, const char *rel)
 {
 	if (link->len)
 		strbuf_addstr(link, ", ");
 	strbuf_addch(link, '<');
-	page_url(link, path, params, n, limit, offset);
-	strbuf_addf(link, ">; rel=\"%s\"", rel);
+	page_url(link, prefix, limit, offset);
+	strbuf_addstr(link, ">; rel=\"");
+	strbuf_addstr(link, rel);
+	strbuf_addch(link, '"');
 }
 
 static void write_link(struct jsonw *w, struct strbuf *tmp, const char *key, bool present,
-		       const char *path, const struct query_param *params, size_t n,
-		       uint32_t limit, uint32_t offset)
+		       const struct strbuf *prefix, uint32_t limit, uint32_t offset)
 {
 	jsonw_key(w, key);
 	if (!present) {
@@ -53,7 +64,7 @@ static void write_link(struct jsonw *w, struct strbuf *tmp, const char *key, boo
 		return;
 	}
 	strbuf_reset(tmp);
-	page_url(tmp, path, params, n, limit, offset);
+	page_url(tmp, prefix, limit, offset);
 	jsonw_string_len(w, tmp->buf, tmp->len);
 }
 
@@ -129,16 +140,16 @@ static struct paging paging_of(const struct query *q, const struct query_result 
 	};
 }
 
-/* The RFC 8288 Link header of a page: first, prev, next, last. */
-static void link_header(const struct paging *pg, const char *path,
-			const struct query_param *params, size_t nparams, struct strbuf *link)
+/* The RFC 8288 Link header of a page: first, prev, next, last; prefix from page_prefix(). */
+static void link_header(const struct paging *pg, const struct strbuf *prefix, struct strbuf *link)
 {
-	link_rel(link, path, params, nparams, pg->limit, 0, "first");
+	strbuf_grow(link, 4 * (prefix->len + 60));
+	link_rel(link, prefix, pg->limit, 0, "first");
 	if (pg->has_prev)
-		link_rel(link, path, params, nparams, pg->limit, pg->prev, "prev");
+		link_rel(link, prefix, pg->limit, pg->prev, "prev");
 	if (pg->has_next)
-		link_rel(link, path, params, nparams, pg->limit, pg->offset + pg->limit, "next");
-	link_rel(link, path, params, nparams, pg->limit, pg->last, "last");
+		link_rel(link, prefix, pg->limit, pg->offset + pg->limit, "next");
+	link_rel(link, prefix, pg->limit, pg->last, "last");
 }
 
 /*
@@ -182,9 +193,15 @@ void list_render(const struct collection *c, const struct query *q,
 	const uint32_t limit = pg.limit, offset = pg.offset, total = pg.total;
 	const bool has_next = pg.has_next, has_prev = pg.has_prev;
 	const uint32_t prev = pg.prev;
-	struct strbuf tmp = STRBUF_INIT;
+	struct strbuf tmp = STRBUF_INIT, prefix = STRBUF_INIT;
+	size_t size = 256;
 	struct jsonw w;
 
+	page_prefix(&prefix, path, params, nparams);
+	/* The body's size, near enough that it grows once at most. */
+	for (uint32_t i = 0; i < r->npage; i++)
+		size += c->json[r->page[i]].len + 1;
+	strbuf_grow(body, size + 3 * (prefix.len + 40));
 	jsonw_init(&w, body, false);
 	jsonw_object_begin(&w);
 	jsonw_key(&w, "data");
@@ -204,14 +221,15 @@ void list_render(const struct collection *c, const struct query *q,
 	jsonw_object_end(&w);
 	jsonw_key(&w, "links");
 	jsonw_object_begin(&w);
-	write_link(&w, &tmp, "self", true, path, params, nparams, limit, offset);
-	write_link(&w, &tmp, "next", has_next, path, params, nparams, limit, offset + limit);
-	write_link(&w, &tmp, "prev", has_prev, path, params, nparams, limit, prev);
+	write_link(&w, &tmp, "self", true, &prefix, limit, offset);
+	write_link(&w, &tmp, "next", has_next, &prefix, limit, offset + limit);
+	write_link(&w, &tmp, "prev", has_prev, &prefix, limit, prev);
 	jsonw_object_end(&w);
 	jsonw_object_end(&w);
 	jsonw_release(&w);
 	strbuf_release(&tmp);
-	link_header(&pg, path, params, nparams, link);
+	link_header(&pg, &prefix, link);
+	strbuf_release(&prefix);
 }
 
 /* The ETag of an answer that depends on the data, the path and the query only. */
@@ -380,8 +398,13 @@ static void answer_list(const struct request *req, struct response *res,
 	} else {
 		const struct paging pg = paging_of(&q, &r);
 
-		if (!out.all)
-			link_header(&pg, req->path, req->query, req->nquery, &link);
+		if (!out.all) {
+			struct strbuf prefix = STRBUF_INIT;
+
+			page_prefix(&prefix, req->path, req->query, req->nquery);
+			link_header(&pg, &prefix, &link);
+			strbuf_release(&prefix);
+		}
 		answer_records(req, res, c, &q, r.page, r.npage, &out, tag, r.total, &link);
 		r.page = NULL;
 	}

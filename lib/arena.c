@@ -10,7 +10,9 @@
 
 #include "lib/mem.h"
 
+/* The first block; later ones grow with the arena, up to ARENA_BLOCK_MAX. */
 #define ARENA_BLOCK 65536
+#define ARENA_BLOCK_MAX ((size_t)8 << 20)
 
 struct arena_block {
 	struct arena_block *next;
@@ -19,22 +21,33 @@ struct arena_block {
 	alignas(max_align_t) unsigned char data[];
 };
 
-void *arena_alloc(struct arena *a, size_t n)
+/*
+ * n bytes at a multiple of align (a power of two, at most max_align_t's)
+ * from the offset in the current block. A million records' strings at
+ * max_align_t (16 bytes) each wasted 8 bytes a string on average: strings
+ * take byte alignment.
+ */
+static void *alloc_aligned(struct arena *a, size_t n, size_t align)
 {
-	const size_t align = alignof(max_align_t);
 	struct arena_block *b = a->head;
-	size_t need = (n + align - 1) & ~(align - 1);
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
 
-	if (need < n)
-		need = SIZE_MAX; /* xmalloc reports the overflow */
-	if (!b || b->size - b->used < need) {
-		size_t size = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+	if (n > SIZE_MAX / 2)
+		xreallocarray(NULL, n, 2); /* reports the overflow and aborts */
+	if (!b || at > b->size || b->size - at < n) {
+		/* Blocks grow with the arena: a big store is a few hundred blocks, each
+		 * mapped on its own, not tens of thousands between the heap's other chunks. */
+		size_t size = a->used / 4;
 
+		size = size < ARENA_BLOCK ? ARENA_BLOCK : size > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX : size;
+		if (n > size)
+			size = n;
 		b = xmalloc(sizeof(*b) + size);
 		b->size = size;
 		b->used = 0;
+		at = 0;
 		/* A block for one big item goes behind the current one, which stays open. */
-		if (a->head && size > ARENA_BLOCK) {
+		if (a->head && n == size) {
 			b->next = a->head->next;
 			a->head->next = b;
 		} else {
@@ -42,9 +55,14 @@ void *arena_alloc(struct arena *a, size_t n)
 			a->head = b;
 		}
 	}
-	b->used += need;
-	a->used += need;
-	return b->data + b->used - need;
+	a->used += at + n - b->used;
+	b->used = at + n;
+	return b->data + at;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	return alloc_aligned(a, n, alignof(max_align_t));
 }
 
 void *arena_calloc(struct arena *a, size_t count, size_t size)
@@ -60,7 +78,7 @@ void *arena_calloc(struct arena *a, size_t count, size_t size)
 
 char *arena_memdup0(struct arena *a, const char *s, size_t len)
 {
-	char *p = arena_alloc(a, len + 1);
+	char *p = alloc_aligned(a, len + 1, 1);
 
 	memcpy(p, s, len);
 	p[len] = '\0';

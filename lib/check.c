@@ -4,6 +4,7 @@
 #include "lib/check.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,10 @@ size_t check_enter_index(struct check *c, size_t i)
 {
 	size_t mark = c->path.len;
 
-	strbuf_addf(&c->path, "[%zu]", i);
+	/* Once per record of a file: snprintf was a tenth of loading a million. */
+	strbuf_addch(&c->path, '[');
+	strbuf_add_uint(&c->path, i);
+	strbuf_addch(&c->path, ']');
 	return mark;
 }
 
@@ -152,8 +156,9 @@ const cJSON *check_member(const cJSON *obj, const char *key)
 {
 	const cJSON *m;
 
+	/* Called for every member of every record: the first byte rules most out. */
 	cJSON_ArrayForEach(m, obj)
-		if (m->string && strcmp(m->string, key) == 0)
+		if (m->string && m->string[0] == key[0] && strcmp(m->string, key) == 0)
 			return m;
 	return NULL;
 }
@@ -179,6 +184,19 @@ static bool find_repeat(const char *const *v, size_t n, size_t *first, size_t *l
 
 	if (n < 2)
 		return false;
+	/* A record's object or a short list: every pair, without a sort or an allocation. */
+	if (n <= 16) {
+		for (size_t j = 1; j < n; j++) {
+			for (size_t i = 0; i < j; i++) {
+				if (v[i][0] == v[j][0] && !strcmp(v[i], v[j])) {
+					*first = i;
+					*later = j;
+					return true;
+				}
+			}
+		}
+		return false;
+	}
 	idx = xcalloc(n, sizeof(*idx));
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
@@ -207,7 +225,7 @@ static void join_list(struct strbuf *sb, const char *const *names)
 int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 {
 	const cJSON *m;
-	const char **keys;
+	const char *few[32], **keys = few;
 	size_t n = 0, first, later;
 	bool repeat;
 
@@ -215,7 +233,9 @@ int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 		return check_expected(c, "an object", v);
 	cJSON_ArrayForEach(m, v)
 		n++;
-	keys = xcalloc(n ? n : 1, sizeof(*keys));
+	/* A record's object fits on the stack: no allocation per record. */
+	if (n > sizeof(few) / sizeof(few[0]))
+		keys = xcalloc(n, sizeof(*keys));
 	n = 0;
 	cJSON_ArrayForEach(m, v)
 		keys[n++] = m->string;
@@ -227,10 +247,12 @@ int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 		json_escape(&key, keys[later], strlen(keys[later]));
 		rc = check_fail(c, "duplicate key %s", key.buf);
 		strbuf_release(&key);
-		free(keys);
+		if (keys != few)
+			free(keys);
 		return rc;
 	}
-	free(keys);
+	if (keys != few)
+		free(keys);
 	cJSON_ArrayForEach(m, v) {
 		bool known = !allowed;
 
@@ -444,6 +466,147 @@ int check_array_of(struct check *c, const cJSON *obj, const char *key, unsigned 
 	*n = count;
 	rc = 0;
 out:
+	check_leave(c, mark);
+	return rc;
+}
+
+/*
+ * Elements parsed ahead by a second thread, in chunks, at most FEED_RING
+ * chunks ahead of the reading: cJSON trees of a few thousand elements at
+ * most exist at once.
+ */
+#define FEED_CHUNK 256
+#define FEED_RING 8
+
+struct feed {
+	const char *buf;
+	const struct json_split *split;
+	size_t nchunks;
+	cJSON *trees[FEED_RING][FEED_CHUNK];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t parsed;      /* chunks parsed */
+	size_t read;        /* chunks read */
+	bool stop;          /* the reading stopped at a fault */
+};
+
+static size_t chunk_len(const struct feed *f, size_t k)
+{
+	size_t left = f->split->n - k * FEED_CHUNK;
+
+	return left < FEED_CHUNK ? left : FEED_CHUNK;
+}
+
+static void *feed_parse(void *arg)
+{
+	struct feed *f = arg;
+
+	for (size_t k = 0; k < f->nchunks; k++) {
+		bool stop;
+
+		pthread_mutex_lock(&f->lock);
+		while (k - f->read >= FEED_RING && !f->stop)
+			pthread_cond_wait(&f->cond, &f->lock);
+		stop = f->stop;
+		pthread_mutex_unlock(&f->lock);
+		if (stop)
+			break;
+		for (size_t i = 0; i < chunk_len(f, k); i++)
+			f->trees[k % FEED_RING][i] = json_parse_element(f->buf, f->split, k * FEED_CHUNK + i);
+		pthread_mutex_lock(&f->lock);
+		f->parsed = k + 1;
+		pthread_cond_broadcast(&f->cond);
+		pthread_mutex_unlock(&f->lock);
+	}
+	return NULL;
+}
+
+int check_array_split(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		      const char *buf, const struct json_split *split, size_t size,
+		      check_element_fn *read, const void *arg, struct arena *a, void **out,
+		      size_t *n)
+{
+	struct feed *f = NULL;
+	const cJSON *m;
+	char *base;
+	size_t mark, k = 0;
+	pthread_t parser;
+	bool threaded = false, failed = false;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!(m = enter_member(c, obj, key, flags, &mark, &rc)))
+		return rc;
+	rc = -1;
+	base = arena_calloc(a, split->n ? split->n : 1, size);
+	f = xcalloc(1, sizeof(*f));
+	f->buf = buf;
+	f->split = split;
+	f->nchunks = (split->n + FEED_CHUNK - 1) / FEED_CHUNK;
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->cond, NULL);
+	/* A short array is parsed here: a thread would cost more than it saves. */
+	threaded = f->nchunks > 1 && !pthread_create(&parser, NULL, feed_parse, f);
+	for (; k < f->nchunks; k++) {
+		cJSON **trees = f->trees[k % FEED_RING];
+		size_t len = chunk_len(f, k), i = 0;
+
+		if (threaded) {
+			pthread_mutex_lock(&f->lock);
+			while (f->parsed <= k)
+				pthread_cond_wait(&f->cond, &f->lock);
+			pthread_mutex_unlock(&f->lock);
+		} else {
+			for (i = 0; i < len; i++)
+				trees[i] = json_parse_element(buf, split, k * FEED_CHUNK + i);
+		}
+		for (i = 0; i < len; i++) {
+			size_t at = k * FEED_CHUNK + i, emark = check_enter_index(c, at);
+			int bad;
+
+			/* The text is valid: cJSON fails only for memory, and the policy aborts. */
+			if (!trees[i])
+				mem_exhausted(split->len[at]);
+			bad = read(c, trees[i], a, base, at, arg);
+			cJSON_Delete(trees[i]);
+			trees[i] = NULL;
+			if (bad)
+				break;
+			check_leave(c, emark);
+		}
+		if (i < len) {
+			/* The first fault: the rest of this chunk is not read. */
+			for (i++; i < len; i++)
+				cJSON_Delete(trees[i]);
+			k++;
+			failed = true;
+			break;
+		}
+		pthread_mutex_lock(&f->lock);
+		f->read = k + 1;
+		pthread_cond_broadcast(&f->cond);
+		pthread_mutex_unlock(&f->lock);
+	}
+	if (!failed) {
+		*out = base;
+		*n = split->n;
+		rc = 0;
+	}
+	if (threaded) {
+		pthread_mutex_lock(&f->lock);
+		f->stop = true;
+		pthread_cond_broadcast(&f->cond);
+		pthread_mutex_unlock(&f->lock);
+		pthread_join(parser, NULL);
+		/* Chunks parsed ahead of a fault. */
+		for (; k < f->parsed; k++)
+			for (size_t i = 0; i < chunk_len(f, k); i++)
+				cJSON_Delete(f->trees[k % FEED_RING][i]);
+	}
+	pthread_mutex_destroy(&f->lock);
+	pthread_cond_destroy(&f->cond);
+	free(f);
 	check_leave(c, mark);
 	return rc;
 }

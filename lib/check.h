@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "lib/arena.h"
+#include "lib/json.h"
 #include "lib/strbuf.h"
 
 /* The largest integer a JSON number holds exactly: 2^53 - 1. */
@@ -117,6 +118,18 @@ typedef int check_element_fn(struct check *c, const cJSON *e, struct arena *a, v
 int check_array_of(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 		   size_t size, check_element_fn *read, const void *arg, struct arena *a,
 		   void **out, size_t *n);
+
+/*
+ * check_array_of() for an array json_parse_split() left out of the tree:
+ * obj[key] is the empty array in its place, split says where its elements
+ * are in buf. Each element is parsed, read and freed in turn, in order, so
+ * the first fault is the one check_array_of() would report. A second
+ * thread parses the elements ahead of the reading.
+ */
+int check_array_split(struct check *c, const cJSON *obj, const char *key, unsigned flags,
+		      const char *buf, const struct json_split *split, size_t size,
+		      check_element_fn *read, const void *arg, struct arena *a, void **out,
+		      size_t *n);
 
 /*
  * Reads obj[key] as an array of distinct non-blank strings that pass rule.

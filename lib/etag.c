@@ -7,9 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/text.h"
+
 void etag_format(char *out, uint64_t tag, bool gzipped)
 {
-	snprintf(out, ETAG_SIZE, "\"%016llx%s\"", (unsigned long long)tag, gzipped ? "-gz" : "");
+	/* Per request, twice: snprintf was 2 % of a one-record request's CPU. */
+	out[0] = '"';
+	text_hex64(out + 1, tag);
+	memcpy(out + 17, gzipped ? "-gz\"" : "\"", gzipped ? 5 : 2);
 }
 
 /* One entity-tag of a list, without its weak prefix, compared by its opaque part. */

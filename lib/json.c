@@ -7,8 +7,10 @@
 #include "lib/json.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lib/mem.h"
 #include "lib/text.h"
 
 struct scanner {
@@ -313,3 +315,154 @@ out:
 	strbuf_release(&msg);
 	return root;
 }
+
+/* The raw key at sc->pos (a string, validated) equals key: no escapes to decode. */
+static bool key_is(const struct scanner *sc, size_t start, size_t end, const char *key)
+{
+	size_t n = strlen(key);
+
+	return end - start == n + 2 && !memcmp(sc->s + start + 1, key, n);
+}
+
+/*
+ * Steps over the value at sc->pos of a text json_validate() accepted:
+ * strings by their quotes, containers by their depth, nothing checked
+ * again. A third of the cost of scan_value().
+ */
+static void skip_valid(struct scanner *sc)
+{
+	size_t depth = 0;
+
+	do {
+		unsigned char ch = sc->s[sc->pos];
+
+		if (ch == '"') {
+			for (sc->pos++; sc->s[sc->pos] != '"'; sc->pos += sc->s[sc->pos] == '\\' ? 2 : 1)
+				;
+			sc->pos++;
+		} else if (ch == '{' || ch == '[') {
+			depth++;
+			sc->pos++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+			sc->pos++;
+		} else if (!depth) {
+			/* A number or a literal, alone: up to what ends it. */
+			while (sc->pos < sc->len && !strchr(",]} \t\r\n", sc->s[sc->pos]))
+				sc->pos++;
+		} else {
+			sc->pos++;
+		}
+	} while (depth);
+}
+
+/* Records the elements of the array at sc->pos (validated) into s. */
+static void split_array(struct scanner *sc, struct json_split *s)
+{
+	size_t alloc = 0;
+
+	s->found = true;
+	sc->pos++; /* [ */
+	skip_ws(sc);
+	while (sc->pos < sc->len && sc->s[sc->pos] != ']') {
+		size_t start = sc->pos;
+
+		skip_valid(sc);
+		if (s->n == alloc) {
+			alloc = alloc ? 2 * alloc : 1024;
+			s->start = xreallocarray(s->start, alloc, sizeof(*s->start));
+			s->len = xreallocarray(s->len, alloc, sizeof(*s->len));
+		}
+		s->start[s->n] = start;
+		s->len[s->n++] = sc->pos - start;
+		skip_ws(sc);
+		if (sc->pos < sc->len && sc->s[sc->pos] == ',') {
+			sc->pos++;
+			skip_ws(sc);
+		}
+	}
+}
+
+cJSON *json_parse_split(const char *buf, size_t len, const char *name, struct strbuf *err,
+			struct json_split *split, size_t nsplit)
+{
+	struct strbuf msg = STRBUF_INIT, skel = STRBUF_INIT;
+	struct scanner sc = { 0 };
+	const char *end = NULL;
+	size_t copied;
+	cJSON *root = NULL;
+
+	for (size_t k = 0; k < nsplit; k++) {
+		split[k].found = false;
+		split[k].n = 0;
+		split[k].start = split[k].len = NULL;
+	}
+	if (json_validate(buf, len, &msg)) {
+		strbuf_addf(err, "%s: %s", name, msg.buf);
+		goto out;
+	}
+	/* The text again, each split array's elements left out: "deals": []. */
+	sc.s = (const unsigned char *)buf;
+	sc.len = len;
+	sc.pos = copied = bom_len(buf, len);
+	skip_ws(&sc);
+	if (sc.s[sc.pos] == '{') {
+		sc.pos++;
+		skip_ws(&sc);
+		while (sc.s[sc.pos] == '"') {
+			size_t kstart = sc.pos, kend;
+
+			(void)scan_string(&sc);
+			kend = sc.pos;
+			skip_ws(&sc);
+			sc.pos++; /* : */
+			skip_ws(&sc);
+			for (size_t k = 0; k < nsplit && sc.s[sc.pos] == '['; k++) {
+				if (split[k].found || !key_is(&sc, kstart, kend, split[k].key))
+					continue;
+				strbuf_add(&skel, buf + copied, sc.pos + 1 - copied);
+				split_array(&sc, &split[k]);
+				copied = sc.pos; /* the ']' */
+				break;
+			}
+			if (sc.s[sc.pos] != ']' || copied != sc.pos)
+				(void)scan_value(&sc);
+			else
+				sc.pos++;
+			skip_ws(&sc);
+			if (sc.s[sc.pos] != ',')
+				break;
+			sc.pos++;
+			skip_ws(&sc);
+		}
+	}
+	strbuf_add(&skel, buf + copied, len - copied);
+	root = cJSON_ParseWithLengthOpts(skel.buf, skel.len, &end, 0);
+	if (!root)
+		strbuf_addf(err, "%s: the JSON parser refused the text", name);
+out:
+	if (!root)
+		json_split_release(split, nsplit);
+	strbuf_release(&msg);
+	strbuf_release(&skel);
+	return root;
+}
+
+cJSON *json_parse_element(const char *buf, const struct json_split *s, size_t i)
+{
+	const char *end = NULL;
+
+	return cJSON_ParseWithLengthOpts(buf + s->start[i], s->len[i], &end, 0);
+}
+
+void json_split_release(struct json_split *split, size_t nsplit)
+{
+	for (size_t k = 0; k < nsplit; k++) {
+		free(split[k].start);
+		free(split[k].len);
+		split[k].start = split[k].len = NULL;
+		split[k].n = 0;
+		split[k].found = false;
+	}
+}
+

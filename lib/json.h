@@ -11,6 +11,7 @@
 #ifndef ATTACHE_JSON_H
 #define ATTACHE_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -32,5 +33,30 @@ int json_validate(const char *buf, size_t len, struct strbuf *msg);
  * after appending "NAME: line L, column C: what is wrong" to err.
  */
 cJSON *json_parse(const char *buf, size_t len, const char *name, struct strbuf *err);
+
+/* A top-level array member whose elements are parsed one at a time (json_parse_split()). */
+struct json_split {
+	const char *key;        /* the member's name (given) */
+	bool found;             /* it is there, an array (its first occurrence) */
+	size_t n;               /* its elements */
+	size_t *start, *len;    /* the byte range of each in the text */
+};
+
+/*
+ * Validates like json_parse(), then parses all of the text but the elements
+ * of the top-level members split[] names whose values are arrays: in the
+ * tree returned those arrays are empty, and split[i] says where their
+ * elements are, for json_parse_element(). So a file of a million records
+ * is never a tree of them all at once. Returns the tree (free with
+ * cJSON_Delete(), and split with json_split_release()), or NULL after
+ * appending the fault to err as json_parse() does.
+ */
+cJSON *json_parse_split(const char *buf, size_t len, const char *name, struct strbuf *err,
+			struct json_split *split, size_t nsplit);
+
+/* Parses element i of s in buf, the text given to json_parse_split(). Free with cJSON_Delete(). */
+cJSON *json_parse_element(const char *buf, const struct json_split *s, size_t i);
+
+void json_split_release(struct json_split *split, size_t nsplit);
 
 #endif

@@ -27,6 +27,14 @@ void jsonw_release(struct jsonw *w)
 	w->nfrags = w->frags_alloc = 0;
 }
 
+void jsonw_restart(struct jsonw *w)
+{
+	w->depth = 0;
+	w->first[0] = true;
+	w->after_key = false;
+	w->nfrags = 0;
+}
+
 /* Before any value or key: the comma, when this is not the first item. */
 static void before_item(struct jsonw *w)
 {
@@ -54,6 +62,32 @@ static void begin_value(struct jsonw *w)
 		before_item(w);
 }
 
+/*
+ * "key": escaped, then the colon. Keys are names from the field tables, with
+ * nothing to escape: they are copied as they are, without json_escape()'s
+ * checks (a tenth of rendering a million records at load).
+ */
+static void key_escape(struct strbuf *sb, const char *key)
+{
+	size_t n = 0;
+
+	for (; key[n]; n++) {
+		unsigned char c = (unsigned char)key[n];
+
+		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+			json_escape(sb, key, strlen(key));
+			strbuf_addch(sb, ':');
+			return;
+		}
+	}
+	strbuf_grow(sb, n + 3);
+	sb->buf[sb->len] = '"';
+	memcpy(sb->buf + sb->len + 1, key, n);
+	sb->buf[sb->len + 1 + n] = '"';
+	sb->buf[sb->len + 2 + n] = ':';
+	strbuf_setlen(sb, sb->len + n + 3);
+}
+
 void jsonw_key(struct jsonw *w, const char *key)
 {
 	before_item(w);
@@ -66,8 +100,7 @@ void jsonw_key(struct jsonw *w, const char *key)
 		w->frags[w->nfrags].len = 0;
 		w->nfrags++;
 	}
-	json_escape(w->sb, key, strlen(key));
-	strbuf_addch(w->sb, ':');
+	key_escape(w->sb, key);
 	w->after_key = true;
 }
 
@@ -117,18 +150,21 @@ void jsonw_string(struct jsonw *w, const char *s)
 
 void jsonw_int(struct jsonw *w, int64_t v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-
-	jsonw_raw(w, tmp, (size_t)n);
+	begin_value(w);
+	if (v < 0) {
+		strbuf_addch(w->sb, '-');
+		strbuf_add_uint(w->sb, (uint64_t)0 - (uint64_t)v);
+	} else {
+		strbuf_add_uint(w->sb, (uint64_t)v);
+	}
+	after_value(w);
 }
 
 void jsonw_uint(struct jsonw *w, uint64_t v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
-
-	jsonw_raw(w, tmp, (size_t)n);
+	begin_value(w);
+	strbuf_add_uint(w->sb, v);
+	after_value(w);
 }
 
 void jsonw_bool(struct jsonw *w, bool v)

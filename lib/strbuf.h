@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
 	char *buf;
@@ -44,6 +45,9 @@ static inline void strbuf_reset(struct strbuf *sb)
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
+
+/* Appends v in decimal (per request, where snprintf's formatting costs). */
+void strbuf_add_uint(struct strbuf *sb, uint64_t v);
 
 /* printf into the buffer, for messages and plain text only: JSON is written by jsonw. */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)

@@ -107,6 +107,14 @@ bool text_next_token(const char **list, const char **tok, size_t *len)
 	return true;
 }
 
+void text_hex64(char *out, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+}
+
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';

@@ -44,6 +44,9 @@ bool ascii_casecontains(const char *hay, size_t hlen, const char *needle, size_t
 /* Whether hay starts with prefix, ignoring ASCII case. */
 bool ascii_casestarts(const char *hay, size_t hlen, const char *prefix, size_t plen);
 
+/* Writes v as 16 lower-case hex digits at out, without a NUL. */
+void text_hex64(char *out, uint64_t v);
+
 /* Lower-cases len bytes of s in place (ASCII only). */
 void ascii_lower_inplace(char *s, size_t len);
 

@@ -22,9 +22,19 @@ const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct
 {
 	size_t start = out->len;
 
+	strbuf_grow(out, len);
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
+		size_t run = 0;
 
+		/* A run of bytes that stand for themselves, copied at once. */
+		while (i + run < len && s[i + run] != '%' && !(s[i + run] == '+' && plus_is_space))
+			run++;
+		if (run) {
+			strbuf_add(out, s + i, run);
+			i += run - 1;
+			continue;
+		}
 		if (c == '%') {
 			int hi = len - i >= 3 ? hexval(s[i + 1]) : -1;
 			int lo = len - i >= 3 ? hexval(s[i + 2]) : -1;

@@ -16,8 +16,10 @@ static uint64_t key_hash(const char *s, size_t len, bool fold)
 {
 	uint64_t h = HASH_SEED;
 
+	if (!fold)
+		return hash_bytes(h, s, len);
 	for (size_t i = 0; i < len; i++) {
-		char ch = fold ? ascii_lower(s[i]) : s[i];
+		char ch = ascii_lower(s[i]);
 
 		h = hash_bytes(h, &ch, 1);
 	}
@@ -139,21 +141,105 @@ const uint32_t *column_record_ids(const struct column *col, uint32_t r, uint32_t
 	return col->ids + r;
 }
 
-/* A value of one record, while the dictionary is built. */
-struct entry {
+/*
+ * A column's dictionary while it is built: its distinct values, found by
+ * hashing each record's value, in the order first met. Only they are sorted
+ * then, not every record's value: a million records holding nine statuses
+ * sort nine strings.
+ */
+struct distinct {
 	struct field_value v;
-	uint32_t record;
-	uint32_t slot;       /* where its id goes in column->ids */
+	size_t len;          /* of v.s, for strings and dates */
+	uint64_t hash;
 };
 
-static int entry_cmp(const void *pa, const void *pb, void *type)
-{
-	const struct entry *a = pa, *b = pb;
-	int cmp = column_compare(*(const enum field_type *)type, &a->v, &b->v);
+struct dict_build {
+	enum field_type type;
+	struct distinct *d;
+	uint32_t n, alloc;
+	uint32_t *slots;     /* index into d + 1; 0: empty */
+	size_t nslots;
+};
 
-	if (cmp)
-		return cmp;
-	return a->record < b->record ? -1 : a->record > b->record;
+static bool is_text(enum field_type t)
+{
+	return t == FIELD_STRING || t == FIELD_STRINGS || t == FIELD_DATE;
+}
+
+static void dict_grow_slots(struct dict_build *b)
+{
+	size_t mask;
+
+	free(b->slots);
+	b->nslots = b->nslots ? 2 * b->nslots : 64;
+	b->slots = xcalloc(b->nslots, sizeof(*b->slots));
+	mask = b->nslots - 1;
+	for (uint32_t k = 0; k < b->n; k++) {
+		size_t i = b->d[k].hash & mask;
+
+		while (b->slots[i])
+			i = (i + 1) & mask;
+		b->slots[i] = k + 1;
+	}
+}
+
+/* The provisional id of v (non-null): its place among the distinct values met so far. */
+static uint32_t dict_add(struct dict_build *b, const struct field_value *v)
+{
+	const bool text = is_text(b->type);
+	const size_t len = text ? strlen(v->s) : 0;
+	uint64_t h;
+	size_t i, mask;
+
+	if (text) {
+		h = hash_bytes(HASH_SEED, v->s, len);
+	} else {
+		h = (uint64_t)v->i * 0x9E3779B97F4A7C15ULL;
+		h ^= h >> 29;
+	}
+	if (2 * ((size_t)b->n + 1) > b->nslots)
+		dict_grow_slots(b);
+	mask = b->nslots - 1;
+	for (i = h & mask; b->slots[i]; i = (i + 1) & mask) {
+		const struct distinct *d = &b->d[b->slots[i] - 1];
+
+		if (d->hash == h && (text ? d->len == len && !memcmp(d->v.s, v->s, len) : d->v.i == v->i))
+			return b->slots[i] - 1;
+	}
+	if (b->n == b->alloc) {
+		b->alloc = b->alloc ? 2 * b->alloc : 16;
+		b->d = xreallocarray(b->d, b->alloc, sizeof(*b->d));
+	}
+	b->d[b->n] = (struct distinct){ .v = *v, .len = len, .hash = h };
+	b->d[b->n].v.list = (struct strs){ 0 };
+	b->slots[i] = b->n + 1;
+	return b->n++;
+}
+
+/* column_compare() on two distinct values, with their lengths known. */
+static int distinct_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct dict_build *b = ctx;
+	const struct distinct *x = &b->d[*(const uint32_t *)pa], *y = &b->d[*(const uint32_t *)pb];
+	size_t n = x->len < y->len ? x->len : y->len;
+	int cmp;
+
+	switch (b->type) {
+	case FIELD_INTEGER:
+	case FIELD_BOOLEAN:
+		return x->v.i < y->v.i ? -1 : x->v.i > y->v.i;
+	case FIELD_DATE:
+		break;
+	case FIELD_STRING:
+	case FIELD_STRINGS:
+		cmp = ascii_casecmp(x->v.s, x->len, y->v.s, y->len);
+		if (cmp)
+			return cmp;
+		break;
+	}
+	/* Byte order, as strcmp() gives it (no NUL inside a value). */
+	cmp = memcmp(x->v.s, y->v.s, n);
+	return cmp ? cmp : x->len < y->len ? -1 : x->len > y->len;
 }
 
 static int cmp_id(const void *pa, const void *pb)
@@ -171,7 +257,18 @@ static void dedupe_record_ids(struct column *col, uint32_t n)
 	for (uint32_t r = 0; r < n; r++) {
 		uint32_t start = col->offsets[r], end = col->offsets[r + 1], first = w;
 
-		qsort(col->ids + start, end - start, sizeof(uint32_t), cmp_id);
+		/* A record holds a few values: an insertion sort, not qsort() a call each. */
+		if (end - start <= 8) {
+			for (uint32_t i = start + 1; i < end; i++) {
+				uint32_t v = col->ids[i], j = i;
+
+				for (; j > start && col->ids[j - 1] > v; j--)
+					col->ids[j] = col->ids[j - 1];
+				col->ids[j] = v;
+			}
+		} else {
+			qsort(col->ids + start, end - start, sizeof(uint32_t), cmp_id);
+		}
 		col->offsets[r] = w;
 		for (uint32_t i = start; i < end; i++)
 			if (w == first || col->ids[w - 1] != col->ids[i])
@@ -213,59 +310,67 @@ static void build_column(struct collection *c, const struct field *f, struct col
 			 const struct dataset *dataset, struct arena *a)
 {
 	const bool array = f->type == FIELD_STRINGS;
-	struct entry *e = NULL;
-	size_t ne = 0, alloc = 0;
+	struct dict_build b = { .type = f->type };
+	uint32_t *order = NULL, *final = NULL;
+	size_t ne = 0;
 	uint32_t nnull = 0;
 
 	col->field = f;
-	if (array)
+	/* Each record's values by provisional id: the order they were first met. */
+	if (array) {
 		col->offsets = arena_calloc(a, (size_t)c->n + 1, sizeof(uint32_t));
+		for (uint32_t r = 0; r < c->n; r++) {
+			struct field_value v = { 0 };
+
+			field_get(f, collection_record(c, r), &v);
+			ne += v.list.n;
+		}
+	}
+	col->ids = arena_calloc(a, array ? (ne ? ne : 1) : c->n ? c->n : 1, sizeof(uint32_t));
+	ne = 0;
 	for (uint32_t r = 0; r < c->n; r++) {
 		struct field_value v = { 0 };
-		size_t k;
 
 		field_get(f, collection_record(c, r), &v);
-		k = array ? v.list.n : 1;
-		if (array)
+		if (array) {
 			col->offsets[r] = (uint32_t)ne;
-		if ((array && !k) || (!array && v.null)) {
-			nnull++;
-			if (array)
-				continue;
-		}
-		if (ne + k > alloc) {
-			alloc = (ne + k) * 2;
-			e = xreallocarray(e, alloc, sizeof(*e));
-		}
-		for (size_t j = 0; j < k; j++) {
-			e[ne].v = v;
-			if (array) {
-				e[ne].v.s = v.list.v[j];
-				e[ne].v.list = (struct strs){ 0 };
+			if (!v.list.n)
+				nnull++;
+			for (size_t j = 0; j < v.list.n; j++) {
+				struct field_value e = { .s = v.list.v[j] };
+
+				col->ids[ne++] = dict_add(&b, &e);
 			}
-			e[ne].record = r;
-			e[ne].slot = array ? (uint32_t)ne : r;
+		} else if (v.null) {
+			nnull++;
+			col->ids[r] = COLUMN_NULL;
+		} else {
+			col->ids[r] = dict_add(&b, &v);
 			ne++;
 		}
 	}
 	if (array)
 		col->offsets[c->n] = (uint32_t)ne;
-	col->ids = arena_calloc(a, array ? (ne ? ne : 1) : c->n ? c->n : 1, sizeof(uint32_t));
 
-	/* Nulls sort last, so the dictionary is the non-null prefix of the sorted entries. */
-	if (ne)
-		qsort_r(e, ne, sizeof(*e), entry_cmp, (void *)&f->type);
-	col->values = arena_calloc(a, ne ? ne : 1, sizeof(*col->values));
-	col->ndistinct = 0;
-	for (size_t i = 0; i < ne; i++) {
-		if (e[i].v.null) {
-			col->ids[e[i].slot] = COLUMN_NULL;
-			continue;
-		}
-		if (!col->ndistinct || column_compare(f->type, &col->values[col->ndistinct - 1], &e[i].v))
-			col->values[col->ndistinct++] = e[i].v;
-		col->ids[e[i].slot] = col->ndistinct - 1;
+	/* The dictionary: the distinct values sorted; then each id becomes its place there. */
+	order = xmalloc((b.n ? b.n : 1) * sizeof(*order));
+	final = xmalloc((b.n ? b.n : 1) * sizeof(*final));
+	for (uint32_t k = 0; k < b.n; k++)
+		order[k] = k;
+	qsort_r(order, b.n, sizeof(*order), distinct_cmp, &b);
+	col->ndistinct = b.n;
+	col->values = arena_calloc(a, b.n ? b.n : 1, sizeof(*col->values));
+	for (uint32_t k = 0; k < b.n; k++) {
+		col->values[k] = b.d[order[k]].v;
+		final[order[k]] = k;
 	}
+	for (size_t i = 0; i < (array ? ne : c->n); i++)
+		if (col->ids[i] != COLUMN_NULL)
+			col->ids[i] = final[col->ids[i]];
+	free(order);
+	free(final);
+	free(b.d);
+	free(b.slots);
 
 	/* A record lists a value once: "KR" twice in one array is one match, one count. */
 	if (array)
@@ -305,28 +410,26 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		}
 		free(fill);
 	}
-	free(e);
 }
 
+/* Renders record r with w, whose strbuf and fragments are reused from record to record. */
 static void render_record(struct collection *c, uint32_t r, struct record_json *out,
-			  struct arena *a)
+			  struct jsonw *w, struct arena *a)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct jsonw w;
+	struct strbuf *sb = w->sb;
 	struct jsonw_frag *frags;
 	const size_t nmembers = c->res->nmembers;
 
 	/* One fragment per member, in the member table's order: fields= copies them by index. */
-	jsonw_init(&w, &sb, true);
-	resource_render(c->res, &w, collection_record(c, r));
+	strbuf_reset(sb);
+	jsonw_restart(w);
+	resource_render(c->res, w, collection_record(c, r));
 	frags = arena_alloc(a, nmembers * sizeof(*frags));
-	memcpy(frags, w.frags, nmembers * sizeof(*frags));
-	out->json = arena_memdup0(a, sb.buf, sb.len);
-	out->len = (uint32_t)sb.len;
-	out->hash = hash_bytes(HASH_SEED, sb.buf, sb.len);
+	memcpy(frags, w->frags, nmembers * sizeof(*frags));
+	out->json = arena_memdup0(a, sb->buf, sb->len);
+	out->len = (uint32_t)sb->len;
+	out->hash = hash_bytes(HASH_SEED, sb->buf, sb->len);
 	out->members = frags;
-	jsonw_release(&w);
-	strbuf_release(&sb);
 }
 
 int collection_build(struct collection *c, const struct resource *res, const void *records,
@@ -343,8 +446,16 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 	if (build_keys(c, a, dup_first, dup_second))
 		return -1;
 	json = arena_calloc(a, n ? n : 1, sizeof(*json));
-	for (uint32_t r = 0; r < n; r++)
-		render_record(c, r, &json[r], a);
+	{
+		struct strbuf sb = STRBUF_INIT;
+		struct jsonw w;
+
+		jsonw_init(&w, &sb, true);
+		for (uint32_t r = 0; r < n; r++)
+			render_record(c, r, &json[r], &w, a);
+		jsonw_release(&w);
+		strbuf_release(&sb);
+	}
 	cols = arena_calloc(a, res->nfields, sizeof(*cols));
 	for (size_t i = 0; i < res->nfields; i++)
 		build_column(c, &res->fields[i], &cols[i], dataset, a);

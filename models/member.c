@@ -68,7 +68,7 @@ static void list_names(struct strbuf *sb, const struct member *table, size_t n)
 static bool is_member(const struct member *table, size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(table[i].name, key))
+		if (table[i].name[0] == key[0] && !strcmp(table[i].name, key))
 			return true;
 	return false;
 }

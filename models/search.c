@@ -27,6 +27,15 @@ struct builder {
 	uint32_t *seq;                 /* provisional ids and marks, record after record */
 	size_t nseq, seq_alloc;
 	struct strbuf folded;          /* scratch */
+	/* Texts met again and again, by address (a vocabulary's labels, the names
+	 * of the records referred to): their words' ids, folded once. */
+	struct memo {
+		const char *text;
+		uint32_t first, n;     /* in memo_ids; n UINT32_MAX: nothing to index */
+	} *memo;
+	size_t nmemo, memo_slots;
+	uint32_t *memo_ids;
+	size_t nmemo_ids, memo_ids_alloc;
 };
 
 static void grow_slots(struct builder *b)
@@ -95,6 +104,67 @@ static void add_value(struct builder *b, const char *text, unsigned weight)
 		push(b, intern(b, b->folded.buf + at, len));
 }
 
+static void memo_grow(struct builder *b)
+{
+	size_t n = b->memo_slots ? 2 * b->memo_slots : 256;
+	struct memo *m = xcalloc(n, sizeof(*m));
+
+	for (size_t i = 0; i < b->memo_slots; i++) {
+		size_t k;
+
+		if (!b->memo[i].text)
+			continue;
+		for (k = hash_bytes(HASH_SEED, &b->memo[i].text, sizeof(char *)) & (n - 1); m[k].text;
+		     k = (k + 1) & (n - 1))
+			;
+		m[k] = b->memo[i];
+	}
+	free(b->memo);
+	b->memo = m;
+	b->memo_slots = n;
+}
+
+/* add_value() for a text whose address stands for it: folded and split the first time only. */
+static void add_shared_value(struct builder *b, const char *text, unsigned weight)
+{
+	size_t k, pos = 0, at, len;
+	struct memo *m;
+
+	if (2 * (b->nmemo + 1) > b->memo_slots)
+		memo_grow(b);
+	for (k = hash_bytes(HASH_SEED, &text, sizeof(text)) & (b->memo_slots - 1); b->memo[k].text;
+	     k = (k + 1) & (b->memo_slots - 1)) {
+		if (b->memo[k].text != text)
+			continue;
+		m = &b->memo[k];
+		if (m->n == UINT32_MAX)
+			return;
+		push(b, MARK + weight);
+		for (uint32_t i = 0; i < m->n; i++)
+			push(b, b->memo_ids[m->first + i]);
+		return;
+	}
+	m = &b->memo[k];
+	b->nmemo++;
+	*m = (struct memo){ text, (uint32_t)b->nmemo_ids, UINT32_MAX };
+	strbuf_reset(&b->folded);
+	if (fold_text(text, strlen(text), &b->folded))
+		return;
+	m->n = 0;
+	push(b, MARK + weight);
+	while (fold_next_word(b->folded.buf, b->folded.len, &pos, &at, &len)) {
+		uint32_t id = intern(b, b->folded.buf + at, len);
+
+		if (b->nmemo_ids == b->memo_ids_alloc) {
+			b->memo_ids_alloc = b->memo_ids_alloc ? 2 * b->memo_ids_alloc : 256;
+			b->memo_ids = xreallocarray(b->memo_ids, b->memo_ids_alloc, sizeof(*b->memo_ids));
+		}
+		b->memo_ids[b->nmemo_ids++] = id;
+		m->n++;
+		push(b, id);
+	}
+}
+
 /* The text of a string field's value: itself, its label, or the name of the record it names. */
 static void add_field_value(struct builder *b, const struct field *f, const char *v,
 			    const struct search_context *ctx)
@@ -104,7 +174,10 @@ static void add_field_value(struct builder *b, const struct field *f, const char
 		const struct vocab_entry *e = k < 0 ? NULL : dataset_vocab_entry(ctx->dataset,
 										 (enum vocab_kind)k, v);
 
-		add_value(b, e ? e->label : v, f->search);
+		if (e)
+			add_shared_value(b, e->label, f->search);
+		else
+			add_value(b, v, f->search);
 		return;
 	}
 	if (f->ref) {
@@ -120,11 +193,11 @@ static void add_field_value(struct builder *b, const struct field *f, const char
 		}
 		field_get(name, collection_record(c, (uint32_t)pos), &nv);
 		if (!nv.null && nv.s)
-			add_value(b, nv.s, f->search);
+			add_shared_value(b, nv.s, f->search);
 		if (aliases) {
 			field_get(aliases, collection_record(c, (uint32_t)pos), &av);
 			for (size_t i = 0; i < av.list.n; i++)
-				add_value(b, av.list.v[i], f->search);
+				add_shared_value(b, av.list.v[i], f->search);
 		}
 		return;
 	}
@@ -249,6 +322,8 @@ void search_build(struct search_index *ix, const struct collection *c,
 	free(b.len);
 	free(b.slots);
 	free(b.seq);
+	free(b.memo);
+	free(b.memo_ids);
 	strbuf_release(&b.pool);
 	strbuf_release(&b.folded);
 }

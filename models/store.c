@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +45,26 @@ static int read_record(struct check *c, const cJSON *e, struct arena *a, void *b
 	return resource_read(res, c, e, a, (char *)base + i * res->record_size);
 }
 
-static int read_collection(struct store *s, struct check *c, const cJSON *root,
-			   enum store_collection which)
+/*
+ * Reads the collection which from root, or, where json_parse_split() left
+ * its array out of the tree, from split's elements in buf, one at a time.
+ */
+static int read_collection(struct store *s, struct check *c, const cJSON *root, const char *buf,
+			   const struct json_split *split, enum store_collection which)
 {
 	const struct resource *res = resources[which];
 	uint32_t first, second;
 	void *records;
 	size_t n, mark;
+	int rc;
 
-	if (check_array_of(c, root, res->name, CHECK_REQUIRED, res->record_size, read_record, res,
-			   &s->arena, &records, &n))
+	if (split->found)
+		rc = check_array_split(c, root, res->name, CHECK_REQUIRED, buf, split,
+				       res->record_size, read_record, res, &s->arena, &records, &n);
+	else
+		rc = check_array_of(c, root, res->name, CHECK_REQUIRED, res->record_size, read_record,
+				    res, &s->arena, &records, &n);
+	if (rc)
 		return -1;
 	if (n >= UINT32_MAX)
 		return check_fail_at(c, res->name, "too many records (%zu)", n);
@@ -228,6 +239,7 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 {
 	static const char *const top[] = { "dataset", "sources", "countries", "meetings", "deals", NULL };
 	struct store *s = xcalloc(1, sizeof(*s));
+	struct json_split split[STORE_NCOLLECTIONS];
 	struct check c;
 	const cJSON *ds;
 	cJSON *root;
@@ -235,7 +247,10 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 	int rc = -1;
 
 	check_init(&c, name, err);
-	root = json_parse(buf, len, name, err);
+	/* The records are parsed one at a time: a tree of them all was larger than the store. */
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		split[i].key = resources[i]->name;
+	root = json_parse_split(buf, len, name, err, split, STORE_NCOLLECTIONS);
 	if (!root)
 		goto out;
 	if (check_object(&c, root, top))
@@ -252,7 +267,7 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 		goto out;
 	rc = -1;
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		if (read_collection(s, &c, root, (enum store_collection)i))
+		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i))
 			goto out;
 	if (check_references(s, &c))
 		goto out;
@@ -261,7 +276,11 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 	rc = 0;
 out:
 	cJSON_Delete(root);
+	json_split_release(split, STORE_NCOLLECTIONS);
 	check_release(&c);
+	/* The parse tree was larger than the store: give its pages back, or they
+	 * stay in the process (glibc keeps freed memory for reuse). */
+	malloc_trim(0);
 	if (rc) {
 		store_free(s);
 		return NULL;
@@ -330,6 +349,8 @@ void store_free(struct store *s)
 		return;
 	arena_release(&s->arena);
 	free(s);
+	/* A reload's old store: its pages go back too. */
+	malloc_trim(0);
 }
 
 const struct dataset *store_dataset(const struct store *s)

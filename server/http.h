@@ -26,6 +26,17 @@
 /* The bytes kept of gzipped bodies built per request (see gzcache.h). */
 #define HTTP_GZCACHE_BYTES ((size_t)16 << 20)
 
+/*
+ * The size of libmicrohttpd's memory pool for each connection, from the
+ * header limit. The pool holds the request head as it arrives, its parsed
+ * header fields and the head of the answer, and libmicrohttpd zeroes all of
+ * it before each request on a connection, so its size is paid per request.
+ * It leaves room past max-header-size for the guard to see a head over the
+ * limit whole and answer 414/431 in JSON; a head larger than the pool gets
+ * libmicrohttpd's own refusal.
+ */
+size_t http_pool_size(const struct config *cfg);
+
 /* The buffer libmicrohttpd keeps for a streamed body it cannot send chunked (HTTP/1.0). */
 #define HTTP_STREAM_BLOCK ((size_t)32 << 10)
 

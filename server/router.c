@@ -136,6 +136,14 @@ void router_fill(const struct route_match *m, struct request *req)
 	req->nparams = m->nparams;
 }
 
+static bool plain(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '%' || (unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 enum router_result router_match(const char *raw_path, struct route_match *m,
 				struct strbuf *scratch, const char **why)
 {
@@ -162,12 +170,13 @@ enum router_result router_match(const char *raw_path, struct route_match *m,
 		}
 		strbuf_addch(scratch, '/');
 		before = scratch->len;
-		bad = percent_decode(start, (size_t)(p - start), false, scratch);
-		if (bad) {
+		/* Plain ASCII without a '%' is itself: nothing to decode or check. */
+		if (plain(start, (size_t)(p - start))) {
+			strbuf_add(scratch, start, (size_t)(p - start));
+		} else if ((bad = percent_decode(start, (size_t)(p - start), false, scratch))) {
 			*why = bad;
 			return ROUTER_BAD_PATH;
-		}
-		if (memchr(scratch->buf + before, '/', scratch->len - before)) {
+		} else if (memchr(scratch->buf + before, '/', scratch->len - before)) {
 			*why = "an encoded '/' (%2F) inside a path segment";
 			return ROUTER_BAD_PATH;
 		}

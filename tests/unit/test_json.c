@@ -111,3 +111,48 @@ Test(json, does_not_read_past_the_length_given)
 	cJSON_Delete(root);
 	strbuf_release(&err);
 }
+
+/* The elements of the arrays split out, one at a time; the rest as a tree with those arrays empty. */
+Test(json, splits_top_level_arrays_into_elements)
+{
+	const char *text = "\xEF\xBB\xBF { \"a\" : [ 5 , \"x\\\\\\\"y]\" ,[1,{\"k\":\"}\"}], -1.5e3,true,null,{ } ] ,"
+			   "\"b\":{\"c\":[1]}, \"d\": 7, \"a\": [9], \"e\": [] }";
+	struct json_split split[3] = { { .key = "a" }, { .key = "d" }, { .key = "e" } };
+	struct strbuf err = STRBUF_INIT;
+	cJSON *root = json_parse_split(text, strlen(text), "t.json", &err, split, 3);
+	const char *want[] = { "5", "\"x\\\\\\\"y]\"", "[1,{\"k\":\"}\"}]", "-1500", "true", "null", "{}" };
+	char *out;
+
+	cr_assert_not_null(root, "%s", err.buf);
+	cr_assert(split[0].found);
+	cr_assert_eq(split[0].n, 7);
+	for (size_t i = 0; i < split[0].n; i++) {
+		cJSON *e = json_parse_element(text, &split[0], i);
+
+		out = cJSON_PrintUnformatted(e);
+		cr_assert_str_eq(out, want[i], "element %zu", i);
+		free(out);
+		cJSON_Delete(e);
+	}
+	cr_assert_not(split[1].found, "d is no array: it stays in the tree");
+	cr_assert(split[2].found);
+	cr_assert_eq(split[2].n, 0);
+	out = cJSON_PrintUnformatted(root);
+	cr_assert_str_eq(out, "{\"a\":[],\"b\":{\"c\":[1]},\"d\":7,\"a\":[9],\"e\":[]}",
+			 "the first a is split, the second kept");
+	free(out);
+	cJSON_Delete(root);
+	json_split_release(split, 3);
+	strbuf_release(&err);
+}
+
+Test(json, split_reports_faults_as_parse_does)
+{
+	struct json_split split[1] = { { .key = "a" } };
+	struct strbuf err = STRBUF_INIT;
+
+	cr_assert_null(json_parse_split("{\"a\": [1,]}", 11, "t.json", &err, split, 1));
+	cr_assert_str_eq(err.buf, "t.json: line 1, column 10: trailing comma in an array");
+	cr_assert_not(split[0].found);
+	strbuf_release(&err);
+}

@@ -118,3 +118,43 @@ Test(jsonw, records_the_byte_range_of_each_top_level_member)
 	jsonw_release(&w);
 	strbuf_release(&sb);
 }
+
+Test(jsonw, keys_are_escaped_when_they_need_it_and_copied_when_not)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+
+	jsonw_init(&w, &sb, false);
+	jsonw_object_begin(&w);
+	jsonw_kv_uint(&w, "value.amount", 1);
+	jsonw_kv_uint(&w, "a\"b\\c\n", 2);
+	jsonw_kv_uint(&w, "", 3);
+	jsonw_object_end(&w);
+	cr_assert_str_eq(sb.buf, "{\"value.amount\":1,\"a\\\"b\\\\c\\n\":2,\"\":3}");
+	jsonw_release(&w);
+	strbuf_release(&sb);
+}
+
+Test(jsonw, restarts_with_its_fragments_buffer)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+
+	jsonw_init(&w, &sb, true);
+	jsonw_object_begin(&w);
+	jsonw_kv_uint(&w, "a", 1);
+	jsonw_kv_uint(&w, "b", 22);
+	jsonw_object_end(&w);
+	cr_assert_eq(w.nfrags, 2);
+	strbuf_reset(&sb);
+	jsonw_restart(&w);
+	jsonw_object_begin(&w);
+	jsonw_kv_uint(&w, "c", 333);
+	jsonw_object_end(&w);
+	cr_assert_str_eq(sb.buf, "{\"c\":333}");
+	cr_assert_eq(w.nfrags, 1);
+	cr_assert_eq(w.frags[0].off, 1);
+	cr_assert_eq(w.frags[0].len, 7);
+	jsonw_release(&w);
+	strbuf_release(&sb);
+}

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -563,6 +564,68 @@ ParameterizedTest(struct scan_case *c, query, says_what_a_query_would_examine)
 	cr_assert_eq(query_parse(&q, col->res, p.p, p.n, &err), 0, "%s", err.detail.buf);
 	cr_assert_eq(query_scan(&q, col), c->scan, "%s: %llu", c->qs,
 		     (unsigned long long)query_scan(&q, col));
+	query_release(&q);
+	query_error_release(&err);
+	store_free(s);
+}
+
+/*
+ * One filter or more and one sort key on many records: the page is found by
+ * walking the sort key's order (models/query.c, consider_order()), and must
+ * be what listing and sorting every match gives. support_deals_file(): deal
+ * i is "d<i>", agreed when i % 10 == 0, worth i won.
+ */
+ParameterizedTestParameters(query, walks_the_sort_order_to_a_page)
+{
+	static struct good cases[] = {
+		{ "status=agreed&sort=-value.amount&limit=3", "d4990,d4980,d4970", 500 },
+		{ "status=agreed&sort=value.amount&offset=2&limit=2", "d20,d30", 500 },
+		/* ties keep the natural order, as a sort does */
+		{ "status=agreed&sort=status&limit=3", "d0,d10,d20", 500 },
+		{ "status=agreed&sort=-value.amount&limit=0", "", 500 },
+		/* two filters: the total is counted, not read from the postings */
+		{ "status=agreed&value.amount:lt=1000&sort=-value.amount&limit=2", "d990,d980", 100 },
+		/* the filter and the sort pull apart: the walk gives up, the matches are sorted */
+		{ "value.amount:lt=1000&sort=-value.amount&limit=3", "d999,d998,d997", 1000 },
+		/* past the last match: the walk reads everything and counts what it met */
+		{ "status=agreed&sort=value.amount&offset=499&limit=5", "d4990", 500 },
+	};
+
+	return cr_make_param_array(struct good, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct good *c, query, walks_the_sort_order_to_a_page)
+{
+	char path[64], ids[256];
+	struct store *s;
+
+	support_deals_file(path, sizeof(path), 5000);
+	s = support_load(path);
+	unlink(path);
+	cr_assert_eq(support_deal_ids(s, c->query, ids, sizeof(ids)), c->total, "%s", c->query);
+	cr_assert_str_eq(ids, c->ids, "%s", c->query);
+	store_free(s);
+}
+
+/* The walk is priced at its worst: its cap, and the filter's postings should it give up. */
+Test(query, prices_a_walk_of_the_sort_order_at_its_worst)
+{
+	char path[64];
+	struct store *s;
+	const struct collection *col;
+	struct query_error err;
+	struct parsed p;
+	struct query q;
+
+	support_deals_file(path, sizeof(path), 5000);
+	s = support_load(path);
+	unlink(path);
+	col = store_collection(s, STORE_DEALS);
+	split("status=agreed&sort=-value.amount&limit=3", &p);
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, col->res, p.p, p.n, &err), 0);
+	/* 500 postings, and a cap of 8 times the expected 3 * 5000 / 500 + 1 records, plus 256 */
+	cr_assert_eq(query_scan(&q, col), 500 + 8 * 31 + 256);
 	query_release(&q);
 	query_error_release(&err);
 	store_free(s);

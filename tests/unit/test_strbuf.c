@@ -70,3 +70,36 @@ Test(arena, hands_out_aligned_memory_and_big_blocks)
 	arena_release(&a);
 	cr_assert_eq(a.used, 0);
 }
+
+Test(arena, packs_strings_and_keeps_other_memory_aligned)
+{
+	struct arena a = ARENA_INIT;
+	char *s1 = arena_memdup0(&a, "KR", 2);
+	char *s2 = arena_memdup0(&a, "RO", 2);
+	char *p = arena_alloc(&a, 8);
+	char *s3;
+
+	cr_assert_eq(s2, s1 + 3, "strings follow each other, NUL and all");
+	cr_assert_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+	/* A million small strings: they fill blocks that grow, and all stay readable. */
+	for (int i = 0; i < 1000000; i++)
+		s3 = arena_memdup0(&a, "abcdefghijk", (size_t)(i % 12));
+	cr_assert_str_eq(s3, "abc", "the last one, 999999 % 12 bytes");
+	cr_assert_str_eq(s1, "KR");
+	cr_assert_str_eq(s2, "RO");
+	cr_assert_lt(a.used, (size_t)7000000, "about 6.5 bytes a string, not 16: %zu", a.used);
+	arena_release(&a);
+}
+
+Test(strbuf, add_uint_writes_decimal)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_uint(&sb, 0);
+	strbuf_addch(&sb, ' ');
+	strbuf_add_uint(&sb, 1000);
+	strbuf_addch(&sb, ' ');
+	strbuf_add_uint(&sb, UINT64_MAX);
+	cr_assert_str_eq(sb.buf, "0 1000 18446744073709551615");
+	strbuf_release(&sb);
+}

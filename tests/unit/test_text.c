@@ -75,6 +75,19 @@ Test(text, steps_through_comma_lists_trimming_spaces_and_tabs)
 	cr_assert_not(text_next_token(&p, &tok, &len));
 }
 
+Test(text, hex64_writes_sixteen_lower_case_digits_and_no_nul)
+{
+	char out[18];
+
+	memset(out, 'x', sizeof(out));
+	text_hex64(out, 0x0123456789abcdefULL);
+	cr_assert(!memcmp(out, "0123456789abcdefx", 17));
+	text_hex64(out, 0);
+	cr_assert(!memcmp(out, "0000000000000000x", 17), "leading zeros kept");
+	text_hex64(out, UINT64_MAX);
+	cr_assert(!memcmp(out, "ffffffffffffffff", 16));
+}
+
 /* A number counts as an integer when its value is whole, however it is written. */
 Test(text, reads_integers_as_json_schema_counts_them)
 {

@@ -40,3 +40,19 @@ Test(url, refuses_bad_escapes_nul_and_invalid_utf8)
 	cr_assert_str_eq(percent_decode("\xff", 1, false, &sb), "bytes that are not valid UTF-8");
 	strbuf_release(&sb);
 }
+
+Test(url, decodes_runs_between_escapes_and_appends_to_what_is_there)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "x=");
+	cr_assert_null(percent_decode("countries%3DRO+and%20more+", 26, true, &sb));
+	cr_assert_str_eq(sb.buf, "x=countries=RO and more ");
+	strbuf_reset(&sb);
+	cr_assert_null(percent_decode("%41", 3, true, &sb));
+	cr_assert_str_eq(sb.buf, "A", "an escape alone");
+	strbuf_reset(&sb);
+	cr_assert_null(percent_decode("", 0, true, &sb));
+	cr_assert_str_eq(sb.buf, "");
+	strbuf_release(&sb);
+}
