@@ -8,10 +8,12 @@
 // nothing fetched from anywhere but this server.
 import { API, get, query } from './api.js';
 import { barChart } from './charts.js';
-import { renderDetail } from './detail.js';
+import { renderDetail, sourceCitation } from './detail.js';
 import { drawMap } from './map.js';
+import { renderSource } from './source.js';
+import { renderTiles } from './tiles.js';
 import {
-  $, basisText, dateRange, daysBetween, el, excerpt, fill, highlight, longDate, matchRanges, moneyText,
+  $, dateRange, daysBetween, el, excerpt, fill, highlight, longDate, matchRanges, moneyText,
 } from './util.js';
 
 const PAGE_SIZE = 10;
@@ -30,7 +32,8 @@ const SETTLE_MS = 450;
 const ref = {
   countries: new Map(),   // code -> {code, name, roles, ...}
   homes: new Set(),       // codes whose role is "home": party to every deal
-  vocab: {},              // kind|sector|status|... -> Map(id -> label)
+  vocab: {},              // kind|sector|status|basis|... -> Map(id -> label)
+  about: {},              // the same -> Map(id -> {label, description})
   meetings: new Map(),    // id -> meeting, in date order
   sources: new Map(),     // id -> source, once the API has a sources collection
 };
@@ -50,7 +53,7 @@ let renderedSearch = null; // the query string last drawn
 function readState() {
   const p = new URLSearchParams(location.search);
   const s = {};
-  for (const k of [...FILTERS, 'sort', 'deal']) s[k] = (p.get(k) || '').trim();
+  for (const k of [...FILTERS, 'sort', 'deal', 'source']) s[k] = (p.get(k) || '').trim();
   s.country = s.country.toUpperCase(); // ISO codes, as the select holds them
   s.page = Math.max(1, parseInt(p.get('page') || '1', 10) || 1);
   return s;
@@ -58,7 +61,7 @@ function readState() {
 
 function pageHref(s) {
   const p = new URLSearchParams();
-  for (const k of [...FILTERS, 'sort', 'deal']) if (s[k]) p.set(k, s[k]);
+  for (const k of [...FILTERS, 'sort', 'deal', 'source']) if (s[k]) p.set(k, s[k]);
   if (s.page > 1) p.set('page', String(s.page));
   return query(p) || location.pathname;
 }
@@ -428,38 +431,7 @@ async function renderFacets(s, seq) {
   renderCharts(s, facets);
 }
 
-// ---- the tiles and the meetings × sectors grid, drawn once ----
-
-function renderTiles(stats, meetings, valued) {
-  const set = (name, text) => { document.querySelector(`[data-tile="${name}"]`).textContent = text; };
-  const bilaterals = meetings.filter((m) => m.kind === 'bilateral');
-  set('bilaterals', String(bilaterals.length));
-  set('partners', String(new Set(bilaterals.flatMap((m) => partners(m.countries))).size));
-  set('deals', String(stats.counts.deals));
-  // Figures of different kinds are never added up: each is shown with its deal.
-  // Once the API gives each value a basis, they are grouped by it, with the
-  // API's own total for each basis and currency (stats.deals.totals[].basis).
-  const groups = new Map();
-  for (const d of valued) {
-    const key = d.value.basis || '';
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(d);
-  }
-  const totals = (basis) => (stats.deals.totals || []).filter((t) => basis && t.basis === basis)
-    .map((t) => moneyText({ amount: t.amount, currency: t.currency }));
-  const figures = document.querySelector('[data-tile="figures"]');
-  fill(figures,
-    valued.length ? [...groups].map(([basis, deals]) => [
-      basis ? el('p', { class: 'muted' }, `${basisText({ basis })}`,
-        totals(basis).length && deals.length > 1 ? `, together ${totals(basis).join(' and ')}` : '') : null,
-      el('ul', {}, deals.map((d) => el('li', {},
-        el('span', { class: 'amount', text: moneyText(d.value, d.value_alt) }), ' ',
-        el('a', { href: pageHref({ deal: d.id, page: 1 }), 'data-nav': '' }, d.title))))])
-      : el('p', { class: 'muted', text: 'No deal states a figure.' }),
-    el('p', { class: 'muted', text: `${valued.length} of ${stats.counts.deals} deals state a figure. `
-      + (groups.has('') ? 'They are of different kinds, so they are not added up.' : 'Only figures of one basis are added up.') }));
-  $('tiles').setAttribute('aria-busy', 'false');
-}
+// ---- the meetings × sectors grid, drawn once ----
 
 function renderGrid(meetings, deals) {
   const sectors = ref.vocab.sector ? [...ref.vocab.sector.keys()] : [...new Set(deals.map((d) => d.sector))];
@@ -501,15 +473,17 @@ function render({ focus = null } = {}) {
   renderedSearch = location.search;
   document.documentElement.dataset.busy = 'true';
   clearError();
-  if (s.deal) {
-    shownDeal = s.deal;
+  if (s.deal || s.source) {
+    // A deal's page, or a source's: either takes the place of the overview.
+    shownDeal = s.deal || null;
     $('overview').hidden = true;
     $('detail').hidden = false;
-    const done = renderDetail($('detail'), s.deal, {
+    const ctx = {
       ref, label, countryName, partners,
       link: (changes) => pageHref({ page: 1, ...changes }),
-      back: () => el('a', { class: 'back', href: pageHref({ ...s, deal: '' }), 'data-nav': '' }, '← All deals'),
-    });
+      back: () => el('a', { class: 'back', href: pageHref({ ...s, deal: '', source: '' }), 'data-nav': '' }, '← All deals'),
+    };
+    const done = s.deal ? renderDetail($('detail'), s.deal, ctx) : renderSource($('detail'), s.source, ctx);
     done.then(() => {
       if (seq !== seqNow) return;
       if (focus) focusAfter('detail');
@@ -603,7 +577,7 @@ function wire() {
     history.pushState(null, '', a.getAttribute('href'));
     const after = readState();
     let focus = 'deals';
-    if (after.deal) focus = 'detail';
+    if (after.deal || after.source) focus = 'detail';
     else if (after.meeting && after.meeting !== before.meeting) focus = 'meeting';
     render({ focus });
   });
@@ -642,12 +616,15 @@ async function start() {
   const ds = index.body.dataset;
   ref.datasetTitle = ds.title;
   $('title').textContent = ds.title;
-  // The sources are a collection (/api/v1/sources); the first names the footer.
-  const src = ds.source || ref.sources.values().next().value || {};
-  fill($('source'), 'Source: ', src.publisher ? `${src.publisher}, ` : '',
-    src.url ? el('a', { href: src.url }, `“${src.title}”`) : `“${src.title}”`, `. Dataset version ${ds.version}.`);
+  // The sources are a collection (/api/v1/sources): each is named, linked to its page.
+  const link = (changes) => pageHref({ page: 1, ...changes });
+  const sources = [...ref.sources.values()];
+  fill($('source'), sources.length === 1 ? 'Source: ' : 'Sources: ',
+    sources.map((src, i) => [i ? '; ' : '', sourceCitation(src, src.id, { link })]),
+    sources.length ? '. ' : 'none recorded. ', `Dataset version ${ds.version}.`);
   for (const [name, entries] of Object.entries(ds.vocabularies || {})) {
     ref.vocab[name] = new Map(entries.map((e) => [e.id, e.label]));
+    ref.about[name] = new Map(entries.map((e) => [e.id, { label: e.label, description: e.description || '' }]));
   }
   for (const c of countries.body.data) {
     ref.countries.set(c.code, c);
@@ -662,7 +639,11 @@ async function start() {
   options(form.sector, ref.vocab.sector ? [...ref.vocab.sector] : fromStats(stats.body.deals.by_sector));
   options(form.status, ref.vocab.status ? [...ref.vocab.status] : fromStats(stats.body.deals.by_status));
 
-  renderTiles(stats.body, meetings.body.data, valued.body.data);
+  renderTiles({
+    stats: stats.body, meetings: meetings.body.data, valued: valued.body.data, partners,
+    vocab: ref.about.basis || new Map(), link: (state) => pageHref(state),
+    apiLink: (basis, currency) => `${API}/deals${query(new URLSearchParams({ 'value.basis': basis, 'value.currency': currency, sort: '-value.amount' }))}`,
+  });
   buildTimeline(meetings.body.data);
   renderGrid(meetings.body.data, grid.body.data);
   ready = true;

@@ -32,33 +32,29 @@ export function fill(node, ...kids) {
 
 const SYMBOLS = { KRW: '₩', USD: 'US$', EUR: '€', GBP: '£', JPY: '¥', CNY: 'CN¥' };
 const SCALES = [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']];
-const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const EXACT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+// A sum of estimates is no more precise than an estimate: two significant digits.
+const ROUGH = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
 
-// What each money basis means, for when the API gives one (`value.basis`).
-export const BASIS = {
-  contract: 'contract value',
-  project: 'size of the whole project',
-  market: 'size of the market',
-};
-
-export function money(m) {
+// "₩260 billion". opts.rough: round to two significant digits (a total of
+// estimates, which would otherwise read "₩1,203.5 trillion").
+export function money(m, opts = {}) {
   if (!m || typeof m.amount !== 'number' || !m.currency) return '';
   const symbol = SYMBOLS[m.currency] || `${m.currency} `;
+  const format = opts.rough ? ROUGH : EXACT;
   for (const [size, word] of SCALES) {
-    if (m.amount >= size) return `${symbol}${NUMBER.format(m.amount / size)} ${word}`;
+    if (m.amount >= size) return `${symbol}${format.format(m.amount / size)} ${word}`;
   }
-  return `${symbol}${NUMBER.format(m.amount)}`;
+  return `${symbol}${format.format(m.amount)}`;
 }
 
 // "about ₩1,200 trillion (US$940 billion)": the value, its second currency
 // where the source gives one, "about" where the API marks it an estimate.
-export function moneyText(value, alt) {
+export function moneyText(value, alt, opts) {
   if (!value) return '';
-  const main = `${value.estimate ? 'about ' : ''}${money(value)}`;
-  return alt && money(alt) ? `${main} (${money(alt)})` : main;
+  const main = `${value.estimate ? 'about ' : ''}${money(value, opts)}`;
+  return alt && money(alt) ? `${main} (${money(alt, opts)})` : main;
 }
-
-export const basisText = (value) => (value && value.basis ? BASIS[value.basis] || value.basis : '');
 
 // ---- dates ----
 

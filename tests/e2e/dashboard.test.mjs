@@ -320,6 +320,47 @@ test('the tiles count what they say: 13 bilateral meetings, 13 partners, no sum 
   });
 });
 
+test('the money tile totals per basis and currency as the API does, and the partners are counted from the meetings', async () => {
+  const extra = [
+    { id: 'fake-usd', title: 'A contract in dollars', value: { amount: 5e9, currency: 'USD', basis: 'contract', estimate: false }, value_alt: null },
+    { id: 'fake-market', title: 'Another market', value: { amount: 3.5e12, currency: 'KRW', basis: 'market', estimate: true }, value_alt: null },
+  ];
+  await withPage('/', {}, async (page) => {
+    const patch = (pattern, change) => page.route(pattern, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      change(body);
+      await route.fulfill({ response, json: body });
+    });
+    await patch('**/api/v1/stats', (stats) => {
+      stats.deals.valued += 2;
+      stats.deals.totals.push({ currency: 'USD', basis: 'contract', amount: 5e9, deals: 1, estimate: false });
+      const market = stats.deals.totals.find((t) => t.basis === 'market' && t.currency === 'KRW');
+      market.amount += 3.5e12;
+      market.deals += 1;
+    });
+    await patch('**/api/v1/deals?value.amount:isnull=false*', (list) => { list.data.push(...extra); });
+    // One bilateral meeting less: both counts follow the data.
+    await patch('**/api/v1/meetings?*', (list) => { list.data = list.data.filter((m) => m.id !== 'bilateral-ro'); });
+    await page.reload();
+    await settled(page);
+    assert.equal(await page.textContent('[data-tile="bilaterals"]'), '12');
+    assert.equal(await page.textContent('[data-tile="partners"]'), '12');
+    const groups = await page.$$eval('.figure-group', (g) => g.map((x) => [x.dataset.basis, x.dataset.currency, x.querySelector('.amount').textContent]));
+    assert.deepEqual(groups, [
+      ['contract', 'KRW', '₩260 billion'],
+      ['contract', 'USD', 'US$5 billion'],
+      ['project', 'KRW', '₩2.5 trillion'],
+      // ₩1,203.5 trillion, a sum of estimates, is no more precise than they are.
+      ['market', 'KRW', 'about ₩1,200 trillion'],
+    ]);
+    assert.match(await page.textContent('.figure-group[data-basis="market"]'), /in all, 2 deals, estimated/);
+    assert.match(await page.textContent('.figure-group[data-basis="market"]'), /Another market \(about ₩3\.5 trillion\)/);
+    assert.match(await page.textContent('[data-tile="figures"]'), /5 of 27 deals state a figure/);
+    assert.doesNotMatch(await page.textContent('body'), /1,203|2\.76|5\.26/);
+  });
+});
+
 test('each row of a search says why it matched', async () => {
   await withPage('/?q=nuclear', {}, async (page) => {
     const why = await page.$$eval('#deal-rows tr[data-deal]', (rows) => rows.map((r) => ({
@@ -512,20 +553,80 @@ test('a deal has its own page: story, value, meetings, parties, and room for the
   });
 });
 
-test('a deal\'s page shows the article\'s quotes and the money\'s basis once the API has them', async () => {
-  await withPage('/', {}, async (page) => {
-    await page.route('**/api/v1/deals/cernavoda-tritium-removal', async (route) => {
-      const response = await route.fetch();
-      const body = await response.json();
-      body.value = { ...body.value, basis: 'contract', estimate: false };
-      body.evidence = [{ source: 'businesskorea', quote: 'Korea Hydro & Nuclear Power recently won a project worth 260 billion won.' }];
-      await route.fulfill({ response, json: body });
-    });
-    await page.goto(`${base}/?deal=cernavoda-tritium-removal`);
+test('a deal\'s page gives the evidence: each quote with its source, the basis of its value, its inferences marked', async () => {
+  const [deal, index, sources] = await Promise.all([
+    api('/api/v1/deals/ukraine-reconstruction'), api('/api/v1'), api('/api/v1/sources'),
+  ]);
+  const market = index.dataset.vocabularies.basis.find((b) => b.id === deal.value.basis);
+  const source = sources.data.find((x) => x.id === deal.evidence[0].source);
+  await withPage('/?deal=ukraine-reconstruction', {}, async (page) => {
+    // Every quote, each citing its source by name, linked to the source's page.
+    const quotes = await page.$$eval('#detail blockquote', (bs) => bs.map((b) => ({
+      quote: b.querySelector('p').textContent,
+      cite: b.querySelector('cite').textContent,
+      href: b.querySelector('footer a').getAttribute('href'),
+    })));
+    assert.deepEqual(quotes.map((q) => q.quote), deal.evidence.map((e) => `“${e.quote}”`));
+    for (const q of quotes) {
+      assert.equal(q.cite, `${source.publisher}, “${source.title}”`);
+      assert.equal(new URLSearchParams(q.href.slice(1)).get('source'), source.id);
+    }
+    // The value: what it measures in the vocabulary's words, and that it is an estimate.
+    const value = await page.textContent('#detail .value-facts');
+    assert.match(value, new RegExp(`${market.label}: ${market.description.replace(/[.()]/g, '\\$&')}`));
+    assert.match(value, /An estimate/);
+    assert.match(value, /also gives it as about US\$940 billion: its own figure, not a conversion/);
+    // Each inference, marked where its field shows, and explained with its reason.
+    const reasons = await page.$$eval('#detail .inferences li', (li) => li.map((x) => x.textContent));
+    assert.equal(reasons.length, deal.inferences.length);
+    deal.inferences.forEach((x, i) => assert.ok(reasons[i].endsWith(x.reason), x.field));
+    const marks = await page.$$eval('#detail a.inferred', (a) => a.map((x) => x.getAttribute('href')));
+    assert.deepEqual(marks.sort(), ['#inference-1', '#inference-2']);
+    assert.match(await page.textContent('#detail dt:has(a.inferred)'), /^Partner countries/);
+    await page.click('#detail dt a.inferred');
+    assert.equal(await inViewport(page, '#inference-1'), true, 'the mark leads to its reason');
+    assert.equal(new URL(page.url()).searchParams.get('deal'), 'ukraine-reconstruction', 'and stays on the deal');
+  });
+  await withPage('/?deal=cernavoda-tritium-removal', {}, async (page) => {
+    assert.match(await page.textContent('#detail .value-facts'), /^What it measuresContract: The value of a contract won or signed\.PrecisionAs the article states it\.$/);
+    assert.match(await page.textContent('#detail'), /Nothing: every fact here is in the article's words/);
+    assert.equal(await page.$$eval('#detail a.inferred', (a) => a.length), 0);
+  });
+});
+
+test('sources have a page, linked wherever the dashboard cites them', async () => {
+  const sources = (await api('/api/v1/sources')).data;
+  const src = sources[0];
+  const counts = await Promise.all(['deals', 'meetings', 'countries'].map(async (r) => (await api(`/api/v1/sources/${src.id}/${r}?limit=0`)).meta.total));
+  await withPage('/?deal=cernavoda-tritium-removal', {}, async (page) => {
+    await page.click('#detail blockquote cite');
+    await page.waitForURL(/source=/);
     await settled(page);
-    assert.match(await page.textContent('#detail blockquote'), /recently won a project worth 260 billion won/);
-    assert.match(await page.textContent('#detail blockquote cite'), /businesskorea/);
-    assert.match(await page.textContent('#detail'), /₩260 billion — contract value/);
+    assert.equal(await activeId(page), 'detail-title');
+    assert.equal(await page.textContent('#detail-title'), src.title);
+    const text = await page.textContent('#detail');
+    assert.match(text, new RegExp(src.publisher));
+    assert.match(text, src.url ? new RegExp(src.url) : /The source gives no URL/);
+    assert.match(text, src.date ? /Published/ : /The source prints no date/);
+    assert.ok(text.includes(src.note.slice(0, 60)));
+    const summaries = await page.$$eval('#detail details summary', (s) => s.map((x) => x.textContent));
+    assert.deepEqual(summaries, [`Deals (${counts[0]})`, `Meetings and events (${counts[1]})`, `Countries (${counts[2]})`]);
+    await page.click('#detail details summary >> nth=0');
+    await page.click('#detail details a[href*="deal=ukraine-reconstruction"]');
+    await page.waitForURL(/deal=ukraine-reconstruction/);
+    await settled(page);
+    assert.equal(await activeId(page), 'detail-title');
+  });
+  // The header names each source and links its page.
+  await withPage('/', {}, async (page) => {
+    const links = await page.$$eval('#source a.source-link', (a) => a.map((x) => new URLSearchParams(x.getAttribute('href').slice(1)).get('source')));
+    assert.deepEqual(links, sources.map((x) => x.id));
+    await page.click('#source a.source-link');
+    await settled(page);
+    assert.equal(await page.textContent('#detail-title'), src.title);
+  });
+  await withPage('/?source=no-such-source', { errorsExpected: true }, async (page) => {
+    assert.equal(await page.textContent('#detail-title'), 'No such source');
   });
 });
 
@@ -643,6 +744,9 @@ const STATES = [
   ['landing', '/', null],
   ['filtered', '/?country=RO&status=proposed', null],
   ['detail', '/?deal=ukraine-reconstruction', null],
+  ['source', '/?source=businesskorea-sales-diplomacy', async (page) => {
+    for (const d of await page.$$('#detail details summary')) await d.click();
+  }],
   ['empty', '/?q=no%20such%20thing', null],
   ['error', '/', async (page) => {
     await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
