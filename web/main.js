@@ -10,18 +10,20 @@ import { API, get, query } from './api.js';
 import { barChart } from './charts.js';
 import { renderDetail, sourceCitation } from './detail.js';
 import { drawMap } from './map.js';
+import { excerpt, highlight, matcher, occurs } from './search.js';
 import { renderSource } from './source.js';
 import { renderTiles } from './tiles.js';
 import {
-  $, dateRange, daysBetween, el, excerpt, fill, highlight, longDate, matchRanges, moneyText,
+  $, dateRange, daysBetween, el, fill, longDate, moneyText,
 } from './util.js';
 
 const PAGE_SIZE = 10;
 const FIELDS = ['id', 'title', 'countries', 'sector', 'status', 'value', 'value_alt', 'companies'];
 // The API's q also searches these, which the table does not show: they are
 // fetched when there is a search, to say why a row matched.
-const HIDDEN_TEXT = [['summary', 'the summary'], ['location', 'the location'], ['partners', 'the public bodies'],
-  ['incentives', 'the incentives'], ['items', 'the items']];
+const HIDDEN_TEXT = [['aliases', 'another name'], ['summary', 'the summary'], ['location', 'the location'],
+  ['partners', 'the public bodies'], ['organizations', 'the organizations'], ['incentives', 'the incentives'],
+  ['items', 'the items']];
 const FILTERS = ['country', 'sector', 'status', 'q', 'meeting'];
 // Formats a view can be downloaded in. CSV joins when the API has ?format=csv.
 const FORMATS = [{ label: 'JSON', param: null, ext: 'json' }];
@@ -220,41 +222,59 @@ async function renderCountryPanel(s, seq) {
   view.hidden = false;
 }
 
-// Why a row matched the search: the words marked where they show, or a note
-// naming the hidden field they were found in.
-function whyMatched(d, words, fold) {
-  // The API also searches the sector's and status's labels and the countries' names (shown, marked).
-  const shown = [d.title, ...(d.companies || []), label('sector', d.sector), label('status', d.status),
-    ...partners(d.countries).map(countryName)];
-  const unseen = words.filter((w) => !shown.some((t) => matchRanges(t, [w], fold).length));
-  if (!unseen.length) return null;
+// Why a row matched the search: each term and phrase is marked where the
+// row shows it; one found only in a field the table does not show gets that
+// field's matching snippet under the title.
+function whyMatched(d, items, shown) {
+  let left = items.filter((it) => !shown.some((t) => occurs(t, it)));
+  if (!left.length) return null;
+  const notes = [];
+  const note = (where, text, here) => {
+    notes.push(el('span', { class: 'why' }, `Matched in ${where}: `, excerpt(text, here)));
+    left = left.filter((it) => !here.includes(it));
+  };
   for (const [field, name] of HIDDEN_TEXT) {
-    const texts = Array.isArray(d[field]) ? d[field] : [d[field]];
-    for (const t of texts) {
-      const piece = typeof t === 'string' ? excerpt(t, unseen, fold) : null;
-      if (piece) return el('span', { class: 'why' }, `Matched in ${name}: `, piece);
+    for (const t of [d[field]].flat()) {
+      const here = typeof t === 'string' ? left.filter((it) => occurs(t, it)) : [];
+      if (here.length) note(name, t, here);
     }
   }
-  return el('span', { class: 'why', text: 'Matched in text not shown here.' });
+  // The API also finds a deal by its countries' other names, and by Korea's,
+  // which the table leaves out (it is party to every deal).
+  for (const code of d.countries || []) {
+    const c = ref.countries.get(code);
+    if (!c) continue;
+    const names = ref.homes.has(code) ? [c.name, ...(c.aliases || [])] : c.aliases || [];
+    for (const t of names) {
+      const here = left.filter((it) => occurs(t, it));
+      if (here.length) note(ref.homes.has(code) ? 'the home country' : `another name of ${c.name}`, t, here);
+    }
+  }
+  if (left.length) notes.push(el('span', { class: 'why', text: `${left.map((it) => it.text).join(', ')}: matched in text not shown here.` }));
+  return notes;
 }
 
-function dealRow(d, s, words, fold) {
+function dealRow(d, s, items) {
   const cell = (name, ...content) => el('td', { 'data-label': name }, ...content);
-  const value = d.value
-    ? [el('span', { text: moneyText(d.value) }),
-      d.value_alt ? el('span', { class: 'value-alt', text: `(${moneyText(d.value_alt)})` }) : null]
-    : [el('span', { class: 'muted', text: 'not given' })];
   const names = partners(d.countries).map(countryName);
+  const countries = names.length ? names.join(', ') : countryName(d.countries[0]);
   const companies = d.companies || [];
+  const basis = d.value && d.value.basis ? label('basis', d.value.basis) : '';
+  const shown = [d.title, countries, ...companies, label('sector', d.sector), label('status', d.status), basis];
+  const value = d.value
+    ? [el('span', { class: 'amount', text: moneyText(d.value) }),
+      d.value_alt ? el('span', { class: 'value-alt', text: `(${moneyText(d.value_alt)})` }) : null,
+      basis ? el('span', { class: 'value-basis' }, highlight(basis, items)) : null]
+    : [el('span', { class: 'muted', text: 'not given' })];
   return el('tr', { 'data-deal': d.id },
     cell('Title',
-      el('a', { href: pageHref({ ...s, deal: d.id }), 'data-nav': '', class: 'deal-link' }, highlight(d.title, words, fold)),
-      whyMatched(d, words, fold)),
-    cell('Countries', highlight(names.length ? names.join(', ') : countryName(d.countries[0]), words, fold)),
-    cell('Sector', highlight(label('sector', d.sector), words, fold)),
-    cell('Status', highlight(label('status', d.status), words, fold)),
+      el('a', { href: pageHref({ ...s, deal: d.id }), 'data-nav': '', class: 'deal-link' }, highlight(d.title, items)),
+      whyMatched(d, items, shown)),
+    cell('Countries', highlight(countries, items)),
+    cell('Sector', highlight(label('sector', d.sector), items)),
+    cell('Status', highlight(label('status', d.status), items)),
     el('td', { 'data-label': 'Value', class: 'value' }, value),
-    cell('Companies', companies.length ? companies.map((c, i) => [i ? ', ' : '', ...highlight(c, words, fold)]) : '—'));
+    cell('Companies', companies.length ? companies.map((c, i) => [i ? ', ' : '', ...highlight(c, items)]) : '—'));
 }
 
 function dealsMessage(text, { bad = false, retry = null, clear = false } = {}) {
@@ -300,11 +320,8 @@ async function renderDeals(s, seq) {
   }
   if (seq !== seqNow) return false;
   const { data, meta } = answer.body;
-  // The words the search matched: the API's own account once it gives one
-  // (meta.search.words, folded), else the whole query as one substring.
-  const explained = meta.search && Array.isArray(meta.search.words) ? meta.search.words : null;
-  const words = explained || (s.q ? [s.q] : []);
-  const fold = { diacritics: !!explained };
+  // What the search matched, as the API explains it (meta.search).
+  const items = matcher(meta.search);
   rows.setAttribute('aria-busy', 'false');
   if (!data.length) {
     $('table-wrap').hidden = true;
@@ -313,7 +330,7 @@ async function renderDeals(s, seq) {
     fill(status, dealsMessage(hasFilters(s) ? 'No deals match these filters.' : 'There are no deals in this dataset.', { clear: hasFilters(s) }));
     return true;
   }
-  fill(rows, data.map((d) => dealRow(d, s, words, fold)));
+  fill(rows, data.map((d) => dealRow(d, s, items)));
   $('table-wrap').hidden = false;
   fill(status, `Showing ${meta.offset + 1}–${meta.offset + data.length} of ${meta.total} deal${meta.total === 1 ? '' : 's'}.`);
   const pages = Math.max(1, Math.ceil(meta.total / PAGE_SIZE));

@@ -1,5 +1,5 @@
-// Small helpers the dashboard's modules share: building DOM nodes, reading
-// money and dates as a person does, and marking the words a search matched.
+// Small helpers the dashboard's modules share: building DOM nodes, and
+// reading money and dates as a person does.
 
 export const $ = (id) => document.getElementById(id);
 
@@ -84,81 +84,4 @@ export function daysBetween(from, to) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
-}
-
-// ---- why a row matched a search ----
-//
-// Today the API's q matches its text as one case-insensitive substring, so
-// the words are [q]. Once the API folds diacritics and matches every word
-// (meta.search), pass its words and { diacritics: true }.
-
-function foldChar(c, diacritics) {
-  let f = c.toLowerCase();
-  if (diacritics) f = f.normalize('NFD').replace(/\p{M}/gu, '');
-  return f;
-}
-
-// The folded text, and for each of its code units the index in the original.
-function folded(text, diacritics) {
-  let out = '';
-  const at = [];
-  let i = 0;
-  for (const c of text) {
-    const f = foldChar(c, diacritics);
-    out += f;
-    for (let k = 0; k < f.length; k++) at.push(i);
-    i += c.length;
-  }
-  at.push(i);
-  return { out, at };
-}
-
-// [start, end) ranges of the original text where any word occurs.
-export function matchRanges(text, words, opts = {}) {
-  if (!text || !words || !words.length) return [];
-  const { out, at } = folded(text, opts.diacritics);
-  const ranges = [];
-  for (const w of words) {
-    const needle = folded(w.trim(), opts.diacritics).out;
-    if (!needle) continue;
-    for (let i = out.indexOf(needle); i !== -1; i = out.indexOf(needle, i + needle.length)) {
-      ranges.push([at[i], at[i + needle.length]]);
-    }
-  }
-  ranges.sort((a, b) => a[0] - b[0]);
-  const merged = [];
-  for (const r of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-    else merged.push([...r]);
-  }
-  return merged;
-}
-
-// The text as nodes, the matched parts in <mark>.
-export function highlight(text, words, opts) {
-  const ranges = matchRanges(text, words, opts);
-  if (!ranges.length) return [text];
-  const out = [];
-  let pos = 0;
-  for (const [a, b] of ranges) {
-    if (a > pos) out.push(text.slice(pos, a));
-    out.push(el('mark', { text: text.slice(a, b) }));
-    pos = b;
-  }
-  if (pos < text.length) out.push(text.slice(pos));
-  return out;
-}
-
-// A short piece of a long text around its first match, marked.
-export function excerpt(text, words, opts, room = 50) {
-  const ranges = matchRanges(text, words, opts);
-  if (!ranges.length) return null;
-  const [a, b] = ranges[0];
-  let from = Math.max(0, a - room);
-  let to = Math.min(text.length, b + room);
-  if (from > 0) { const sp = text.indexOf(' ', from); if (sp !== -1 && sp < a) from = sp + 1; }
-  if (to < text.length) { const sp = text.lastIndexOf(' ', to); if (sp > b) to = sp; }
-  const piece = text.slice(from, to);
-  return [from > 0 ? '…' : '', ...highlight(piece, words, opts), to < text.length ? '…' : ''];
 }

@@ -178,7 +178,7 @@ test('the first page of deals is the API\'s, values read as money, and the title
     assert.deepEqual(await rowIds(page), answer.data.map((d) => d.id));
     assert.equal(await page.textContent('#deals-status'), `Showing 1–10 of ${answer.meta.total} deals.`);
     assert.equal(await page.textContent('#title'), (await api('/api/v1')).dataset.title);
-    assert.match(await page.textContent('tr[data-deal="cernavoda-tritium-removal"] .value'), /^₩260 billion$/);
+    assert.match(await page.textContent('tr[data-deal="cernavoda-tritium-removal"] .value .amount'), /^₩260 billion$/);
   });
   await withPage('/?sector=reconstruction', {}, async (page) => {
     // An estimate (value.estimate) reads "about".
@@ -361,20 +361,52 @@ test('the money tile totals per basis and currency as the API does, and the part
   });
 });
 
-test('each row of a search says why it matched', async () => {
+// For each row: its marked words outside the notes, and its notes.
+const whyRows = (page) => page.$$eval('#deal-rows tr[data-deal]', (rows) => rows.map((r) => ({
+  id: r.dataset.deal,
+  marks: [...r.querySelectorAll('mark')].filter((m) => !m.closest('.why')).map((m) => m.textContent),
+  notes: [...r.querySelectorAll('.why')].map((n) => n.textContent),
+  noted: [...r.querySelectorAll('.why mark')].map((m) => m.textContent),
+})));
+
+test('each row of a search says why it matched: the words marked, or the hidden field\'s snippet', async () => {
   await withPage('/?q=nuclear', {}, async (page) => {
-    const why = await page.$$eval('#deal-rows tr[data-deal]', (rows) => rows.map((r) => ({
-      id: r.dataset.deal,
-      marked: r.querySelectorAll('mark').length,
-      note: (r.querySelector('.why') || { textContent: '' }).textContent,
-    })));
-    assert.ok(why.length > 0);
-    for (const w of why) assert.ok(w.marked > 0, `${w.id}: nothing marked`);
+    const why = await whyRows(page);
+    assert.equal(why.length, 10);
+    for (const w of why) assert.ok(w.marks.length + w.noted.length > 0, `${w.id}: nothing marked`);
     const defence = why.find((w) => w.id === 'defense-sales');
     assert.ok(defence, 'defense-sales matches "nuclear" in its summary');
-    assert.match(defence.note, /^Matched in the summary: .*nuclear/i);
+    assert.match(defence.notes[0], /^Matched in the summary: .*nuclear/);
+    assert.deepEqual(defence.noted, ['nuclear']);
     const titled = why.find((w) => w.id === 'nuclear-power-cooperation');
-    assert.equal(titled.note, '', 'a match in the title needs no note');
+    assert.deepEqual(titled.notes, [], 'a match in the title needs no note');
+  });
+  // Folded as the API folds: no diacritics, any case.
+  await withPage('/?q=CERNAVODA', {}, async (page) => {
+    assert.deepEqual(await whyRows(page), [{ id: 'cernavoda-tritium-removal', marks: ['Cernavodă'], notes: [], noted: [] }]);
+  });
+  // Whole words: "ro" is the beginning of "Romania", not the inside of "Hydro".
+  await withPage('/?q=ro&sector=nuclear', {}, async (page) => {
+    for (const w of await whyRows(page)) for (const m of w.marks) assert.match(m, /^Ro/, `${w.id}: ${m}`);
+    assert.deepEqual((await whyRows(page)).find((w) => w.id === 'cernavoda-tritium-removal').marks, ['Romania']);
+  });
+  // A phrase, found in a country's other name: nothing in the row is marked
+  // letter by letter, and the note gives the name.
+  await withPage('/?q=u.k.', {}, async (page) => {
+    assert.deepEqual(await whyRows(page), [{
+      id: 'nuclear-power-cooperation-gb-sk', marks: [], notes: ['Matched in another name of United Kingdom: U.K.'], noted: ['U.K'],
+    }]);
+  });
+  // Korea, party to every deal, is not in the table's countries: it is named.
+  await withPage('/?q=south&sector=ev-batteries', {}, async (page) => {
+    const why = await whyRows(page);
+    assert.ok(why.length > 0);
+    for (const w of why) assert.deepEqual(w.notes, ['Matched in the home country: South Korea'], w.id);
+  });
+  // What a value measures is in the table, and is searched.
+  await withPage('/?q=contract', {}, async (page) => {
+    assert.deepEqual(await whyRows(page), [{ id: 'cernavoda-tritium-removal', marks: ['Contract'], notes: [], noted: [] }]);
+    assert.equal(await page.textContent('tr[data-deal="cernavoda-tritium-removal"] .value-basis'), 'Contract');
   });
   await withPage('/?q=busan', {}, async (page) => {
     assert.deepEqual(await rowIds(page), ['constantza-port-development']);
@@ -747,6 +779,7 @@ const STATES = [
   ['source', '/?source=businesskorea-sales-diplomacy', async (page) => {
     for (const d of await page.$$('#detail details summary')) await d.click();
   }],
+  ['search', '/?q=nuclear', null],
   ['empty', '/?q=no%20such%20thing', null],
   ['error', '/', async (page) => {
     await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
