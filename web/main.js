@@ -158,12 +158,7 @@ function renderFilters(s, facets) {
   form.sector.value = s.sector;
   form.status.value = s.status;
   form.q.value = s.q;
-  form.sort.value = [...form.sort.options].some((o) => o.value === s.sort) ? s.sort : '';
-  for (const th of document.querySelectorAll('#deals th[data-sort]')) {
-    const key = s.sort.replace(/^-/, '');
-    if (key === th.dataset.sort) th.setAttribute('aria-sort', s.sort.startsWith('-') ? 'descending' : 'ascending');
-    else th.removeAttribute('aria-sort');
-  }
+  renderSort(s);
   if (!facets) return;
   const count = (select, field) => {
     for (const o of select.options) {
@@ -176,6 +171,35 @@ function renderFilters(s, facets) {
   count(form.country, 'countries');
   count(form.sector, 'sector');
   count(form.status, 'status');
+}
+
+// The order: the select (which the cards at phone widths keep) and the
+// column headers' buttons, both from the URL's sort. A sort the select does
+// not offer (typed into the URL) is added to it, as the API's own words.
+function renderSort(s) {
+  const select = $('filters').sort;
+  for (const o of select.querySelectorAll('option[data-typed]')) o.remove();
+  if (s.sort && ![...select.options].some((o) => o.value === s.sort)) {
+    select.append(el('option', { value: s.sort, 'data-typed': '', text: `sort=${s.sort}` }));
+  }
+  select.value = s.sort;
+  // With a search and no sort, the API puts the best matches first.
+  const none = select.options[0];
+  none.dataset.article = none.dataset.article || none.textContent;
+  none.textContent = s.q ? none.dataset.search : none.dataset.article;
+  const key = s.sort.replace(/^-/, '');
+  for (const th of document.querySelectorAll('#deals th[data-sort]')) {
+    if (key === th.dataset.sort) th.setAttribute('aria-sort', s.sort.startsWith('-') ? 'descending' : 'ascending');
+    else th.removeAttribute('aria-sort');
+  }
+}
+
+// A header button sorts by its column in its first direction (value: largest
+// first), and pressed again, the other way.
+function nextSort(button, current) {
+  const first = button.dataset.first;
+  const other = first.startsWith('-') ? first.slice(1) : `-${first}`;
+  return current === first ? other : first;
 }
 
 function renderMeetingPanel(s) {
@@ -576,6 +600,9 @@ function wire() {
       else go(fromForm());
     });
     select.addEventListener('blur', () => { if (timer) { settle(); go(fromForm()); } });
+  }
+  for (const button of document.querySelectorAll('#deals button.sort')) {
+    button.addEventListener('click', () => { settle(); const now = readState(); go({ ...now, sort: nextSort(button, now.sort), page: 1 }); });
   }
   $('reset').addEventListener('click', () => { settle(); go({ ...clearedState(), sort: '' }, { focus: 'deals' }); });
   $('prev').addEventListener('click', () => { const s = readState(); go({ ...s, page: Math.max(1, s.page - 1) }, { focus: 'prev' }); });

@@ -718,6 +718,59 @@ test('the timeline runs 11 to 14 July with each meeting\'s number of deals; a gr
   });
 });
 
+test('the column headers sort the table through the API, from the keyboard, and the URL keeps the order', async () => {
+  const vocab = (await api('/api/v1')).dataset.vocabularies;
+  const ids = async (qs) => (await api(`/api/v1/deals?countries=RO&${qs}&limit=10`)).data.map((d) => d.id);
+  const header = (col) => `#deals th[data-sort="${col}"]`;
+  const column = (page, name) => page.$$eval(`#deal-rows td[data-label="${name}"]`, (tds) => tds.map((t) => t.textContent));
+  const inOrder = (values, labels) => values.every((v, i) => !i || labels.indexOf(values[i - 1]) <= labels.indexOf(v));
+  await withPage('/?country=RO', {}, async (page) => {
+    await page.focus(`${header('value.amount')} button`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/sort=-value.amount/);
+    await settled(page);
+    assert.deepEqual(await rowIds(page), await ids('sort=-value.amount'));
+    assert.equal(await page.getAttribute(header('value.amount'), 'aria-sort'), 'descending');
+    assert.equal(await page.$eval('#f-sort', (x) => x.value), '-value.amount');
+    assert.equal(await activeId(page), 'button.sort', 'focus stays on the header');
+    await page.keyboard.press('Space');
+    await page.waitForURL(/sort=value.amount/);
+    await settled(page);
+    assert.deepEqual(await rowIds(page), await ids('sort=value.amount'));
+    assert.equal(await page.getAttribute(header('value.amount'), 'aria-sort'), 'ascending');
+    // Status in the vocabulary's order, furthest along first, as the API sorts it.
+    await page.click(`${header('status')} button`);
+    await page.waitForURL(/sort=status/);
+    await settled(page);
+    assert.deepEqual(await rowIds(page), await ids('sort=status'));
+    const statuses = await column(page, 'Status');
+    assert.ok(inOrder(statuses, vocab.status.map((x) => x.label)), statuses.join(', '));
+    assert.ok(statuses.indexOf('Awarded') < statuses.indexOf('Proposed'));
+    assert.equal(await page.getAttribute(header('status'), 'aria-sort'), 'ascending');
+    assert.equal(await page.getAttribute(header('value.amount'), 'aria-sort'), null);
+    await page.click(`${header('status')} button`);
+    await page.waitForURL(/sort=-status/);
+    await settled(page);
+    assert.deepEqual(await rowIds(page), await ids('sort=-status'));
+    assert.equal(await page.$eval('#f-sort option:checked', (o) => o.textContent), 'Status, earliest stage first');
+    // Sector, likewise; and the URL keeps the order through a reload.
+    await page.click(`${header('sector')} button`);
+    await page.waitForURL(/sort=sector/);
+    await settled(page);
+    assert.ok(inOrder(await column(page, 'Sector'), vocab.sector.map((x) => x.label)));
+    await page.reload();
+    await settled(page);
+    assert.deepEqual(await rowIds(page), await ids('sort=sector'));
+    assert.equal(await page.getAttribute(header('sector'), 'aria-sort'), 'ascending');
+    assert.equal(await page.$eval('#f-sort', (x) => x.value), 'sector');
+  });
+  // A sort typed into the URL is shown as the API's words; with a search the first order is relevance.
+  await withPage('/?q=nuclear&sort=-date', {}, async (page) => {
+    assert.equal(await page.$eval('#f-sort option:checked', (o) => o.textContent), 'sort=-date');
+    assert.equal(await page.$eval('#f-sort option[value=""]', (o) => o.textContent), 'Best matches first');
+  });
+});
+
 test('the table sorts through the API, and the view can be downloaded and seen in the API', async () => {
   await withPage('/?country=RO', {}, async (page) => {
     const requests = [];
