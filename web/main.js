@@ -25,8 +25,15 @@ const HIDDEN_TEXT = [['aliases', 'another name'], ['summary', 'the summary'], ['
   ['partners', 'the public bodies'], ['organizations', 'the organizations'], ['incentives', 'the incentives'],
   ['items', 'the items']];
 const FILTERS = ['country', 'sector', 'status', 'q', 'meeting'];
-// Formats a view can be downloaded in. CSV joins when the API has ?format=csv.
-const FORMATS = [{ label: 'JSON', param: null, ext: 'json' }];
+// Formats a view can be downloaded in: the API's own (format=), every match
+// (limit=all) where the format streams; JSON pages stop at JSON_LIMIT.
+const JSON_LIMIT = 1000;
+const FORMATS = [
+  { format: 'csv', label: 'CSV', note: 'a spreadsheet, a row a deal' },
+  { format: 'csv', bom: true, label: 'CSV for Excel', note: 'the same, marked as UTF-8 for Excel on Windows' },
+  { format: 'json', label: 'JSON', note: 'as the API answers' },
+  { format: 'ndjson', label: 'NDJSON', note: 'a JSON record a line, for pipelines' },
+];
 // A select moved by the arrow keys settles this long before the page follows it.
 const SETTLE_MS = 450;
 
@@ -101,12 +108,26 @@ function dealsUrl(s, page) {
 }
 
 // The whole view, every field, for downloading.
-function viewUrl(s, format) {
+function downloadUrl(s, f) {
   const p = apiFilters(s);
   if (s.sort) p.set('sort', s.sort);
-  p.set('limit', '1000');
-  if (format.param) p.set('format', format.param);
+  p.set('format', f.format);
+  if (f.bom) p.set('bom', 'true');
+  p.set('limit', f.format === 'json' ? String(JSON_LIMIT) : 'all');
   return listBase(s) + query(p);
+}
+
+// The download menu for a view of `total` deals (none when there are none).
+function renderDownloads(s, total) {
+  $('download').hidden = !total;
+  if (!total) { $('download').open = false; return; }
+  const all = `${total === 1 ? 'the' : `all ${total}`} deal${total === 1 ? '' : 's'}`;
+  fill($('download-list'), FORMATS.map((f) => {
+    const cut = f.format === 'json' && total > JSON_LIMIT;
+    return el('li', {},
+      el('a', { href: downloadUrl(s, f), download: '', 'data-format': f.format + (f.bom ? '-bom' : '') }, f.label),
+      el('span', { class: 'muted', text: ` — ${cut ? `the first ${JSON_LIMIT} of ${total} deals (CSV has them all)` : all}, ${f.note}` }));
+  }));
 }
 
 // Counts for each filter, Datasette's way: each within the other filters.
@@ -316,8 +337,6 @@ async function renderDeals(s, seq) {
   rows.setAttribute('aria-busy', 'true');
   $('api-link').href = dealsUrl(s, s.page);
   $('api-link').firstChild.textContent = dealsUrl(s, s.page);
-  fill($('download-list'), FORMATS.map((f) => el('li', {},
-    el('a', { href: viewUrl(s, f), download: `attache-deals.${f.ext}` }, f.label))));
   let answer;
   let page = s.page;
   try {
@@ -338,6 +357,7 @@ async function renderDeals(s, seq) {
     rows.setAttribute('aria-busy', 'false');
     $('table-wrap').hidden = true;
     $('pager').hidden = true;
+    renderDownloads(s, 0);
     fill(status, dealsMessage('The deals could not be loaded.', { bad: true, retry: () => { clearError(); render(); }, clear: e.status >= 400 && e.status < 500 && hasFilters(s) }));
     showError(e, () => render());
     return false;
@@ -347,6 +367,7 @@ async function renderDeals(s, seq) {
   // What the search matched, as the API explains it (meta.search).
   const items = matcher(meta.search);
   rows.setAttribute('aria-busy', 'false');
+  renderDownloads(s, meta.total);
   if (!data.length) {
     $('table-wrap').hidden = true;
     $('pager').hidden = true;
