@@ -11,6 +11,9 @@ const FIELD_NAMES = {
   date: 'Date', value: 'Value', value_alt: 'Value', companies: 'Companies', partners: 'Public bodies',
   organizations: 'Organizations', location: 'Location', response: 'Response', incentives: 'Incentives offered',
   items: 'Items', completion_year: 'Completion', title: 'Title', summary: 'Summary', aliases: 'Other names',
+  // A meeting's and a country's.
+  counterpart: 'Leader met', topics: 'Topics', kind: 'Kind', end_date: 'End date', participants: 'Participants',
+  delegation: 'Delegation', roles: 'Roles', leader: 'Leader', resources: 'Resources', plans: 'Plans',
 };
 const fieldName = (f) => FIELD_NAMES[f] || FIELD_NAMES[f.split('.')[0]] || f;
 
@@ -133,3 +136,22 @@ function evidence(quotes, ref, ctx) {
     el('p', { text: `“${q.quote}”` }),
     el('footer', {}, '— ', sourceCitation(ref.sources.get(q.source), q.source, ctx))));
 }
+
+// A meeting's or a country's evidence, folded away under a panel: its quotes
+// with their sources, and what the dataset infers about it. ctx: { ref, link }
+export function evidenceDetails(record, ctx) {
+  const quotes = Array.isArray(record.evidence) ? record.evidence : [];
+  const inferences = Array.isArray(record.inferences) ? record.inferences : [];
+  if (!quotes.length && !inferences.length) return null;
+  const n = (k, word) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  const what = [quotes.length ? n(quotes.length, 'quote') : '', inferences.length ? n(inferences.length, 'inference') : '']
+    .filter(Boolean).join(' and ');
+  return el('details', { class: 'evidence' },
+    el('summary', { text: `The evidence: ${what}` }),
+    quotes.length ? evidence(quotes, ctx.ref, ctx) : null,
+    inferences.length ? el('ul', { class: 'inferences' }, inferences.map((x) => el('li', {},
+      el('strong', { text: `${fieldName(x.field)}, inferred: ` }), x.reason))) : null);
+}
+
+// Whether the dataset infers a record's field (or a member of it).
+export const isInferred = (record, field) => (record.inferences || []).some((x) => x.field === field || x.field.startsWith(`${field}.`));

@@ -8,7 +8,7 @@
 // nothing fetched from anywhere but this server.
 import { API, get, query } from './api.js';
 import { barChart } from './charts.js';
-import { renderDetail, sourceCitation } from './detail.js';
+import { evidenceDetails, isInferred, renderDetail, sourceCitation } from './detail.js';
 import { drawMap } from './map.js';
 import { excerpt, highlight, matcher, occurs } from './search.js';
 import { renderSource } from './source.js';
@@ -227,11 +227,13 @@ function renderMeetingPanel(s) {
   const view = $('meeting-view');
   if (!s.meeting) { view.hidden = true; fill(view); return; }
   const m = ref.meetings.get(s.meeting);
-  const who = m && m.counterpart ? `${m.counterpart.title ? m.counterpart.title + ' ' : ''}${m.counterpart.name}` : null;
+  const who = m && m.counterpart
+    ? `${m.counterpart.title ? m.counterpart.title + ' ' : ''}${m.counterpart.name}${isInferred(m, 'counterpart') ? ' (inferred)' : ''}` : null;
   fill(view,
     el('h3', { id: 'meeting-view-title', text: `Deals raised at: ${m ? m.title : s.meeting}` }),
     m ? el('p', { class: 'muted', text: [label('kind', m.kind), dateRange(m.date, m.end_date), m.location, who].filter(Boolean).join(' · ') }) : null,
     m && m.summary ? el('p', { text: m.summary }) : null,
+    m ? evidenceDetails(m, { ref, link: (changes) => pageHref({ page: 1, ...changes }) }) : null,
     el('button', {
       type: 'button', class: 'secondary',
       onclick: () => go({ ...readState(), meeting: '', page: 1 }, { focus: 'deals' }),
@@ -254,8 +256,9 @@ async function renderCountryPanel(s, seq) {
   fill(view,
     el('h3', { id: 'country-view-title', text: c.name }),
     roles ? el('p', { class: 'muted', text: roles }) : null,
-    leader ? el('p', { text: `Leader named in the article: ${leader}` }) : null,
+    leader ? el('p', { text: isInferred(c, 'leader') ? `Leader: ${leader} (inferred)` : `Leader named in the article: ${leader}` }) : null,
     c.summary ? el('p', { text: c.summary }) : null,
+    evidenceDetails(c, { ref, link: (changes) => pageHref({ page: 1, ...changes }) }),
     meetings.length
       ? [el('p', { class: 'muted', text: `Its meetings and events (${meetings.length}):` }),
         el('ul', {}, meetings.map((m) => el('li', {},
@@ -422,7 +425,7 @@ function eventButton(m) {
   const bilateral = m.kind === 'bilateral';
   const names = partners(m.countries).map(countryName).join(', ');
   const who = m.counterpart && m.counterpart.name
-    ? `${m.counterpart.title ? m.counterpart.title + ' ' : ''}${m.counterpart.name}` : null;
+    ? `${m.counterpart.title ? m.counterpart.title + ' ' : ''}${m.counterpart.name}${isInferred(m, 'counterpart') ? ' (inferred)' : ''}` : null;
   return el('button', {
     type: 'button', class: 'event', 'data-meeting': m.id, 'aria-pressed': 'false',
     onclick: () => {

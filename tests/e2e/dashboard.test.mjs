@@ -320,6 +320,30 @@ test('the tiles count what they say: 13 bilateral meetings, 13 partners, no sum 
   });
 });
 
+test('a meeting\'s and a country\'s panels give their evidence: quotes with their source, inferences marked', async () => {
+  const [nz, lt, sources] = await Promise.all([api('/api/v1/meetings/bilateral-nz'), api('/api/v1/countries/LT'), api('/api/v1/sources')]);
+  const name = (id) => { const x = sources.data.find((y) => y.id === id); return `${x.publisher}, “${x.title}”`; };
+  for (const [p, panel, record, inferred] of [['/?meeting=bilateral-nz', '#meeting-view', nz, 'Leader met'], ['/?country=LT', '#country-view', lt, 'Roles']]) {
+    await withPage(p, {}, async (page) => {
+      await page.waitForSelector(`${panel}:not([hidden]) details.evidence`);
+      assert.equal(await page.textContent(`${panel} details.evidence summary`),
+        `The evidence: ${record.evidence.length} quotes and ${record.inferences.length} inference`);
+      await page.click(`${panel} details.evidence summary`);
+      const quotes = await page.$$eval(`${panel} blockquote`, (bs) => bs.map((b) => [b.querySelector('p').textContent, b.querySelector('cite').textContent,
+        new URLSearchParams(b.querySelector('footer a').getAttribute('href').slice(1)).get('source')]));
+      assert.deepEqual(quotes, record.evidence.map((e) => [`“${e.quote}”`, name(e.source), e.source]));
+      assert.equal(await page.textContent(`${panel} .inferences li`), `${inferred}, inferred: ${record.inferences[0].reason}`);
+      assert.deepEqual(await badText(page), []);
+    });
+  }
+  // The leader met at New Zealand's meeting comes from a caption: it says so where it is named.
+  await withPage('/?meeting=bilateral-nz', {}, async (page) => {
+    assert.match(await page.textContent('#meeting-view p.muted'), /Prime Minister Chris Hipkins \(inferred\)/);
+    assert.equal(await page.textContent('[data-meeting="bilateral-nz"] .event-who'), 'Prime Minister Chris Hipkins (inferred)');
+    assert.equal(await page.textContent('[data-meeting="bilateral-ro"] .event-who'), 'President Klaus Werner Iohannis');
+  });
+});
+
 test('the money tile totals per basis and currency as the API does, and the partners are counted from the meetings', async () => {
   const extra = [
     { id: 'fake-usd', title: 'A contract in dollars', value: { amount: 5e9, currency: 'USD', basis: 'contract', estimate: false }, value_alt: null },
@@ -876,7 +900,10 @@ test('the map shades countries by their deals, with insets, and a country is a f
 
 const STATES = [
   ['landing', '/', null],
-  ['filtered', '/?country=RO&status=proposed', null],
+  ['filtered', '/?country=RO&status=proposed&meeting=bilateral-ro', async (page) => {
+    await page.waitForSelector('#country-view:not([hidden]) details.evidence');
+    for (const d of await page.$$('.panel details.evidence summary')) await d.click();
+  }],
   ['detail', '/?deal=ukraine-reconstruction', null],
   ['source', '/?source=businesskorea-sales-diplomacy', async (page) => {
     for (const d of await page.$$('#detail details summary')) await d.click();
