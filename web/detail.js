@@ -26,12 +26,7 @@ export async function renderDetail(target, id, ctx) {
   try {
     deal = (await get(`${API}/deals/${encodeURIComponent(id)}`)).body;
   } catch (e) {
-    target.setAttribute('aria-busy', 'false');
-    fill(target,
-      ctx.back(),
-      el('h2', { id: 'detail-title', tabindex: '-1', text: e.status === 404 ? 'No such deal' : 'The deal could not be loaded' }),
-      el('p', { text: e.status === 404 ? `There is no deal “${id}” in this dataset.` : e.message }),
-      e.status === 404 ? null : el('button', { type: 'button', onclick: () => renderDetail(target, id, ctx) }, 'Try again'));
+    notLoaded(target, e, `deal “${id}”`, ctx, () => renderDetail(target, id, ctx));
     return;
   }
 
@@ -99,6 +94,18 @@ export async function renderDetail(target, id, ctx) {
       el('a', { href: `${API}/deals/${encodeURIComponent(deal.id)}` }, el('code', { text: `${API}/deals/${deal.id}` }))));
   target.setAttribute('aria-busy', 'false');
   document.title = `${deal.title} — attache`;
+}
+
+// A record's page that could not be loaded: no such record (a 404), or a
+// failure that may pass, with a button to try again. what: "deal “x”".
+export function notLoaded(target, e, what, ctx, retry) {
+  const [kind] = what.split(' ');
+  target.setAttribute('aria-busy', 'false');
+  fill(target,
+    ctx.back(),
+    el('h2', { id: 'detail-title', tabindex: '-1', text: e.status === 404 ? `No such ${kind}` : `The ${kind} could not be loaded` }),
+    el('p', { text: e.status === 404 ? `There is no ${what} in this dataset.` : e.message }),
+    e.status === 404 ? null : el('button', { type: 'button', onclick: retry }, 'Try again'));
 }
 
 // The figure, what it measures (the basis vocabulary's own words), whether

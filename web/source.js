@@ -2,6 +2,7 @@
 // (title, publisher, date, URL, note) and the records whose evidence cites it
 // (/api/v1/sources/{id}/deals, /meetings, /countries).
 import { API, get } from './api.js';
+import { notLoaded } from './detail.js';
 import { el, fill, longDate } from './util.js';
 
 // ctx: { link(state), countryName(code), back }
@@ -18,12 +19,7 @@ export async function renderSource(target, id, ctx) {
       get(`${at}/countries?fields=code,name&sort=name&limit=1000`),
     ])).map((a) => a.body);
   } catch (e) {
-    target.setAttribute('aria-busy', 'false');
-    fill(target,
-      ctx.back(),
-      el('h2', { id: 'detail-title', tabindex: '-1', text: e.status === 404 ? 'No such source' : 'The source could not be loaded' }),
-      el('p', { text: e.status === 404 ? `There is no source “${id}” in this dataset.` : e.message }),
-      e.status === 404 ? null : el('button', { type: 'button', onclick: () => renderSource(target, id, ctx) }, 'Try again'));
+    notLoaded(target, e, `source “${id}”`, ctx, () => renderSource(target, id, ctx));
     return;
   }
   const none = (text) => el('span', { class: 'muted', text });
