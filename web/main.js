@@ -12,10 +12,9 @@ import { evidenceDetails, isInferred, renderDetail, sourceCitation } from './det
 import { drawMap } from './map.js';
 import { excerpt, highlight, matcher, occurs } from './search.js';
 import { renderSource } from './source.js';
+import { buildTimeline, renderGrid, updateTimeline } from './timeline.js';
 import { renderTiles } from './tiles.js';
-import {
-  $, dateRange, daysBetween, el, fill, longDate, moneyText,
-} from './util.js';
+import { $, dateRange, el, fill, moneyText } from './util.js';
 
 const PAGE_SIZE = 10;
 const FIELDS = ['id', 'title', 'countries', 'sector', 'status', 'value', 'value_alt', 'companies'];
@@ -389,69 +388,7 @@ async function renderDeals(s, seq) {
   return true;
 }
 
-// ---- the timeline, the charts, the map ----
-
-function buildTimeline(meetings) {
-  const timeline = $('timeline');
-  if (!meetings.length) {
-    fill(timeline, el('p', { class: 'muted', text: 'No meetings are recorded.' }));
-    timeline.setAttribute('aria-busy', 'false');
-    return;
-  }
-  const first = meetings.reduce((a, m) => (m.date < a ? m.date : a), meetings[0].date);
-  const lastDay = meetings.reduce((a, m) => ((m.end_date || m.date) > a ? (m.end_date || m.date) : a), first);
-  const days = daysBetween(first, lastDay).slice(0, 14);
-  const columns = [];
-  const sections = days.map((day, i) => {
-    const starting = meetings.filter((m) => m.date === day);
-    const going = meetings.filter((m) => m.date < day && m.end_date && m.end_date >= day);
-    columns.push(starting.length ? 'minmax(0, 1fr)' : 'minmax(0, .55fr)');
-    const bilaterals = starting.filter((m) => m.kind === 'bilateral').length;
-    const note = [bilaterals ? `${bilaterals} bilateral` : '', starting.length - bilaterals ? `${starting.length - bilaterals} other` : '']
-      .filter(Boolean).join(', ');
-    return el('section', { class: `day${starting.length ? '' : ' day-quiet'}`, 'aria-labelledby': `day-${i}` },
-      el('h3', { id: `day-${i}` }, longDate(day), note ? el('span', { class: 'muted', text: ` · ${note}` }) : null),
-      starting.length ? el('ol', {}, starting.map((m) => el('li', {}, eventButton(m)))) : null,
-      going.map((m) => el('p', { class: 'continues', text: `${m.title} continues (${dateRange(m.date, m.end_date)})` })));
-  });
-  timeline.style.setProperty('--days', String(days.length));
-  timeline.style.setProperty('--columns', columns.join(' '));
-  timeline.classList.toggle('has-quiet-days', columns.some((c) => c.includes('.55')));
-  fill(timeline, sections);
-  timeline.setAttribute('aria-busy', 'false');
-}
-
-function eventButton(m) {
-  const bilateral = m.kind === 'bilateral';
-  const names = partners(m.countries).map(countryName).join(', ');
-  const who = m.counterpart && m.counterpart.name
-    ? `${m.counterpart.title ? m.counterpart.title + ' ' : ''}${m.counterpart.name}${isInferred(m, 'counterpart') ? ' (inferred)' : ''}` : null;
-  return el('button', {
-    type: 'button', class: 'event', 'data-meeting': m.id, 'aria-pressed': 'false',
-    onclick: () => {
-      const s = readState();
-      const on = s.meeting === m.id;
-      go({ ...s, meeting: on ? '' : m.id, page: 1 }, { focus: on ? null : 'meeting' });
-    },
-  },
-  bilateral ? null : el('span', { class: 'event-kind', text: label('kind', m.kind) }),
-  el('span', { class: 'event-name', text: bilateral ? names || m.title : m.title }),
-  who ? el('span', { class: 'event-who', text: who }) : null,
-  m.end_date && m.end_date !== m.date ? el('span', { class: 'event-when', text: dateRange(m.date, m.end_date) }) : null,
-  el('span', { class: 'event-count none', 'data-count': '', text: '\u00a0' })); // a line kept for the count
-}
-
-function updateTimeline(s, counts) {
-  const filtered = ['country', 'sector', 'status', 'q'].some((k) => s[k]);
-  for (const b of document.querySelectorAll('#timeline .event')) {
-    b.setAttribute('aria-pressed', b.dataset.meeting === s.meeting ? 'true' : 'false');
-    if (!counts) continue;
-    const n = counts.get(b.dataset.meeting) || 0;
-    const span = b.querySelector('[data-count]');
-    span.textContent = `${n ? n : 'no'} ${filtered ? 'matching ' : ''}deal${n === 1 ? '' : 's'}`;
-    span.className = `event-count${n ? '' : ' none'}`;
-  }
-}
+// ---- the charts and the map ----
 
 function renderCharts(s, facets) {
   const note = [];
@@ -494,39 +431,6 @@ async function renderFacets(s, seq) {
   renderFilters(s, facets);
   updateTimeline(s, facets.meetings);
   renderCharts(s, facets);
-}
-
-// ---- the meetings × sectors grid, drawn once ----
-
-function renderGrid(meetings, deals) {
-  const sectors = ref.vocab.sector ? [...ref.vocab.sector.keys()] : [...new Set(deals.map((d) => d.sector))];
-  const count = new Map();
-  for (const d of deals) for (const m of d.meetings) count.set(`${m}|${d.sector}`, (count.get(`${m}|${d.sector}`) || 0) + 1);
-  let lastDate = null;
-  const rows = meetings.map((m) => {
-    const startsDay = m.date !== lastDate;
-    lastDate = m.date;
-    const name = m.kind === 'bilateral' ? partners(m.countries).map(countryName).join(', ') || m.title : m.title;
-    return el('tr', { class: startsDay ? 'day-start' : null },
-      el('th', { scope: 'row' }, name, el('span', { class: 'muted', text: ` · ${dateRange(m.date, m.end_date)}` })),
-      sectors.map((sec) => {
-        const n = count.get(`${m.id}|${sec}`) || 0;
-        if (n) {
-          return el('td', {}, el('a', { href: pageHref({ meeting: m.id, sector: sec, page: 1 }), 'data-nav': '' },
-            String(n), el('span', { class: 'visually-hidden', text: ` deal${n === 1 ? '' : 's'}` })));
-        }
-        if ((m.topics || []).includes(sec)) {
-          return el('td', { class: 'topic' }, el('span', { 'aria-hidden': 'true', text: '•' }),
-            el('span', { class: 'visually-hidden', text: 'on the agenda, no deal' }));
-        }
-        return el('td', {});
-      }));
-  });
-  fill($('grid'), el('table', { class: 'grid' },
-    el('caption', { class: 'visually-hidden', text: 'Deals and agenda topics by meeting and sector' }),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Meeting or event' }),
-      sectors.map((sec) => el('th', { scope: 'col', class: 'sector', text: label('sector', sec) })))),
-    el('tbody', {}, rows)));
 }
 
 // ---- one render of the whole page for the URL's state ----
@@ -712,8 +616,16 @@ async function start() {
     vocab: ref.about.basis || new Map(), link: (state) => pageHref(state),
     apiLink: (basis, currency) => `${API}/deals${query(new URLSearchParams({ 'value.basis': basis, 'value.currency': currency, sort: '-value.amount' }))}`,
   });
-  buildTimeline(meetings.body.data);
-  renderGrid(meetings.body.data, grid.body.data);
+  const names = { label, countryName, partners };
+  buildTimeline(meetings.body.data, {
+    ...names,
+    choose: (id) => {
+      const now = readState();
+      const on = now.meeting === id;
+      go({ ...now, meeting: on ? '' : id, page: 1 }, { focus: on ? null : 'meeting' });
+    },
+  });
+  renderGrid(meetings.body.data, grid.body.data, { ...names, link: pageHref, sectors: [...(ref.vocab.sector || new Map()).keys()] });
   ready = true;
   clearError();
   render();
