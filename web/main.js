@@ -594,6 +594,17 @@ async function start() {
   fill($('source'), sources.length === 1 ? 'Source: ' : 'Sources: ',
     sources.map((src, i) => [i ? '; ' : '', sourceCitation(src, src.id, { link })]),
     sources.length ? '. ' : 'none recorded. ', `Dataset version ${ds.version}.`);
+  const licence = ds.licence && ds.licence.name
+    ? el('p', {}, 'The dataset\'s own text is published under ',
+      ds.licence.url ? el('a', { href: ds.licence.url }, ds.licence.name) : ds.licence.name,
+      ds.licence.note ? `. ${ds.licence.note}` : '.') : null;
+  fill($('about-body'),
+    ds.description ? el('p', { text: ds.description }) : null,
+    // (dataset.note says the same for readers of the API, in its terms.)
+    el('p', {}, `Every fact is taken from ${sources.length === 1 ? 'the source named above' : 'the sources named above'}. `,
+      'Each deal\'s page quotes its words for the deal, each quote linked to its source; where the dataset goes ',
+      'beyond those words, the fact is marked “inferred”, with the reason. Summaries are the dataset\'s own words.'),
+    licence);
   for (const [name, entries] of Object.entries(ds.vocabularies || {})) {
     ref.vocab[name] = new Map(entries.map((e) => [e.id, e.label]));
     ref.about[name] = new Map(entries.map((e) => [e.id, { label: e.label, description: e.description || '' }]));

@@ -320,6 +320,23 @@ test('the tiles count what they say: 13 bilateral meetings, 13 partners, no sum 
   });
 });
 
+test('the header says what the data covers and how it cites its source', async () => {
+  const ds = (await api('/api/v1')).dataset;
+  await withPage('/', {}, async (page) => {
+    const closed = await page.$eval('#about', (d) => d.getBoundingClientRect().height);
+    await page.click('#about summary');
+    const text = await page.textContent('#about-body');
+    assert.ok(text.startsWith(ds.description), 'the dataset\'s description');
+    assert.match(text, /Every fact is taken from the source named above/);
+    assert.equal(await page.getAttribute('#about-body a', 'href'), ds.licence.url);
+    assert.equal(await page.textContent('#about-body a'), ds.licence.name);
+    assert.deepEqual(await badText(page), []);
+    assert.deepEqual(await axe(page), []);
+    await page.click('#about summary');
+    assert.equal(await page.$eval('#about', (d) => d.getBoundingClientRect().height), closed);
+  });
+});
+
 test('a meeting\'s and a country\'s panels give their evidence: quotes with their source, inferences marked', async () => {
   const [nz, lt, sources] = await Promise.all([api('/api/v1/meetings/bilateral-nz'), api('/api/v1/countries/LT'), api('/api/v1/sources')]);
   const name = (id) => { const x = sources.data.find((y) => y.id === id); return `${x.publisher}, “${x.title}”`; };
