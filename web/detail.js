@@ -2,7 +2,8 @@
 // that figure measures, where it came up, who is in it, and the evidence: the
 // article's own words for it, each with its source, and what the dataset
 // infers beyond them, marked as such where it shows and explained below.
-import { API, get } from './api.js';
+import { API, get, query } from './api.js';
+import { highlight, matcher } from './search.js';
 import { dateRange, el, fill, moneyText } from './util.js';
 
 // What a deal's members are called on its page, for the inferences about them.
@@ -17,14 +18,21 @@ const FIELD_NAMES = {
 };
 const fieldName = (f) => FIELD_NAMES[f] || FIELD_NAMES[f.split('.')[0]] || f;
 
-// ctx: { ref, link(state), label(vocab, id), countryName(code), partners(codes), back }
+// ctx: { ref, link(state), label(vocab, id), countryName(code), partners(codes), back, q }
 export async function renderDetail(target, id, ctx) {
   const { ref } = ctx;
   target.setAttribute('aria-busy', 'true');
   fill(target, el('p', { class: 'muted', text: 'Loading the deal…' }));
   let deal;
+  let items = [];
   try {
-    deal = (await get(`${API}/deals/${encodeURIComponent(id)}`)).body;
+    const [one, search] = await Promise.all([
+      get(`${API}/deals/${encodeURIComponent(id)}`),
+      // The search the visitor came from: how the API read it, to mark its words here too.
+      ctx.q ? get(`${API}/deals${query(new URLSearchParams({ q: ctx.q, id, fields: 'id', limit: '0' }))}`).catch(() => null) : null,
+    ]);
+    deal = one.body;
+    items = search && search.body.meta.total ? matcher(search.body.meta.search) : [];
   } catch (e) {
     notLoaded(target, e, `deal “${id}”`, ctx, () => renderDetail(target, id, ctx));
     return;
@@ -38,7 +46,8 @@ export async function renderDetail(target, id, ctx) {
       el('span', { class: 'visually-hidden', text: `: see why (${i + 1})` }))];
   };
   const item = (term, field, ...value) => [el('dt', {}, term, inferred(field)), el('dd', {}, ...value)];
-  const list = (xs, make = (x) => x) => (xs && xs.length ? el('ul', {}, xs.map((x) => el('li', {}, make(x)))) : null);
+  const mark = (text) => highlight(text, items);
+  const list = (xs, make = mark) => (xs && xs.length ? el('ul', {}, xs.map((x) => el('li', {}, make(x)))) : null);
   const none = (text) => el('span', { class: 'muted', text });
   const countryLink = (code) => el('a', { href: ctx.link({ country: code }), 'data-nav': '' }, ctx.countryName(code));
 
@@ -48,15 +57,17 @@ export async function renderDetail(target, id, ctx) {
   fill(target,
     ctx.back(),
     el('p', { class: 'muted', text: 'Deal' }),
-    el('h2', { id: 'detail-title', tabindex: '-1', text: deal.title }),
-    (deal.aliases || []).length ? el('p', { class: 'muted', text: `Also called ${deal.aliases.map((a) => `“${a}”`).join(', ')}` }) : null,
+    el('h2', { id: 'detail-title', tabindex: '-1' }, mark(deal.title)),
+    (deal.aliases || []).length
+      ? el('p', { class: 'muted' }, 'Also called ', deal.aliases.map((a, i) => [i ? ', ' : '', '“', mark(a), '”'])) : null,
+    items.length ? el('p', { class: 'muted search-note', text: `Marked: the words of your search “${ctx.q}”.` }) : null,
     el('ul', { class: 'badges', 'aria-label': 'Status and sector' },
       el('li', { class: 'badge' }, `Status: ${ctx.label('status', deal.status)}`, inferred('status')),
       el('li', { class: 'badge' }, `Sector: ${ctx.label('sector', deal.sector)}`, inferred('sector')),
       deal.date ? el('li', { class: 'badge' }, `Date: ${dateRange(deal.date)}`, inferred('date')) : null),
     ref.about.status && ref.about.status.get(deal.status)
       ? el('p', { class: 'muted status-meaning', text: `${ctx.label('status', deal.status)}: ${ref.about.status.get(deal.status).description}` }) : null,
-    el('p', { class: 'summary', text: deal.summary || '' }),
+    el('p', { class: 'summary' }, mark(deal.summary || '')),
 
     el('h3', {}, 'Value', inferred('value', 'value_alt')),
     valueStory(deal, ref),
@@ -74,7 +85,7 @@ export async function renderDetail(target, id, ctx) {
       item('Companies', 'companies', list(deal.companies) || none('none named')),
       (deal.partners || []).length ? item('Public bodies', 'partners', list(deal.partners)) : null,
       (deal.organizations || []).length ? item('Organizations', 'organizations', list(deal.organizations)) : null,
-      item('Location', 'location', deal.location || none('not given')),
+      item('Location', 'location', deal.location ? mark(deal.location) : none('not given')),
       item('Response', 'response', deal.response ? ctx.label('response', deal.response) : none('not reported')),
       (deal.incentives || []).length ? item('Incentives offered', 'incentives', list(deal.incentives)) : null,
       (deal.items || []).length ? item('Items', 'items', list(deal.items)) : null,

@@ -448,7 +448,7 @@ function render({ focus = null } = {}) {
     $('overview').hidden = true;
     $('detail').hidden = false;
     const ctx = {
-      ref, label, countryName, partners,
+      ref, label, countryName, partners, q: s.q,
       link: (changes) => pageHref({ page: 1, ...changes }),
       back: () => el('a', { class: 'back', href: pageHref({ ...s, deal: '', source: '' }), 'data-nav': '' }, '← All deals'),
     };

@@ -667,6 +667,27 @@ test('a deal\'s page gives the evidence: each quote with its source, the basis o
   });
 });
 
+test('a deal opened from a search marks the search\'s words on its page too', async () => {
+  await withPage('/?q=nuclear', {}, async (page) => {
+    await page.click('tr[data-deal="defense-sales"] a.deal-link');
+    await page.waitForURL(/deal=defense-sales/);
+    await settled(page);
+    assert.deepEqual(await page.$$eval('#detail mark', (m) => m.map((x) => [x.closest('p').className, x.textContent])), [['summary', 'nuclear']]);
+    assert.equal(await page.textContent('#detail .search-note'), 'Marked: the words of your search “nuclear”.');
+    // Quotes are not searched by the API, so they are not marked.
+    assert.match(await page.textContent('#detail blockquote'), /nuclear/);
+    await page.click('#detail .back');
+    await settled(page);
+    assert.equal(new URL(page.url()).search, '?q=nuclear');
+  });
+  for (const p of ['/?deal=defense-sales', '/?q=busan&deal=defense-sales']) {
+    await withPage(p, {}, async (page) => {
+      assert.equal(await page.$$eval('#detail mark', (m) => m.length), 0, p);
+      assert.equal(await page.isVisible('#detail .search-note'), false, p);
+    });
+  }
+});
+
 test('sources have a page, linked wherever the dashboard cites them', async () => {
   const sources = (await api('/api/v1/sources')).data;
   const src = sources[0];
