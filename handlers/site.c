@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "handlers/list.h"
 #include "handlers/meta.h"
 #include "handlers/openapi.h"
@@ -34,6 +36,18 @@ static void build_list(struct site *site, enum store_collection which, size_t gz
 	strbuf_release(&path);
 }
 
+/* Each collection's CSV columns, from the resource's definition in the data schema. */
+static void build_columns(struct site *site, const struct site_options *opt)
+{
+	cJSON *schema = opt->schema ? cJSON_ParseWithLength(opt->schema, opt->schema_len) : NULL;
+	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
+
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		site->columns[i] = columns_build(store_collection(site->store, (enum store_collection)i)->res,
+						 defs);
+	cJSON_Delete(schema);
+}
+
 struct site *site_build(struct store *store, const struct site_options *opt)
 {
 	struct site *site = xcalloc(1, sizeof(*site));
@@ -48,6 +62,7 @@ struct site *site_build(struct store *store, const struct site_options *opt)
 	blob_from_strbuf(&site->openapi, &sb, MEDIA_JSON, opt->gzip_min);
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		build_list(site, (enum store_collection)i, opt->gzip_min);
+	build_columns(site, opt);
 	return site;
 }
 
@@ -61,6 +76,7 @@ void site_free(struct site *s)
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
 		blob_release(&s->lists[i].body);
 		free(s->lists[i].link);
+		columns_free(s->columns[i]);
 	}
 	store_free(s->store);
 	free(s);
@@ -89,4 +105,11 @@ const struct site_list *site_list(const struct site *s, const struct resource *r
 	enum store_collection w = which(s, res);
 
 	return w < STORE_NCOLLECTIONS ? &s->lists[w] : NULL;
+}
+
+const struct columns *site_columns(const struct site *s, const struct resource *res)
+{
+	enum store_collection w = which(s, res);
+
+	return w < STORE_NCOLLECTIONS ? s->columns[w] : NULL;
 }
