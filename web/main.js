@@ -560,8 +560,6 @@ async function start() {
   // starts from a failed load, which had said it was done.
   document.documentElement.dataset.busy = 'true';
   let index, stats, countries, meetings, valued, grid;
-  // Busy until drawn, on a retry too: html[data-busy] is what "settled" means.
-  document.documentElement.dataset.busy = 'true';
   try {
     [index, stats, countries, meetings, valued, grid] = await Promise.all([
       get(API),
