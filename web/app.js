@@ -16,14 +16,15 @@
     document.documentElement.dataset.busy = 'false';
   }
 
-  // One deal's page (?deal=ID) takes the place of the overview.
-  if (new URLSearchParams(location.search).get('deal')) {
+  // One deal's page (?deal=ID), or one source's (?source=ID), takes the place of the overview.
+  const params = new URLSearchParams(location.search);
+  if (params.get('deal') || params.get('source')) {
     $('overview').hidden = true;
     $('detail').hidden = false;
     $('detail').setAttribute('aria-busy', 'true');
     const note = document.createElement('p');
     note.className = 'muted';
-    note.textContent = 'Loading the deal…';
+    note.textContent = params.get('deal') ? 'Loading the deal…' : 'Loading the source…';
     $('detail').replaceChildren(note);
   }
 

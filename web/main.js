@@ -8,21 +8,31 @@
 // nothing fetched from anywhere but this server.
 import { API, get, query } from './api.js';
 import { barChart } from './charts.js';
-import { renderDetail } from './detail.js';
+import { evidenceDetails, isInferred, renderDetail, sourceCitation } from './detail.js';
 import { drawMap } from './map.js';
-import {
-  $, basisText, dateRange, daysBetween, el, excerpt, fill, highlight, longDate, matchRanges, moneyText,
-} from './util.js';
+import { excerpt, highlight, matcher, occurs } from './search.js';
+import { renderSource } from './source.js';
+import { buildTimeline, renderGrid, updateTimeline } from './timeline.js';
+import { renderTiles } from './tiles.js';
+import { $, dateRange, el, fill, moneyText } from './util.js';
 
 const PAGE_SIZE = 10;
 const FIELDS = ['id', 'title', 'countries', 'sector', 'status', 'value', 'value_alt', 'companies'];
 // The API's q also searches these, which the table does not show: they are
 // fetched when there is a search, to say why a row matched.
-const HIDDEN_TEXT = [['summary', 'the summary'], ['location', 'the location'], ['partners', 'the public bodies'],
-  ['incentives', 'the incentives'], ['items', 'the items']];
+const HIDDEN_TEXT = [['aliases', 'another name'], ['summary', 'the summary'], ['location', 'the location'],
+  ['partners', 'the public bodies'], ['organizations', 'the organizations'], ['incentives', 'the incentives'],
+  ['items', 'the items']];
 const FILTERS = ['country', 'sector', 'status', 'q', 'meeting'];
-// Formats a view can be downloaded in. CSV joins when the API has ?format=csv.
-const FORMATS = [{ label: 'JSON', param: null, ext: 'json' }];
+// Formats a view can be downloaded in: the API's own (format=), every match
+// (limit=all) where the format streams; JSON pages stop at JSON_LIMIT.
+const JSON_LIMIT = 1000;
+const FORMATS = [
+  { format: 'csv', label: 'CSV', note: 'a spreadsheet, a row a deal' },
+  { format: 'csv', bom: true, label: 'CSV for Excel', note: 'the same, marked as UTF-8 for Excel on Windows' },
+  { format: 'json', label: 'JSON', note: 'as the API answers' },
+  { format: 'ndjson', label: 'NDJSON', note: 'a JSON record a line, for pipelines' },
+];
 // A select moved by the arrow keys settles this long before the page follows it.
 const SETTLE_MS = 450;
 
@@ -30,7 +40,8 @@ const SETTLE_MS = 450;
 const ref = {
   countries: new Map(),   // code -> {code, name, roles, ...}
   homes: new Set(),       // codes whose role is "home": party to every deal
-  vocab: {},              // kind|sector|status|... -> Map(id -> label)
+  vocab: {},              // kind|sector|status|basis|... -> Map(id -> label)
+  about: {},              // the same -> Map(id -> {label, description})
   meetings: new Map(),    // id -> meeting, in date order
   sources: new Map(),     // id -> source, once the API has a sources collection
 };
@@ -50,7 +61,7 @@ let renderedSearch = null; // the query string last drawn
 function readState() {
   const p = new URLSearchParams(location.search);
   const s = {};
-  for (const k of [...FILTERS, 'sort', 'deal']) s[k] = (p.get(k) || '').trim();
+  for (const k of [...FILTERS, 'sort', 'deal', 'source']) s[k] = (p.get(k) || '').trim();
   s.country = s.country.toUpperCase(); // ISO codes, as the select holds them
   s.page = Math.max(1, parseInt(p.get('page') || '1', 10) || 1);
   return s;
@@ -58,7 +69,7 @@ function readState() {
 
 function pageHref(s) {
   const p = new URLSearchParams();
-  for (const k of [...FILTERS, 'sort', 'deal']) if (s[k]) p.set(k, s[k]);
+  for (const k of [...FILTERS, 'sort', 'deal', 'source']) if (s[k]) p.set(k, s[k]);
   if (s.page > 1) p.set('page', String(s.page));
   return query(p) || location.pathname;
 }
@@ -96,12 +107,26 @@ function dealsUrl(s, page) {
 }
 
 // The whole view, every field, for downloading.
-function viewUrl(s, format) {
+function downloadUrl(s, f) {
   const p = apiFilters(s);
   if (s.sort) p.set('sort', s.sort);
-  p.set('limit', '1000');
-  if (format.param) p.set('format', format.param);
+  p.set('format', f.format);
+  if (f.bom) p.set('bom', 'true');
+  p.set('limit', f.format === 'json' ? String(JSON_LIMIT) : 'all');
   return listBase(s) + query(p);
+}
+
+// The download menu for a view of `total` deals (none when there are none).
+function renderDownloads(s, total) {
+  $('download').hidden = !total;
+  if (!total) { $('download').open = false; return; }
+  const all = `${total === 1 ? 'the' : `all ${total}`} deal${total === 1 ? '' : 's'}`;
+  fill($('download-list'), FORMATS.map((f) => {
+    const cut = f.format === 'json' && total > JSON_LIMIT;
+    return el('li', {},
+      el('a', { href: downloadUrl(s, f), download: '', 'data-format': f.format + (f.bom ? '-bom' : '') }, f.label),
+      el('span', { class: 'muted', text: ` — ${cut ? `the first ${JSON_LIMIT} of ${total} deals (CSV has them all)` : all}, ${f.note}` }));
+  }));
 }
 
 // Counts for each filter, Datasette's way: each within the other filters.
@@ -153,12 +178,7 @@ function renderFilters(s, facets) {
   form.sector.value = s.sector;
   form.status.value = s.status;
   form.q.value = s.q;
-  form.sort.value = [...form.sort.options].some((o) => o.value === s.sort) ? s.sort : '';
-  for (const th of document.querySelectorAll('#deals th[data-sort]')) {
-    const key = s.sort.replace(/^-/, '');
-    if (key === th.dataset.sort) th.setAttribute('aria-sort', s.sort.startsWith('-') ? 'descending' : 'ascending');
-    else th.removeAttribute('aria-sort');
-  }
+  renderSort(s);
   if (!facets) return;
   const count = (select, field) => {
     for (const o of select.options) {
@@ -173,15 +193,46 @@ function renderFilters(s, facets) {
   count(form.status, 'status');
 }
 
+// The order: the select (which the cards at phone widths keep) and the
+// column headers' buttons, both from the URL's sort. A sort the select does
+// not offer (typed into the URL) is added to it, as the API's own words.
+function renderSort(s) {
+  const select = $('filters').sort;
+  for (const o of select.querySelectorAll('option[data-typed]')) o.remove();
+  if (s.sort && ![...select.options].some((o) => o.value === s.sort)) {
+    select.append(el('option', { value: s.sort, 'data-typed': '', text: `sort=${s.sort}` }));
+  }
+  select.value = s.sort;
+  // With a search and no sort, the API puts the best matches first.
+  const none = select.options[0];
+  none.dataset.article = none.dataset.article || none.textContent;
+  none.textContent = s.q ? none.dataset.search : none.dataset.article;
+  const key = s.sort.replace(/^-/, '');
+  for (const th of document.querySelectorAll('#deals th[data-sort]')) {
+    if (key === th.dataset.sort) th.setAttribute('aria-sort', s.sort.startsWith('-') ? 'descending' : 'ascending');
+    else th.removeAttribute('aria-sort');
+  }
+}
+
+// A header button sorts by its column in its first direction (value: largest
+// first), and pressed again, the other way.
+function nextSort(button, current) {
+  const first = button.dataset.first;
+  const other = first.startsWith('-') ? first.slice(1) : `-${first}`;
+  return current === first ? other : first;
+}
+
 function renderMeetingPanel(s) {
   const view = $('meeting-view');
   if (!s.meeting) { view.hidden = true; fill(view); return; }
   const m = ref.meetings.get(s.meeting);
-  const who = m && m.counterpart ? `${m.counterpart.title ? m.counterpart.title + ' ' : ''}${m.counterpart.name}` : null;
+  const who = m && m.counterpart
+    ? `${m.counterpart.title ? m.counterpart.title + ' ' : ''}${m.counterpart.name}${isInferred(m, 'counterpart') ? ' (inferred)' : ''}` : null;
   fill(view,
     el('h3', { id: 'meeting-view-title', text: `Deals raised at: ${m ? m.title : s.meeting}` }),
     m ? el('p', { class: 'muted', text: [label('kind', m.kind), dateRange(m.date, m.end_date), m.location, who].filter(Boolean).join(' · ') }) : null,
     m && m.summary ? el('p', { text: m.summary }) : null,
+    m ? evidenceDetails(m, { ref, link: (changes) => pageHref({ page: 1, ...changes }) }) : null,
     el('button', {
       type: 'button', class: 'secondary',
       onclick: () => go({ ...readState(), meeting: '', page: 1 }, { focus: 'deals' }),
@@ -204,8 +255,9 @@ async function renderCountryPanel(s, seq) {
   fill(view,
     el('h3', { id: 'country-view-title', text: c.name }),
     roles ? el('p', { class: 'muted', text: roles }) : null,
-    leader ? el('p', { text: `Leader named in the article: ${leader}` }) : null,
+    leader ? el('p', { text: isInferred(c, 'leader') ? `Leader: ${leader} (inferred)` : `Leader named in the article: ${leader}` }) : null,
     c.summary ? el('p', { text: c.summary }) : null,
+    evidenceDetails(c, { ref, link: (changes) => pageHref({ page: 1, ...changes }) }),
     meetings.length
       ? [el('p', { class: 'muted', text: `Its meetings and events (${meetings.length}):` }),
         el('ul', {}, meetings.map((m) => el('li', {},
@@ -217,41 +269,59 @@ async function renderCountryPanel(s, seq) {
   view.hidden = false;
 }
 
-// Why a row matched the search: the words marked where they show, or a note
-// naming the hidden field they were found in.
-function whyMatched(d, words, fold) {
-  // The API also searches the sector's and status's labels and the countries' names (shown, marked).
-  const shown = [d.title, ...(d.companies || []), label('sector', d.sector), label('status', d.status),
-    ...partners(d.countries).map(countryName)];
-  const unseen = words.filter((w) => !shown.some((t) => matchRanges(t, [w], fold).length));
-  if (!unseen.length) return null;
+// Why a row matched the search: each term and phrase is marked where the
+// row shows it; one found only in a field the table does not show gets that
+// field's matching snippet under the title.
+function whyMatched(d, items, shown) {
+  let left = items.filter((it) => !shown.some((t) => occurs(t, it)));
+  if (!left.length) return null;
+  const notes = [];
+  const note = (where, text, here) => {
+    notes.push(el('span', { class: 'why' }, `Matched in ${where}: `, excerpt(text, here)));
+    left = left.filter((it) => !here.includes(it));
+  };
   for (const [field, name] of HIDDEN_TEXT) {
-    const texts = Array.isArray(d[field]) ? d[field] : [d[field]];
-    for (const t of texts) {
-      const piece = typeof t === 'string' ? excerpt(t, unseen, fold) : null;
-      if (piece) return el('span', { class: 'why' }, `Matched in ${name}: `, piece);
+    for (const t of [d[field]].flat()) {
+      const here = typeof t === 'string' ? left.filter((it) => occurs(t, it)) : [];
+      if (here.length) note(name, t, here);
     }
   }
-  return el('span', { class: 'why', text: 'Matched in text not shown here.' });
+  // The API also finds a deal by its countries' other names, and by Korea's,
+  // which the table leaves out (it is party to every deal).
+  for (const code of d.countries || []) {
+    const c = ref.countries.get(code);
+    if (!c) continue;
+    const names = ref.homes.has(code) ? [c.name, ...(c.aliases || [])] : c.aliases || [];
+    for (const t of names) {
+      const here = left.filter((it) => occurs(t, it));
+      if (here.length) note(ref.homes.has(code) ? 'the home country' : `another name of ${c.name}`, t, here);
+    }
+  }
+  if (left.length) notes.push(el('span', { class: 'why', text: `${left.map((it) => it.text).join(', ')}: matched in text not shown here.` }));
+  return notes;
 }
 
-function dealRow(d, s, words, fold) {
+function dealRow(d, s, items) {
   const cell = (name, ...content) => el('td', { 'data-label': name }, ...content);
-  const value = d.value
-    ? [el('span', { text: moneyText(d.value) }),
-      d.value_alt ? el('span', { class: 'value-alt', text: `(${moneyText(d.value_alt)})` }) : null]
-    : [el('span', { class: 'muted', text: 'not given' })];
   const names = partners(d.countries).map(countryName);
+  const countries = names.length ? names.join(', ') : countryName(d.countries[0]);
   const companies = d.companies || [];
+  const basis = d.value && d.value.basis ? label('basis', d.value.basis) : '';
+  const shown = [d.title, countries, ...companies, label('sector', d.sector), label('status', d.status), basis];
+  const value = d.value
+    ? [el('span', { class: 'amount', text: moneyText(d.value) }),
+      d.value_alt ? el('span', { class: 'value-alt', text: `(${moneyText(d.value_alt)})` }) : null,
+      basis ? el('span', { class: 'value-basis' }, highlight(basis, items)) : null]
+    : [el('span', { class: 'muted', text: 'not given' })];
   return el('tr', { 'data-deal': d.id },
     cell('Title',
-      el('a', { href: pageHref({ ...s, deal: d.id }), 'data-nav': '', class: 'deal-link' }, highlight(d.title, words, fold)),
-      whyMatched(d, words, fold)),
-    cell('Countries', highlight(names.length ? names.join(', ') : countryName(d.countries[0]), words, fold)),
-    cell('Sector', highlight(label('sector', d.sector), words, fold)),
-    cell('Status', highlight(label('status', d.status), words, fold)),
+      el('a', { href: pageHref({ ...s, deal: d.id }), 'data-nav': '', class: 'deal-link' }, highlight(d.title, items)),
+      whyMatched(d, items, shown)),
+    cell('Countries', highlight(countries, items)),
+    cell('Sector', highlight(label('sector', d.sector), items)),
+    cell('Status', highlight(label('status', d.status), items)),
     el('td', { 'data-label': 'Value', class: 'value' }, value),
-    cell('Companies', companies.length ? companies.map((c, i) => [i ? ', ' : '', ...highlight(c, words, fold)]) : '—'));
+    cell('Companies', companies.length ? companies.map((c, i) => [i ? ', ' : '', ...highlight(c, items)]) : '—'));
 }
 
 function dealsMessage(text, { bad = false, retry = null, clear = false } = {}) {
@@ -269,8 +339,6 @@ async function renderDeals(s, seq) {
   rows.setAttribute('aria-busy', 'true');
   $('api-link').href = dealsUrl(s, s.page);
   $('api-link').firstChild.textContent = dealsUrl(s, s.page);
-  fill($('download-list'), FORMATS.map((f) => el('li', {},
-    el('a', { href: viewUrl(s, f), download: `attache-deals.${f.ext}` }, f.label))));
   let answer;
   let page = s.page;
   try {
@@ -291,18 +359,17 @@ async function renderDeals(s, seq) {
     rows.setAttribute('aria-busy', 'false');
     $('table-wrap').hidden = true;
     $('pager').hidden = true;
+    renderDownloads(s, 0);
     fill(status, dealsMessage('The deals could not be loaded.', { bad: true, retry: () => { clearError(); render(); }, clear: e.status >= 400 && e.status < 500 && hasFilters(s) }));
     showError(e, () => render());
     return false;
   }
   if (seq !== seqNow) return false;
   const { data, meta } = answer.body;
-  // The words the search matched: the API's own account once it gives one
-  // (meta.search.words, folded), else the whole query as one substring.
-  const explained = meta.search && Array.isArray(meta.search.words) ? meta.search.words : null;
-  const words = explained || (s.q ? [s.q] : []);
-  const fold = { diacritics: !!explained };
+  // What the search matched, as the API explains it (meta.search).
+  const items = matcher(meta.search);
   rows.setAttribute('aria-busy', 'false');
+  renderDownloads(s, meta.total);
   if (!data.length) {
     $('table-wrap').hidden = true;
     $('pager').hidden = true;
@@ -310,7 +377,7 @@ async function renderDeals(s, seq) {
     fill(status, dealsMessage(hasFilters(s) ? 'No deals match these filters.' : 'There are no deals in this dataset.', { clear: hasFilters(s) }));
     return true;
   }
-  fill(rows, data.map((d) => dealRow(d, s, words, fold)));
+  fill(rows, data.map((d) => dealRow(d, s, items)));
   $('table-wrap').hidden = false;
   fill(status, `Showing ${meta.offset + 1}–${meta.offset + data.length} of ${meta.total} deal${meta.total === 1 ? '' : 's'}.`);
   const pages = Math.max(1, Math.ceil(meta.total / PAGE_SIZE));
@@ -321,69 +388,7 @@ async function renderDeals(s, seq) {
   return true;
 }
 
-// ---- the timeline, the charts, the map ----
-
-function buildTimeline(meetings) {
-  const timeline = $('timeline');
-  if (!meetings.length) {
-    fill(timeline, el('p', { class: 'muted', text: 'No meetings are recorded.' }));
-    timeline.setAttribute('aria-busy', 'false');
-    return;
-  }
-  const first = meetings.reduce((a, m) => (m.date < a ? m.date : a), meetings[0].date);
-  const lastDay = meetings.reduce((a, m) => ((m.end_date || m.date) > a ? (m.end_date || m.date) : a), first);
-  const days = daysBetween(first, lastDay).slice(0, 14);
-  const columns = [];
-  const sections = days.map((day, i) => {
-    const starting = meetings.filter((m) => m.date === day);
-    const going = meetings.filter((m) => m.date < day && m.end_date && m.end_date >= day);
-    columns.push(starting.length ? 'minmax(0, 1fr)' : 'minmax(0, .55fr)');
-    const bilaterals = starting.filter((m) => m.kind === 'bilateral').length;
-    const note = [bilaterals ? `${bilaterals} bilateral` : '', starting.length - bilaterals ? `${starting.length - bilaterals} other` : '']
-      .filter(Boolean).join(', ');
-    return el('section', { class: `day${starting.length ? '' : ' day-quiet'}`, 'aria-labelledby': `day-${i}` },
-      el('h3', { id: `day-${i}` }, longDate(day), note ? el('span', { class: 'muted', text: ` · ${note}` }) : null),
-      starting.length ? el('ol', {}, starting.map((m) => el('li', {}, eventButton(m)))) : null,
-      going.map((m) => el('p', { class: 'continues', text: `${m.title} continues (${dateRange(m.date, m.end_date)})` })));
-  });
-  timeline.style.setProperty('--days', String(days.length));
-  timeline.style.setProperty('--columns', columns.join(' '));
-  timeline.classList.toggle('has-quiet-days', columns.some((c) => c.includes('.55')));
-  fill(timeline, sections);
-  timeline.setAttribute('aria-busy', 'false');
-}
-
-function eventButton(m) {
-  const bilateral = m.kind === 'bilateral';
-  const names = partners(m.countries).map(countryName).join(', ');
-  const who = m.counterpart && m.counterpart.name
-    ? `${m.counterpart.title ? m.counterpart.title + ' ' : ''}${m.counterpart.name}` : null;
-  return el('button', {
-    type: 'button', class: 'event', 'data-meeting': m.id, 'aria-pressed': 'false',
-    onclick: () => {
-      const s = readState();
-      const on = s.meeting === m.id;
-      go({ ...s, meeting: on ? '' : m.id, page: 1 }, { focus: on ? null : 'meeting' });
-    },
-  },
-  bilateral ? null : el('span', { class: 'event-kind', text: label('kind', m.kind) }),
-  el('span', { class: 'event-name', text: bilateral ? names || m.title : m.title }),
-  who ? el('span', { class: 'event-who', text: who }) : null,
-  m.end_date && m.end_date !== m.date ? el('span', { class: 'event-when', text: dateRange(m.date, m.end_date) }) : null,
-  el('span', { class: 'event-count none', 'data-count': '', text: '\u00a0' })); // a line kept for the count
-}
-
-function updateTimeline(s, counts) {
-  const filtered = ['country', 'sector', 'status', 'q'].some((k) => s[k]);
-  for (const b of document.querySelectorAll('#timeline .event')) {
-    b.setAttribute('aria-pressed', b.dataset.meeting === s.meeting ? 'true' : 'false');
-    if (!counts) continue;
-    const n = counts.get(b.dataset.meeting) || 0;
-    const span = b.querySelector('[data-count]');
-    span.textContent = `${n ? n : 'no'} ${filtered ? 'matching ' : ''}deal${n === 1 ? '' : 's'}`;
-    span.className = `event-count${n ? '' : ' none'}`;
-  }
-}
+// ---- the charts and the map ----
 
 function renderCharts(s, facets) {
   const note = [];
@@ -428,70 +433,6 @@ async function renderFacets(s, seq) {
   renderCharts(s, facets);
 }
 
-// ---- the tiles and the meetings × sectors grid, drawn once ----
-
-function renderTiles(stats, meetings, valued) {
-  const set = (name, text) => { document.querySelector(`[data-tile="${name}"]`).textContent = text; };
-  const bilaterals = meetings.filter((m) => m.kind === 'bilateral');
-  set('bilaterals', String(bilaterals.length));
-  set('partners', String(new Set(bilaterals.flatMap((m) => partners(m.countries))).size));
-  set('deals', String(stats.counts.deals));
-  // Figures of different kinds are never added up: each is shown with its deal.
-  // Once the API gives each value a basis, they are grouped by it, with the
-  // API's own total for each basis and currency (stats.deals.totals[].basis).
-  const groups = new Map();
-  for (const d of valued) {
-    const key = d.value.basis || '';
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(d);
-  }
-  const totals = (basis) => (stats.deals.totals || []).filter((t) => basis && t.basis === basis)
-    .map((t) => moneyText({ amount: t.amount, currency: t.currency }));
-  const figures = document.querySelector('[data-tile="figures"]');
-  fill(figures,
-    valued.length ? [...groups].map(([basis, deals]) => [
-      basis ? el('p', { class: 'muted' }, `${basisText({ basis })}`,
-        totals(basis).length && deals.length > 1 ? `, together ${totals(basis).join(' and ')}` : '') : null,
-      el('ul', {}, deals.map((d) => el('li', {},
-        el('span', { class: 'amount', text: moneyText(d.value, d.value_alt) }), ' ',
-        el('a', { href: pageHref({ deal: d.id, page: 1 }), 'data-nav': '' }, d.title))))])
-      : el('p', { class: 'muted', text: 'No deal states a figure.' }),
-    el('p', { class: 'muted', text: `${valued.length} of ${stats.counts.deals} deals state a figure. `
-      + (groups.has('') ? 'They are of different kinds, so they are not added up.' : 'Only figures of one basis are added up.') }));
-  $('tiles').setAttribute('aria-busy', 'false');
-}
-
-function renderGrid(meetings, deals) {
-  const sectors = ref.vocab.sector ? [...ref.vocab.sector.keys()] : [...new Set(deals.map((d) => d.sector))];
-  const count = new Map();
-  for (const d of deals) for (const m of d.meetings) count.set(`${m}|${d.sector}`, (count.get(`${m}|${d.sector}`) || 0) + 1);
-  let lastDate = null;
-  const rows = meetings.map((m) => {
-    const startsDay = m.date !== lastDate;
-    lastDate = m.date;
-    const name = m.kind === 'bilateral' ? partners(m.countries).map(countryName).join(', ') || m.title : m.title;
-    return el('tr', { class: startsDay ? 'day-start' : null },
-      el('th', { scope: 'row' }, name, el('span', { class: 'muted', text: ` · ${dateRange(m.date, m.end_date)}` })),
-      sectors.map((sec) => {
-        const n = count.get(`${m.id}|${sec}`) || 0;
-        if (n) {
-          return el('td', {}, el('a', { href: pageHref({ meeting: m.id, sector: sec, page: 1 }), 'data-nav': '' },
-            String(n), el('span', { class: 'visually-hidden', text: ` deal${n === 1 ? '' : 's'}` })));
-        }
-        if ((m.topics || []).includes(sec)) {
-          return el('td', { class: 'topic' }, el('span', { 'aria-hidden': 'true', text: '•' }),
-            el('span', { class: 'visually-hidden', text: 'on the agenda, no deal' }));
-        }
-        return el('td', {});
-      }));
-  });
-  fill($('grid'), el('table', { class: 'grid' },
-    el('caption', { class: 'visually-hidden', text: 'Deals and agenda topics by meeting and sector' }),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Meeting or event' }),
-      sectors.map((sec) => el('th', { scope: 'col', class: 'sector', text: label('sector', sec) })))),
-    el('tbody', {}, rows)));
-}
-
 // ---- one render of the whole page for the URL's state ----
 
 function render({ focus = null } = {}) {
@@ -501,15 +442,17 @@ function render({ focus = null } = {}) {
   renderedSearch = location.search;
   document.documentElement.dataset.busy = 'true';
   clearError();
-  if (s.deal) {
-    shownDeal = s.deal;
+  if (s.deal || s.source) {
+    // A deal's page, or a source's: either takes the place of the overview.
+    shownDeal = s.deal || null;
     $('overview').hidden = true;
     $('detail').hidden = false;
-    const done = renderDetail($('detail'), s.deal, {
-      ref, label, countryName, partners,
+    const ctx = {
+      ref, label, countryName, partners, q: s.q,
       link: (changes) => pageHref({ page: 1, ...changes }),
-      back: () => el('a', { class: 'back', href: pageHref({ ...s, deal: '' }), 'data-nav': '' }, '← All deals'),
-    });
+      back: () => el('a', { class: 'back', href: pageHref({ ...s, deal: '', source: '' }), 'data-nav': '' }, '← All deals'),
+    };
+    const done = s.deal ? renderDetail($('detail'), s.deal, ctx) : renderSource($('detail'), s.source, ctx);
     done.then(() => {
       if (seq !== seqNow) return;
       if (focus) focusAfter('detail');
@@ -586,6 +529,9 @@ function wire() {
     });
     select.addEventListener('blur', () => { if (timer) { settle(); go(fromForm()); } });
   }
+  for (const button of document.querySelectorAll('#deals button.sort')) {
+    button.addEventListener('click', () => { settle(); const now = readState(); go({ ...now, sort: nextSort(button, now.sort), page: 1 }); });
+  }
   $('reset').addEventListener('click', () => { settle(); go({ ...clearedState(), sort: '' }, { focus: 'deals' }); });
   $('prev').addEventListener('click', () => { const s = readState(); go({ ...s, page: Math.max(1, s.page - 1) }, { focus: 'prev' }); });
   $('next').addEventListener('click', () => { const s = readState(); go({ ...s, page: s.page + 1 }, { focus: 'next' }); });
@@ -603,7 +549,7 @@ function wire() {
     history.pushState(null, '', a.getAttribute('href'));
     const after = readState();
     let focus = 'deals';
-    if (after.deal) focus = 'detail';
+    if (after.deal || after.source) focus = 'detail';
     else if (after.meeting && after.meeting !== before.meeting) focus = 'meeting';
     render({ focus });
   });
@@ -614,8 +560,6 @@ async function start() {
   // starts from a failed load, which had said it was done.
   document.documentElement.dataset.busy = 'true';
   let index, stats, countries, meetings, valued, grid;
-  // Busy until drawn, on a retry too: html[data-busy] is what "settled" means.
-  document.documentElement.dataset.busy = 'true';
   try {
     [index, stats, countries, meetings, valued, grid] = await Promise.all([
       get(API),
@@ -644,12 +588,26 @@ async function start() {
   const ds = index.body.dataset;
   ref.datasetTitle = ds.title;
   $('title').textContent = ds.title;
-  // The sources are a collection (/api/v1/sources); the first names the footer.
-  const src = ds.source || ref.sources.values().next().value || {};
-  fill($('source'), 'Source: ', src.publisher ? `${src.publisher}, ` : '',
-    src.url ? el('a', { href: src.url }, `“${src.title}”`) : `“${src.title}”`, `. Dataset version ${ds.version}.`);
+  // The sources are a collection (/api/v1/sources): each is named, linked to its page.
+  const link = (changes) => pageHref({ page: 1, ...changes });
+  const sources = [...ref.sources.values()];
+  fill($('source'), sources.length === 1 ? 'Source: ' : 'Sources: ',
+    sources.map((src, i) => [i ? '; ' : '', sourceCitation(src, src.id, { link })]),
+    sources.length ? '. ' : 'none recorded. ', `Dataset version ${ds.version}.`);
+  const licence = ds.licence && ds.licence.name
+    ? el('p', {}, 'The dataset\'s own text is published under ',
+      ds.licence.url ? el('a', { href: ds.licence.url }, ds.licence.name) : ds.licence.name,
+      ds.licence.note ? `. ${ds.licence.note}` : '.') : null;
+  fill($('about-body'),
+    ds.description ? el('p', { text: ds.description }) : null,
+    // (dataset.note says the same for readers of the API, in its terms.)
+    el('p', {}, `Every fact is taken from ${sources.length === 1 ? 'the source named above' : 'the sources named above'}. `,
+      'Each deal\'s page quotes its words for the deal, each quote linked to its source; where the dataset goes ',
+      'beyond those words, the fact is marked “inferred”, with the reason. Summaries are the dataset\'s own words.'),
+    licence);
   for (const [name, entries] of Object.entries(ds.vocabularies || {})) {
     ref.vocab[name] = new Map(entries.map((e) => [e.id, e.label]));
+    ref.about[name] = new Map(entries.map((e) => [e.id, { label: e.label, description: e.description || '' }]));
   }
   for (const c of countries.body.data) {
     ref.countries.set(c.code, c);
@@ -664,9 +622,21 @@ async function start() {
   options(form.sector, ref.vocab.sector ? [...ref.vocab.sector] : fromStats(stats.body.deals.by_sector));
   options(form.status, ref.vocab.status ? [...ref.vocab.status] : fromStats(stats.body.deals.by_status));
 
-  renderTiles(stats.body, meetings.body.data, valued.body.data);
-  buildTimeline(meetings.body.data);
-  renderGrid(meetings.body.data, grid.body.data);
+  renderTiles({
+    stats: stats.body, meetings: meetings.body.data, valued: valued.body.data, partners,
+    vocab: ref.about.basis || new Map(), link: (state) => pageHref(state),
+    apiLink: (basis, currency) => `${API}/deals${query(new URLSearchParams({ 'value.basis': basis, 'value.currency': currency, sort: '-value.amount' }))}`,
+  });
+  const names = { label, countryName, partners };
+  buildTimeline(meetings.body.data, {
+    ...names,
+    choose: (id) => {
+      const now = readState();
+      const on = now.meeting === id;
+      go({ ...now, meeting: on ? '' : id, page: 1 }, { focus: on ? null : 'meeting' });
+    },
+  });
+  renderGrid(meetings.body.data, grid.body.data, { ...names, link: pageHref, sectors: [...(ref.vocab.sector || new Map()).keys()] });
   ready = true;
   clearError();
   render();

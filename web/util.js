@@ -1,5 +1,5 @@
-// Small helpers the dashboard's modules share: building DOM nodes, reading
-// money and dates as a person does, and marking the words a search matched.
+// Small helpers the dashboard's modules share: building DOM nodes, and
+// reading money and dates as a person does.
 
 export const $ = (id) => document.getElementById(id);
 
@@ -32,33 +32,29 @@ export function fill(node, ...kids) {
 
 const SYMBOLS = { KRW: '₩', USD: 'US$', EUR: '€', GBP: '£', JPY: '¥', CNY: 'CN¥' };
 const SCALES = [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']];
-const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const EXACT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+// A sum of estimates is no more precise than an estimate: two significant digits.
+const ROUGH = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
 
-// What each money basis means, for when the API gives one (`value.basis`).
-export const BASIS = {
-  contract: 'contract value',
-  project: 'size of the whole project',
-  market: 'size of the market',
-};
-
-export function money(m) {
+// "₩260 billion". opts.rough: round to two significant digits (a total of
+// estimates, which would otherwise read "₩1,203.5 trillion").
+export function money(m, opts = {}) {
   if (!m || typeof m.amount !== 'number' || !m.currency) return '';
   const symbol = SYMBOLS[m.currency] || `${m.currency} `;
+  const format = opts.rough ? ROUGH : EXACT;
   for (const [size, word] of SCALES) {
-    if (m.amount >= size) return `${symbol}${NUMBER.format(m.amount / size)} ${word}`;
+    if (m.amount >= size) return `${symbol}${format.format(m.amount / size)} ${word}`;
   }
-  return `${symbol}${NUMBER.format(m.amount)}`;
+  return `${symbol}${format.format(m.amount)}`;
 }
 
 // "about ₩1,200 trillion (US$940 billion)": the value, its second currency
 // where the source gives one, "about" where the API marks it an estimate.
-export function moneyText(value, alt) {
+export function moneyText(value, alt, opts) {
   if (!value) return '';
-  const main = `${value.estimate ? 'about ' : ''}${money(value)}`;
-  return alt && money(alt) ? `${main} (${money(alt)})` : main;
+  const main = `${value.estimate ? 'about ' : ''}${money(value, opts)}`;
+  return alt && money(alt) ? `${main} (${money(alt, opts)})` : main;
 }
-
-export const basisText = (value) => (value && value.basis ? BASIS[value.basis] || value.basis : '');
 
 // ---- dates ----
 
@@ -88,81 +84,4 @@ export function daysBetween(from, to) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
-}
-
-// ---- why a row matched a search ----
-//
-// Today the API's q matches its text as one case-insensitive substring, so
-// the words are [q]. Once the API folds diacritics and matches every word
-// (meta.search), pass its words and { diacritics: true }.
-
-function foldChar(c, diacritics) {
-  let f = c.toLowerCase();
-  if (diacritics) f = f.normalize('NFD').replace(/\p{M}/gu, '');
-  return f;
-}
-
-// The folded text, and for each of its code units the index in the original.
-function folded(text, diacritics) {
-  let out = '';
-  const at = [];
-  let i = 0;
-  for (const c of text) {
-    const f = foldChar(c, diacritics);
-    out += f;
-    for (let k = 0; k < f.length; k++) at.push(i);
-    i += c.length;
-  }
-  at.push(i);
-  return { out, at };
-}
-
-// [start, end) ranges of the original text where any word occurs.
-export function matchRanges(text, words, opts = {}) {
-  if (!text || !words || !words.length) return [];
-  const { out, at } = folded(text, opts.diacritics);
-  const ranges = [];
-  for (const w of words) {
-    const needle = folded(w.trim(), opts.diacritics).out;
-    if (!needle) continue;
-    for (let i = out.indexOf(needle); i !== -1; i = out.indexOf(needle, i + needle.length)) {
-      ranges.push([at[i], at[i + needle.length]]);
-    }
-  }
-  ranges.sort((a, b) => a[0] - b[0]);
-  const merged = [];
-  for (const r of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-    else merged.push([...r]);
-  }
-  return merged;
-}
-
-// The text as nodes, the matched parts in <mark>.
-export function highlight(text, words, opts) {
-  const ranges = matchRanges(text, words, opts);
-  if (!ranges.length) return [text];
-  const out = [];
-  let pos = 0;
-  for (const [a, b] of ranges) {
-    if (a > pos) out.push(text.slice(pos, a));
-    out.push(el('mark', { text: text.slice(a, b) }));
-    pos = b;
-  }
-  if (pos < text.length) out.push(text.slice(pos));
-  return out;
-}
-
-// A short piece of a long text around its first match, marked.
-export function excerpt(text, words, opts, room = 50) {
-  const ranges = matchRanges(text, words, opts);
-  if (!ranges.length) return null;
-  const [a, b] = ranges[0];
-  let from = Math.max(0, a - room);
-  let to = Math.min(text.length, b + room);
-  if (from > 0) { const sp = text.indexOf(' ', from); if (sp !== -1 && sp < a) from = sp + 1; }
-  if (to < text.length) { const sp = text.lastIndexOf(' ', to); if (sp > b) to = sp; }
-  const piece = text.slice(from, to);
-  return [from > 0 ? '…' : '', ...highlight(piece, words, opts), to < text.length ? '…' : ''];
 }
