@@ -28,13 +28,14 @@ void *arena_alloc(struct arena *a, size_t n)
 	if (need < n)
 		need = SIZE_MAX; /* xmalloc reports the overflow */
 	if (!b || b->size - b->used < need) {
-		size_t size = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+		const size_t block = a->block ? a->block : ARENA_BLOCK;
+		size_t size = need > block ? need : block;
 
 		b = xmalloc(sizeof(*b) + size);
 		b->size = size;
 		b->used = 0;
 		/* A block for one big item goes behind the current one, which stays open. */
-		if (a->head && size > ARENA_BLOCK) {
+		if (a->head && size > block) {
 			b->next = a->head->next;
 			a->head->next = b;
 		} else {

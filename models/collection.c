@@ -308,17 +308,17 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	free(e);
 }
 
-static void render_record(struct collection *c, uint32_t r, struct record_json *out,
-			  struct arena *a)
+void collection_render(const struct resource *res, const void *record, struct record_json *out,
+		       struct arena *a)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct jsonw w;
 	struct jsonw_frag *frags;
-	const size_t nmembers = c->res->nmembers;
+	const size_t nmembers = res->nmembers;
 
 	/* One fragment per member, in the member table's order: fields= copies them by index. */
 	jsonw_init(&w, &sb, true);
-	resource_render(c->res, &w, collection_record(c, r));
+	resource_render(res, &w, record);
 	frags = arena_alloc(a, nmembers * sizeof(*frags));
 	memcpy(frags, w.frags, nmembers * sizeof(*frags));
 	out->json = arena_memdup0(a, sb.buf, sb.len);
@@ -333,6 +333,14 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
 		     uint32_t *dup_second)
 {
+	return collection_build_rendered(c, res, records, NULL, n, dataset, a, dup_first, dup_second);
+}
+
+int collection_build_rendered(struct collection *c, const struct resource *res,
+			      const void *records, const struct record_json *given, uint32_t n,
+			      const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
+			      uint32_t *dup_second)
+{
 	struct record_json *json;
 	struct column *cols;
 
@@ -343,8 +351,11 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 	if (build_keys(c, a, dup_first, dup_second))
 		return -1;
 	json = arena_calloc(a, n ? n : 1, sizeof(*json));
-	for (uint32_t r = 0; r < n; r++)
-		render_record(c, r, &json[r], a);
+	if (given)
+		memcpy(json, given, (size_t)n * sizeof(*json));
+	else
+		for (uint32_t r = 0; r < n; r++)
+			collection_render(res, collection_record(c, r), &json[r], a);
 	cols = arena_calloc(a, res->nfields, sizeof(*cols));
 	for (size_t i = 0; i < res->nfields; i++)
 		build_column(c, &res->fields[i], &cols[i], dataset, a);

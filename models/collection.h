@@ -81,6 +81,22 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
 		     uint32_t *dup_second);
 
+/*
+ * The same over records already rendered: json[i] is record i's rendering
+ * (copied, not re-rendered), so a write re-renders only what it changed.
+ */
+int collection_build_rendered(struct collection *c, const struct resource *res,
+			      const void *records, const struct record_json *json, uint32_t n,
+			      const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
+			      uint32_t *dup_second);
+
+/*
+ * Renders record (of res) into *out, its bytes and member ranges in the arena:
+ * what collection_build() does for each record.
+ */
+void collection_render(const struct resource *res, const void *record, struct record_json *out,
+		       struct arena *a);
+
 /* Value v's place in the order sort= follows. */
 static inline uint32_t column_rank(const struct column *col, uint32_t v)
 {
