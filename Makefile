@@ -20,12 +20,12 @@
 # the flags change (build/.cflags, after git's GIT-CFLAGS).
 
 CC ?= cc
-PKGS := libmicrohttpd libcjson zlib
+PKGS := libmicrohttpd libcjson zlib nettle
 # Libraries without a pkg-config file: checked by a header, linked by name.
 HEADERS := h:unicase.h
 TEST_PKGS := criterion libcurl
 BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev \
-	libunistring-dev
+	libunistring-dev nettle-dev
 TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prometheus-client
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
