@@ -25,6 +25,7 @@
 
 struct list_budget;
 struct metrics;
+struct writes;
 struct route;
 struct site;
 struct webroot;
@@ -41,6 +42,9 @@ struct serving {
 	int64_t started_at;           /* when the process started, unix seconds */
 	int64_t reload_failed_at;     /* the last failed reload, if it came after loaded_at; else 0 */
 	const char *reload_error;     /* its message, or NULL */
+	int64_t write_failed_at;      /* the last write that could not be made durable, if no write
+				       * succeeded since; else 0 */
+	const char *write_error;      /* its message, or NULL */
 	bool draining;                /* shutting down: not ready for new work */
 };
 
@@ -60,6 +64,14 @@ struct request {
 	const struct webroot *web;    /* the dashboard's files */
 	struct metrics *metrics;      /* opaque here: read by the server's own /metrics route */
 	struct list_budget *budget;   /* what list queries may cost (handlers/list.h); NULL: no limit */
+
+	/* Writes (handlers/write.h): the writer, NULL when writes are off, and what a write sends. */
+	struct writes *writes;
+	const char *authorization;    /* the headers, NULL when absent */
+	const char *content_type;
+	const char *if_match;
+	const char *body;             /* the request body; NULL when none was sent */
+	size_t body_len;
 };
 
 struct response;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -241,6 +242,26 @@ fail:
 	return NULL;
 }
 
+int journal_replay(struct journal *j, journal_replay_fn *fn, void *arg, struct strbuf *err)
+{
+	struct journal_stats st = { 0 };
+	uint64_t good;
+	size_t len;
+	char *buf = read_all(j->fd, &len);
+	int rc;
+
+	if (!buf) {
+		strbuf_addf(err, "%s: cannot read the journal: %s", j->path, strerror(errno));
+		return -1;
+	}
+	/* Only what was committed: the file may hold no more, but never trust a tail. */
+	if (len > j->good)
+		len = (size_t)j->good;
+	rc = replay(j->path, buf, len, fn, arg, &st, &good, err);
+	free(buf);
+	return rc;
+}
+
 void journal_close(struct journal *j)
 {
 	if (!j)
@@ -281,13 +302,36 @@ int journal_commit(struct journal *j)
 	return -1;
 }
 
-int journal_reset(struct journal *j)
+int journal_reset(struct journal *j, uint64_t seq, const char *payload, size_t len)
 {
-	if (ftruncate(j->fd, JOURNAL_HEADER) || fsync(j->fd))
-		return -1;
-	j->good = JOURNAL_HEADER;
-	j->entries = 0;
+	struct strbuf tmp = STRBUF_INIT, body = STRBUF_INIT;
+	int fd = -1, saved;
+
+	strbuf_addf(&tmp, "%s.new", j->path);
+	strbuf_add(&body, JOURNAL_MAGIC, JOURNAL_HEADER);
+	if (len)
+		journal_encode(&body, seq, payload, len);
+	fd = open(tmp.buf, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write_all(fd, body.buf, body.len, 0) || fsync(fd) ||
+	    rename(tmp.buf, j->path) || sync_dir_of(j->path))
+		goto fail;
+	close(j->fd);
+	j->fd = fd;
+	j->good = body.len;
+	j->entries = len ? 1 : 0;
+	strbuf_release(&tmp);
+	strbuf_release(&body);
 	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp.buf);
+	}
+	strbuf_release(&tmp);
+	strbuf_release(&body);
+	errno = saved;
+	return -1;
 }
 
 uint64_t journal_bytes(const struct journal *j)

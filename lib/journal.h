@@ -57,6 +57,13 @@ struct journal *journal_open(const char *path, journal_replay_fn *fn, void *arg,
 
 void journal_close(struct journal *j);
 
+/*
+ * Reads the journal's committed entries again, in order, through fn (for a
+ * reload: the data file changed, and the journal's writes go over it).
+ * Returns 0, or -1 with err set (fn's error, or the file's).
+ */
+int journal_replay(struct journal *j, journal_replay_fn *fn, void *arg, struct strbuf *err);
+
 /* Buffers one entry; it is durable only once journal_commit() returns 0. */
 void journal_append(struct journal *j, uint64_t seq, const char *payload, size_t len);
 
@@ -67,8 +74,15 @@ void journal_append(struct journal *j, uint64_t seq, const char *payload, size_t
  */
 int journal_commit(struct journal *j);
 
-/* Drops every entry (after they have been folded into the data file). Returns 0, or -1 with errno. */
-int journal_reset(struct journal *j);
+/*
+ * Drops every entry (after they have been folded into the data file), and
+ * starts the journal again with the one entry given (seq and payload; len
+ * 0: none), which carries what must outlive the entries, such as the last
+ * sequence number. Atomic: a new file is written and synced beside the
+ * journal and renamed over it, so a crash leaves the old journal or the new
+ * one. Returns 0, or -1 with errno (the journal unchanged).
+ */
+int journal_reset(struct journal *j, uint64_t seq, const char *payload, size_t len);
 
 /* Bytes of entries in the file, and how many. */
 uint64_t journal_bytes(const struct journal *j);

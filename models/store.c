@@ -158,6 +158,16 @@ static bool view_has(const struct view *v, enum store_collection which, const ch
 	return find(v->s, which, key, strlen(key)) != NULL;
 }
 
+enum store_collection store_which(const struct resource *res)
+{
+	return which_of(res);
+}
+
+const struct resource *store_resource(enum store_collection which)
+{
+	return resources[which];
+}
+
 /* The store's collection of res, which is one of resources[]. */
 static const struct collection *collection_of(const struct store *s, const struct resource *res)
 {
@@ -535,6 +545,7 @@ struct store_batch {
 	struct seg *data;             /* what the batch reads and renders; the next chain head */
 	struct overlay ov[STORE_NCOLLECTIONS];
 	uint64_t digest;
+	bool defer_refs;              /* replaying: references are checked once, at the end */
 };
 
 static uint64_t key_hash(const char *key, size_t len, bool fold)
@@ -697,10 +708,16 @@ int store_batch_put(struct store_batch *b, enum store_collection which, const cJ
 	struct record_json json;
 	const char *key;
 
-	if (resource_read(res, c, v, a, record))
-		return -1;
-	/* References resolve against the store with the batch's earlier changes. */
-	if (check_fields(c, &vw, res, record) | check_persons(c, &vw, which, record))
+	int bad = resource_read(res, c, v, a, record);
+
+	/*
+	 * References resolve against the store with the batch's earlier changes.
+	 * A collecting check looks at them even when the shape is bad: what was
+	 * read of the record has its references checked, the rest is absent.
+	 */
+	if (!b->defer_refs && (!bad || !check_stops(c)))
+		bad |= check_fields(c, &vw, res, record) | check_persons(c, &vw, which, record);
+	if (bad)
 		return -1;
 	collection_render(res, record, &json, a);
 	key = res->get_key(record);
@@ -771,18 +788,13 @@ static void name_referrer(struct strbuf *out, size_t *n, enum store_collection w
 	(*n)++;
 }
 
-int store_batch_delete(struct store_batch *b, enum store_collection which, const char *key,
-		       size_t len, struct strbuf *why)
+/* Names (in names, counted in *n) the records of the store as the batch sees it that name k. */
+static void referrers(const struct store_batch *b, enum store_collection which, const char *k,
+		      struct strbuf *names, size_t *n)
 {
 	const struct store *s = b->base;
-	struct strbuf names = STRBUF_INIT;
-	char *k = xmalloc(len + 1);
-	size_t n = 0;
-	int rc = -1;
 
-	memcpy(k, key, len);
-	k[len] = '\0';
-	/* The records of the store that name k (those the batch changes are looked at as changed). */
+	/* The store's records (those the batch changes are looked at as changed), then the batch's. */
 	for (int w = 0; w < STORE_NCOLLECTIONS; w++) {
 		const struct collection *c = &s->coll[w];
 		const struct overlay *o = &b->ov[w];
@@ -797,12 +809,32 @@ int store_batch_delete(struct store_batch *b, enum store_collection which, const
 
 			if (!overlay_find(b, (enum store_collection)w, rk, strlen(rk)) &&
 			    refers_to((enum store_collection)w, rec, which, k))
-				name_referrer(&names, &n, (enum store_collection)w, rk);
+				name_referrer(names, n, (enum store_collection)w, rk);
 		}
 		for (size_t i = 0; i < o->n; i++)
 			if (o->v[i].record && refers_to((enum store_collection)w, o->v[i].record, which, k))
-				name_referrer(&names, &n, (enum store_collection)w, o->v[i].key);
+				name_referrer(names, n, (enum store_collection)w, o->v[i].key);
 	}
+}
+
+int store_batch_delete(struct store_batch *b, enum store_collection which, const char *key,
+		       size_t len, struct strbuf *why)
+{
+	struct strbuf names = STRBUF_INIT;
+	char *k = xmalloc(len + 1);
+	size_t n = 0;
+	int rc = -1;
+
+	memcpy(k, key, len);
+	k[len] = '\0';
+	if (b->defer_refs) {
+		/* A replay: deleting what is gone already is done. */
+		if (batch_has(b, which, k, len))
+			overlay_set(b, which, k, NULL, NULL);
+		free(k);
+		return 0;
+	}
+	referrers(b, which, k, &names, &n);
 	if (n) {
 		strbuf_addf(why, "%s \"%s\" is referenced by %zu record%s: %s%s; change or delete %s first",
 			    resources[which]->singular, k, n, n == 1 ? "" : "s", names.buf,
@@ -820,6 +852,47 @@ out:
 	strbuf_release(&names);
 	free(k);
 	return rc;
+}
+
+void store_batch_defer_refs(struct store_batch *b)
+{
+	b->defer_refs = true;
+}
+
+int store_batch_check_refs(const struct store_batch *b, struct strbuf *err)
+{
+	const struct view vw = { b->base, b };
+
+	for (int w = 0; w < STORE_NCOLLECTIONS; w++) {
+		const struct overlay *o = &b->ov[w];
+
+		for (size_t i = 0; i < o->n; i++) {
+			const struct pending *p = &o->v[i];
+			struct strbuf names = STRBUF_INIT;
+			size_t n = 0;
+			struct check c;
+			int rc;
+
+			if (p->record) {
+				check_init(&c, resources[w]->name, err);
+				check_enter_key(&c, p->key);
+				rc = check_fields(&c, &vw, resources[w], p->record) ||
+				     check_persons(&c, &vw, (enum store_collection)w, p->record);
+				check_release(&c);
+				if (rc)
+					return -1;
+				continue;
+			}
+			referrers(b, (enum store_collection)w, p->key, &names, &n);
+			if (n)
+				strbuf_addf(err, "%s/%s: deleted, yet %s refer%s to it", resources[w]->name,
+					    p->key, names.buf, n == 1 ? "s" : "");
+			strbuf_release(&names);
+			if (n)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 bool store_batch_empty(const struct store_batch *b)

@@ -56,6 +56,12 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 
 void store_free(struct store *s);
 
+/* The collection whose records res describes, or STORE_NCOLLECTIONS for none. */
+enum store_collection store_which(const struct resource *res);
+
+/* The resource of a collection. */
+const struct resource *store_resource(enum store_collection which);
+
 const struct dataset *store_dataset(const struct store *s);
 const struct collection *store_collection(const struct store *s, enum store_collection which);
 
@@ -133,6 +139,21 @@ int store_batch_put(struct store_batch *b, enum store_collection which, const cJ
  */
 int store_batch_delete(struct store_batch *b, enum store_collection which, const char *key,
 		       size_t len, struct strbuf *why);
+
+/*
+ * For replaying a journal over a data file that may already hold some of
+ * its changes (or hand edits): puts skip the reference checks, deletes of
+ * records that are gone are done, and store_batch_check_refs() checks the
+ * references of the end state once.
+ */
+void store_batch_defer_refs(struct store_batch *b);
+
+/*
+ * Checks that the records the batch puts name only records that exist once
+ * it is applied, and that no record names one it deletes. Returns 0, or -1
+ * after appending "deals/KEY.PATH: problem" to err.
+ */
+int store_batch_check_refs(const struct store_batch *b, struct strbuf *err);
 
 /* Whether the batch changes nothing. */
 bool store_batch_empty(const struct store_batch *b);

@@ -5,7 +5,8 @@
  * first call sees the headers only: the framing guard runs there, and for a
  * good request the handler returns MHD_YES without queueing anything (queueing
  * on the first call costs the connection its keep-alive). Body bytes come in
- * the middle calls and are counted and dropped, since no route takes a body.
+ * the middle calls: a write's (POST, PUT, PATCH, DELETE, when writes are
+ * on) is kept, up to max-body-size, and any other is counted and dropped.
  * The last call routes the request and queues the answer.
  *
  * Per-connection state (struct link) is made when libmicrohttpd opens a
@@ -45,6 +46,7 @@
 
 #include "handlers/list.h"
 #include "handlers/response.h"
+#include "handlers/write.h"
 #include "lib/mem.h"
 #include "lib/text.h"
 #include "server/conns.h"
@@ -86,6 +88,9 @@ struct exchange {
 	int refused;                /* the status the guard refused the request with, or 0 */
 	const char *why;            /* and why */
 	uint64_t body;              /* body bytes received */
+	bool keep_body;             /* a write's: kept in body_buf */
+	struct strbuf body_buf;     /* its buffer is kept for the next request */
+	const char *writer;         /* the token's name, for the access log; borrowed from the tokens */
 	size_t route;               /* for metrics */
 	int status;
 	uint64_t bytes;
@@ -167,6 +172,7 @@ static void finish(struct exchange *x, enum MHD_RequestTerminationCode toe)
 			.bytes = x->answered ? x->bytes : 0,
 			.duration_us = us,
 			.user_agent = x->has_user_agent ? x->user_agent : NULL,
+			.writer = x->writer,
 		};
 
 		log_access(&e);
@@ -205,6 +211,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	x->refused = 0;
 	x->why = NULL;
 	x->body = 0;
+	x->keep_body = false;
+	x->writer = NULL;
+	strbuf_reset(&x->body_buf);
 	x->route = METRICS_NO_ROUTE;
 	x->status = 0;
 	x->bytes = 0;
@@ -256,6 +265,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		l->x.h = h;
 		l->x.link = l;
 		strbuf_init(&l->x.target, 0);
+		strbuf_init(&l->x.body_buf, 0);
 		conns_add(h->conns, &l->conn, fd ? fd->connect_fd : -1, sa ? sa->client_addr : NULL);
 		*socket_context = l;
 		metrics_connection(h->opt.metrics, 1);
@@ -270,6 +280,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	if (current == l)
 		current = NULL;
 	strbuf_release(&l->x.target);
+	strbuf_release(&l->x.body_buf);
 	free(l->headers);
 	free(l);
 	*socket_context = NULL;
@@ -458,11 +469,18 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 
 	if (res->status != HTTP_NOT_MODIFIED && res->status != HTTP_NO_CONTENT)
 		add(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
-	if (res->etag[0] && (res->status == HTTP_OK || res->status == HTTP_NOT_MODIFIED)) {
+	if (res->etag[0] && (res->status == HTTP_OK || res->status == HTTP_CREATED ||
+			     res->status == HTTP_NOT_MODIFIED)) {
 		/* A gzipped body is another representation, with its own tag. */
 		etag_format(etag, res->tag, gzipped);
-		add(r, MHD_HTTP_HEADER_ETAG, res->status == HTTP_OK ? etag : res->etag);
+		add(r, MHD_HTTP_HEADER_ETAG, res->status == HTTP_NOT_MODIFIED ? res->etag : etag);
+	} else if (res->etag[0] && res->status == HTTP_PRECONDITION_FAILED) {
+		add(r, MHD_HTTP_HEADER_ETAG, res->etag);   /* the record's current tag */
 	}
+	if (res->location.len)
+		add(r, MHD_HTTP_HEADER_LOCATION, res->location.buf);
+	add(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, res->www_authenticate);
+	add(r, "Accept-Patch", res->accept_patch);
 	if (gzipped)
 		add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	if (res->cache == CACHE_PUBLIC && res->status < 400) {
@@ -495,7 +513,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 			add(r, "Access-Control-Allow-Origin", any ? "*" : origin);
 			add(r, "Access-Control-Expose-Headers", CORS_EXPOSE);
 			if (a->cors_preflight) {
-				add(r, "Access-Control-Allow-Methods", ROUTER_ALLOW);
+				add(r, "Access-Control-Allow-Methods", res->allow ? res->allow : ROUTER_ALLOW);
 				add(r, "Access-Control-Allow-Headers",
 				    header(c, "Access-Control-Request-Headers"));
 				add(r, "Access-Control-Max-Age", "600");
@@ -511,6 +529,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	x->answered = rc == MHD_YES;
 	x->status = res->status;
 	x->bytes = req->method == HTTP_HEAD ? 0 : len;
+	x->writer = res->writer;
 	return rc;
 }
 
@@ -756,8 +775,19 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 				    "no resource at %s; GET /api/v1 lists the API's links", m.path);
 		goto out;
 	}
+	req.writes = h->opt.writes;
+	if (write_method(req.method)) {
+		req.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+		req.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
+		req.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
+		req.body = x->keep_body ? x->body_buf.buf : NULL;
+		req.body_len = x->keep_body ? x->body_buf.len : 0;
+		handle_write(&req, &res);
+		rc = send_answer(x, c, &a);
+		goto out;
+	}
 	if (req.method != HTTP_GET && req.method != HTTP_HEAD && req.method != HTTP_OPTIONS) {
-		response_method_not_allowed(&req, &res, ROUTER_ALLOW);
+		response_method_not_allowed(&req, &res, h->opt.writes ? write_allow(m.route) : ROUTER_ALLOW);
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
@@ -773,10 +803,11 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	req.serving = snapshot_serving(a.snap);
 	if (req.method == HTTP_OPTIONS) {
 		res.status = HTTP_NO_CONTENT;
-		res.allow = ROUTER_ALLOW;
+		res.allow = h->opt.writes ? write_allow(m.route) : ROUTER_ALLOW;
 		res.cache = CACHE_NO_STORE;
 		a.cors_preflight = header(c, "Access-Control-Request-Method") &&
-				   cors_headers_allowed(header(c, "Access-Control-Request-Headers"));
+				   cors_headers_allowed_for(header(c, "Access-Control-Request-Headers"),
+							    h->opt.writes != NULL);
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
@@ -807,7 +838,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	const char *why = NULL;
 	int status;
 
-	(void)upload_data;
 	if (!x)
 		return MHD_NO; /* the URI callback always runs first; nothing to answer with */
 	current = x->link;
@@ -836,6 +866,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			metrics_rejected(h->opt.metrics);
 			return answer_problem(x, c, &req, status, true, "%s", why);
 		}
+		x->keep_body = h->opt.writes && write_method(http_method_parse(method));
 		/* A body is announced by Content-Length or Transfer-Encoding (the guard allows one). */
 		conn_enter(&x->link->conn, header(c, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
 				    header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING) ? CONN_BODY : CONN_BUSY);
@@ -846,8 +877,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 		x->body += *upload_data_size;
 		conn_body(&x->link->conn, *upload_data_size);
-		*upload_data_size = 0;
 		x->too_large = x->body > max;
+		if (x->keep_body && !x->too_large)
+			strbuf_add(&x->body_buf, upload_data, *upload_data_size);
+		*upload_data_size = 0;
 		/*
 		 * libmicrohttpd cannot queue an answer mid-body, so a chunked body past
 		 * the limit is read on and dropped, to answer 413 at its end; one that

@@ -215,7 +215,7 @@ Test(journal, a_replay_error_fails_the_open_and_names_the_entry)
 	unlink(path);
 }
 
-Test(journal, reset_drops_every_entry)
+Test(journal, reset_drops_every_entry_and_keeps_the_one_given)
 {
 	char path[64];
 	struct seen s;
@@ -224,9 +224,18 @@ Test(journal, reset_drops_every_entry)
 	temp_path(path, sizeof(path));
 	j = open_seen(path, &s, NULL);
 	journal_append(j, 1, "one", 3);
+	journal_append(j, 2, "two", 3);
 	cr_assert_eq(journal_commit(j), 0);
-	cr_assert_eq(journal_reset(j), 0);
-	cr_assert_eq(journal_bytes(j), 0);
+	cr_assert_eq(journal_reset(j, 2, "mark", 4), 0);
+	cr_assert_eq(journal_bytes(j), JOURNAL_FRAME + 4);
+	journal_append(j, 3, "three", 5);
+	cr_assert_eq(journal_commit(j), 0);
+	journal_close(j);
+	j = open_seen(path, &s, NULL);
+	cr_assert_eq(s.n, 2);
+	cr_assert_str_eq(s.payloads[0], "mark");
+	cr_assert_eq(s.seqs[1], 3);
+	cr_assert_eq(journal_reset(j, 0, NULL, 0), 0);
 	journal_close(j);
 	j = open_seen(path, &s, NULL);
 	cr_assert_eq(s.n, 0);

@@ -146,7 +146,7 @@ Test(write, a_bad_record_hears_every_violation_with_its_pointer)
 	check_init_collect(&c);
 	cr_assert_eq(store_batch_put(b, STORE_DEALS, v, &c, &r), -1);
 	cr_assert_eq(c.nerrors, 4, "%zu", c.nerrors);
-	cr_assert_str_eq(c.errors[0].pointer, "");
+	cr_assert_str_eq(c.errors[0].pointer, "", "shape first, then references, in one answer");
 	cr_assert(strstr(c.errors[0].detail, "unknown field \"bogus\""), "%s", c.errors[0].detail);
 	cr_assert_str_eq(c.errors[1].pointer, "/id");
 	cr_assert_str_eq(c.errors[2].pointer, "/countries/1");

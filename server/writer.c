@@ -1,0 +1,574 @@
+/*
+ * writer: group commit into the journal, generations from writes, compaction (see writer.h).
+ */
+#include "server/writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "handlers/response.h"
+#include "lib/date.h"
+#include "lib/etag.h"
+#include "lib/journal.h"
+#include "lib/json.h"
+#include "lib/jsonw.h"
+#include "lib/mem.h"
+#include "server/app.h"
+#include "server/log.h"
+
+struct writer {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;          /* the thread: work queued, or a stop */
+	pthread_cond_t done;          /* the requests: their jobs are done */
+	struct write_job *head, *tail;
+	const char *reload_why;       /* a reload asked for, or NULL */
+	bool stopping;                /* writer_close(): no new work */
+	bool running;
+	pthread_t thread;
+
+	struct writes iface;
+	const struct config *cfg;
+	char *journal_path;
+	char *tmp_path;
+	struct journal *journal;
+	struct snapshots *snapshots;
+	struct metrics *metrics;
+	uint64_t seq;                 /* the last sequence number given */
+	struct stat data_stat;        /* the data file as last loaded or written by us */
+	bool hand_edit_logged;
+};
+
+/* ---- the journal's entries ---- */
+
+/*
+ * One write as the journal holds it: {"seq", "at", "writer", "op",
+ * "collection", "id", "etag", "record"} ("record" absent for a delete); or
+ * {"seq", "op": "mark"} when the journal starts again after a compaction.
+ */
+static void encode_entry(struct strbuf *out, uint64_t seq, int64_t at, const struct write_job *j)
+{
+	struct jsonw w;
+	char when[32], tag[ETAG_SIZE];
+
+	time_format_iso(at, when, sizeof(when));
+	jsonw_init(&w, out, false);
+	jsonw_object_begin(&w);
+	jsonw_kv_uint(&w, "seq", seq);
+	jsonw_kv_string(&w, "at", when);
+	jsonw_kv_string(&w, "writer", j->writer);
+	jsonw_kv_string(&w, "op", write_kind_name(j->kind));
+	jsonw_kv_string(&w, "collection", store_resource(j->which)->name);
+	jsonw_kv_string(&w, "id", j->key.buf);
+	if (j->kind != WRITE_DELETE) {
+		etag_format(tag, j->etag, false);
+		jsonw_kv_string(&w, "etag", tag);
+		jsonw_key(&w, "record");
+		jsonw_raw(&w, j->json.buf, j->json.len);
+	}
+	jsonw_object_end(&w);
+	jsonw_release(&w);
+}
+
+static const char *entry_string(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static enum store_collection collection_named(const char *name)
+{
+	int w;
+
+	for (w = 0; w < STORE_NCOLLECTIONS; w++)
+		if (name && !strcmp(store_resource((enum store_collection)w)->name, name))
+			break;
+	return (enum store_collection)w;
+}
+
+struct replay {
+	struct store_batch *b;
+	uint64_t writes;
+};
+
+/* Applies one journal entry to the batch; the batch defers references to the end. */
+static int replay_entry(void *arg, uint64_t seq, const char *payload, size_t len, struct strbuf *err)
+{
+	struct replay *rp = arg;
+	cJSON *v = json_parse(payload, len, "journal entry", err);
+	const char *op, *id;
+	enum store_collection which;
+	struct store_record r;
+	struct check c;
+	int rc = -1;
+
+	(void)seq;
+	if (!v)
+		return -1;
+	op = entry_string(v, "op");
+	id = entry_string(v, "id");
+	which = collection_named(entry_string(v, "collection"));
+	if (op && !strcmp(op, "mark")) {
+		rc = 0;
+		goto out;
+	}
+	if (!op || !id || which == STORE_NCOLLECTIONS) {
+		strbuf_addstr(err, "journal entry: not a write (op, collection and id are required)");
+		goto out;
+	}
+	rp->writes++;
+	if (!strcmp(op, "delete")) {
+		rc = store_batch_delete(rp->b, which, id, strlen(id), err);
+		goto out;
+	}
+	check_init_collect(&c);
+	rc = store_batch_put(rp->b, which, cJSON_GetObjectItemCaseSensitive(v, "record"), &c, &r);
+	if (rc)
+		strbuf_addf(err, "journal entry: %s/%s no longer reads: %s: %s",
+			    store_resource(which)->name, id, c.nerrors ? c.errors[0].pointer : "",
+			    c.nerrors ? c.errors[0].detail : "?");
+	check_release(&c);
+out:
+	cJSON_Delete(v);
+	return rc;
+}
+
+/*
+ * The journal's writes over store (taken): returns the store with them (a
+ * new generation, or store itself when the journal is empty), or NULL
+ * after err says why. From a file journal_open() reads (j NULL), or the
+ * open journal j again.
+ */
+static struct store *replay_over(struct store *store, const char *path, struct journal **j,
+				 struct journal_stats *st, uint64_t *writes, struct strbuf *err)
+{
+	struct replay rp = { store_batch_new(store), 0 };
+	int rc;
+
+	store_batch_defer_refs(rp.b);
+	if (!*j) {
+		*j = journal_open(path, replay_entry, &rp, st, err);
+		rc = *j ? 0 : -1;
+	} else {
+		rc = journal_replay(*j, replay_entry, &rp, err);
+	}
+	if (!rc && store_batch_check_refs(rp.b, err)) {
+		strbuf_addf(err, " (%s: the journal's acknowledged writes no longer fit the data file)",
+			    path);
+		rc = -1;
+	}
+	*writes = rp.writes;
+	if (rc) {
+		store_batch_free(rp.b);
+		store_free(store);
+		return NULL;
+	}
+	if (store_batch_empty(rp.b)) {
+		store_batch_free(rp.b);
+		return store;
+	}
+	{
+		struct store *next = store_batch_commit(rp.b);
+
+		store_free(store);
+		return next;
+	}
+}
+
+static int dir_writable(const char *path, struct strbuf *err)
+{
+	char *copy = xstrdup(path);
+	const char *dir = dirname(copy);
+	int rc = access(dir, W_OK | X_OK);
+
+	if (rc)
+		strbuf_addf(err, "%s: the data file's directory is not writable (%s): writes keep a "
+			    "journal and write the data file there", dir, strerror(errno));
+	free(copy);
+	return rc ? -1 : 0;
+}
+
+struct writer *writer_open(const struct config *cfg, const struct tokens *tokens,
+			   struct store **store, struct strbuf *err)
+{
+	struct writer *w = xcalloc(1, sizeof(*w));
+	struct journal_stats st = { 0 };
+	struct strbuf path = STRBUF_INIT;
+	uint64_t writes = 0;
+	struct store *s;
+
+	w->cfg = cfg;
+	w->iface.tokens = tokens;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	pthread_cond_init(&w->done, NULL);
+	strbuf_addf(&path, "%s.journal", cfg->data);
+	w->journal_path = strbuf_detach(&path, NULL);
+	strbuf_addf(&path, "%s.tmp", cfg->data);
+	w->tmp_path = strbuf_detach(&path, NULL);
+	if (dir_writable(cfg->data, err) || access(cfg->data, R_OK) ||
+	    stat(cfg->data, &w->data_stat)) {
+		if (!err->len)
+			strbuf_addf(err, "%s: %s", cfg->data, strerror(errno));
+		goto fail;
+	}
+	s = replay_over(*store, w->journal_path, &w->journal, &st, &writes, err);
+	*store = s;
+	if (!s)
+		goto fail;
+	w->seq = st.last_seq;
+	if (st.dropped_bytes) {
+		char bytes[32];
+
+		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)st.dropped_bytes);
+		log_event(LOG_WARN, "journal: dropped an unfinished tail (a write that was never "
+			  "acknowledged)", "journal", w->journal_path, "bytes", bytes, "why",
+			  st.dropped_why, NULL);
+	}
+	if (writes) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)writes);
+		log_event(LOG_INFO, "journal replayed over the data file", "journal", w->journal_path,
+			  "writes", n, NULL);
+	}
+	return w;
+fail:
+	writer_close(w);
+	return NULL;
+}
+
+/* ---- the thread ---- */
+
+/* Where a failed sync leaves each write of the group. */
+static void refuse_group(struct writer *w, struct write_job *jobs, int err)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "the journal %s could not be written (%s): the write was not made",
+		 w->journal_path, strerror(err));
+	for (struct write_job *j = jobs; j; j = j->next) {
+		if (j->status >= 300)
+			continue;
+		strbuf_reset(&j->json);
+		strbuf_reset(&j->detail);
+		j->status = err == ENOSPC || err == EDQUOT ? HTTP_INSUFFICIENT_STORAGE
+							   : HTTP_SERVICE_UNAVAILABLE;
+		j->retry_after = "5";
+		strbuf_addstr(&j->detail, msg);
+	}
+	log_event(LOG_ERROR, "write failed; still serving the previous data", "error", msg, NULL);
+	snapshots_publish_write_failure(w->snapshots, msg, time(NULL));
+	metrics_write(w->metrics, false, 0);
+}
+
+/* The group: applied, journaled, synced once, served; each job's answer set. */
+static void commit_group(struct writer *w, struct write_job *jobs)
+{
+	struct snapshot *snap = snapshot_acquire(w->snapshots);
+	struct store_batch *b = store_batch_new(snapshot_serving(snap)->site->store);
+	struct strbuf payload = STRBUF_INIT;
+	const int64_t now = time(NULL);
+	uint64_t applied = 0;
+
+	for (struct write_job *j = jobs; j; j = j->next) {
+		if (write_apply(b, j))
+			continue;
+		strbuf_reset(&payload);
+		encode_entry(&payload, w->seq + applied + 1, now, j);
+		journal_append(w->journal, w->seq + applied + 1, payload.buf, payload.len);
+		applied++;
+	}
+	strbuf_release(&payload);
+	if (!applied) {
+		store_batch_free(b);
+	} else if (journal_commit(w->journal)) {
+		int err = errno;
+
+		store_batch_free(b);
+		refuse_group(w, jobs, err);
+	} else {
+		struct store *next = store_batch_commit(b);
+
+		w->seq += applied;
+		snapshots_publish_write(w->snapshots, app_build_site(next, config_gzip_min(w->cfg)), now);
+		metrics_write(w->metrics, true, applied);
+	}
+	snapshot_release(snap);
+}
+
+static bool data_file_changed(const struct writer *w)
+{
+	struct stat st;
+
+	if (stat(w->cfg->data, &st))
+		return true;
+	return st.st_ino != w->data_stat.st_ino || st.st_size != w->data_stat.st_size ||
+	       st.st_mtim.tv_sec != w->data_stat.st_mtim.tv_sec ||
+	       st.st_mtim.tv_nsec != w->data_stat.st_mtim.tv_nsec;
+}
+
+/* For the crash tests: ATTACHE_TEST_COMPACT_KILL=N kills the process at step N of compaction. */
+static void crash_point(int step)
+{
+	const char *at = getenv("ATTACHE_TEST_COMPACT_KILL");
+
+	if (at && atoi(at) == step)
+		raise(SIGKILL);
+}
+
+static int write_file(const char *path, const char *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), saved;
+	size_t done = 0;
+
+	if (fd < 0)
+		return -1;
+	while (done < len) {
+		ssize_t n = write(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		done += (size_t)n;
+		/* Half a file on disk is what a crash here leaves: the rename has not happened. */
+		if (done >= len / 2)
+			crash_point(1);
+	}
+	if (fsync(fd))
+		goto fail;
+	return close(fd);
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+static int sync_dir(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
+
+	if (fd >= 0) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
+/*
+ * Folds the journal into the data file (see writer.h for why each crash
+ * point is safe). Logs what it did or why it could not.
+ */
+static void compact(struct writer *w, const char *why)
+{
+	struct snapshot *snap;
+	struct strbuf file = STRBUF_INIT, mark = STRBUF_INIT;
+	char bytes[32];
+
+	if (!journal_entries(w->journal) || (journal_entries(w->journal) == 1 && !w->seq))
+		return;
+	if (data_file_changed(w)) {
+		if (!w->hand_edit_logged)
+			log_event(LOG_WARN, "the data file changed since it was loaded; the journal is not "
+				  "folded into it until it is reloaded (SIGHUP)", "data", w->cfg->data, NULL);
+		w->hand_edit_logged = true;
+		return;
+	}
+	snap = snapshot_acquire(w->snapshots);
+	store_render_file(snapshot_serving(snap)->site->store, &file);
+	snapshot_release(snap);
+	snprintf(bytes, sizeof(bytes), "%zu", file.len);
+	if (write_file(w->tmp_path, file.buf, file.len)) {
+		log_event(LOG_ERROR, "cannot fold the journal into the data file", "file", w->tmp_path,
+			  "error", strerror(errno), NULL);
+		unlink(w->tmp_path);
+		goto out;
+	}
+	crash_point(2);
+	if (rename(w->tmp_path, w->cfg->data) || sync_dir(w->cfg->data)) {
+		log_event(LOG_ERROR, "cannot fold the journal into the data file", "file", w->cfg->data,
+			  "error", strerror(errno), NULL);
+		unlink(w->tmp_path);
+		goto out;
+	}
+	stat(w->cfg->data, &w->data_stat);
+	crash_point(3);
+	strbuf_addf(&mark, "{\"seq\":%llu,\"op\":\"mark\"}", (unsigned long long)w->seq);
+	if (journal_reset(w->journal, w->seq, mark.buf, mark.len)) {
+		/* The data file holds every write; the journal's replay over it changes nothing. */
+		log_event(LOG_ERROR, "cannot empty the journal (its writes are in the data file)",
+			  "journal", w->journal_path, "error", strerror(errno), NULL);
+		goto out;
+	}
+	crash_point(4);
+	log_event(LOG_INFO, "journal folded into the data file", "cause", why, "data", w->cfg->data,
+		  "bytes", bytes, NULL);
+out:
+	strbuf_release(&file);
+	strbuf_release(&mark);
+}
+
+/* A reload: the data file as it is now, and the journal's writes over it. */
+static void reload(struct writer *w, const char *why)
+{
+	struct strbuf err = STRBUF_INIT, records = STRBUF_INIT;
+	struct journal_stats st = { 0 };
+	struct stat now;
+	uint64_t writes = 0;
+	struct store *s;
+	char n[32], gen[32];
+
+	log_event(LOG_INFO, "reloading", "cause", why, "data", w->cfg->data, NULL);
+	stat(w->cfg->data, &now);
+	s = store_load_file(w->cfg->data, &err);
+	if (s)
+		s = replay_over(s, w->journal_path, &w->journal, &st, &writes, &err);
+	if (!s) {
+		snapshots_publish_failure(w->snapshots, err.buf, time(NULL));
+		metrics_reload(w->metrics, false, time(NULL));
+		log_event(LOG_ERROR, "reload failed; still serving the previous data", "cause", why,
+			  "error", err.buf, NULL);
+		goto out;
+	}
+	w->data_stat = now;
+	w->hand_edit_logged = false;
+	store_describe(s, &records);
+	snapshots_publish_site(w->snapshots, app_build_site(s, config_gzip_min(w->cfg)), time(NULL));
+	metrics_reload(w->metrics, true, time(NULL));
+	{
+		struct snapshot *snap = snapshot_acquire(w->snapshots);
+
+		snprintf(gen, sizeof(gen), "%llu",
+			 (unsigned long long)snapshot_serving(snap)->generation);
+		snapshot_release(snap);
+	}
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)writes);
+	/* The rule: the journal's writes go over the file; for a record both changed, the API's wins. */
+	log_event(LOG_INFO, "reloaded", "cause", why, "data", w->cfg->data, "records", records.buf,
+		  "journal_writes_replayed", n, "generation", gen, NULL);
+out:
+	strbuf_release(&err);
+	strbuf_release(&records);
+}
+
+static void *writer_thread(void *arg)
+{
+	struct writer *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct write_job *jobs;
+		const char *why;
+
+		while (!w->head && !w->reload_why && !w->stopping)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (!w->head && !w->reload_why)
+			break;
+		jobs = w->head;
+		w->head = w->tail = NULL;
+		why = w->reload_why;
+		w->reload_why = NULL;
+		pthread_mutex_unlock(&w->lock);
+
+		if (why)
+			reload(w, why);
+		if (jobs)
+			commit_group(w, jobs);
+		if (journal_bytes(w->journal) >= (uint64_t)w->cfg->journal_max_size)
+			compact(w, "the journal passed journal-max-size");
+
+		pthread_mutex_lock(&w->lock);
+		for (struct write_job *j = jobs; j; j = j->next)
+			j->done = true;
+		pthread_cond_broadcast(&w->done);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static void submit(struct writes *iface, struct write_job *j)
+{
+	struct writer *w = (struct writer *)((char *)iface - offsetof(struct writer, iface));
+
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping || !w->running) {
+		pthread_mutex_unlock(&w->lock);
+		j->status = HTTP_SERVICE_UNAVAILABLE;
+		j->retry_after = "5";
+		strbuf_addstr(&j->detail, "the server is stopping and takes no more writes");
+		return;
+	}
+	j->next = NULL;
+	j->done = false;
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->wake);
+	while (!j->done)
+		pthread_cond_wait(&w->done, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int writer_start(struct writer *w, struct snapshots *snapshots, struct metrics *metrics,
+		 struct strbuf *err)
+{
+	w->snapshots = snapshots;
+	w->metrics = metrics;
+	w->iface.submit = submit;
+	errno = pthread_create(&w->thread, NULL, writer_thread, w);
+	if (errno) {
+		strbuf_addf(err, "cannot start the writer thread: %s", strerror(errno));
+		return -1;
+	}
+	w->running = true;
+	return 0;
+}
+
+struct writes *writer_writes(struct writer *w)
+{
+	return &w->iface;
+}
+
+void writer_reload(struct writer *w, const char *why)
+{
+	pthread_mutex_lock(&w->lock);
+	w->reload_why = why;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void writer_close(struct writer *w)
+{
+	if (!w)
+		return;
+	if (w->running) {
+		pthread_mutex_lock(&w->lock);
+		w->stopping = true;
+		pthread_cond_signal(&w->wake);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->thread, NULL);
+		compact(w, "a clean stop");
+	}
+	journal_close(w->journal);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->done);
+	free(w->journal_path);
+	free(w->tmp_path);
+	free(w);
+}
