@@ -22,6 +22,8 @@
 #include "models/query.h"
 
 #define REQUEST_MAX_PARAMS 4
+/* The most query parameters a request has (the router refuses more). */
+#define REQUEST_MAX_QUERY 64
 
 struct list_budget;
 struct metrics;

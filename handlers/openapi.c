@@ -301,6 +301,16 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 	}
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		list_schema(w, store_collection(s, (enum store_collection)i)->res->schema);
+	list_schema(w, change_resource.schema);
+	literal(w, "Change",
+		"{\"type\":\"object\",\"description\":\"One write made through the API\","
+		"\"required\":[\"seq\",\"at\",\"writer\",\"op\",\"collection\",\"id\",\"etag\"],"
+		"\"additionalProperties\":false,\"properties\":{"
+		"\"seq\":{\"type\":\"integer\",\"minimum\":1},\"at\":{\"type\":\"string\"},"
+		"\"writer\":{\"type\":\"string\"},"
+		"\"op\":{\"enum\":[\"create\",\"replace\",\"patch\",\"delete\"]},"
+		"\"collection\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},"
+		"\"etag\":{\"type\":[\"string\",\"null\"]}}}");
 	literal(w, "ListMeta",
 		"{\"type\":\"object\",\"required\":[\"total\",\"limit\",\"offset\"],\"properties\":"
 		"{\"total\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"},"

@@ -12,9 +12,9 @@
 #include "handlers/response.h"
 #include "lib/mem.h"
 
-static void build_list(struct site *site, enum store_collection which, size_t gzip_min)
+static void build_list(const struct collection *c, struct site_list *out,
+		       size_t gzip_min)
 {
-	const struct collection *c = store_collection(site->store, which);
 	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT, path = STRBUF_INIT;
 	struct query_error err;
 	struct query_result r;
@@ -25,9 +25,9 @@ static void build_list(struct site *site, enum store_collection which, size_t gz
 	query_run(&q, c, &r);
 	strbuf_addf(&path, "/api/v1/%s", c->res->name);
 	list_render(c, &q, &r, path.buf, NULL, 0, &body, &link);
-	blob_from_strbuf(&site->lists[which].body, &body, MEDIA_JSON, gzip_min);
-	site->lists[which].link = strbuf_detach(&link, NULL);
-	site->lists[which].total = r.total;
+	blob_from_strbuf(&out->body, &body, MEDIA_JSON, gzip_min);
+	out->link = strbuf_detach(&link, NULL);
+	out->total = r.total;
 	query_result_release(&r);
 	query_release(&q);
 	query_error_release(&err);
@@ -47,7 +47,9 @@ struct site *site_build(struct store *store, const struct site_options *opt)
 	openapi_render(store, opt->schema, opt->schema_len, opt->routes, opt->nroutes, &sb);
 	blob_from_strbuf(&site->openapi, &sb, MEDIA_JSON, opt->gzip_min);
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		build_list(site, (enum store_collection)i, opt->gzip_min);
+		build_list(store_collection(store, (enum store_collection)i), &site->lists[i],
+			   opt->gzip_min);
+	build_list(store_changes(store), &site->changes, opt->gzip_min);
 	return site;
 }
 
@@ -62,6 +64,8 @@ void site_free(struct site *s)
 		blob_release(&s->lists[i].body);
 		free(s->lists[i].link);
 	}
+	blob_release(&s->changes.body);
+	free(s->changes.link);
 	store_free(s->store);
 	free(s);
 }
@@ -81,6 +85,8 @@ const struct collection *site_collection(const struct site *s, const struct reso
 {
 	enum store_collection w = which(s, res);
 
+	if (res == &change_resource)
+		return store_changes(s->store);
 	return w < STORE_NCOLLECTIONS ? store_collection(s->store, w) : NULL;
 }
 
@@ -88,5 +94,7 @@ const struct site_list *site_list(const struct site *s, const struct resource *r
 {
 	enum store_collection w = which(s, res);
 
+	if (res == &change_resource)
+		return &s->changes;
 	return w < STORE_NCOLLECTIONS ? &s->lists[w] : NULL;
 }

@@ -40,6 +40,7 @@ struct site {
 	struct blob stats;
 	struct blob openapi;
 	struct site_list lists[STORE_NCOLLECTIONS];
+	struct site_list changes;       /* the changes feed's */
 };
 
 /* Builds a site over store (taking it). Never fails. Free with site_free(). */
@@ -47,7 +48,7 @@ struct site *site_build(struct store *store, const struct site_options *opt);
 
 void site_free(struct site *s);
 
-/* The collection a route's resource names, or NULL. */
+/* The collection a route's resource names (the changes feed's too), or NULL. */
 const struct collection *site_collection(const struct site *s, const struct resource *res);
 
 /* The unfiltered first page of that collection, or NULL. */

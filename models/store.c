@@ -46,6 +46,8 @@ struct store {
 	struct seg *search_seg[STORE_NCOLLECTIONS];   /* each collection's search index */
 	struct dataset dataset;
 	struct collection coll[STORE_NCOLLECTIONS];
+	struct collection changes;                    /* the changes feed */
+	struct seg *changes_seg;                      /* where it lives */
 	uint64_t digest;
 };
 
@@ -299,6 +301,34 @@ static void build_search_of(struct store *s, int w, struct arena *a)
 	search_build(&s->coll[w].search, &s->coll[w], &ctx, a);
 }
 
+/*
+ * The changes feed of s: the rows of old (n, their renderings json) and
+ * then nrows new ones, the last STORE_CHANGES_KEPT of them.
+ */
+static void build_changes(struct store *s, const struct change *old, uint32_t n,
+			  const struct record_json *json, uint32_t nrows, struct arena *a)
+{
+	const uint32_t total = n + nrows, keep = total > STORE_CHANGES_KEPT ? STORE_CHANGES_KEPT : total;
+	const uint32_t skip = total - keep;
+	struct change *rows = arena_calloc(a, keep ? keep : 1, sizeof(*rows));
+	struct record_json *j = xcalloc(keep ? keep : 1, sizeof(*j));
+	const struct search_context ctx = { &s->dataset, collection_of_arg, s };
+	uint32_t dup1, dup2, k = 0;
+
+	for (uint32_t i = skip; i < total; i++, k++) {
+		if (i < n) {
+			rows[k] = old[i];
+			j[k] = json[i];
+		} else {
+			rows[k] = old[i];   /* the caller passes old and new rows in one array */
+			collection_render(&change_resource, &rows[k], &j[k], a);
+		}
+	}
+	collection_build_rendered(&s->changes, &change_resource, rows, j, keep, NULL, a, &dup1, &dup2);
+	search_build(&s->changes.search, &s->changes, &ctx, a);
+	free(j);
+}
+
 static int check_references(struct store *s, struct check *c)
 {
 	const struct view vw = { s, NULL };
@@ -362,6 +392,8 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 		goto out;
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		build_search_of(s, i, &s->chain->arena);
+	build_changes(s, NULL, 0, NULL, 0, &s->chain->arena);
+	s->changes_seg = seg_ref(s->chain);
 	s->digest = hash_bytes(HASH_SEED, buf, len);
 	rc = 0;
 out:
@@ -437,8 +469,14 @@ void store_free(struct store *s)
 		seg_release(s->coll_seg[i]);
 		seg_release(s->search_seg[i]);
 	}
+	seg_release(s->changes_seg);
 	seg_release(s->chain);
 	free(s);
+}
+
+const struct collection *store_changes(const struct store *s)
+{
+	return &s->changes;
 }
 
 const struct dataset *store_dataset(const struct store *s)
@@ -546,6 +584,8 @@ struct store_batch {
 	struct overlay ov[STORE_NCOLLECTIONS];
 	uint64_t digest;
 	bool defer_refs;              /* replaying: references are checked once, at the end */
+	struct change *log;           /* rows for the changes feed */
+	size_t nlog, log_alloc;
 };
 
 static uint64_t key_hash(const char *key, size_t len, bool fold)
@@ -667,6 +707,7 @@ void store_batch_free(struct store_batch *b)
 		free(b->ov[w].v);
 		free(b->ov[w].slots);
 	}
+	free(b->log);
 	seg_release(b->data);
 	free(b);
 }
@@ -854,6 +895,34 @@ out:
 	return rc;
 }
 
+static const char *dup_or_null(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+void store_batch_log(struct store_batch *b, const struct change *c)
+{
+	struct arena *a = &b->data->arena;
+	struct change *r;
+	char key[24];
+
+	if (b->nlog == b->log_alloc) {
+		b->log_alloc = b->log_alloc ? 2 * b->log_alloc : 8;
+		b->log = xreallocarray(b->log, b->log_alloc, sizeof(*b->log));
+	}
+	r = &b->log[b->nlog++];
+	r->seq = c->seq;
+	r->at = dup_or_null(a, c->at);
+	r->writer = dup_or_null(a, c->writer);
+	r->op = dup_or_null(a, c->op);
+	r->collection = dup_or_null(a, c->collection);
+	r->id = dup_or_null(a, c->id);
+	r->etag = dup_or_null(a, c->etag);
+	snprintf(key, sizeof(key), "%lld", (long long)c->seq);
+	r->seq_key = arena_strdup(a, key);
+	b->digest = hash_bytes(b->digest, key, strlen(key));
+}
+
 void store_batch_defer_refs(struct store_batch *b)
 {
 	b->defer_refs = true;
@@ -900,7 +969,7 @@ bool store_batch_empty(const struct store_batch *b)
 	for (int w = 0; w < STORE_NCOLLECTIONS; w++)
 		if (b->ov[w].n)
 			return false;
-	return true;
+	return !b->nlog;
 }
 
 /* Builds collection w of ns: the base's records in order, changed in place, the new ones after. */
@@ -985,6 +1054,20 @@ struct store *store_batch_commit(struct store_batch *b)
 			ns->coll[w].search = base->coll[w].search;
 			ns->search_seg[w] = seg_ref(base->search_seg[w]);
 		}
+	}
+	if (b->nlog) {
+		const struct collection *old = &base->changes;
+		struct change *rows = xcalloc((size_t)old->n + b->nlog, sizeof(*rows));
+
+		memcpy(rows, old->records, (size_t)old->n * sizeof(*rows));
+		memcpy(rows + old->n, b->log, b->nlog * sizeof(*rows));
+		/* The new rows' strings are in the batch's segment, now the chain's head. */
+		build_changes(ns, rows, old->n, old->json, (uint32_t)b->nlog, &own->arena);
+		ns->changes_seg = seg_ref(own);
+		free(rows);
+	} else {
+		ns->changes = base->changes;
+		ns->changes_seg = seg_ref(base->changes_seg);
 	}
 	seg_release(own);
 	store_batch_free(b);

@@ -23,6 +23,7 @@
 
 #include "lib/check.h"
 #include "lib/strbuf.h"
+#include "models/change.h"
 #include "models/collection.h"
 #include "models/country.h"
 #include "models/dataset.h"
@@ -64,6 +65,10 @@ const struct resource *store_resource(enum store_collection which);
 
 const struct dataset *store_dataset(const struct store *s);
 const struct collection *store_collection(const struct store *s, enum store_collection which);
+
+/* The changes feed: the last STORE_CHANGES_KEPT writes, oldest first (models/change.h). */
+#define STORE_CHANGES_KEPT 2000
+const struct collection *store_changes(const struct store *s);
 
 /* Lookups by key; NULL when absent. Country codes ignore case ("ro" is RO). */
 const struct source *store_find_source(const struct store *s, const char *id, size_t len);
@@ -154,6 +159,12 @@ void store_batch_defer_refs(struct store_batch *b);
  * after appending "deals/KEY.PATH: problem" to err.
  */
 int store_batch_check_refs(const struct store_batch *b, struct strbuf *err);
+
+/*
+ * Adds a row to the changes feed of the next generation (its strings are
+ * copied); the feed keeps the last STORE_CHANGES_KEPT, dropping the oldest.
+ */
+void store_batch_log(struct store_batch *b, const struct change *c);
 
 /* Whether the batch changes nothing. */
 bool store_batch_empty(const struct store_batch *b);

@@ -39,6 +39,8 @@ struct writer {
 	const struct config *cfg;
 	char *journal_path;
 	char *tmp_path;
+	char *changes_path;           /* DATA.changes: every change the journal held, one JSON per line */
+	uint64_t changes_seq;         /* the last seq that file holds */
 	struct journal *journal;
 	struct snapshots *snapshots;
 	struct metrics *metrics;
@@ -98,7 +100,21 @@ static enum store_collection collection_named(const char *name)
 struct replay {
 	struct store_batch *b;
 	uint64_t writes;
+	uint64_t logged;              /* seqs up to this are in the feed already (DATA.changes) */
 };
+
+/* The change row of a journal entry (its strings borrowed from v). */
+static void change_of(const cJSON *v, uint64_t seq, struct change *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->seq = (int64_t)seq;
+	c->at = entry_string(v, "at");
+	c->writer = entry_string(v, "writer");
+	c->op = entry_string(v, "op");
+	c->collection = entry_string(v, "collection");
+	c->id = entry_string(v, "id");
+	c->etag = entry_string(v, "etag");
+}
 
 /* Applies one journal entry to the batch; the batch defers references to the end. */
 static int replay_entry(void *arg, uint64_t seq, const char *payload, size_t len, struct strbuf *err)
@@ -111,7 +127,6 @@ static int replay_entry(void *arg, uint64_t seq, const char *payload, size_t len
 	struct check c;
 	int rc = -1;
 
-	(void)seq;
 	if (!v)
 		return -1;
 	op = entry_string(v, "op");
@@ -126,6 +141,12 @@ static int replay_entry(void *arg, uint64_t seq, const char *payload, size_t len
 		goto out;
 	}
 	rp->writes++;
+	if (seq > rp->logged) {
+		struct change ch;
+
+		change_of(v, seq, &ch);
+		store_batch_log(rp->b, &ch);
+	}
 	if (!strcmp(op, "delete")) {
 		rc = store_batch_delete(rp->b, which, id, strlen(id), err);
 		goto out;
@@ -143,18 +164,84 @@ out:
 }
 
 /*
+ * Reads DATA.changes (if there is one) into the batch's feed. A last line
+ * cut short by a crash mid-append is cut off the file. Returns 0 with the
+ * last seq in *last, or -1 with err saying why.
+ */
+static int read_changes(const char *path, struct store_batch *b, uint64_t *last, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct arena a = ARENA_INIT;
+	FILE *f = fopen(path, "r+");
+	char buf[65536];
+	size_t n, at = 0, lineno = 0;
+	int rc = -1;
+
+	*last = 0;
+	if (!f)
+		return errno == ENOENT ? 0 : (strbuf_addf(err, "%s: %s", path, strerror(errno)), -1);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&text, buf, n);
+	while (at < text.len) {
+		const char *nl = memchr(text.buf + at, '\n', text.len - at);
+		struct change ch;
+		struct check c;
+		cJSON *v;
+
+		if (!nl) {
+			/* Torn: the append never finished, so its write is still in the journal. */
+			if (ftruncate(fileno(f), (off_t)at))
+				goto out;
+			break;
+		}
+		lineno++;
+		v = json_parse(text.buf + at, (size_t)(nl - (text.buf + at)), path, err);
+		if (!v)
+			goto out;
+		memset(&ch, 0, sizeof(ch));
+		check_init(&c, path, err);
+		if (resource_read(&change_resource, &c, v, &a, &ch)) {
+			strbuf_addf(err, " (line %zu)", lineno);
+			check_release(&c);
+			cJSON_Delete(v);
+			goto out;
+		}
+		check_release(&c);
+		cJSON_Delete(v);
+		if ((uint64_t)ch.seq > *last) {
+			store_batch_log(b, &ch);
+			*last = (uint64_t)ch.seq;
+		}
+		at = (size_t)(nl - text.buf) + 1;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	strbuf_release(&text);
+	arena_release(&a);
+	return rc;
+}
+
+/*
  * The journal's writes over store (taken): returns the store with them (a
  * new generation, or store itself when the journal is empty), or NULL
  * after err says why. From a file journal_open() reads (j NULL), or the
  * open journal j again.
  */
 static struct store *replay_over(struct store *store, const char *path, struct journal **j,
-				 struct journal_stats *st, uint64_t *writes, struct strbuf *err)
+				 struct journal_stats *st, uint64_t *writes, const char *changes,
+				 uint64_t *changes_seq, struct strbuf *err)
 {
-	struct replay rp = { store_batch_new(store), 0 };
+	struct replay rp = { store_batch_new(store), 0, 0 };
 	int rc;
 
 	store_batch_defer_refs(rp.b);
+	if (read_changes(changes, rp.b, &rp.logged, err)) {
+		store_batch_free(rp.b);
+		store_free(store);
+		return NULL;
+	}
+	*changes_seq = rp.logged;
 	if (!*j) {
 		*j = journal_open(path, replay_entry, &rp, st, err);
 		rc = *j ? 0 : -1;
@@ -215,13 +302,16 @@ struct writer *writer_open(const struct config *cfg, const struct tokens *tokens
 	w->journal_path = strbuf_detach(&path, NULL);
 	strbuf_addf(&path, "%s.tmp", cfg->data);
 	w->tmp_path = strbuf_detach(&path, NULL);
+	strbuf_addf(&path, "%s.changes", cfg->data);
+	w->changes_path = strbuf_detach(&path, NULL);
 	if (dir_writable(cfg->data, err) || access(cfg->data, R_OK) ||
 	    stat(cfg->data, &w->data_stat)) {
 		if (!err->len)
 			strbuf_addf(err, "%s: %s", cfg->data, strerror(errno));
 		goto fail;
 	}
-	s = replay_over(*store, w->journal_path, &w->journal, &st, &writes, err);
+	s = replay_over(*store, w->journal_path, &w->journal, &st, &writes, w->changes_path,
+			&w->changes_seq, err);
 	*store = s;
 	if (!s)
 		goto fail;
@@ -281,12 +371,25 @@ static void commit_group(struct writer *w, struct write_job *jobs)
 	uint64_t applied = 0;
 
 	for (struct write_job *j = jobs; j; j = j->next) {
+		struct change ch = { 0 };
+		char when[32], tag[ETAG_SIZE];
+
 		if (write_apply(b, j))
 			continue;
 		strbuf_reset(&payload);
 		encode_entry(&payload, w->seq + applied + 1, now, j);
 		journal_append(w->journal, w->seq + applied + 1, payload.buf, payload.len);
 		applied++;
+		time_format_iso(now, when, sizeof(when));
+		etag_format(tag, j->etag, false);
+		ch.seq = (int64_t)(w->seq + applied);
+		ch.at = when;
+		ch.writer = j->writer;
+		ch.op = write_kind_name(j->kind);
+		ch.collection = store_resource(j->which)->name;
+		ch.id = j->key.buf;
+		ch.etag = j->kind == WRITE_DELETE ? NULL : tag;
+		store_batch_log(b, &ch);
 	}
 	strbuf_release(&payload);
 	if (!applied) {
@@ -368,6 +471,76 @@ static int sync_dir(const char *path)
 	return rc;
 }
 
+/* Renders a journal entry's change as one line of DATA.changes, if it is not there yet. */
+static int change_line(void *arg, uint64_t seq, const char *payload, size_t len, struct strbuf *err)
+{
+	struct strbuf *out = ((struct strbuf **)arg)[0];
+	const uint64_t after = *((uint64_t **)arg)[1];
+	cJSON *v;
+	struct change ch;
+	struct jsonw w;
+
+	if (seq <= after)
+		return 0;
+	v = json_parse(payload, len, "journal entry", err);
+	if (!v)
+		return -1;
+	change_of(v, seq, &ch);
+	if (ch.op && strcmp(ch.op, "mark")) {
+		jsonw_init(&w, out, false);
+		jsonw_object_begin(&w);
+		jsonw_kv_int(&w, "seq", ch.seq);
+		jsonw_kv_string(&w, "at", ch.at);
+		jsonw_kv_string(&w, "writer", ch.writer);
+		jsonw_kv_string(&w, "op", ch.op);
+		jsonw_kv_string(&w, "collection", ch.collection);
+		jsonw_kv_string(&w, "id", ch.id);
+		jsonw_kv_string(&w, "etag", ch.etag);
+		jsonw_object_end(&w);
+		jsonw_release(&w);
+		strbuf_addch(out, '\n');
+	}
+	cJSON_Delete(v);
+	return 0;
+}
+
+/*
+ * Appends the journal's changes to DATA.changes and syncs it, so that the
+ * feed outlives the journal. Returns 0, or -1 with errno.
+ */
+static int save_changes(struct writer *w)
+{
+	struct strbuf lines = STRBUF_INIT, err = STRBUF_INIT;
+	void *arg[2] = { &lines, &w->changes_seq };
+	struct stat st = { 0 };
+	int fd, rc = -1, saved = 0;
+
+	if (journal_replay(w->journal, change_line, arg, &err)) {
+		errno = EIO;
+		goto out;
+	}
+	fd = open(w->changes_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto out;
+	if (fstat(fd, &st) ||
+	    write(fd, lines.buf ? lines.buf : "", lines.len) != (ssize_t)lines.len || fsync(fd)) {
+		saved = errno ? errno : EIO;
+		/* Nothing half-written stays for the next append to follow. */
+		if (!ftruncate(fd, st.st_size))
+			(void)!fsync(fd);
+		close(fd);
+		errno = saved;
+		goto out;
+	}
+	close(fd);
+	w->changes_seq = w->seq;
+	rc = 0;
+out:
+	strbuf_release(&lines);
+	strbuf_release(&err);
+	return rc;
+}
+
 /*
  * Folds the journal into the data file (see writer.h for why each crash
  * point is safe). Logs what it did or why it could not.
@@ -406,6 +579,11 @@ static void compact(struct writer *w, const char *why)
 	}
 	stat(w->cfg->data, &w->data_stat);
 	crash_point(3);
+	if (save_changes(w)) {
+		log_event(LOG_ERROR, "cannot keep the changes feed; the journal is kept", "file",
+			  w->changes_path, "error", strerror(errno), NULL);
+		goto out;
+	}
 	strbuf_addf(&mark, "{\"seq\":%llu,\"op\":\"mark\"}", (unsigned long long)w->seq);
 	if (journal_reset(w->journal, w->seq, mark.buf, mark.len)) {
 		/* The data file holds every write; the journal's replay over it changes nothing. */
@@ -435,7 +613,8 @@ static void reload(struct writer *w, const char *why)
 	stat(w->cfg->data, &now);
 	s = store_load_file(w->cfg->data, &err);
 	if (s)
-		s = replay_over(s, w->journal_path, &w->journal, &st, &writes, &err);
+		s = replay_over(s, w->journal_path, &w->journal, &st, &writes, w->changes_path,
+				&w->changes_seq, &err);
 	if (!s) {
 		snapshots_publish_failure(w->snapshots, err.buf, time(NULL));
 		metrics_reload(w->metrics, false, time(NULL));
@@ -570,5 +749,6 @@ void writer_close(struct writer *w)
 	pthread_cond_destroy(&w->done);
 	free(w->journal_path);
 	free(w->tmp_path);
+	free(w->changes_path);
 	free(w);
 }
