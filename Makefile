@@ -3,8 +3,9 @@
 #   make            build build/attache (installing missing -dev packages first)
 #   make run        build and serve the built-in dataset on port 8080
 #   make test       the include graph, unit and integration tests, the README's examples,
-#                   the hostile-client suite
+#                   the hostile-client suite, the crash test
 #   make hostile    the hostile-client suite alone (tests/hostile/)
+#   make crash      the crash test alone: writes against SIGKILL (tests/crash/)
 #   make valgrind-hostile   the hostile-client suite against the server under valgrind
 #   make e2e        the dashboard in headless Chromium (and the API documents)
 #   make map        regenerate the dashboard map (web/map-data.js)
@@ -34,7 +35,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test hostile valgrind-hostile check-includes,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test hostile valgrind-hostile check-includes crash,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
@@ -77,7 +78,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test hostile valgrind-hostile deps test-deps clean check-data bench docker-test e2e fuzz map
+.PHONY: FORCE all run test crash check-includes unit integration readme-test metrics-test hostile valgrind-hostile deps test-deps clean check-data bench docker-test e2e fuzz map
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -165,7 +166,12 @@ valgrind-hostile: $(BUILD)/attache
 	@scripts/deps.sh "" valgrind valgrind
 	timeout 300 python3 tests/hostile/hostile.py --bin $(BUILD)/attache --valgrind
 
-test: check-includes unit integration readme-test metrics-test hostile
+# Writes survive SIGKILL at random moments and inside compaction (tests/crash/crash.py):
+# at least 60 kills, bounded to two minutes.
+crash: $(BUILD)/attache $(BUILD)/.test-deps
+	$(RUNNER) python3 tests/crash/crash.py --bin $(BUILD)/attache --rounds 60 --seconds 120
+
+test: check-includes unit integration readme-test metrics-test hostile crash
 
 # Node and Chromium are installed apart: a machine whose Node does not come
 # from Debian cannot take Debian's npm, and needs only the browser.

@@ -420,10 +420,10 @@ static bool data_file_changed(const struct writer *w)
 	       st.st_mtim.tv_nsec != w->data_stat.st_mtim.tv_nsec;
 }
 
-/* For the crash tests: ATTACHE_TEST_COMPACT_KILL=N kills the process at step N of compaction. */
+/* For the crash tests: TEST_ATTACHE_COMPACT_KILL=N kills the process at step N of compaction. */
 static void crash_point(int step)
 {
-	const char *at = getenv("ATTACHE_TEST_COMPACT_KILL");
+	const char *at = getenv("TEST_ATTACHE_COMPACT_KILL");
 
 	if (at && atoi(at) == step)
 		raise(SIGKILL);
