@@ -303,13 +303,16 @@ static void build_search_of(struct store *s, int w, struct arena *a)
 
 /*
  * The changes feed of s: the rows of old (n, their renderings json) and
- * then nrows new ones, the last STORE_CHANGES_KEPT of them.
+ * then nrows new ones, the last STORE_CHANGES_KEPT of them. The arrays go
+ * in a, the new rows' renderings in the chain, beside their strings: the
+ * next generation keeps them.
  */
 static void build_changes(struct store *s, const struct change *old, uint32_t n,
 			  const struct record_json *json, uint32_t nrows, struct arena *a)
 {
 	const uint32_t total = n + nrows, keep = total > STORE_CHANGES_KEPT ? STORE_CHANGES_KEPT : total;
 	const uint32_t skip = total - keep;
+	struct arena *chain = &s->chain->arena;
 	struct change *rows = arena_calloc(a, keep ? keep : 1, sizeof(*rows));
 	struct record_json *j = xcalloc(keep ? keep : 1, sizeof(*j));
 	const struct search_context ctx = { &s->dataset, collection_of_arg, s };
@@ -321,7 +324,7 @@ static void build_changes(struct store *s, const struct change *old, uint32_t n,
 			j[k] = json[i];
 		} else {
 			rows[k] = old[i];   /* the caller passes old and new rows in one array */
-			collection_render(&change_resource, &rows[k], &j[k], a);
+			collection_render(&change_resource, &rows[k], &j[k], chain);
 		}
 	}
 	collection_build_rendered(&s->changes, &change_resource, rows, j, keep, NULL, a, &dup1, &dup2);

@@ -210,3 +210,54 @@ Test(write, deleting_a_referenced_record_names_who_refers_to_it)
 	store_batch_free(b);
 	store_free(s);
 }
+
+/* A change row for tests. */
+static void log_row(struct store_batch *b, int64_t seq, const char *id)
+{
+	const struct change ch = { .seq = seq, .at = "2026-01-01T00:00:00Z", .writer = "t", .op = "patch",
+				   .collection = "deals", .id = id, .etag = "\"x\"" };
+
+	store_batch_log(b, &ch);
+}
+
+Test(write, the_changes_feed_outlives_the_generations_it_was_written_in)
+{
+	struct store *s = vilnius(), *g2, *g3;
+	struct store_batch *b = store_batch_new(s);
+	const struct collection *c;
+
+	log_row(b, 1, "first");
+	g2 = store_batch_commit(b);
+	b = store_batch_new(g2);
+	log_row(b, 2, "second");
+	g3 = store_batch_commit(b);
+	/* The generations the rows were rendered in go; the third still serves them (regression:
+	 * the first row's bytes were in the second generation's own memory). */
+	store_free(s);
+	store_free(g2);
+	c = store_changes(g3);
+	cr_assert_eq(c->n, 2);
+	cr_assert(strstr(c->json[0].json, "\"id\":\"first\""), "%.*s", (int)c->json[0].len, c->json[0].json);
+	cr_assert(strstr(c->json[1].json, "\"id\":\"second\""));
+	cr_assert_eq(collection_find(c, "1", 1), 0);
+	store_free(g3);
+}
+
+Test(write, the_changes_feed_keeps_the_last_rows)
+{
+	struct store *s = vilnius(), *next;
+	struct store_batch *b = store_batch_new(s);
+	const struct collection *c;
+	char id[32];
+
+	for (int i = 1; i <= STORE_CHANGES_KEPT + 5; i++) {
+		snprintf(id, sizeof(id), "d%d", i);
+		log_row(b, i, id);
+	}
+	next = store_batch_commit(b);
+	c = store_changes(next);
+	cr_assert_eq(c->n, STORE_CHANGES_KEPT);
+	cr_assert_eq(((const struct change *)collection_record(c, 0))->seq, 6);
+	store_free(next);
+	store_free(s);
+}
