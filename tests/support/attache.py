@@ -29,10 +29,10 @@ def clean_env():
 
 
 class Server:
-    def __init__(self, binary, cwd=None, timeout=10):
+    def __init__(self, binary, cwd=None, timeout=10, args=()):
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
-        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--access-log=false"],
+        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--access-log=false"] + list(args),
                                      cwd=cwd, env=clean_env(), stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
         deadline = time.time() + timeout
