@@ -36,8 +36,9 @@ cJSON *mergepatch_apply(const cJSON *target, const cJSON *patch)
 		{
 			cJSON *merged = mergepatch_apply(old, p);
 
+			/* ReplaceItemInObject names the new item; ViaPointer would leave it unnamed. */
 			if (old)
-				cJSON_ReplaceItemViaPointer(result, old, merged);
+				cJSON_ReplaceItemInObjectCaseSensitive(result, p->string, merged);
 			else
 				cJSON_AddItemToObject(result, p->string, merged);
 		}

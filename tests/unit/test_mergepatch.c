@@ -31,6 +31,9 @@ ParameterizedTestParameters(mergepatch, follows_rfc_7396_appendix_a)
 		{ "{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}" },
 		{ "[1,2]", "{\"a\":\"b\",\"c\":null}", "{\"a\":\"b\"}" },
 		{ "{}", "{\"a\":{\"bb\":{\"ccc\":null}}}", "{\"a\":{\"bb\":{}}}" },
+		/* Found by the fuzzer: an object merged into a member that was not one keeps its name. */
+		{ "{\"a\":null,\"b\":1}", "{\"a\":{\"x\":1}}", "{\"a\":{\"x\":1},\"b\":1}" },
+		{ "{\"a\":\"s\"}", "{\"a\":{\"x\":{\"y\":2}}}", "{\"a\":{\"x\":{\"y\":2}}}" },
 	};
 
 	return cr_make_param_array(struct example, cases, sizeof(cases) / sizeof(cases[0]));
