@@ -193,7 +193,8 @@ map:
 # seeded by the store fixtures, the data and an excerpt of it small enough for
 # -max_len (tests/fuzz/corpus-store); request: targets through the router and
 # handlers (tests/fuzz/corpus-request); http: whole raw requests through
-# libmicrohttpd and the server, on a socketpair (tests/fuzz/corpus-http).
+# libmicrohttpd and the server, on a socketpair (tests/fuzz/corpus-http); write:
+# write bodies and merge patches through the writer's checks (tests/fuzz/corpus-write).
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.deps
@@ -201,15 +202,18 @@ build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.d
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(LIB_CFLAGS) $^ -o $@ $(LIB_LIBS)
 
-fuzz: build/fuzz/store build/fuzz/request build/fuzz/http
+fuzz: build/fuzz/store build/fuzz/request build/fuzz/http build/fuzz/write
 	@command -v $(FUZZ_CC) >/dev/null || scripts/deps.sh "" clang clang
-	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request build/fuzz/corpus-http
+	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request build/fuzz/corpus-http \
+		build/fuzz/corpus-write
 	build/fuzz/store -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -print_final_stats=1 \
 		build/fuzz/corpus-store tests/fuzz/corpus-store tests/fixtures/store data
 	build/fuzz/request -max_total_time=$(FUZZ_SECONDS) -max_len=512 -print_final_stats=1 \
 		build/fuzz/corpus-request tests/fuzz/corpus-request
 	build/fuzz/http -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
 		build/fuzz/corpus-http tests/fuzz/corpus-http
+	build/fuzz/write -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+		build/fuzz/corpus-write tests/fuzz/corpus-write
 
 docker-test:
 	tests/docker/run.sh
