@@ -72,6 +72,7 @@ struct request {
 	const char *authorization;    /* the headers, NULL when absent */
 	const char *content_type;
 	const char *if_match;
+	const char *idempotency_key;
 	const char *body;             /* the request body; NULL when none was sent */
 	size_t body_len;
 };

@@ -9,6 +9,7 @@
 #include "handlers/response.h"
 #include "handlers/route.h"
 #include "lib/etag.h"
+#include "lib/hash.h"
 #include "lib/json.h"
 #include "lib/mergepatch.h"
 #include "lib/text.h"
@@ -258,6 +259,16 @@ static bool authorized(const struct request *req, struct response *res, const ch
 	return false;
 }
 
+static bool key_ok(const char *k)
+{
+	size_t n = 0;
+
+	for (; k[n]; n++)
+		if ((unsigned char)k[n] <= ' ' || (unsigned char)k[n] >= 0x7f)
+			return false;
+	return n && n <= WRITE_MAX_IDEMPOTENCY_KEY;
+}
+
 /* Checks the body's media type and parses it; false after answering 415 or 400. */
 static bool read_body(const struct request *req, struct response *res, cJSON **out)
 {
@@ -339,6 +350,13 @@ void handle_write(const struct request *req, struct response *res)
 	if (!authorized(req, res, &name))
 		return;
 	res->writer = name;
+	if (req->idempotency_key && (req->method != HTTP_POST || !key_ok(req->idempotency_key))) {
+		response_problem(req, res, HTTP_BAD_REQUEST, "%s",
+				 req->method != HTTP_POST ? "Idempotency-Key goes with POST; PUT, PATCH and "
+				 "DELETE are idempotent already (with If-Match)" : "Idempotency-Key is 1 to 255 "
+				 "visible ASCII characters");
+		return;
+	}
 	if (req->method != HTTP_POST && !req->if_match) {
 		response_problem(req, res, HTTP_PRECONDITION_REQUIRED,
 				 "%s needs If-Match with the record's ETag (from a GET), so that no "
@@ -363,6 +381,8 @@ void handle_write(const struct request *req, struct response *res)
 	j.body = body;
 	j.if_match = req->if_match;
 	j.writer = name;
+	j.idempotency_key = req->idempotency_key;
+	j.body_hash = hash_bytes(HASH_SEED, req->body, req->body_len);
 	req->writes->submit(req->writes, &j);
 	switch (j.status) {
 	case HTTP_CREATED:

@@ -47,6 +47,8 @@ struct write_job {
 	const cJSON *body;            /* the parsed body; NULL for a delete */
 	const char *if_match;         /* NULL for a create */
 	const char *writer;           /* the token's name */
+	const char *idempotency_key;  /* a create's Idempotency-Key, or NULL */
+	uint64_t body_hash;           /* the body's bytes, hashed: a retry must send the same */
 
 	/* What came of it (write_apply() and the writer): */
 	int status;                   /* 201, 200, 204, or a problem's */
@@ -56,6 +58,7 @@ struct write_job {
 	struct strbuf key;            /* its key */
 	uint64_t etag;
 	const char *retry_after;      /* a 503's, or NULL */
+	bool replayed;                /* the first answer to its Idempotency-Key, sent again */
 
 	/* The writer's own: */
 	struct write_job *next;
@@ -79,6 +82,9 @@ struct writes {
 	/* Runs j with other writes, and returns once it is durable and served, or refused. */
 	void (*submit)(struct writes *w, struct write_job *j);
 };
+
+/* The longest Idempotency-Key taken. */
+#define WRITE_MAX_IDEMPOTENCY_KEY 255
 
 /* The Allow header of a route when writes are on. */
 const char *write_allow(const struct route *route);

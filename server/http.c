@@ -780,6 +780,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		req.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
 		req.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
 		req.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
+		req.idempotency_key = header(c, "Idempotency-Key");
 		req.body = x->keep_body ? x->body_buf.buf : NULL;
 		req.body_len = x->keep_body ? x->body_buf.len : 0;
 		handle_write(&req, &res);

@@ -25,6 +25,23 @@
 #include "server/app.h"
 #include "server/log.h"
 
+/*
+ * The first answer to each Idempotency-Key (a create's), by writer and key,
+ * oldest first; the last WRITER_IDEMPOTENCY_KEPT are kept, in the journal
+ * with their writes and in the mark that starts it again after a fold.
+ */
+#define WRITER_IDEMPOTENCY_KEPT 1000
+
+struct idem {
+	char *writer;
+	char *key;
+	uint64_t body_hash;
+	enum store_collection which;
+	char *id;
+	char *json;
+	uint64_t etag;
+};
+
 struct writer {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;          /* the thread: work queued, or a stop */
@@ -47,7 +64,81 @@ struct writer {
 	uint64_t seq;                 /* the last sequence number given */
 	struct stat data_stat;        /* the data file as last loaded or written by us */
 	bool hand_edit_logged;
+	struct idem *idem;            /* the writer thread's alone */
+	size_t nidem, idem_alloc;
 };
+
+static void idem_release(struct idem *e)
+{
+	free(e->writer);
+	free(e->key);
+	free(e->id);
+	free(e->json);
+}
+
+static struct idem *idem_find(struct writer *w, const char *writer, const char *key)
+{
+	for (size_t i = w->nidem; i-- > 0;)
+		if (!strcmp(w->idem[i].key, key) && !strcmp(w->idem[i].writer, writer))
+			return &w->idem[i];
+	return NULL;
+}
+
+/* Remembers an answer (replacing one to the same writer and key). */
+static void idem_put(struct writer *w, const char *writer, const char *key, uint64_t body_hash,
+		     enum store_collection which, const char *id, const char *json, size_t len,
+		     uint64_t etag)
+{
+	struct idem *e = idem_find(w, writer, key);
+
+	if (e) {
+		idem_release(e);
+	} else {
+		if (w->nidem == w->idem_alloc) {
+			w->idem_alloc = w->idem_alloc ? 2 * w->idem_alloc : 64;
+			w->idem = xreallocarray(w->idem, w->idem_alloc, sizeof(*w->idem));
+		}
+		e = &w->idem[w->nidem++];
+	}
+	e->writer = xstrdup(writer);
+	e->key = xstrdup(key);
+	e->body_hash = body_hash;
+	e->which = which;
+	e->id = xstrdup(id);
+	e->json = xmemdup0(json, len);
+	e->etag = etag;
+}
+
+/* Keeps the last WRITER_IDEMPOTENCY_KEPT, or the first n when a group is dropped (n < nidem). */
+static void idem_trim(struct writer *w, size_t n)
+{
+	if (n < w->nidem) {
+		for (size_t i = n; i < w->nidem; i++)
+			idem_release(&w->idem[i]);
+		w->nidem = n;
+	}
+	if (w->nidem > WRITER_IDEMPOTENCY_KEPT) {
+		size_t drop = w->nidem - WRITER_IDEMPOTENCY_KEPT;
+
+		for (size_t i = 0; i < drop; i++)
+			idem_release(&w->idem[i]);
+		memmove(w->idem, w->idem + drop, WRITER_IDEMPOTENCY_KEPT * sizeof(*w->idem));
+		w->nidem = WRITER_IDEMPOTENCY_KEPT;
+	}
+}
+
+static void write_hash(struct jsonw *jw, const char *key, uint64_t h)
+{
+	char hex[17];
+
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
+	jsonw_kv_string(jw, key, hex);
+}
+
+static uint64_t read_hash(const char *hex)
+{
+	return hex ? (uint64_t)strtoull(hex, NULL, 16) : 0;
+}
 
 /* ---- the journal's entries ---- */
 
@@ -76,6 +167,10 @@ static void encode_entry(struct strbuf *out, uint64_t seq, int64_t at, const str
 		jsonw_key(&w, "record");
 		jsonw_raw(&w, j->json.buf, j->json.len);
 	}
+	if (j->idempotency_key) {
+		jsonw_kv_string(&w, "idempotency_key", j->idempotency_key);
+		write_hash(&w, "body_hash", j->body_hash);
+	}
 	jsonw_object_end(&w);
 	jsonw_release(&w);
 }
@@ -98,6 +193,7 @@ static enum store_collection collection_named(const char *name)
 }
 
 struct replay {
+	struct writer *w;             /* whose table of Idempotency-Keys the entries refill */
 	struct store_batch *b;
 	uint64_t writes;
 	uint64_t logged;              /* seqs up to this are in the feed already (DATA.changes) */
@@ -133,6 +229,20 @@ static int replay_entry(void *arg, uint64_t seq, const char *payload, size_t len
 	id = entry_string(v, "id");
 	which = collection_named(entry_string(v, "collection"));
 	if (op && !strcmp(op, "mark")) {
+		const cJSON *e;
+
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(v, "idempotency")) {
+			const char *wr = entry_string(e, "writer"), *k = entry_string(e, "key"),
+				   *eid = entry_string(e, "id");
+			enum store_collection ew = collection_named(entry_string(e, "collection"));
+			const cJSON *rec = cJSON_GetObjectItemCaseSensitive(e, "record");
+			char *json = rec ? cJSON_PrintUnformatted(rec) : NULL;
+
+			if (wr && k && eid && ew < STORE_NCOLLECTIONS && json)
+				idem_put(rp->w, wr, k, read_hash(entry_string(e, "body_hash")), ew, eid, json,
+					 strlen(json), read_hash(entry_string(e, "etag")));
+			free(json);
+		}
 		rc = 0;
 		goto out;
 	}
@@ -157,6 +267,9 @@ static int replay_entry(void *arg, uint64_t seq, const char *payload, size_t len
 		strbuf_addf(err, "journal entry: %s/%s no longer reads: %s: %s",
 			    store_resource(which)->name, id, c.nerrors ? c.errors[0].pointer : "",
 			    c.nerrors ? c.errors[0].detail : "?");
+	else if (entry_string(v, "idempotency_key") && entry_string(v, "writer"))
+		idem_put(rp->w, entry_string(v, "writer"), entry_string(v, "idempotency_key"),
+			 read_hash(entry_string(v, "body_hash")), which, r.key, r.json, r.len, r.etag);
 	check_release(&c);
 out:
 	cJSON_Delete(v);
@@ -228,11 +341,11 @@ out:
  * after err says why. From a file journal_open() reads (j NULL), or the
  * open journal j again.
  */
-static struct store *replay_over(struct store *store, const char *path, struct journal **j,
-				 struct journal_stats *st, uint64_t *writes, const char *changes,
-				 uint64_t *changes_seq, struct strbuf *err)
+static struct store *replay_over(struct writer *w, struct store *store, const char *path,
+				 struct journal **j, struct journal_stats *st, uint64_t *writes,
+				 const char *changes, uint64_t *changes_seq, struct strbuf *err)
 {
-	struct replay rp = { store_batch_new(store), 0, 0 };
+	struct replay rp = { w, store_batch_new(store), 0, 0 };
 	int rc;
 
 	store_batch_defer_refs(rp.b);
@@ -310,7 +423,7 @@ struct writer *writer_open(const struct config *cfg, const struct tokens *tokens
 			strbuf_addf(err, "%s: %s", cfg->data, strerror(errno));
 		goto fail;
 	}
-	s = replay_over(*store, w->journal_path, &w->journal, &st, &writes, w->changes_path,
+	s = replay_over(w, *store, w->journal_path, &w->journal, &st, &writes, w->changes_path,
 			&w->changes_seq, err);
 	*store = s;
 	if (!s)
@@ -347,7 +460,7 @@ static void refuse_group(struct writer *w, struct write_job *jobs, int err)
 	snprintf(msg, sizeof(msg), "the journal %s could not be written (%s): the write was not made",
 		 w->journal_path, strerror(err));
 	for (struct write_job *j = jobs; j; j = j->next) {
-		if (j->status >= 300)
+		if (j->status >= 300 || j->replayed)
 			continue;
 		strbuf_reset(&j->json);
 		strbuf_reset(&j->detail);
@@ -368,14 +481,34 @@ static void commit_group(struct writer *w, struct write_job *jobs)
 	struct store_batch *b = store_batch_new(snapshot_serving(snap)->site->store);
 	struct strbuf payload = STRBUF_INIT;
 	const int64_t now = time(NULL);
+	const size_t nidem = w->nidem;
 	uint64_t applied = 0;
 
 	for (struct write_job *j = jobs; j; j = j->next) {
 		struct change ch = { 0 };
 		char when[32], tag[ETAG_SIZE];
+		const struct idem *e = j->idempotency_key ? idem_find(w, j->writer, j->idempotency_key) : NULL;
 
+		/* A retry: the first answer again, or a refusal if the body is not the first one. */
+		if (e && e->body_hash == j->body_hash) {
+			j->status = HTTP_CREATED;
+			strbuf_addstr(&j->json, e->json);
+			strbuf_addstr(&j->key, e->id);
+			j->etag = e->etag;
+			j->replayed = true;
+			continue;
+		}
+		if (e) {
+			j->status = HTTP_UNPROCESSABLE_CONTENT;
+			strbuf_addf(&j->detail, "Idempotency-Key \"%s\" was first sent with another body; "
+				    "a new request takes a new key", j->idempotency_key);
+			continue;
+		}
 		if (write_apply(b, j))
 			continue;
+		if (j->idempotency_key)
+			idem_put(w, j->writer, j->idempotency_key, j->body_hash, j->which, j->key.buf,
+				 j->json.buf, j->json.len, j->etag);
 		strbuf_reset(&payload);
 		encode_entry(&payload, w->seq + applied + 1, now, j);
 		journal_append(w->journal, w->seq + applied + 1, payload.buf, payload.len);
@@ -398,11 +531,13 @@ static void commit_group(struct writer *w, struct write_job *jobs)
 		int err = errno;
 
 		store_batch_free(b);
+		idem_trim(w, nidem);
 		refuse_group(w, jobs, err);
 	} else {
 		struct store *next = store_batch_commit(b);
 
 		w->seq += applied;
+		idem_trim(w, w->nidem);
 		snapshots_publish_write(w->snapshots, app_build_site(next, config_gzip_min(w->cfg)), now);
 		metrics_write(w->metrics, true, applied);
 	}
@@ -469,6 +604,38 @@ static int sync_dir(const char *path)
 	}
 	free(copy);
 	return rc;
+}
+
+/* The entry that starts a journal again: the last seq, and the Idempotency-Keys' answers. */
+static void encode_mark(const struct writer *w, struct strbuf *out)
+{
+	struct jsonw jw;
+	char tag[ETAG_SIZE];
+
+	jsonw_init(&jw, out, false);
+	jsonw_object_begin(&jw);
+	jsonw_kv_uint(&jw, "seq", w->seq);
+	jsonw_kv_string(&jw, "op", "mark");
+	jsonw_key(&jw, "idempotency");
+	jsonw_array_begin(&jw);
+	for (size_t i = 0; i < w->nidem; i++) {
+		const struct idem *e = &w->idem[i];
+
+		jsonw_object_begin(&jw);
+		jsonw_kv_string(&jw, "writer", e->writer);
+		jsonw_kv_string(&jw, "key", e->key);
+		write_hash(&jw, "body_hash", e->body_hash);
+		jsonw_kv_string(&jw, "collection", store_resource(e->which)->name);
+		jsonw_kv_string(&jw, "id", e->id);
+		etag_format(tag, e->etag, false);
+		jsonw_kv_string(&jw, "etag", tag + 1);   /* the hex digits: read_hash() stops at the quote */
+		jsonw_key(&jw, "record");
+		jsonw_raw(&jw, e->json, strlen(e->json));
+		jsonw_object_end(&jw);
+	}
+	jsonw_array_end(&jw);
+	jsonw_object_end(&jw);
+	jsonw_release(&jw);
 }
 
 /* Renders a journal entry's change as one line of DATA.changes, if it is not there yet. */
@@ -584,7 +751,7 @@ static void compact(struct writer *w, const char *why)
 			  w->changes_path, "error", strerror(errno), NULL);
 		goto out;
 	}
-	strbuf_addf(&mark, "{\"seq\":%llu,\"op\":\"mark\"}", (unsigned long long)w->seq);
+	encode_mark(w, &mark);
 	if (journal_reset(w->journal, w->seq, mark.buf, mark.len)) {
 		/* The data file holds every write; the journal's replay over it changes nothing. */
 		log_event(LOG_ERROR, "cannot empty the journal (its writes are in the data file)",
@@ -613,7 +780,7 @@ static void reload(struct writer *w, const char *why)
 	stat(w->cfg->data, &now);
 	s = store_load_file(w->cfg->data, &err);
 	if (s)
-		s = replay_over(s, w->journal_path, &w->journal, &st, &writes, w->changes_path,
+		s = replay_over(w, s, w->journal_path, &w->journal, &st, &writes, w->changes_path,
 				&w->changes_seq, &err);
 	if (!s) {
 		snapshots_publish_failure(w->snapshots, err.buf, time(NULL));
@@ -750,5 +917,7 @@ void writer_close(struct writer *w)
 	free(w->journal_path);
 	free(w->tmp_path);
 	free(w->changes_path);
+	idem_trim(w, 0);
+	free(w->idem);
 	free(w);
 }

@@ -526,3 +526,78 @@ Test(write, the_changes_feed_lists_every_write_and_outlives_the_journal)
 	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
 	remove_setup(&s);
 }
+
+/* POSTs DEAL (or body) with the key; returns the status, the body in out. */
+static long post_with_key(const struct proc *p, const char *key, const char *body, struct strbuf *out)
+{
+	char hdr[300];
+	struct reply r;
+	long status;
+
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: %s", key);
+	ask(p, "POST", "/api/v1/deals", (const char *const[]){ AUTH, JSON_TYPE, hdr, NULL }, body, &r);
+	status = r.status;
+	strbuf_reset(out);
+	strbuf_addstr(out, r.body.buf ? r.body.buf : "");
+	reply_release(&r);
+	return status;
+}
+
+static long count_creates(const struct proc *p)
+{
+	struct reply r;
+	cJSON *j;
+	long n;
+
+	http_get(url(p, "/api/v1/changes?op=create&limit=0"), NULL, &r);
+	j = reply_json(&r);
+	n = (long)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meta"), "total")->valuedouble;
+	cJSON_Delete(j);
+	reply_release(&r);
+	return n;
+}
+
+Test(write, a_retried_post_with_its_idempotency_key_gets_the_first_answer)
+{
+	struct strbuf first = STRBUF_INIT, again = STRBUF_INIT;
+	struct setup s;
+	struct proc p;
+	struct reply r;
+
+	make_setup(&s, NULL);
+	start(&p, &s);
+	cr_assert_eq(post_with_key(&p, "k-1", DEAL, &first), 201, "%s", first.buf);
+	/* Changed since: the retry still gets the first answer, and creates nothing. */
+	ask(&p, "PATCH", "/api/v1/deals/new-deal", (const char *const[]){ AUTH, PATCH_TYPE, "If-Match: *", NULL },
+	    "{\"status\": \"agreed\"}", &r);
+	cr_assert_eq(r.status, 200);
+	reply_release(&r);
+	cr_assert_eq(post_with_key(&p, "k-1", DEAL, &again), 201, "%s", again.buf);
+	cr_assert_str_eq(again.buf, first.buf);
+	cr_assert_eq(count_creates(&p), 1);
+	/* The same key with another body is refused; without a key, the id exists: 409. */
+	cr_assert_eq(post_with_key(&p, "k-1", "{\"id\": \"other\"}", &again), 422);
+	cr_assert(strstr(again.buf, "another body"), "%s", again.buf);
+	ask(&p, "POST", "/api/v1/deals", (const char *const[]){ AUTH, JSON_TYPE, NULL }, DEAL, &r);
+	assert_problem(&r, 409);
+	reply_release(&r);
+	/* A key goes with POST only. */
+	ask(&p, "DELETE", "/api/v1/deals/new-deal",
+	    (const char *const[]){ AUTH, "If-Match: *", "Idempotency-Key: k-2", NULL }, NULL, &r);
+	assert_problem(&r, 400);
+	reply_release(&r);
+	/* Recognised after a kill (the journal) and after a clean stop (the fold's mark). */
+	cr_assert_eq(proc_stop(&p, SIGKILL, 10), 128 + SIGKILL);
+	start(&p, &s);
+	cr_assert_eq(post_with_key(&p, "k-1", DEAL, &again), 201, "%s", again.buf);
+	cr_assert_str_eq(again.buf, first.buf);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	start(&p, &s);
+	cr_assert_eq(post_with_key(&p, "k-1", DEAL, &again), 201, "%s", again.buf);
+	cr_assert_str_eq(again.buf, first.buf);
+	cr_assert_eq(count_creates(&p), 1);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	remove_setup(&s);
+	strbuf_release(&first);
+	strbuf_release(&again);
+}
