@@ -209,13 +209,15 @@ static void rank_by_vocabulary(struct column *col, const struct vocabulary *voca
 	}
 }
 
+static void finish_column(struct column *col, const struct field *f, uint32_t n,
+			  const struct dataset *dataset, struct arena *a);
+
 static void build_column(struct collection *c, const struct field *f, struct column *col,
 			 const struct dataset *dataset, struct arena *a)
 {
 	const bool array = f->type == FIELD_STRINGS;
 	struct entry *e = NULL;
 	size_t ne = 0, alloc = 0;
-	uint32_t nnull = 0;
 
 	col->field = f;
 	if (array)
@@ -228,11 +230,8 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		k = array ? v.list.n : 1;
 		if (array)
 			col->offsets[r] = (uint32_t)ne;
-		if ((array && !k) || (!array && v.null)) {
-			nnull++;
-			if (array)
-				continue;
-		}
+		if (array && !k)
+			continue;
 		if (ne + k > alloc) {
 			alloc = (ne + k) * 2;
 			e = xreallocarray(e, alloc, sizeof(*e));
@@ -267,21 +266,44 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		col->ids[e[i].slot] = col->ndistinct - 1;
 	}
 
+	finish_column(col, f, c->n, dataset, a);
+	free(e);
+}
+
+/*
+ * The rest of a column once its dictionary and each record's value ids are
+ * set: each record's ids sorted and unique, the vocabulary's order, the
+ * postings and the nulls.
+ */
+static void finish_column(struct column *col, const struct field *f, uint32_t n,
+			  const struct dataset *dataset, struct arena *a)
+{
+	const bool array = f->type == FIELD_STRINGS;
+	uint32_t nnull = 0, ne = 0;
+
 	/* A record lists a value once: "KR" twice in one array is one match, one count. */
 	if (array)
-		dedupe_record_ids(col, c->n);
+		dedupe_record_ids(col, n);
 	if (f->vocab && dataset && !array) {
 		int k = dataset_vocab_find(f->vocab);
 
 		if (k >= 0 && dataset->vocab[k].given)
 			rank_by_vocabulary(col, &dataset->vocab[k], a);
 	}
+	for (uint32_t r = 0; r < n; r++) {
+		uint32_t k;
+
+		column_record_ids(col, r, &k);
+		ne += k;
+		nnull += !k;
+	}
 
 	/* Postings: records per value id, ascending, by a counting pass and a fill pass. */
 	col->pstart = arena_calloc(a, (size_t)col->ndistinct + 1, sizeof(uint32_t));
 	col->postings = arena_calloc(a, ne ? ne : 1, sizeof(uint32_t));
 	col->nulls = arena_calloc(a, nnull ? nnull : 1, sizeof(uint32_t));
-	for (uint32_t r = 0; r < c->n; r++) {
+	col->nnulls = 0;
+	for (uint32_t r = 0; r < n; r++) {
 		uint32_t k;
 		const uint32_t *ids = column_record_ids(col, r, &k);
 
@@ -294,7 +316,7 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		uint32_t *fill = xcalloc((size_t)col->ndistinct + 1, sizeof(uint32_t));
 
 		memcpy(fill, col->pstart, ((size_t)col->ndistinct + 1) * sizeof(uint32_t));
-		for (uint32_t r = 0; r < c->n; r++) {
+		for (uint32_t r = 0; r < n; r++) {
 			uint32_t k;
 			const uint32_t *ids = column_record_ids(col, r, &k);
 
@@ -305,7 +327,6 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		}
 		free(fill);
 	}
-	free(e);
 }
 
 void collection_render(const struct resource *res, const void *record, struct record_json *out,
@@ -336,10 +357,126 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 	return collection_build_rendered(c, res, records, NULL, n, dataset, a, dup_first, dup_second);
 }
 
-int collection_build_rendered(struct collection *c, const struct resource *res,
-			      const void *records, const struct record_json *given, uint32_t n,
-			      const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
-			      uint32_t *dup_second)
+/*
+ * The column of field f over the n records at records (size bytes each),
+ * from old, the same field's column in the previous generation: from[i] is
+ * the position in old of record i when it is unchanged, UINT32_MAX when it
+ * is new or changed. Only the new records' values are sorted; they are
+ * merged into the old dictionary, whose values no record uses any more are
+ * dropped, and the kept records' value ids are renumbered, which keeps their
+ * order. Linear in the records and values, but for the new ones.
+ */
+static void column_from(struct column *col, const struct field *f, const struct column *old,
+			const char *records, size_t size, uint32_t n, const uint32_t *from,
+			const struct dataset *dataset, struct arena *a)
+{
+	const bool array = f->type == FIELD_STRINGS;
+	const uint32_t ond = old->ndistinct;
+	uint32_t *used = xcalloc((size_t)ond + 1, sizeof(*used));
+	uint32_t *remap = xcalloc((size_t)ond + 1, sizeof(*remap));
+	uint32_t *fill = NULL, nd = 0, v = 0;
+	struct entry *e = NULL;
+	size_t ne = 0, alloc = 0, x = 0, nids = 0;
+
+	col->field = f;
+	for (uint32_t i = 0; i < n; i++) {
+		struct field_value fv = { 0 };
+		uint32_t k;
+
+		if (from[i] != UINT32_MAX) {
+			const uint32_t *ids = column_record_ids(old, from[i], &k);
+
+			for (uint32_t j = 0; j < k; j++)
+				used[ids[j]]++;
+			nids += k;
+			continue;
+		}
+		field_get(f, records + (size_t)i * size, &fv);
+		k = array ? (uint32_t)fv.list.n : !fv.null;
+		if (ne + k > alloc) {
+			alloc = (ne + k) * 2;
+			e = xreallocarray(e, alloc, sizeof(*e));
+		}
+		for (uint32_t j = 0; j < k; j++) {
+			e[ne].v = fv;
+			if (array) {
+				e[ne].v.s = fv.list.v[j];
+				e[ne].v.list = (struct strs){ 0 };
+			}
+			e[ne++].record = i;
+		}
+		nids += k;
+	}
+	if (ne)
+		qsort_r(e, ne, sizeof(*e), entry_cmp, (void *)&f->type);
+
+	/* The dictionary: the old values still used and the new ones, merged; slot is a new value's id. */
+	col->values = arena_calloc(a, (size_t)ond + ne + 1, sizeof(*col->values));
+	while (v < ond || x < ne) {
+		if (v < ond && (x == ne || column_compare(f->type, &old->values[v], &e[x].v) <= 0)) {
+			if (used[v]) {
+				if (!nd || column_compare(f->type, &col->values[nd - 1], &old->values[v]))
+					col->values[nd++] = old->values[v];
+				remap[v] = nd - 1;
+			}
+			v++;
+		} else {
+			if (!nd || column_compare(f->type, &col->values[nd - 1], &e[x].v))
+				col->values[nd++] = e[x].v;
+			e[x++].slot = nd - 1;
+		}
+	}
+	col->ndistinct = nd;
+
+	/* Each record's ids: the kept ones renumbered, the new ones from the merge. */
+	if (!array) {
+		col->ids = arena_calloc(a, n ? n : 1, sizeof(uint32_t));
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t id = from[i] != UINT32_MAX ? old->ids[from[i]] : COLUMN_NULL;
+
+			col->ids[i] = id == COLUMN_NULL ? COLUMN_NULL : remap[id];
+		}
+		for (size_t k = 0; k < ne; k++)
+			col->ids[e[k].record] = e[k].slot;
+	} else {
+		col->offsets = arena_calloc(a, (size_t)n + 1, sizeof(uint32_t));
+		col->ids = arena_calloc(a, nids ? nids : 1, sizeof(uint32_t));
+		fill = xcalloc((size_t)n + 1, sizeof(*fill));
+		for (size_t k = 0; k < ne; k++)
+			fill[e[k].record]++;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t k = fill[i];
+
+			if (from[i] != UINT32_MAX)
+				column_record_ids(old, from[i], &k);
+			col->offsets[i + 1] = col->offsets[i] + k;
+			fill[i] = col->offsets[i];
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t k;
+			const uint32_t *ids;
+
+			if (from[i] == UINT32_MAX)
+				continue;
+			ids = column_record_ids(old, from[i], &k);
+			for (uint32_t j = 0; j < k; j++)
+				col->ids[fill[i]++] = remap[ids[j]];
+		}
+		for (size_t k = 0; k < ne; k++)
+			col->ids[fill[e[k].record]++] = e[k].slot;
+	}
+	finish_column(col, f, n, dataset, a);
+	free(fill);
+	free(e);
+	free(used);
+	free(remap);
+}
+
+/* collection_build_rendered() and collection_build_from(): old and from NULL for the former. */
+static int build(struct collection *c, const struct resource *res, const void *records,
+		 const struct record_json *given, uint32_t n, const struct collection *old,
+		 const uint32_t *from, const struct dataset *dataset, struct arena *a,
+		 uint32_t *dup_first, uint32_t *dup_second)
 {
 	struct record_json *json;
 	struct column *cols;
@@ -357,9 +494,30 @@ int collection_build_rendered(struct collection *c, const struct resource *res,
 		for (uint32_t r = 0; r < n; r++)
 			collection_render(res, collection_record(c, r), &json[r], a);
 	cols = arena_calloc(a, res->nfields, sizeof(*cols));
-	for (size_t i = 0; i < res->nfields; i++)
-		build_column(c, &res->fields[i], &cols[i], dataset, a);
+	for (size_t i = 0; i < res->nfields; i++) {
+		if (old)
+			column_from(&cols[i], &res->fields[i], &old->columns[i], records, res->record_size,
+				    n, from, dataset, a);
+		else
+			build_column(c, &res->fields[i], &cols[i], dataset, a);
+	}
 	c->json = json;
 	c->columns = cols;
 	return 0;
+}
+
+int collection_build_rendered(struct collection *c, const struct resource *res,
+			      const void *records, const struct record_json *given, uint32_t n,
+			      const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
+			      uint32_t *dup_second)
+{
+	return build(c, res, records, given, n, NULL, NULL, dataset, a, dup_first, dup_second);
+}
+
+int collection_build_from(struct collection *c, const struct resource *res, const void *records,
+			  const struct record_json *json, uint32_t n, const struct collection *old,
+			  const uint32_t *from, const struct dataset *dataset, struct arena *a,
+			  uint32_t *dup_first, uint32_t *dup_second)
+{
+	return build(c, res, records, json, n, old, from, dataset, a, dup_first, dup_second);
 }

@@ -91,6 +91,19 @@ int collection_build_rendered(struct collection *c, const struct resource *res,
 			      uint32_t *dup_second);
 
 /*
+ * The same, reusing the columns of old, the same resource's collection in
+ * the previous generation: from[i] is the position in old of record i when
+ * it is unchanged, UINT32_MAX when it is new or changed. The columns are
+ * what collection_build_rendered() would build, but only the changed
+ * records' values are sorted: the rest is merged, in time linear in the
+ * records. (A write's next generation; models/store.c.)
+ */
+int collection_build_from(struct collection *c, const struct resource *res, const void *records,
+			  const struct record_json *json, uint32_t n, const struct collection *old,
+			  const uint32_t *from, const struct dataset *dataset, struct arena *a,
+			  uint32_t *dup_first, uint32_t *dup_second);
+
+/*
  * Renders record (of res) into *out, its bytes and member ranges in the arena:
  * what collection_build() does for each record.
  */

@@ -985,6 +985,7 @@ static void commit_collection(struct store_batch *b, struct store *ns, int w, st
 	const uint32_t n = (uint32_t)o->count;
 	char *records = arena_calloc(a, n ? n : 1, size);
 	struct record_json *json = xcalloc(n ? n : 1, sizeof(*json));
+	uint32_t *from = xcalloc(n ? n : 1, sizeof(*from));
 	uint32_t k = 0, dup1, dup2;
 
 	for (uint32_t r = 0; r < old->n; r++) {
@@ -997,21 +998,26 @@ static void commit_collection(struct store_batch *b, struct store *ns, int w, st
 		if (p) {
 			memcpy(records + (size_t)k * size, p->record, size);
 			json[k] = p->json;
+			from[k] = UINT32_MAX;
 			p->placed = true;
 		} else {
 			memcpy(records + (size_t)k * size, rec, size);
 			json[k] = old->json[r];
+			from[k] = r;
 		}
 		k++;
 	}
 	for (size_t i = 0; i < o->n; i++) {
 		if (o->v[i].record && !o->v[i].placed) {
 			memcpy(records + (size_t)k * size, o->v[i].record, size);
+			from[k] = UINT32_MAX;
 			json[k++] = o->v[i].json;
 		}
 	}
-	/* Keys are unique: the overlay holds one change per key. */
-	collection_build_rendered(&ns->coll[w], res, records, json, k, &ns->dataset, a, &dup1, &dup2);
+	/* Keys are unique: the overlay holds one change per key. The columns grow from the old ones. */
+	collection_build_from(&ns->coll[w], res, records, json, k, old, from, &ns->dataset, a, &dup1,
+			      &dup2);
+	free(from);
 	free(json);
 }
 

@@ -3,6 +3,7 @@
  * generation from the current one, checked by the loader's own rules.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -259,5 +260,87 @@ Test(write, the_changes_feed_keeps_the_last_rows)
 	cr_assert_eq(c->n, STORE_CHANGES_KEPT);
 	cr_assert_eq(((const struct change *)collection_record(c, 0))->seq, 6);
 	store_free(next);
+	store_free(s);
+}
+
+/* Columns equal field by field: the dictionary, each record's ids, the postings, the nulls, the order. */
+static void assert_same_columns(const struct collection *a, const struct collection *b)
+{
+	cr_assert_eq(a->n, b->n);
+	for (size_t f = 0; f < a->res->nfields; f++) {
+		const struct column *x = &a->columns[f], *y = &b->columns[f];
+		const char *name = x->field->name;
+
+		cr_assert_eq(x->ndistinct, y->ndistinct, "%s: %u values, want %u", name, x->ndistinct,
+			     y->ndistinct);
+		for (uint32_t v = 0; v < x->ndistinct; v++) {
+			cr_assert_eq(column_compare(x->field->type, &x->values[v], &y->values[v]), 0, "%s", name);
+			cr_assert_eq(column_rank(x, v), column_rank(y, v), "%s: rank of %u", name, v);
+			cr_assert_eq(x->pstart[v + 1] - x->pstart[v], y->pstart[v + 1] - y->pstart[v], "%s", name);
+		}
+		for (uint32_t r = 0; r < a->n; r++) {
+			uint32_t kx, ky;
+			const uint32_t *ix = column_record_ids(x, r, &kx), *iy = column_record_ids(y, r, &ky);
+
+			cr_assert_eq(kx, ky, "%s: record %u", name, r);
+			cr_assert(!memcmp(ix, iy, kx * sizeof(*ix)), "%s: record %u", name, r);
+		}
+		cr_assert_eq(x->nnulls, y->nnulls, "%s", name);
+		cr_assert(!memcmp(x->postings, y->postings, x->pstart[x->ndistinct] * sizeof(uint32_t)), "%s",
+			  name);
+		cr_assert(!memcmp(x->nulls, y->nulls, x->nnulls * sizeof(uint32_t)), "%s", name);
+	}
+}
+
+Test(write, columns_built_from_the_previous_generation_are_those_a_load_builds)
+{
+	static const char *const statuses[] = { "agreed", "proposed", "done", "planned" };
+	static const char *const sectors[] = { "nuclear", "ports", "hydrogen", "defense" };
+	static const char *const countries[] = { "\"KR\"", "\"KR\", \"PL\"", "\"RO\", \"KR\", \"NL\"", "\"UA\"" };
+	struct store *s = vilnius();
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 20; round++) {
+		struct store_batch *b = store_batch_new(s);
+		struct strbuf file = STRBUF_INIT, err = STRBUF_INIT;
+		struct store *next, *loaded;
+
+		for (int k = 0; k < 1 + round % 4; k++) {
+			char json[1024];
+			int pick = (int)(rand_r(&seed) % 30);
+
+			snprintf(json, sizeof(json), "{\"id\": \"r%d\", \"title\": \"Deal %d\", \"countries\": [%s], "
+				 "\"sector\": \"%s\", \"status\": \"%s\", \"value\": %s, \"companies\": [\"C%d\"], "
+				 "\"meetings\": [], \"evidence\": [{\"source\": \"businesskorea-sales-diplomacy\", "
+				 "\"quote\": \"q\"}]}", pick, pick, countries[rand_r(&seed) % 4],
+				 sectors[rand_r(&seed) % 4], statuses[rand_r(&seed) % 4],
+				 rand_r(&seed) % 2 ? "null" : "{\"amount\": 7, \"currency\": \"EUR\", \"basis\": "
+				 "\"project\", \"estimate\": true}", pick % 3);
+			if (rand_r(&seed) % 5 == 0) {
+				char id[16];
+				struct store_record r;
+
+				snprintf(id, sizeof(id), "r%d", pick);
+				if (store_batch_get(b, STORE_DEALS, id, strlen(id), &r))
+					cr_assert_eq(store_batch_delete(b, STORE_DEALS, id, strlen(id), &err), 0);
+			} else {
+				put_ok(b, STORE_DEALS, json);
+			}
+		}
+		/* A shipped deal deleted now and then: the old records' positions shift. */
+		if (round == 7)
+			cr_assert_eq(store_batch_delete(b, STORE_DEALS, "asml-duv-plant", 14, &err), 0, "%s", err.buf);
+		next = store_batch_commit(b);
+		store_free(s);
+		s = next;
+		store_render_file(s, &file);
+		loaded = store_load_buffer(file.buf, file.len, "rendered", &err);
+		cr_assert_not_null(loaded, "%s", err.buf);
+		for (int w = 0; w < STORE_NCOLLECTIONS; w++)
+			assert_same_columns(store_collection(s, w), store_collection(loaded, w));
+		store_free(loaded);
+		strbuf_release(&file);
+		strbuf_release(&err);
+	}
 	store_free(s);
 }
