@@ -171,7 +171,8 @@ static void dedupe_record_ids(struct column *col, uint32_t n)
 	for (uint32_t r = 0; r < n; r++) {
 		uint32_t start = col->offsets[r], end = col->offsets[r + 1], first = w;
 
-		qsort(col->ids + start, end - start, sizeof(uint32_t), cmp_id);
+		if (end - start > 1)
+			qsort(col->ids + start, end - start, sizeof(uint32_t), cmp_id);
 		col->offsets[r] = w;
 		for (uint32_t i = start; i < end; i++)
 			if (w == first || col->ids[w - 1] != col->ids[i])

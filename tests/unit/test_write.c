@@ -292,7 +292,22 @@ static void assert_same_columns(const struct collection *a, const struct collect
 	}
 }
 
-Test(write, columns_built_from_the_previous_generation_are_those_a_load_builds)
+/* Search indexes equal: the dictionary, the postings and their weights, each record's words. */
+static void assert_same_search(const struct collection *a, const struct collection *b)
+{
+	const struct search_index *x = &a->search, *y = &b->search;
+
+	cr_assert_eq(x->nwords, y->nwords, "%s: %u words, want %u", a->res->name, x->nwords, y->nwords);
+	for (uint32_t w = 0; w < x->nwords; w++)
+		cr_assert_str_eq(x->chars + x->word_at[w], y->chars + y->word_at[w]);
+	cr_assert(!memcmp(x->pstart, y->pstart, ((size_t)x->nwords + 1) * sizeof(uint32_t)));
+	cr_assert(!memcmp(x->postings, y->postings, x->pstart[x->nwords] * sizeof(uint32_t)));
+	cr_assert(!memcmp(x->pweight, y->pweight, x->pstart[x->nwords]));
+	cr_assert(!memcmp(x->seq_start, y->seq_start, ((size_t)a->n + 1) * sizeof(uint32_t)));
+	cr_assert(!memcmp(x->seq, y->seq, x->seq_start[a->n] * sizeof(uint32_t)));
+}
+
+Test(write, indexes_built_from_the_previous_generation_are_those_a_load_builds)
 {
 	static const char *const statuses[] = { "agreed", "proposed", "done", "planned" };
 	static const char *const sectors[] = { "nuclear", "ports", "hydrogen", "defense" };
@@ -336,8 +351,10 @@ Test(write, columns_built_from_the_previous_generation_are_those_a_load_builds)
 		store_render_file(s, &file);
 		loaded = store_load_buffer(file.buf, file.len, "rendered", &err);
 		cr_assert_not_null(loaded, "%s", err.buf);
-		for (int w = 0; w < STORE_NCOLLECTIONS; w++)
+		for (int w = 0; w < STORE_NCOLLECTIONS; w++) {
 			assert_same_columns(store_collection(s, w), store_collection(loaded, w));
+			assert_same_search(store_collection(s, w), store_collection(loaded, w));
+		}
 		store_free(loaded);
 		strbuf_release(&file);
 		strbuf_release(&err);
