@@ -34,7 +34,8 @@ static void build_list(const struct collection *c, struct site_list *out,
 	strbuf_release(&path);
 }
 
-struct site *site_build(struct store *store, const struct site_options *opt)
+static struct site *build(const struct site *prev, struct store *store,
+			  const struct site_options *opt)
 {
 	struct site *site = xcalloc(1, sizeof(*site));
 	struct strbuf sb = STRBUF_INIT;
@@ -44,13 +45,28 @@ struct site *site_build(struct store *store, const struct site_options *opt)
 	blob_from_strbuf(&site->index, &sb, MEDIA_JSON, opt->gzip_min);
 	meta_render_stats(store, &sb);
 	blob_from_strbuf(&site->stats, &sb, MEDIA_JSON, opt->gzip_min);
-	openapi_render(store, opt->schema, opt->schema_len, opt->routes, opt->nroutes, &sb);
-	blob_from_strbuf(&site->openapi, &sb, MEDIA_JSON, opt->gzip_min);
+	if (prev) {
+		blob_copy(&site->openapi, &prev->openapi);
+	} else {
+		openapi_render(store, opt->schema, opt->schema_len, opt->routes, opt->nroutes, &sb);
+		blob_from_strbuf(&site->openapi, &sb, MEDIA_JSON, opt->gzip_min);
+	}
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		build_list(store_collection(store, (enum store_collection)i), &site->lists[i],
 			   opt->gzip_min);
 	build_list(store_changes(store), &site->changes, opt->gzip_min);
 	return site;
+}
+
+struct site *site_build(struct store *store, const struct site_options *opt)
+{
+	return build(NULL, store, opt);
+}
+
+struct site *site_build_next(const struct site *prev, struct store *store,
+			     const struct site_options *opt)
+{
+	return build(prev, store, opt);
 }
 
 void site_free(struct site *s)

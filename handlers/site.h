@@ -46,6 +46,14 @@ struct site {
 /* Builds a site over store (taking it). Never fails. Free with site_free(). */
 struct site *site_build(struct store *store, const struct site_options *opt);
 
+/*
+ * The same for a store that differs from prev's only in its records (a
+ * write's generation): the OpenAPI document, which does not depend on the
+ * records, is copied from prev rather than rendered and compressed again.
+ */
+struct site *site_build_next(const struct site *prev, struct store *store,
+			     const struct site_options *opt);
+
 void site_free(struct site *s);
 
 /* The collection a route's resource names (the changes feed's too), or NULL. */

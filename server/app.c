@@ -52,7 +52,7 @@ struct webroot *app_load_web(const char *web_root, size_t gzip_min, struct strbu
 	return w;
 }
 
-struct site *app_build_site(struct store *store, size_t gzip_min)
+struct site *app_build_site_next(const struct site *prev, struct store *store, size_t gzip_min)
 {
 	const struct asset *schema = assets_find(ASSETS_SCHEMA);
 	struct site_options opt = {
@@ -62,7 +62,12 @@ struct site *app_build_site(struct store *store, size_t gzip_min)
 	};
 
 	opt.routes = router_routes(&opt.nroutes);
-	return site_build(store, &opt);
+	return prev ? site_build_next(prev, store, &opt) : site_build(store, &opt);
+}
+
+struct site *app_build_site(struct store *store, size_t gzip_min)
+{
+	return app_build_site_next(NULL, store, gzip_min);
 }
 
 static int fail(struct app *app, const char *what, int exit_code)

@@ -83,6 +83,9 @@ struct webroot *app_load_web(const char *web_root, size_t gzip_min, struct strbu
  */
 struct site *app_build_site(struct store *store, size_t gzip_min);
 
+/* The same for a write's generation, from the site it follows (site_build_next()). */
+struct site *app_build_site_next(const struct site *prev, struct store *store, size_t gzip_min);
+
 /*
  * Loads the data file again, in a thread of its own, and serves it as the
  * next generation; or, when it does not load, keeps the current one and

@@ -538,7 +538,9 @@ static void commit_group(struct writer *w, struct write_job *jobs)
 
 		w->seq += applied;
 		idem_trim(w, w->nidem);
-		snapshots_publish_write(w->snapshots, app_build_site(next, config_gzip_min(w->cfg)), now);
+		snapshots_publish_write(w->snapshots,
+					app_build_site_next(snapshot_serving(snap)->site, next,
+							    config_gzip_min(w->cfg)), now);
 		metrics_write(w->metrics, true, applied);
 	}
 	snapshot_release(snap);

@@ -163,10 +163,16 @@ bench "$RECORDS deals: search, a phrase (q=\"waste storage\")" "$B2/api/v1/deals
 bench "$RECORDS deals: search, a common word, ranked (q=nuclear)" "$B2/api/v1/deals?q=nuclear&limit=10&fields=id"
 bench "$RECORDS deals: search, a common prefix, ranked (q=semicon)" "$B2/api/v1/deals?q=semicon&limit=10&fields=id"
 
+echo
+writes=$(python3 tests/bench/writes.py --bin "$BIN" --seconds "$SECONDS_EACH")
+printf '%s\n' "$writes"
+
 {
 	echo "attache bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t1 -c$CONNS -d${SECONDS_EACH}s, server --threads 2"
 	header
 	printf '%s\n' "${results[@]}"
+	echo
+	printf '%s\n' "$writes"
 } > "$OUT"
 echo
 echo "written to $OUT"

@@ -4,8 +4,9 @@
 For each size (--sizes, default 100, 10000 and 100000 deals) a server with
 writes on takes PATCHes of random deals (If-Match: *) for --seconds from 1
 and then from 16 concurrent writers, each on its own keep-alive connection;
-the table gives writes/s and the p50 and p99 latency of a write as its
-client saw it (each one synced to disk before its answer). Then, at 10^4
+the table gives writes/s, the p50 and p99 latency of a write as its client
+saw it (each one synced to disk before its answer), and the server's CPU
+time per write (steadier than rates on a shared machine). Then, at 10^4
 deals, the read rate of one record with wrk (1 thread, 16 connections) is
 measured alone and while writes arrive at 50/s. The server runs with 16
 threads: a write holds its thread until it is durable, so a server needs as
@@ -92,6 +93,13 @@ def writer(port, n, until, lat, rate=None):
         lat.append(time.perf_counter() - t)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time the process has used."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def writes(port, n, clients, seconds):
     lats = [[] for _ in range(clients)]
     until = time.time() + seconds
@@ -103,7 +111,7 @@ def writes(port, n, clients, seconds):
         t.join()
     all_ = sorted(x for l in lats for x in l)
     el = time.time() - t0
-    return len(all_) / el, all_[len(all_) // 2] * 1000, all_[int(len(all_) * 0.99)] * 1000
+    return len(all_) / el, all_[len(all_) // 2] * 1000, all_[int(len(all_) * 0.99)] * 1000, len(all_)
 
 
 def wrk_rate(url, seconds):
@@ -126,15 +134,18 @@ def main():
         f.write("bench %s\n" % hashlib.sha256(TOKEN.encode()).hexdigest())
     rows = []
     try:
-        print("%-44s %9s %9s %9s" % ("writes (PATCH, each synced)", "writes/s", "p50", "p99"))
+        print("%-44s %9s %9s %9s %12s" % ("writes (PATCH, each synced)", "writes/s", "p50", "p99",
+                                          "cpu/write"))
         for n in [int(x) for x in args.sizes.split(",")]:
             data = os.path.join(work, "d%d.json" % n)
             dataset(n, data)
             s = Server(os.path.abspath(args.bin), data, tokens)
             for clients in (1, 16):
-                rate, p50, p99 = writes(s.port, n, clients, args.seconds)
-                row = "%-44s %9.0f %7.1fms %7.1fms" % ("%d deals, %d writer%s" % (n, clients, "s" * (clients > 1)),
-                                                      rate, p50, p99)
+                c0 = cpu_seconds(s.proc.pid)
+                rate, p50, p99, count = writes(s.port, n, clients, args.seconds)
+                cpu = (cpu_seconds(s.proc.pid) - c0) / max(count, 1) * 1000
+                row = "%-44s %9.0f %7.1fms %7.1fms %10.2fms" % (
+                    "%d deals, %d writer%s" % (n, clients, "s" * (clients > 1)), rate, p50, p99, cpu)
                 rows.append(row)
                 print(row, flush=True)
             if n == 10000 and shutil.which("wrk"):
