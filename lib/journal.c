@@ -96,8 +96,7 @@ static int write_all(int fd, const char *p, size_t n, uint64_t at)
 	return 0;
 }
 
-/* Makes a new file's directory entry durable. */
-static int sync_dir_of(const char *path)
+int journal_sync_dir(const char *path)
 {
 	char *copy = xstrdup(path);
 	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
@@ -215,7 +214,7 @@ struct journal *journal_open(const char *path, journal_replay_fn *fn, void *arg,
 			goto fail;
 		}
 		if (write_all(j->fd, JOURNAL_MAGIC, JOURNAL_HEADER, 0) || ftruncate(j->fd, JOURNAL_HEADER) ||
-		    fsync(j->fd) || (created && sync_dir_of(path))) {
+		    fsync(j->fd) || (created && journal_sync_dir(path))) {
 			strbuf_addf(err, "%s: cannot write the journal: %s", path, strerror(errno));
 			goto fail;
 		}
@@ -313,7 +312,7 @@ int journal_reset(struct journal *j, uint64_t seq, const char *payload, size_t l
 		journal_encode(&body, seq, payload, len);
 	fd = open(tmp.buf, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write_all(fd, body.buf, body.len, 0) || fsync(fd) ||
-	    rename(tmp.buf, j->path) || sync_dir_of(j->path))
+	    rename(tmp.buf, j->path) || journal_sync_dir(j->path))
 		goto fail;
 	close(j->fd);
 	j->fd = fd;

@@ -88,6 +88,9 @@ int journal_reset(struct journal *j, uint64_t seq, const char *payload, size_t l
 uint64_t journal_bytes(const struct journal *j);
 uint64_t journal_entries(const struct journal *j);
 
+/* Syncs the directory that holds path, making a new or renamed entry durable. Returns 0, or -1 with errno. */
+int journal_sync_dir(const char *path);
+
 /* Appends one encoded entry to out: what journal_append() writes. For tests and tools. */
 void journal_encode(struct strbuf *out, uint64_t seq, const char *payload, size_t len);
 

@@ -16,6 +16,7 @@
 #include <nettle/sha2.h>
 
 #include "lib/mem.h"
+#include "lib/text.h"
 
 struct token_entry {
 	char name[TOKENS_MAX_NAME + 1];
@@ -43,17 +44,6 @@ void tokens_hash_hex(const char *token, size_t len, struct strbuf *out)
 	sha256(token, len, h);
 	for (size_t i = 0; i < sizeof(h); i++)
 		strbuf_addf(out, "%02x", h[i]);
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* NULL for a good name, else what is wrong with it. */
@@ -104,7 +94,7 @@ static int parse_line(struct tokens *t, const char *p, size_t len, const char *n
 		return -1;
 	}
 	for (size_t i = 0; i < TOKENS_HASH_SIZE; i++) {
-		int hi = hex_digit(p[hstart + 2 * i]), lo = hex_digit(p[hstart + 2 * i + 1]);
+		int hi = ascii_hex_value(p[hstart + 2 * i]), lo = ascii_hex_value(p[hstart + 2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			strbuf_addf(err, "%s:%zu: the hash is not hex (0-9, a-f)", name, lineno);

@@ -11,8 +11,7 @@
 #include "lib/strbuf.h"
 #include "lib/text.h"
 
-/* The key's hash, case-folded when the resource's keys are. */
-static uint64_t key_hash(const char *s, size_t len, bool fold)
+uint64_t collection_key_hash(const char *s, size_t len, bool fold)
 {
 	uint64_t h = HASH_SEED;
 
@@ -24,7 +23,7 @@ static uint64_t key_hash(const char *s, size_t len, bool fold)
 	return h;
 }
 
-static bool key_equal(const char *a, const char *b, size_t blen, bool fold)
+bool collection_key_equal(const char *a, const char *b, size_t blen, bool fold)
 {
 	size_t alen = strlen(a);
 
@@ -35,14 +34,14 @@ int64_t collection_find(const struct collection *c, const char *key, size_t len)
 {
 	const bool fold = c->res->key_casefold;
 	size_t mask = c->nslots - 1;
-	size_t i = key_hash(key, len, fold) & mask;
+	size_t i = collection_key_hash(key, len, fold) & mask;
 
 	for (;; i = (i + 1) & mask) {
 		uint32_t slot = c->slots[i];
 
 		if (!slot)
 			return -1;
-		if (key_equal(c->res->get_key(collection_record(c, slot - 1)), key, len, fold))
+		if (collection_key_equal(c->res->get_key(collection_record(c, slot - 1)), key, len, fold))
 			return slot - 1;
 	}
 }
@@ -60,12 +59,12 @@ static int build_keys(struct collection *c, struct arena *a, uint32_t *first, ui
 	for (uint32_t r = 0; r < c->n; r++) {
 		const char *key = c->res->get_key(collection_record(c, r));
 		size_t len = strlen(key);
-		size_t i = key_hash(key, len, fold) & mask;
+		size_t i = collection_key_hash(key, len, fold) & mask;
 
 		for (; c->slots[i]; i = (i + 1) & mask) {
 			const char *other = c->res->get_key(collection_record(c, c->slots[i] - 1));
 
-			if (key_equal(other, key, len, fold)) {
+			if (collection_key_equal(other, key, len, fold)) {
 				*first = c->slots[i] - 1;
 				*second = r;
 				return -1;

@@ -128,6 +128,12 @@ static inline const void *collection_record(const struct collection *c, uint32_t
 	return c->records + (size_t)i * c->res->record_size;
 }
 
+/* A key's hash, case-folded when fold (the resource's keys are: key_casefold). */
+uint64_t collection_key_hash(const char *key, size_t len, bool fold);
+
+/* Whether the key a (NUL-terminated) is the len bytes at b, ignoring ASCII case when fold. */
+bool collection_key_equal(const char *a, const char *b, size_t blen, bool fold);
+
 /* Returns the position of the record with this key, or -1. Case-folds when the resource does. */
 int64_t collection_find(const struct collection *c, const char *key, size_t len);
 

@@ -591,25 +591,6 @@ struct store_batch {
 	size_t nlog, log_alloc;
 };
 
-static uint64_t key_hash(const char *key, size_t len, bool fold)
-{
-	uint64_t h = HASH_SEED;
-
-	for (size_t i = 0; i < len; i++) {
-		char ch = fold ? ascii_lower(key[i]) : key[i];
-
-		h = hash_bytes(h, &ch, 1);
-	}
-	return h;
-}
-
-static bool key_eq(const char *a, const char *b, size_t blen, bool fold)
-{
-	size_t alen = strlen(a);
-
-	return fold ? ascii_caseeq(a, alen, b, blen) : alen == blen && !memcmp(a, b, blen);
-}
-
 /* The pending change to key in collection w, or NULL. */
 static struct pending *overlay_find(const struct store_batch *b, enum store_collection w,
 				    const char *key, size_t len)
@@ -621,8 +602,8 @@ static struct pending *overlay_find(const struct store_batch *b, enum store_coll
 	if (!o->nslots)
 		return NULL;
 	mask = o->nslots - 1;
-	for (i = key_hash(key, len, fold) & mask; o->slots[i]; i = (i + 1) & mask)
-		if (key_eq(o->v[o->slots[i] - 1].key, key, len, fold))
+	for (i = collection_key_hash(key, len, fold) & mask; o->slots[i]; i = (i + 1) & mask)
+		if (collection_key_equal(o->v[o->slots[i] - 1].key, key, len, fold))
 			return &o->v[o->slots[i] - 1];
 	return NULL;
 }
@@ -635,7 +616,7 @@ static void overlay_grow(struct overlay *o, bool fold)
 	o->slots = xcalloc(nslots, sizeof(*o->slots));
 	o->nslots = nslots;
 	for (size_t k = 0; k < o->n; k++) {
-		size_t i = key_hash(o->v[k].key, strlen(o->v[k].key), fold) & mask;
+		size_t i = collection_key_hash(o->v[k].key, strlen(o->v[k].key), fold) & mask;
 
 		while (o->slots[i])
 			i = (i + 1) & mask;
@@ -666,7 +647,7 @@ static void overlay_set(struct store_batch *b, enum store_collection w, const ch
 		memset(p, 0, sizeof(*p));
 		p->key = arena_strdup(&b->data->arena, key);
 		mask = o->nslots - 1;
-		for (i = key_hash(key, strlen(key), fold) & mask; o->slots[i]; i = (i + 1) & mask)
+		for (i = collection_key_hash(key, strlen(key), fold) & mask; o->slots[i]; i = (i + 1) & mask)
 			;
 		o->slots[i] = (uint32_t)++o->n;
 	}
@@ -785,30 +766,30 @@ static bool refers_to(enum store_collection w, const void *record, enum store_co
 		field_get(f, record, &v);
 		if (f->type == FIELD_STRINGS) {
 			for (size_t j = 0; j < v.list.n; j++)
-				if (key_eq(v.list.v[j], key, strlen(key), fold))
+				if (collection_key_equal(v.list.v[j], key, strlen(key), fold))
 					return true;
-		} else if (!v.null && key_eq(v.s, key, strlen(key), fold)) {
+		} else if (!v.null && collection_key_equal(v.s, key, strlen(key), fold)) {
 			return true;
 		}
 	}
 	if (target == STORE_COUNTRIES && w == STORE_COUNTRIES) {
 		const struct person *p = ((const struct country *)record)->leader;
 
-		return p && p->country && key_eq(p->country, key, strlen(key), true);
+		return p && p->country && collection_key_equal(p->country, key, strlen(key), true);
 	}
 	if (target == STORE_COUNTRIES && w == STORE_MEETINGS) {
 		const struct meeting *m = record;
 		const struct person *p = m->counterpart;
 
-		if (p && p->country && key_eq(p->country, key, strlen(key), true))
+		if (p && p->country && collection_key_equal(p->country, key, strlen(key), true))
 			return true;
 		for (size_t j = 0; j < m->participants.n; j++)
 			if (m->participants.v[j].country &&
-			    key_eq(m->participants.v[j].country, key, strlen(key), true))
+			    collection_key_equal(m->participants.v[j].country, key, strlen(key), true))
 				return true;
 		for (size_t j = 0; m->delegation && j < m->delegation->members.n; j++)
 			if (m->delegation->members.v[j].country &&
-			    key_eq(m->delegation->members.v[j].country, key, strlen(key), true))
+			    collection_key_equal(m->delegation->members.v[j].country, key, strlen(key), true))
 				return true;
 	}
 	return false;

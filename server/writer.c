@@ -595,19 +595,6 @@ fail:
 	return -1;
 }
 
-static int sync_dir(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
-
-	if (fd >= 0) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(copy);
-	return rc;
-}
-
 /* The entry that starts a journal again: the last seq, and the Idempotency-Keys' answers. */
 static void encode_mark(const struct writer *w, struct strbuf *out)
 {
@@ -740,7 +727,7 @@ static void compact(struct writer *w, const char *why)
 		goto out;
 	}
 	crash_point(2);
-	if (rename(w->tmp_path, w->cfg->data) || sync_dir(w->cfg->data)) {
+	if (rename(w->tmp_path, w->cfg->data) || journal_sync_dir(w->cfg->data)) {
 		log_event(LOG_ERROR, "cannot fold the journal into the data file", "file", w->cfg->data,
 			  "error", strerror(errno), NULL);
 		unlink(w->tmp_path);

@@ -15,7 +15,6 @@ many threads as it has concurrent writers (README, Changing records).
     tests/bench/writes.py --bin build/attache [--sizes 100,10000,100000] [--seconds 5]
 """
 import argparse
-import hashlib
 import http.client
 import json
 import os
@@ -29,7 +28,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
-from attache import clean_env, free_port  # noqa: E402
+from attache import Server, writes_files  # noqa: E402
 
 TOKEN = "bench-token-0123456789abcdefghijklmnop"
 
@@ -51,26 +50,9 @@ def dataset(n, path):
                    "meetings": [], "deals": deals}, f)
 
 
-class Server:
-    def __init__(self, binary, data, tokens):
-        self.port = free_port()
-        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--data", data, "--tokens", tokens,
-                                      "--threads", "16", "--access-log=false"], env=clean_env(),
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit("bench: the server did not start")
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(60)
+def start(binary, data, tokens):
+    # 16 threads: a write holds its thread until it is durable.
+    return Server(binary, timeout=120, args=["--data", data, "--tokens", tokens, "--threads", "16"])
 
 
 def writer(port, n, until, lat, rate=None):
@@ -129,17 +111,15 @@ def main():
     ap.add_argument("--seconds", type=float, default=5)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="attache-bench-writes-")
-    tokens = os.path.join(work, "tokens")
-    with open(tokens, "w") as f:
-        f.write("bench %s\n" % hashlib.sha256(TOKEN.encode()).hexdigest())
     rows = []
     try:
         print("%-44s %9s %9s %9s %12s" % ("writes (PATCH, each synced)", "writes/s", "p50", "p99",
                                           "cpu/write"))
         for n in [int(x) for x in args.sizes.split(",")]:
-            data = os.path.join(work, "d%d.json" % n)
-            dataset(n, data)
-            s = Server(os.path.abspath(args.bin), data, tokens)
+            generated = os.path.join(work, "generated.json")
+            dataset(n, generated)
+            data, tokens = writes_files(work, TOKEN, "bench", generated)
+            s = start(os.path.abspath(args.bin), data, tokens)
             for clients in (1, 16):
                 c0 = cpu_seconds(s.proc.pid)
                 rate, p50, p99, count = writes(s.port, n, clients, args.seconds)

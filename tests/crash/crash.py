@@ -17,14 +17,11 @@ sequence number twice.
     tests/crash/crash.py --bin build/attache [--rounds 60] [--seconds 120]
 """
 import argparse
-import hashlib
 import http.client
 import json
 import os
 import random
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,7 +29,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
-from attache import clean_env, free_port  # noqa: E402
+from attache import Server, writes_files  # noqa: E402
 
 TOKEN = "crash-test-token-0123456789abcdefghijkl"
 CLIENTS = 4
@@ -45,39 +42,11 @@ def deal(rid, summary):
             "evidence": [{"source": "businesskorea-sales-diplomacy", "quote": "a quote"}]}
 
 
-class Server:
-    def __init__(self, binary, data, tokens, env_extra=None, journal_max=None):
-        self.port = free_port()
-        args = [binary, "--port", str(self.port), "--data", data, "--tokens", tokens,
-                "--access-log=false", "--threads", "4"]
-        if journal_max:
-            args += ["--journal-max-size", str(journal_max)]
-        env = clean_env()
-        env.update(env_extra or {})
-        self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.time() + 10
-        while True:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                self.log.seek(0)
-                raise RuntimeError("the server did not start (exit %s):\n%s" %
-                                   (self.proc.poll(), self.log.read().decode(errors="replace")[-3000:]))
-            time.sleep(0.02)
-
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-    def stderr(self):
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
+def start_server(binary, data, tokens, env=None, journal_max=None):
+    args = ["--data", data, "--tokens", tokens, "--threads", "4"]
+    if journal_max:
+        args += ["--journal-max-size", str(journal_max)]
+    return Server(binary, args=args, env=env)
 
 
 class Client(threading.Thread):
@@ -174,11 +143,7 @@ def main():
     rng = random.Random(args.seed)
     binary = os.path.abspath(args.bin)
     work = tempfile.mkdtemp(prefix="attache-crash-")
-    data = os.path.join(work, "data.json")
-    tokens = os.path.join(work, "tokens")
-    shutil.copy(os.path.join(ROOT, "data", "vilnius-2023.json"), data)
-    with open(tokens, "w") as f:
-        f.write("crash %s\n" % hashlib.sha256(TOKEN.encode()).hexdigest())
+    data, tokens = writes_files(work, TOKEN, "crash")
     models = [dict() for _ in range(CLIENTS)]
     start = time.time()
     acked = kills = compaction_kills = 0
@@ -196,7 +161,7 @@ def main():
                 jmax = 4096
             elif rnd % 4 == 3:
                 jmax = 4096
-            server = Server(binary, data, tokens, env, jmax)
+            server = start_server(binary, data, tokens, env, jmax)
             clients = [Client(i, server.port, models[i], random.Random(rng.random())) for i in range(CLIENTS)]
             for c in clients:
                 c.start()
@@ -212,7 +177,7 @@ def main():
             acked += sum(c.acked for c in clients)
             # The restart must load the data and the journal, and serve every acknowledged write.
             try:
-                check = Server(binary, data, tokens)
+                check = start_server(binary, data, tokens)
             except RuntimeError as e:
                 failure = "round %d: %s" % (rnd, e)
                 break

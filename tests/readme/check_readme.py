@@ -31,7 +31,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
-from attache import Server, clean_env  # noqa: E402
+from attache import Server, clean_env, writes_files  # noqa: E402
 
 
 def blocks(text, lang):
@@ -138,11 +138,7 @@ def main():
     token = "readme-token-" + hashlib.sha256(os.urandom(16)).hexdigest()[:24]
     env["TOKEN"] = token
     work = tempfile.mkdtemp(prefix="attache-readme-")
-    data = os.path.join(work, "data.json")
-    tokens = os.path.join(work, "tokens")
-    shutil.copy(os.path.join(ROOT, "data", "vilnius-2023.json"), data)
-    with open(tokens, "w") as f:
-        f.write("readme %s\n" % hashlib.sha256(token.encode()).hexdigest())
+    data, tokens = writes_files(work, token, "readme")
     try:
         server = Server(binary, cwd=ROOT)
         writes = Server(binary, cwd=ROOT, args=["--data", data, "--tokens", tokens])

@@ -51,6 +51,17 @@ static struct journal *open_seen(const char *path, struct seen *s, struct journa
 	return j;
 }
 
+/* A new journal at path with two committed entries, 1 "one" and 2 "two"; returns it open. */
+static struct journal *two_entries(const char *path, struct seen *s)
+{
+	struct journal *j = open_seen(path, s, NULL);
+
+	journal_append(j, 1, "one", 3);
+	journal_append(j, 2, "two", 3);
+	cr_assert_eq(journal_commit(j), 0);
+	return j;
+}
+
 static off_t file_size(const char *path)
 {
 	struct stat st;
@@ -98,10 +109,7 @@ static void tail_is_dropped(const char *extra, size_t len, const char *why)
 	int fd;
 
 	temp_path(path, sizeof(path));
-	j = open_seen(path, &s, &st);
-	journal_append(j, 1, "one", 3);
-	journal_append(j, 2, "two", 3);
-	cr_assert_eq(journal_commit(j), 0);
+	j = two_entries(path, &s);
 	journal_close(j);
 	fd = open(path, O_WRONLY | O_APPEND);
 	cr_assert_eq(write(fd, extra, len), (ssize_t)len);
@@ -203,10 +211,7 @@ Test(journal, a_replay_error_fails_the_open_and_names_the_entry)
 	struct journal *j;
 
 	temp_path(path, sizeof(path));
-	j = open_seen(path, &s, NULL);
-	journal_append(j, 1, "one", 3);
-	journal_append(j, 2, "two", 3);
-	cr_assert_eq(journal_commit(j), 0);
+	j = two_entries(path, &s);
 	journal_close(j);
 	cr_assert_null(journal_open(path, refuse_second, NULL, NULL, &err));
 	cr_assert(strstr(err.buf, "entry two is bad"), "%s", err.buf);
@@ -222,10 +227,7 @@ Test(journal, reset_drops_every_entry_and_keeps_the_one_given)
 	struct journal *j;
 
 	temp_path(path, sizeof(path));
-	j = open_seen(path, &s, NULL);
-	journal_append(j, 1, "one", 3);
-	journal_append(j, 2, "two", 3);
-	cr_assert_eq(journal_commit(j), 0);
+	j = two_entries(path, &s);
 	cr_assert_eq(journal_reset(j, 2, "mark", 4), 0);
 	cr_assert_eq(journal_bytes(j), JOURNAL_FRAME + 4);
 	journal_append(j, 3, "three", 5);
