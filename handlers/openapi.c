@@ -218,6 +218,121 @@ static void operation(struct jsonw *w, const struct route *r)
 	jsonw_object_end(w);
 }
 
+/* A member whose value is a constant JSON text (checked by the tests, which parse the document). */
+static void literal(struct jsonw *w, const char *key, const char *json)
+{
+	jsonw_key(w, key);
+	jsonw_raw(w, json, strlen(json));
+}
+
+/*
+ * The write methods of a collection (POST) or a record (PUT, PATCH, DELETE)
+ * of the store (handlers/write.h). They are answered only when the server
+ * runs with --data and --tokens; otherwise 405, as the document says.
+ */
+static void write_operations(struct jsonw *w, const struct route *r)
+{
+	static const struct {
+		const char *method, *prefix, *summary;
+		bool record, body, if_match;
+		const char *media, *ok;
+	} ops[] = {
+		{ "post", "create", "Creates a record from the body (its key is the body's); "
+		  "Idempotency-Key makes a retry safe", false, true, false, "application/json", "201" },
+		{ "put", "replace", "Replaces the whole record; the body's key is the URL's", true, true,
+		  true, "application/json", "200" },
+		{ "patch", "patch", "Changes the record by a JSON Merge Patch (RFC 7396); its key cannot "
+		  "change", true, true, true, "application/merge-patch+json", "200" },
+		{ "delete", "delete", "Deletes the record, unless other records refer to it", true, false,
+		  true, NULL, "204" },
+	};
+	const struct resource *res = r->resource;
+	struct strbuf id = STRBUF_INIT, rec = STRBUF_INIT;
+
+	if (!res || store_which(res) >= STORE_NCOLLECTIONS ||
+	    (r->kind != ROUTE_LIST && r->kind != ROUTE_RECORD))
+		return;
+	strbuf_addf(&rec, "schemas/%s", res->schema);
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (ops[i].record != (r->kind == ROUTE_RECORD))
+			continue;
+		strbuf_reset(&id);
+		strbuf_addf(&id, "%s%c%s", ops[i].prefix, res->singular[0] - 'a' + 'A', res->singular + 1);
+		jsonw_key(w, ops[i].method);
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "operationId", id.buf);
+		jsonw_kv_string(w, "summary", ops[i].summary);
+		jsonw_key(w, "security");
+		jsonw_raw(w, "[{\"bearer\":[]}]", 15);
+		jsonw_key(w, "parameters");
+		jsonw_array_begin(w);
+		if (ops[i].record) {
+			const char *p = strchr(r->pattern, '{'), *end = strchr(p, '}');
+
+			jsonw_object_begin(w);
+			jsonw_key(w, "name");
+			jsonw_string_len(w, p + 1, (size_t)(end - p - 1));
+			jsonw_kv_string(w, "in", "path");
+			jsonw_kv_bool(w, "required", true);
+			literal(w, "schema", "{\"type\":\"string\"}");
+			jsonw_object_end(w);
+		}
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "$ref", ops[i].if_match ? "#/components/parameters/If-Match"
+							 : "#/components/parameters/Idempotency-Key");
+		jsonw_object_end(w);
+		jsonw_array_end(w);
+		if (ops[i].body) {
+			jsonw_key(w, "requestBody");
+			jsonw_object_begin(w);
+			jsonw_kv_bool(w, "required", true);
+			if (!strcmp(ops[i].method, "patch"))
+				content(w, ops[i].media, NULL);
+			else
+				content(w, ops[i].media, rec.buf);
+			jsonw_object_end(w);
+		}
+		jsonw_key(w, "responses");
+		jsonw_object_begin(w);
+		jsonw_key(w, ops[i].ok);
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "description", !strcmp(ops[i].ok, "204") ? "Deleted, on disk"
+				: "The record as it is now served, on disk");
+		if (strcmp(ops[i].ok, "204")) {
+			jsonw_key(w, "headers");
+			jsonw_object_begin(w);
+			ref(w, "ETag", "headers/ETag");
+			if (!strcmp(ops[i].ok, "201"))
+				ref(w, "Location", "headers/Location");
+			jsonw_object_end(w);
+			content(w, "application/json", rec.buf);
+		}
+		jsonw_object_end(w);
+		ref(w, "400", "responses/BadBody");
+		ref(w, "401", "responses/Unauthorized");
+		if (ops[i].record)
+			ref(w, "404", "responses/NotFound");
+		ref(w, "405", "responses/WritesOff");
+		ref(w, "409", "responses/Conflict");
+		if (ops[i].if_match) {
+			ref(w, "412", "responses/PreconditionFailed");
+			ref(w, "428", "responses/PreconditionRequired");
+		}
+		if (ops[i].body) {
+			ref(w, "413", "responses/TooLarge");
+			ref(w, "415", "responses/UnsupportedMediaType");
+			ref(w, "422", "responses/Invalid");
+		}
+		ref(w, "503", "responses/WriteFailed");
+		ref(w, "507", "responses/DiskFull");
+		ref(w, "default", "responses/Problem");
+		jsonw_object_end(w);
+		jsonw_object_end(w);
+	}
+	strbuf_release(&id);
+	strbuf_release(&rec);
+}
+
 static void problem_response(struct jsonw *w, const char *name, const char *description)
 {
 	jsonw_key(w, name);
@@ -248,13 +363,6 @@ static void param(struct jsonw *w, const char *name, const char *type, const cha
 	}
 	jsonw_object_end(w);
 	jsonw_object_end(w);
-}
-
-/* A member whose value is a constant JSON text (checked by the tests, which parse the document). */
-static void literal(struct jsonw *w, const char *key, const char *json)
-{
-	jsonw_key(w, key);
-	jsonw_raw(w, json, strlen(json));
 }
 
 static void list_schema(struct jsonw *w, const char *record)
@@ -354,6 +462,13 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 	      "A field whose values come from a vocabulary sorts in the vocabulary's declared order");
 	param(w, "fields", "string", "Only these top-level members in each record, comma-separated");
 	param(w, "facet", "string", "Add meta.facets with the count of each value of these fields");
+	literal(w, "If-Match", "{\"name\":\"If-Match\",\"in\":\"header\",\"required\":true,"
+		"\"description\":\"The record's ETag as last read (or *): the change is refused with 412 if "
+		"the record changed since\",\"schema\":{\"type\":\"string\"}}");
+	literal(w, "Idempotency-Key", "{\"name\":\"Idempotency-Key\",\"in\":\"header\","
+		"\"required\":false,\"description\":\"A retry with the same key and body gets the first "
+		"answer again, and creates nothing; the same key with another body is 422\","
+		"\"schema\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":255}}");
 	param(w, "q", "string", "Words and \"quoted phrases\", at most 16 words and 256 bytes. Case, "
 	      "diacritics and compatibility forms are folded by Unicode rules. Every term must match, in "
 	      "any field, in any order: a word matches the words it begins, a quoted word only itself, a "
@@ -362,13 +477,22 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 	      "the query was understood");
 	jsonw_object_end(w);
 
+	literal(w, "securitySchemes", "{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\","
+		"\"description\":\"A token made by attache --new-token NAME; the server keeps its SHA-256 "
+		"(--tokens FILE)\"}}");
+
 	jsonw_key(w, "headers");
 	jsonw_object_begin(w);
 	literal(w, "X-Total-Count", "{\"description\":\"Records matching, before paging\","
 		"\"schema\":{\"type\":\"integer\"}}");
 	literal(w, "Link", "{\"description\":\"RFC 8288 links: first, prev, next, last\","
 		"\"schema\":{\"type\":\"string\"}}");
-	literal(w, "ETag", "{\"description\":\"Strong validator; send it back in If-None-Match\","
+	literal(w, "ETag", "{\"description\":\"Strong validator; send it back in If-None-Match, or in "
+		"If-Match to change the record it tags\",\"schema\":{\"type\":\"string\"}}");
+	literal(w, "Location", "{\"description\":\"The URL of the record created\","
+		"\"schema\":{\"type\":\"string\"}}");
+	literal(w, "WWW-Authenticate", "{\"description\":\"Bearer realm=\\\"attache\\\", with "
+		"error=\\\"invalid_token\\\" for a token that is not one of the server's (RFC 6750)\","
 		"\"schema\":{\"type\":\"string\"}}");
 	jsonw_object_end(w);
 
@@ -382,6 +506,32 @@ static void components(struct jsonw *w, const struct store *s, const cJSON *defs
 	problem_response(w, "NotFound", "No record with that key");
 	problem_response(w, "NotAcceptable", "The Accept header excludes this resource's media type");
 	problem_response(w, "Draining", "The server is shutting down");
+	problem_response(w, "BadBody", "The body is not JSON, has a key twice in an object, is not "
+			 "UTF-8, or has text after its value; or Idempotency-Key is malformed");
+	jsonw_key(w, "Unauthorized");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "description", "No token, or one that is not the server's");
+	jsonw_key(w, "headers");
+	jsonw_object_begin(w);
+	ref(w, "WWW-Authenticate", "headers/WWW-Authenticate");
+	jsonw_object_end(w);
+	content(w, "application/problem+json", "schemas/Problem");
+	jsonw_object_end(w);
+	problem_response(w, "WritesOff", "Writes are off: the server runs without --data and --tokens "
+			 "(Allow: GET, HEAD, OPTIONS)");
+	problem_response(w, "Conflict", "The key exists already (POST), or other records refer to the "
+			 "record (DELETE; the detail names them)");
+	problem_response(w, "PreconditionFailed", "If-Match is not the record's current ETag, which "
+			 "the answer's ETag header gives");
+	problem_response(w, "PreconditionRequired", "PUT, PATCH and DELETE need If-Match");
+	problem_response(w, "TooLarge", "The body is over max-body-size");
+	problem_response(w, "UnsupportedMediaType", "The body is not application/json (PATCH: "
+			 "application/merge-patch+json)");
+	problem_response(w, "Invalid", "The record breaks rules of the data: errors lists every "
+			 "violation, {pointer (RFC 6901, into the body), detail}");
+	problem_response(w, "WriteFailed", "The write could not be made durable (an I/O error); "
+			 "nothing of it was applied");
+	problem_response(w, "DiskFull", "The disk is full; nothing of the write was applied");
 	jsonw_object_end(w);
 
 	jsonw_object_end(w);
@@ -415,7 +565,7 @@ void openapi_render(const struct store *s, const char *schema, size_t schema_len
 	jsonw_object_end(&w);
 	jsonw_key(&w, "servers");
 	jsonw_raw(&w, "[{\"url\":\"/\"}]", 13);
-	/* The API is public and read-only: no operation asks for credentials. */
+	/* Reads are public; the write operations ask for a bearer token each. */
 	jsonw_key(&w, "security");
 	jsonw_raw(&w, "[]", 2);
 	jsonw_key(&w, "paths");
@@ -424,6 +574,7 @@ void openapi_render(const struct store *s, const char *schema, size_t schema_len
 		jsonw_key(&w, routes[i].pattern);
 		jsonw_object_begin(&w);
 		operation(&w, &routes[i]);
+		write_operations(&w, &routes[i]);
 		jsonw_object_end(&w);
 	}
 	jsonw_object_end(&w);

@@ -180,3 +180,45 @@ Test(webroot, serves_a_directory_but_nothing_outside_it)
 	cr_assert_null(webroot_from_dir("tests/fixtures/web/hello.txt", 0, &err));
 	strbuf_release(&err);
 }
+
+/* j[a][b][d], each step skipped when NULL. */
+static const cJSON *at(const cJSON *j, const char *a, const char *b, const char *d)
+{
+	j = cJSON_GetObjectItemCaseSensitive(j, a);
+	if (b)
+		j = cJSON_GetObjectItemCaseSensitive(j, b);
+	if (d)
+		j = cJSON_GetObjectItemCaseSensitive(j, d);
+	return j;
+}
+
+Test(meta, openapi_documents_the_write_operations_and_their_security)
+{
+	cJSON *doc;
+	const cJSON *paths, *post, *patch;
+
+	call_get(&c, "/api/v1/openapi.json");
+	doc = call_json(&c);
+	paths = cJSON_GetObjectItemCaseSensitive(doc, "paths");
+	post = at(paths, "/api/v1/deals", "post", NULL);
+	cr_assert_not_null(post);
+	cr_assert_str_eq(cJSON_GetObjectItem(post, "operationId")->valuestring, "createDeal");
+	cr_assert_not_null(at(post, "responses", "201", "headers"));
+	cr_assert_not_null(at(at(post, "responses", "201", "headers"), "Location", NULL, NULL));
+	cr_assert_not_null(at(post, "responses", "422", NULL));
+	cr_assert_not_null(at(post, "responses", "405", NULL), "writes may be off");
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(post, "security")), 1);
+	patch = at(paths, "/api/v1/countries/{code}", "patch", NULL);
+	cr_assert_not_null(at(patch, "requestBody", "content", "application/merge-patch+json"));
+	cr_assert_not_null(at(patch, "responses", "412", NULL));
+	cr_assert_not_null(at(patch, "responses", "428", NULL));
+	cr_assert_not_null(at(paths, "/api/v1/sources/{id}", "delete", NULL));
+	cr_assert_null(at(paths, "/api/v1/deals/{id}", "post", NULL));
+	cr_assert_null(at(paths, "/api/v1/changes", "post", NULL), "the feed is read-only");
+	cr_assert_null(at(paths, "/api/v1/stats", "delete", NULL));
+	cr_assert_str_eq(at(doc, "components", "securitySchemes", "bearer")->child->valuestring, "http");
+	cr_assert_not_null(at(doc, "components", "responses", "Unauthorized"));
+	cr_assert_not_null(at(at(doc, "components", "responses", "Unauthorized"), "headers",
+			      "WWW-Authenticate", NULL));
+	cJSON_Delete(doc);
+}
