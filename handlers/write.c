@@ -3,6 +3,7 @@
  */
 #include "handlers/write.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -11,6 +12,7 @@
 #include "lib/etag.h"
 #include "lib/hash.h"
 #include "lib/json.h"
+#include "lib/mem.h"
 #include "lib/mergepatch.h"
 #include "lib/text.h"
 #include "lib/tokens.h"
@@ -42,6 +44,9 @@ void write_job_init(struct write_job *j)
 
 void write_job_release(struct write_job *j)
 {
+	for (size_t i = 0; i < sizeof(j->owned) / sizeof(j->owned[0]); i++)
+		free(j->owned[i]);
+	cJSON_Delete(j->owned_body);
 	strbuf_release(&j->detail);
 	strbuf_release(&j->json);
 	strbuf_release(&j->key);
@@ -321,12 +326,12 @@ static bool duplicate_key(const cJSON *v, struct strbuf *where)
 	return false;
 }
 
-void handle_write(const struct request *req, struct response *res)
+struct write_job *write_begin(const struct request *req, struct response *res)
 {
 	const struct route *route = req->route;
 	const bool list = route && route->kind == ROUTE_LIST;
-	struct strbuf location = STRBUF_INIT, dup = STRBUF_INIT;
-	struct write_job j;
+	struct strbuf dup = STRBUF_INIT;
+	struct write_job *j;
 	cJSON *body = NULL;
 	const char *name;
 
@@ -340,78 +345,103 @@ void handle_write(const struct request *req, struct response *res)
 					 http_method_name(req->method), req->path);
 			res->allow = ALLOW_READ;
 		}
-		return;
+		return NULL;
 	}
 	if (!writable(route) || (list && req->method != HTTP_POST) ||
 	    (!list && req->method == HTTP_POST)) {
 		response_method_not_allowed(req, res, write_allow(route));
-		return;
+		return NULL;
 	}
 	if (!authorized(req, res, &name))
-		return;
+		return NULL;
 	res->writer = name;
 	if (req->idempotency_key && (req->method != HTTP_POST || !key_ok(req->idempotency_key))) {
 		response_problem(req, res, HTTP_BAD_REQUEST, "%s",
 				 req->method != HTTP_POST ? "Idempotency-Key goes with POST; PUT, PATCH and "
 				 "DELETE are idempotent already (with If-Match)" : "Idempotency-Key is 1 to 255 "
 				 "visible ASCII characters");
-		return;
+		return NULL;
 	}
 	if (req->method != HTTP_POST && !req->if_match) {
 		response_problem(req, res, HTTP_PRECONDITION_REQUIRED,
 				 "%s needs If-Match with the record's ETag (from a GET), so that no "
 				 "change made since is overwritten unseen; If-Match: * takes any",
 				 http_method_name(req->method));
-		return;
+		return NULL;
 	}
 	if (req->method != HTTP_DELETE) {
 		if (!read_body(req, res, &body))
-			return;
+			return NULL;
 		if (duplicate_key(body, &dup)) {
 			response_problem(req, res, HTTP_BAD_REQUEST, "the body has the key %s twice in "
 					 "one object", dup.buf);
-			goto out;
+			strbuf_release(&dup);
+			cJSON_Delete(body);
+			return NULL;
 		}
 	}
-	write_job_init(&j);
-	j.kind = req->method == HTTP_POST ? WRITE_CREATE : req->method == HTTP_PUT ? WRITE_REPLACE
-		 : req->method == HTTP_PATCH ? WRITE_PATCH : WRITE_DELETE;
-	j.which = store_which(route->resource);
-	j.id = list ? NULL : req->params[0];
-	j.body = body;
-	j.if_match = req->if_match;
-	j.writer = name;
-	j.idempotency_key = req->idempotency_key;
-	j.body_hash = hash_bytes(HASH_SEED, req->body, req->body_len);
-	req->writes->submit(req->writes, &j);
-	switch (j.status) {
+	/* The job owns copies of what it needs: it may outlive the request's buffers. */
+	j = xcalloc(1, sizeof(*j));
+	write_job_init(j);
+	j->kind = req->method == HTTP_POST ? WRITE_CREATE : req->method == HTTP_PUT ? WRITE_REPLACE
+		  : req->method == HTTP_PATCH ? WRITE_PATCH : WRITE_DELETE;
+	j->which = store_which(route->resource);
+	j->id = list ? NULL : (j->owned[0] = xstrdup(req->params[0]));
+	j->body = j->owned_body = body;
+	j->if_match = req->if_match ? (j->owned[1] = xstrdup(req->if_match)) : NULL;
+	j->writer = name;
+	j->idempotency_key = req->idempotency_key ? (j->owned[2] = xstrdup(req->idempotency_key)) : NULL;
+	j->body_hash = hash_bytes(HASH_SEED, req->body, req->body_len);
+	return j;
+}
+
+void write_finish(const struct request *req, struct response *res, const struct write_job *j)
+{
+	struct strbuf location = STRBUF_INIT;
+
+	switch (j->status) {
 	case HTTP_CREATED:
 	case HTTP_OK:
-		strbuf_addf(&location, "/api/v1/%s/%s", route->resource->name, j.key.buf);
-		response_written(res, j.status, j.json.buf, j.json.len, j.etag,
-				 j.status == HTTP_CREATED ? location.buf : NULL);
+		strbuf_addf(&location, "/api/v1/%s/%s", store_resource(j->which)->name, j->key.buf);
+		response_written(res, j->status, j->json.buf, j->json.len, j->etag,
+				 j->status == HTTP_CREATED ? location.buf : NULL);
 		break;
 	case HTTP_NO_CONTENT:
 		res->status = HTTP_NO_CONTENT;
 		res->cache = CACHE_NO_STORE;
 		break;
 	case HTTP_UNPROCESSABLE_CONTENT:
-		response_invalid(req, res, &j.check, "%s", j.detail.buf);
+		response_invalid(req, res, &j->check, "%s", j->detail.buf);
 		break;
 	case HTTP_SERVICE_UNAVAILABLE:
-		response_unavailable(req, res, j.retry_after ? j.retry_after : "1", "%s", j.detail.buf);
+		response_unavailable(req, res, j->retry_after ? j->retry_after : "1", "%s", j->detail.buf);
 		break;
 	default:
-		response_problem(req, res, j.status, "%s", j.detail.buf);
+		response_problem(req, res, j->status, "%s", j->detail.buf);
 		/* A 412 tells the current ETag, to save the client a GET it may not need. */
-		if (j.status == HTTP_PRECONDITION_FAILED)
-			etag_format(res->etag, j.etag, false);
+		if (j->status == HTTP_PRECONDITION_FAILED)
+			etag_format(res->etag, j->etag, false);
 		break;
 	}
-	write_job_release(&j);
-	res->writer = name;
-out:
-	cJSON_Delete(body);
+	res->writer = j->writer;
 	strbuf_release(&location);
-	strbuf_release(&dup);
+}
+
+void write_job_free(struct write_job *j)
+{
+	if (!j)
+		return;
+	write_job_release(j);
+	free(j);
+}
+
+void handle_write(const struct request *req, struct response *res)
+{
+	struct write_job *j = write_begin(req, res);
+
+	if (!j)
+		return;
+	req->writes->submit(req->writes, j);
+	write_finish(req, res, j);
+	write_job_free(j);
 }

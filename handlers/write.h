@@ -63,6 +63,12 @@ struct write_job {
 	/* The writer's own: */
 	struct write_job *next;
 	bool done;
+	void (*done_fn)(void *arg);   /* submit_async(): called once done, from the writer's thread */
+	void *done_arg;
+
+	/* What write_begin() copied for the job, freed with it. */
+	char *owned[3];
+	cJSON *owned_body;
 };
 
 /* Zeroes a job's results; release with write_job_release(). */
@@ -81,7 +87,24 @@ struct writes {
 	const struct tokens *tokens;
 	/* Runs j with other writes, and returns once it is durable and served, or refused. */
 	void (*submit)(struct writes *w, struct write_job *j);
+	/*
+	 * The same without waiting: done(arg) is called from the writer's thread
+	 * once j is done; j must not be touched (nor freed) until then.
+	 */
+	void (*submit_async)(struct writes *w, struct write_job *j, void (*done)(void *arg), void *arg);
 };
+
+/*
+ * The request's thread's part: answers res and returns NULL when the write
+ * ends here (405, 401, 400, 415, 428), or returns a new job for the writer
+ * that owns copies of what it needs of req (free with write_job_free()).
+ */
+struct write_job *write_begin(const struct request *req, struct response *res);
+
+/* The answer to a job the writer has done (req for the problems' instance). */
+void write_finish(const struct request *req, struct response *res, const struct write_job *j);
+
+void write_job_free(struct write_job *j);
 
 /* The longest Idempotency-Key taken. */
 #define WRITE_MAX_IDEMPOTENCY_KEY 255
@@ -92,7 +115,11 @@ const char *write_allow(const struct route *route);
 /* Whether method is a write method (POST, PUT, PATCH, DELETE). */
 bool write_method(enum http_method m);
 
-/* The handler of every write method on every route (405 where a route takes none). */
+/*
+ * The handler of every write method on every route (405 where a route takes
+ * none): write_begin(), submit and wait, write_finish(). The server runs the
+ * same steps without holding its thread while the writer works.
+ */
 void handle_write(const struct request *req, struct response *res);
 
 #endif

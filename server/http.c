@@ -65,6 +65,7 @@ struct http {
 	struct http_options opt;
 	uint16_t port;
 	atomic_uint in_flight;
+	atomic_uint writing;        /* connections suspended while the writer has their write */
 	struct gzcache *gz;         /* compressed bodies built per request */
 	struct conns *conns;        /* the connection watcher */
 	struct list_budget budget;  /* what list queries may cost */
@@ -91,6 +92,7 @@ struct exchange {
 	bool keep_body;             /* a write's: kept in body_buf */
 	struct strbuf body_buf;     /* its buffer is kept for the next request */
 	const char *writer;         /* the token's name, for the access log; borrowed from the tokens */
+	struct write_job *job;      /* a write the writer has (the connection is suspended), or NULL */
 	size_t route;               /* for metrics */
 	int status;
 	uint64_t bytes;
@@ -182,6 +184,16 @@ static void finish(struct exchange *x, enum MHD_RequestTerminationCode toe)
 	x->active = false;
 }
 
+/* Frees the exchange's write job, if it has one (done: the writer has let go of it). */
+static void drop_job(struct exchange *x)
+{
+	if (!x->job)
+		return;
+	write_job_free(x->job);
+	x->job = NULL;
+	atomic_fetch_sub(&x->h->writing, 1);
+}
+
 static struct link *link_of(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -213,6 +225,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	x->body = 0;
 	x->keep_body = false;
 	x->writer = NULL;
+	drop_job(x);
 	strbuf_reset(&x->body_buf);
 	x->route = METRICS_NO_ROUTE;
 	x->status = 0;
@@ -281,6 +294,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		current = NULL;
 	strbuf_release(&l->x.target);
 	strbuf_release(&l->x.body_buf);
+	drop_job(&l->x);
 	free(l->headers);
 	free(l);
 	*socket_context = NULL;
@@ -685,6 +699,34 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 		  "libmicrohttpd", "detail", msg, NULL);
 }
 
+/* The writer is done with a suspended connection's write (from the writer's thread). */
+static void resume_write(void *arg)
+{
+	struct link *l = arg;
+
+	MHD_resume_connection(l->mhd);
+}
+
+/* Answers a write the writer is done with, on the connection resumed for it. */
+static enum MHD_Result finish_write(struct exchange *x, struct MHD_Connection *c)
+{
+	struct request req = { 0 };
+	struct response res;
+	struct answer a = { &req, &res, NULL, false, false };
+	enum MHD_Result rc;
+
+	req.method = http_method_parse(x->method);
+	req.target = x->target.buf;
+	req.request_id = x->id;
+	req.path = "";
+	response_init(&res);
+	write_finish(&req, &res, x->job);
+	rc = send_answer(x, c, &a);
+	response_release(&res);
+	drop_job(x);
+	return rc;
+}
+
 static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 {
 	struct http *h = x->h;
@@ -783,8 +825,22 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		req.idempotency_key = header(c, "Idempotency-Key");
 		req.body = x->keep_body ? x->body_buf.buf : NULL;
 		req.body_len = x->keep_body ? x->body_buf.len : 0;
-		handle_write(&req, &res);
-		rc = send_answer(x, c, &a);
+		x->job = write_begin(&req, &res);
+		if (!x->job) {
+			rc = send_answer(x, c, &a);
+			goto out;
+		}
+		/*
+		 * The writer may take a while (a sync, a group before this one): the
+		 * connection waits suspended, not this thread, which serves its other
+		 * connections meanwhile. Suspended first, so that the writer's resume
+		 * cannot come before it; the answer is sent when libmicrohttpd calls
+		 * us again (finish_write()).
+		 */
+		MHD_suspend_connection(c);
+		atomic_fetch_add(&h->writing, 1);
+		h->opt.writes->submit_async(h->opt.writes, x->job, resume_write, x->link);
+		rc = MHD_YES;
 		goto out;
 	}
 	if (req.method != HTTP_GET && req.method != HTTP_HEAD && req.method != HTTP_OPTIONS) {
@@ -897,6 +953,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (x->answered)
 		return MHD_YES;
+	if (x->job)
+		return finish_write(x, c);
 	conn_enter(&x->link->conn, CONN_BUSY);
 	if (x->too_large) {
 		req.target = x->target.buf;
@@ -928,7 +986,8 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	struct sockaddr_in6 sa6 = { 0 };
 	struct sockaddr_in sa4 = { 0 };
 	const struct sockaddr *sa;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 
 	h->opt = *opt;
@@ -1027,6 +1086,10 @@ void http_stop(struct http *h)
 	 * first, each by its own thread, with no new ones (bounded: 1 s).
 	 */
 	http_quiesce(h);
+	/* libmicrohttpd must not stop with a connection suspended: the writer finishes their writes. */
+	until = now_ns() + 10000000000ull;
+	while (atomic_load(&h->writing) && now_ns() < until)
+		poll(NULL, 0, 5);
 	until = now_ns() + 1000000000ull;
 	while (conns_close_all(h->conns) && now_ns() < until)
 		poll(NULL, 0, 5);

@@ -829,22 +829,29 @@ static void *writer_thread(void *arg)
 		for (struct write_job *j = jobs; j; j = j->next)
 			j->done = true;
 		pthread_cond_broadcast(&w->done);
+		pthread_mutex_unlock(&w->lock);
+		/* The jobs submitted without waiting: once told, a job is its request's again. */
+		while (jobs) {
+			struct write_job *next = jobs->next;
+
+			if (jobs->done_fn)
+				jobs->done_fn(jobs->done_arg);
+			jobs = next;
+		}
+		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
 }
 
-static void submit(struct writes *iface, struct write_job *j)
+/* Queues j (under w->lock); false when the writer takes no more, with j answered 503. */
+static bool enqueue(struct writer *w, struct write_job *j)
 {
-	struct writer *w = (struct writer *)((char *)iface - offsetof(struct writer, iface));
-
-	pthread_mutex_lock(&w->lock);
 	if (w->stopping || !w->running) {
-		pthread_mutex_unlock(&w->lock);
 		j->status = HTTP_SERVICE_UNAVAILABLE;
 		j->retry_after = "5";
 		strbuf_addstr(&j->detail, "the server is stopping and takes no more writes");
-		return;
+		return false;
 	}
 	j->next = NULL;
 	j->done = false;
@@ -854,9 +861,38 @@ static void submit(struct writes *iface, struct write_job *j)
 		w->head = j;
 	w->tail = j;
 	pthread_cond_signal(&w->wake);
-	while (!j->done)
-		pthread_cond_wait(&w->done, &w->lock);
+	return true;
+}
+
+static struct writer *writer_of(struct writes *iface)
+{
+	return (struct writer *)((char *)iface - offsetof(struct writer, iface));
+}
+
+static void submit(struct writes *iface, struct write_job *j)
+{
+	struct writer *w = writer_of(iface);
+
+	pthread_mutex_lock(&w->lock);
+	if (enqueue(w, j))
+		while (!j->done)
+			pthread_cond_wait(&w->done, &w->lock);
 	pthread_mutex_unlock(&w->lock);
+}
+
+static void submit_async(struct writes *iface, struct write_job *j, void (*done)(void *arg),
+			 void *arg)
+{
+	struct writer *w = writer_of(iface);
+	bool queued;
+
+	j->done_fn = done;
+	j->done_arg = arg;
+	pthread_mutex_lock(&w->lock);
+	queued = enqueue(w, j);
+	pthread_mutex_unlock(&w->lock);
+	if (!queued)
+		done(arg);
 }
 
 int writer_start(struct writer *w, struct snapshots *snapshots, struct metrics *metrics,
@@ -865,6 +901,7 @@ int writer_start(struct writer *w, struct snapshots *snapshots, struct metrics *
 	w->snapshots = snapshots;
 	w->metrics = metrics;
 	w->iface.submit = submit;
+	w->iface.submit_async = submit_async;
 	errno = pthread_create(&w->thread, NULL, writer_thread, w);
 	if (errno) {
 		strbuf_addf(err, "cannot start the writer thread: %s", strerror(errno));

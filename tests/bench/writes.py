@@ -51,8 +51,7 @@ def dataset(n, path):
 
 
 def start(binary, data, tokens):
-    # 16 threads: a write holds its thread until it is durable.
-    return Server(binary, timeout=120, args=["--data", data, "--tokens", tokens, "--threads", "16"])
+    return Server(binary, timeout=120, args=["--data", data, "--tokens", tokens, "--threads", "2"])
 
 
 def writer(port, n, until, lat, rate=None):
