@@ -64,6 +64,7 @@ struct writer {
 	uint64_t seq;                 /* the last sequence number given */
 	struct stat data_stat;        /* the data file as last loaded or written by us */
 	bool hand_edit_logged;
+	uint64_t unfolded;            /* writes in the journal, not yet in the data file */
 	struct idem *idem;            /* the writer thread's alone */
 	size_t nidem, idem_alloc;
 };
@@ -429,6 +430,7 @@ struct writer *writer_open(const struct config *cfg, const struct tokens *tokens
 	if (!s)
 		goto fail;
 	w->seq = st.last_seq;
+	w->unfolded = writes;
 	if (st.dropped_bytes) {
 		char bytes[32];
 
@@ -537,6 +539,7 @@ static void commit_group(struct writer *w, struct write_job *jobs)
 		struct store *next = store_batch_commit(b);
 
 		w->seq += applied;
+		w->unfolded += applied;
 		idem_trim(w, w->nidem);
 		snapshots_publish_write(w->snapshots,
 					app_build_site_next(snapshot_serving(snap)->site, next,
@@ -701,13 +704,48 @@ out:
  * Folds the journal into the data file (see writer.h for why each crash
  * point is safe). Logs what it did or why it could not.
  */
-static void compact(struct writer *w, const char *why)
+/*
+ * After a fold, the generation loaded from the file just written replaces the
+ * one served: the same records and bytes, without the memory of the records
+ * writes replaced since the data was loaded (generations built from others
+ * share it). The changes feed is carried over.
+ */
+static void refresh(struct writer *w, const struct strbuf *file)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store *fresh = store_load_buffer(file->buf, file->len, w->cfg->data, &err), *next;
+	struct snapshot *snap;
+	struct store_batch *b;
+
+	if (!fresh) {
+		/* It was written from a store this loader built: say so, and keep serving that. */
+		log_event(LOG_ERROR, "the folded data file does not load again", "error", err.buf, NULL);
+		strbuf_release(&err);
+		return;
+	}
+	snap = snapshot_acquire(w->snapshots);
+	b = store_batch_new(fresh);
+	{
+		const struct collection *feed = store_changes(snapshot_serving(snap)->site->store);
+
+		for (uint32_t i = 0; i < feed->n; i++)
+			store_batch_log(b, collection_record(feed, i));
+	}
+	next = store_batch_commit(b);
+	store_free(fresh);
+	snapshots_publish_write(w->snapshots, app_build_site_next(snapshot_serving(snap)->site, next,
+								  config_gzip_min(w->cfg)), time(NULL));
+	snapshot_release(snap);
+	strbuf_release(&err);
+}
+
+static void compact(struct writer *w, const char *why, bool reload)
 {
 	struct snapshot *snap;
 	struct strbuf file = STRBUF_INIT, mark = STRBUF_INIT;
 	char bytes[32];
 
-	if (!journal_entries(w->journal) || (journal_entries(w->journal) == 1 && !w->seq))
+	if (!w->unfolded)
 		return;
 	if (data_file_changed(w)) {
 		if (!w->hand_edit_logged)
@@ -748,8 +786,11 @@ static void compact(struct writer *w, const char *why)
 		goto out;
 	}
 	crash_point(4);
+	w->unfolded = 0;
 	log_event(LOG_INFO, "journal folded into the data file", "cause", why, "data", w->cfg->data,
 		  "bytes", bytes, NULL);
+	if (reload)
+		refresh(w, &file);
 out:
 	strbuf_release(&file);
 	strbuf_release(&mark);
@@ -780,6 +821,7 @@ static void reload(struct writer *w, const char *why)
 	}
 	w->data_stat = now;
 	w->hand_edit_logged = false;
+	w->unfolded = writes;
 	store_describe(s, &records);
 	snapshots_publish_site(w->snapshots, app_build_site(s, config_gzip_min(w->cfg)), time(NULL));
 	metrics_reload(w->metrics, true, time(NULL));
@@ -823,7 +865,7 @@ static void *writer_thread(void *arg)
 		if (jobs)
 			commit_group(w, jobs);
 		if (journal_bytes(w->journal) >= (uint64_t)w->cfg->journal_max_size)
-			compact(w, "the journal passed journal-max-size");
+			compact(w, "the journal passed journal-max-size", true);
 
 		pthread_mutex_lock(&w->lock);
 		for (struct write_job *j = jobs; j; j = j->next)
@@ -934,7 +976,7 @@ void writer_close(struct writer *w)
 		pthread_cond_signal(&w->wake);
 		pthread_mutex_unlock(&w->lock);
 		pthread_join(w->thread, NULL);
-		compact(w, "a clean stop");
+		compact(w, "a clean stop", false);
 	}
 	journal_close(w->journal);
 	pthread_mutex_destroy(&w->lock);

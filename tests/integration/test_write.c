@@ -601,3 +601,32 @@ Test(write, a_retried_post_with_its_idempotency_key_gets_the_first_answer)
 	strbuf_release(&first);
 	strbuf_release(&again);
 }
+
+Test(write, a_full_journal_is_folded_in_and_the_data_served_stays_the_same)
+{
+	struct setup s;
+	struct proc p;
+	struct reply r;
+	char body[128], tag[64], again[64];
+
+	make_setup(&s, NULL);
+	proc_start(&p, (const char *const[]){ "--data", s.data, "--tokens", s.tokens, "--journal-max-size",
+					       "4096", NULL });
+	for (int i = 0; i < 12; i++) {
+		snprintf(body, sizeof(body), "{\"summary\": \"version %d\"}", i);
+		ask(&p, "PATCH", "/api/v1/deals/asml-duv-plant",
+		    (const char *const[]){ AUTH, PATCH_TYPE, "If-Match: *", NULL }, body, &r);
+		cr_assert_eq(r.status, 200, "%s", r.body.buf);
+		snprintf(tag, sizeof(tag), "%s", reply_header(&r, "ETag"));
+		reply_release(&r);
+	}
+	cr_assert(proc_log_wait(&p, "journal folded into the data file", 2));
+	/* The generation loaded from the folded file serves the same bytes, and the same feed. */
+	etag_of(&p, "/api/v1/deals/asml-duv-plant", again, sizeof(again));
+	cr_assert_str_eq(again, tag);
+	http_get(url(&p, "/api/v1/changes?limit=0"), NULL, &r);
+	cr_assert_str_eq(reply_header(&r, "X-Total-Count"), "12");
+	reply_release(&r);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	remove_setup(&s);
+}
