@@ -956,8 +956,12 @@ bool store_batch_empty(const struct store_batch *b)
 	return !b->nlog;
 }
 
-/* Builds collection w of ns: the base's records in order, changed in place, the new ones after. */
-static void commit_collection(struct store_batch *b, struct store *ns, int w, struct arena *a)
+/*
+ * Builds collection w of ns: the base's records in order, changed in place,
+ * the new ones after. Returns where each record was in the base (UINT32_MAX:
+ * new or changed); free it.
+ */
+static uint32_t *commit_collection(struct store_batch *b, struct store *ns, int w, struct arena *a)
 {
 	const struct collection *old = &b->base->coll[w];
 	struct overlay *o = &b->ov[w];
@@ -998,15 +1002,13 @@ static void commit_collection(struct store_batch *b, struct store *ns, int w, st
 	/* Keys are unique: the overlay holds one change per key. The columns grow from the old ones. */
 	collection_build_from(&ns->coll[w], res, records, json, k, old, from, &ns->dataset, a, &dup1,
 			      &dup2);
-	free(from);
 	free(json);
+	return from;
 }
 
-/* Whether collection w's search index reads names from a collection the batch changed. */
-static bool search_depends(const struct store_batch *b, int w)
+/* Whether collection w's search index reads names from another collection the batch changed. */
+static bool search_names_changed(const struct store_batch *b, int w)
 {
-	if (b->ov[w].n)
-		return true;
 	for (size_t i = 0; i < resources[w]->nfields; i++) {
 		const struct field *f = &resources[w]->fields[i];
 
@@ -1021,6 +1023,7 @@ struct store *store_batch_commit(struct store_batch *b)
 	const struct store *base = b->base;
 	struct store *ns = xcalloc(1, sizeof(*ns));
 	struct seg *own = seg_new(NULL, 0);
+	uint32_t *from[STORE_NCOLLECTIONS] = { NULL };
 
 	ns->chain = b->data;
 	b->data = NULL;
@@ -1028,7 +1031,7 @@ struct store *store_batch_commit(struct store_batch *b)
 	ns->digest = b->digest;
 	for (int w = 0; w < STORE_NCOLLECTIONS; w++) {
 		if (b->ov[w].n) {
-			commit_collection(b, ns, w, &own->arena);
+			from[w] = commit_collection(b, ns, w, &own->arena);
 			ns->coll_seg[w] = seg_ref(own);
 		} else {
 			ns->coll[w] = base->coll[w];
@@ -1037,8 +1040,15 @@ struct store *store_batch_commit(struct store_batch *b)
 	}
 	/* Search last: a record's searched text takes names from the new generation. */
 	for (int w = 0; w < STORE_NCOLLECTIONS; w++) {
-		if (search_depends(b, w)) {
+		if (search_names_changed(b, w)) {
 			build_search_of(ns, w, &own->arena);
+			ns->search_seg[w] = seg_ref(own);
+		} else if (from[w]) {
+			/* Only the changed records' text is folded again. */
+			const struct search_context ctx = { &ns->dataset, collection_of_arg, ns };
+
+			search_build_from(&ns->coll[w].search, &ns->coll[w], &base->coll[w].search, from[w],
+					  &ctx, &own->arena);
 			ns->search_seg[w] = seg_ref(own);
 		} else {
 			ns->coll[w].search = base->coll[w].search;
@@ -1059,6 +1069,8 @@ struct store *store_batch_commit(struct store_batch *b)
 		ns->changes = base->changes;
 		ns->changes_seg = seg_ref(base->changes_seg);
 	}
+	for (int w = 0; w < STORE_NCOLLECTIONS; w++)
+		free(from[w]);
 	seg_release(own);
 	store_batch_free(b);
 	return ns;
