@@ -162,6 +162,14 @@ static int cmp_id(const void *pa, const void *pb)
 	return x < y ? -1 : x > y;
 }
 
+static bool strictly_ascending(const uint32_t *v, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++)
+		if (v[i - 1] >= v[i])
+			return false;
+	return true;
+}
+
 /* Sorts each record's value ids and drops repeats, compacting ids and offsets in place. */
 static void dedupe_record_ids(struct column *col, uint32_t n)
 {
@@ -170,7 +178,8 @@ static void dedupe_record_ids(struct column *col, uint32_t n)
 	for (uint32_t r = 0; r < n; r++) {
 		uint32_t start = col->offsets[r], end = col->offsets[r + 1], first = w;
 
-		if (end - start > 1)
+		/* Most records' ids are in order already (all a write's generation kept). */
+		if (end - start > 1 && !strictly_ascending(col->ids + start, end - start))
 			qsort(col->ids + start, end - start, sizeof(uint32_t), cmp_id);
 		col->offsets[r] = w;
 		for (uint32_t i = start; i < end; i++)
@@ -410,17 +419,40 @@ static void column_from(struct column *col, const struct field *f, const struct 
 	if (ne)
 		qsort_r(e, ne, sizeof(*e), entry_cmp, (void *)&f->type);
 
-	/* The dictionary: the old values still used and the new ones, merged; slot is a new value's id. */
+	/*
+	 * The dictionary: the old values still used and the new ones, merged;
+	 * slot is a new value's id. Old values are distinct and in order, so a
+	 * run of them before the next new value is found by binary search and
+	 * copied without comparing; only a value next to a new one is compared.
+	 */
 	col->values = arena_calloc(a, (size_t)ond + ne + 1, sizeof(*col->values));
 	while (v < ond || x < ne) {
-		if (v < ond && (x == ne || column_compare(f->type, &old->values[v], &e[x].v) <= 0)) {
-			if (used[v]) {
-				if (!nd || column_compare(f->type, &col->values[nd - 1], &old->values[v]))
-					col->values[nd++] = old->values[v];
-				remap[v] = nd - 1;
+		uint32_t lim = ond;
+		bool last_new = false;
+
+		if (x < ne) {
+			uint32_t lo = v, hi = ond;
+
+			while (lo < hi) {
+				uint32_t mid = lo + (hi - lo) / 2;
+
+				if (column_compare(f->type, &old->values[mid], &e[x].v) <= 0)
+					lo = mid + 1;
+				else
+					hi = mid;
 			}
-			v++;
-		} else {
+			lim = lo;
+		}
+		last_new = nd && x > 0 && !column_compare(f->type, &col->values[nd - 1], &e[x - 1].v);
+		for (; v < lim; v++) {
+			if (!used[v])
+				continue;
+			if (!nd || !last_new || column_compare(f->type, &col->values[nd - 1], &old->values[v]))
+				col->values[nd++] = old->values[v];
+			remap[v] = nd - 1;
+			last_new = false;
+		}
+		if (x < ne) {
 			if (!nd || column_compare(f->type, &col->values[nd - 1], &e[x].v))
 				col->values[nd++] = e[x].v;
 			e[x++].slot = nd - 1;
