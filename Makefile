@@ -3,11 +3,15 @@
 #   make            build build/attache (installing missing -dev packages first)
 #   make run        build and serve the built-in dataset on port 8080
 #   make test       the include graph, unit and integration tests, the README's examples,
+#                   CSV and NDJSON against JSON with a streamed export at flat memory,
 #                   the hostile-client suite, the crash test
+#   make formats-test  CSV and NDJSON against JSON alone
 #   make hostile    the hostile-client suite alone (tests/hostile/)
 #   make crash      the crash test alone: writes against SIGKILL (tests/crash/)
 #   make valgrind-hostile   the hostile-client suite against the server under valgrind
 #   make e2e        the dashboard in headless Chromium (and the API documents)
+#   make conformance  the live server against its OpenAPI document, and the checker against broken variants
+#   make openapi-ui Swagger UI for the OpenAPI document, in build/openapi-ui/, offline
 #   make map        regenerate the dashboard map (web/map-data.js)
 #   make SANITIZE=address,undefined test    the same under ASan and UBSan
 #
@@ -35,7 +39,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test hostile valgrind-hostile check-includes crash,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test formats-test hostile valgrind-hostile check-includes conformance crash,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
@@ -78,7 +82,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test crash check-includes unit integration readme-test metrics-test hostile valgrind-hostile deps test-deps clean check-data bench docker-test e2e fuzz map
+.PHONY: FORCE all run test crash check-includes unit integration readme-test metrics-test formats-test hostile valgrind-hostile deps test-deps clean check-data bench docker-test e2e fuzz map conformance openapi-ui
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -151,6 +155,12 @@ readme-test: $(BUILD)/attache $(BUILD)/.test-deps
 metrics-test: $(BUILD)/attache $(BUILD)/.test-deps
 	/usr/bin/python3 tests/integration/scrape_metrics.py --bin $(BUILD)/attache
 
+# CSV and NDJSON against JSON on every list route; a whole export of
+# FORMATS_RECORDS generated deals at flat memory, and across a reload.
+FORMATS_RECORDS ?= 100000
+formats-test: $(BUILD)/attache $(BUILD)/.test-deps
+	python3 tests/integration/check_formats.py --bin $(BUILD)/attache --records $(FORMATS_RECORDS)
+
 # The include graph goes one way: lib <- models <- handlers <- server, lib <- config.
 check-includes:
 	@scripts/check-includes.sh
@@ -171,16 +181,31 @@ valgrind-hostile: $(BUILD)/attache
 crash: $(BUILD)/attache $(BUILD)/.test-deps
 	$(RUNNER) python3 tests/crash/crash.py --bin $(BUILD)/attache --rounds 60 --seconds 120
 
-test: check-includes unit integration readme-test metrics-test hostile crash
+test: check-includes unit integration readme-test metrics-test formats-test hostile crash
 
 # Node and Chromium are installed apart: a machine whose Node does not come
 # from Debian cannot take Debian's npm, and needs only the browser.
-E2E_TESTS := dashboard.test.mjs schemas.test.mjs assets.test.mjs
+E2E_TESTS := dashboard.test.mjs schemas.test.mjs assets.test.mjs openapi-ui.test.mjs
 e2e: $(BUILD)/attache
 	@scripts/deps.sh "" "node npm" nodejs npm
 	@scripts/deps.sh "" "chromium" chromium
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	cd tests/e2e && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 $(E2E_TESTS)
+
+# Every answer of the built server held to its OpenAPI document by npm's tools,
+# lists and records in each format also to a model; then seven broken variants,
+# each of which must fail.
+# CONFORMANCE_RUNS generated queries a list route (500), CONFORMANCE_SEED.
+conformance: $(BUILD)/attache
+	@scripts/deps.sh "" "node npm" nodejs npm
+	cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/conformance && TEST_ATTACHE_BIN=$(CURDIR)/$(BUILD)/attache node --test --test-concurrency=1 conformance.test.mjs
+
+# Swagger UI for the OpenAPI document, to open from the file (no network).
+openapi-ui: $(BUILD)/attache
+	@scripts/deps.sh "" "node npm" nodejs npm
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	node scripts/openapi-ui.mjs $(BUILD)/attache build/openapi-ui
 
 # The dashboard's map outlines (web/map-data.js), made by hand when their
 # frames change and committed; assets.test.mjs checks they are current.

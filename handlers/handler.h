@@ -61,6 +61,7 @@ struct request {
 	size_t nquery;
 	const char *raw_query;        /* the query as sent, without '?'; "" when none */
 	const char *if_none_match;    /* NULL when absent */
+	const char *accept;           /* the Accept header; NULL when absent */
 	const char *request_id;
 	const struct serving *serving;
 	const struct webroot *web;    /* the dashboard's files */

@@ -4,12 +4,16 @@
 #include "handlers/list.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "handlers/export.h"
+#include "handlers/format.h"
 #include "handlers/route.h"
 #include "handlers/site.h"
 #include "lib/hash.h"
 #include "lib/jsonw.h"
+#include "lib/mem.h"
 #include "lib/url.h"
 
 /* path?params-without-paging&limit=L&offset=O */
@@ -106,6 +110,37 @@ static void write_facets(struct jsonw *w, const struct collection *c, const stru
 	jsonw_object_end(w);
 }
 
+/* Where a page's neighbours start. */
+struct paging {
+	uint32_t limit, offset, total, prev, last;
+	bool has_next, has_prev;
+};
+
+static struct paging paging_of(const struct query *q, const struct query_result *r)
+{
+	const uint32_t limit = q->limit, offset = q->offset, total = r->total;
+
+	return (struct paging){
+		.limit = limit, .offset = offset, .total = total,
+		.has_next = limit && (uint64_t)offset + limit < total,
+		.has_prev = limit && offset > 0,
+		.prev = offset > limit ? offset - limit : 0,
+		.last = limit && total ? (total - 1) / limit * limit : 0,
+	};
+}
+
+/* The RFC 8288 Link header of a page: first, prev, next, last. */
+static void link_header(const struct paging *pg, const char *path,
+			const struct query_param *params, size_t nparams, struct strbuf *link)
+{
+	link_rel(link, path, params, nparams, pg->limit, 0, "first");
+	if (pg->has_prev)
+		link_rel(link, path, params, nparams, pg->limit, pg->prev, "prev");
+	if (pg->has_next)
+		link_rel(link, path, params, nparams, pg->limit, pg->offset + pg->limit, "next");
+	link_rel(link, path, params, nparams, pg->limit, pg->last, "last");
+}
+
 /*
  * meta.search: the query as it was understood. words are its folded words,
  * in order; terms the single words (prefix: matching any word they begin);
@@ -143,11 +178,10 @@ void list_render(const struct collection *c, const struct query *q,
 		 const struct query_param *params, size_t nparams, struct strbuf *body,
 		 struct strbuf *link)
 {
-	const uint32_t limit = q->limit, offset = q->offset, total = r->total;
-	const bool has_next = limit && (uint64_t)offset + limit < total;
-	const bool has_prev = limit && offset > 0;
-	const uint32_t prev = offset > limit ? offset - limit : 0;
-	const uint32_t last = limit && total ? (total - 1) / limit * limit : 0;
+	const struct paging pg = paging_of(q, r);
+	const uint32_t limit = pg.limit, offset = pg.offset, total = pg.total;
+	const bool has_next = pg.has_next, has_prev = pg.has_prev;
+	const uint32_t prev = pg.prev;
 	struct strbuf tmp = STRBUF_INIT;
 	struct jsonw w;
 
@@ -177,13 +211,7 @@ void list_render(const struct collection *c, const struct query *q,
 	jsonw_object_end(&w);
 	jsonw_release(&w);
 	strbuf_release(&tmp);
-
-	link_rel(link, path, params, nparams, limit, 0, "first");
-	if (has_prev)
-		link_rel(link, path, params, nparams, limit, prev, "prev");
-	if (has_next)
-		link_rel(link, path, params, nparams, limit, offset + limit, "next");
-	link_rel(link, path, params, nparams, limit, last, "last");
+	link_header(&pg, path, params, nparams, link);
 }
 
 /* The ETag of an answer that depends on the data, the path and the query only. */
@@ -213,11 +241,13 @@ static bool budget_enter(struct list_budget *b)
  * or 0 after answering 400 or 503.
  */
 static int budget_or_problem(const struct request *req, struct response *res,
-			     const struct query *q, const struct query_plan *plan, bool *expensive)
+			     const struct query *q, const struct query_plan *plan, bool export,
+			     bool *expensive)
 {
 	struct list_budget *b = req->budget;
-	/* A search is narrowed by its words too. */
-	const char *narrow = q->search.nterms ? ", or search for rarer or longer words" : "";
+	/* A search is narrowed by its words too; an export, by taking it a page at a time. */
+	const char *narrow = q->search.nterms ? ", or search for rarer or longer words" :
+			     export ? ", or export it a page at a time (limit, offset)" : "";
 	uint64_t scan;
 
 	*expensive = false;
@@ -248,6 +278,47 @@ static int budget_or_problem(const struct request *req, struct response *res,
 }
 
 /*
+ * Answers the records of c at the n positions pos (taken) in out's format,
+ * CSV or NDJSON, of total matches: streamed for limit=all; else built here,
+ * with the Link header link (taken) when it is a page of a list.
+ */
+static void answer_records(const struct request *req, struct response *res,
+			   const struct collection *c, const struct query *q, uint32_t *pos,
+			   uint32_t n, const struct output *out, uint64_t tag, uint64_t total,
+			   struct strbuf *link)
+{
+	const char *media = format_desc(out->format)->media;
+	const struct columns *cols = site_columns(req->serving->site, c->res);
+	struct strbuf body = STRBUF_INIT;
+	struct body_stream s;
+
+	export_stream(&s, c, cols, q, pos, n, out->format, out->bom);
+	if (out->all) {
+		response_stream(res, media, &s, tag, total);
+	} else if (link) {
+		body_stream_drain(&s, &body);
+		response_list_as(res, media, &body, tag, total, link);
+	} else {
+		body_stream_drain(&s, &body);
+		response_media_owned(res, media, &body, tag);
+	}
+	strbuf_release(&body);
+}
+
+/* format= asks for a file to save: the answer says what to call it. */
+static void name_download(const struct request *req, struct response *res,
+			  const struct output *out)
+{
+	struct strbuf name = STRBUF_INIT;
+
+	if (!out->download || res->status != HTTP_OK)
+		return;
+	format_filename(req, out, &name);
+	response_attachment(res, name.buf);
+	strbuf_release(&name);
+}
+
+/*
  * Answers the list of resource for req, with the filter
  * related_field=related_value when related_field is not NULL.
  */
@@ -258,42 +329,68 @@ static void answer_list(const struct request *req, struct response *res,
 	const struct site *site = req->serving->site;
 	const struct collection *c = site_collection(site, resource);
 	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
+	struct query_param *params = NULL;
 	struct query_plan *plan = NULL;
 	struct query_error err;
 	struct query_result r;
+	struct output out;
 	struct query q;
+	uint64_t tag;
+	size_t nparams;
 	bool expensive;
 
 	query_error_init(&err);
+	memset(&q, 0, sizeof(q));
+	if (format_choose_or_problem(req, res, true, &out))
+		goto out;
 	/* The most asked list, every collection unfiltered, was rendered at load. */
-	if (!related_field && req->nquery == 0) {
+	if (out.format == FORMAT_JSON && !related_field && req->nquery == 0) {
 		const struct site_list *l = site_list(site, resource);
 
 		response_list_blob(res, &l->body, l->total, l->link);
 		goto out;
 	}
-	if (query_parse(&q, c->res, req->query, req->nquery, &err) ||
+	params = format_query_params(req, &out, &nparams);
+	if (query_parse(&q, c->res, params, nparams, &err) ||
 	    (related_field && query_add_filter(&q, related_field, related_value, true, &err))) {
 		response_query_problem(req, res, &err);
-		goto out_query;
+		goto out;
 	}
+	/* limit=all: every match from the offset on. */
+	if (out.all)
+		q.limit = c->n;
 	/* The tag names the answer before it exists: a client that holds it costs no query. */
-	if (response_not_modified(req, res, request_tag(req)))
-		goto out_query;
-	/* The plan priced against the budget is the plan that runs. */
+	tag = format_tag(&out, request_tag(req));
+	if (response_not_modified(req, res, tag))
+		goto out;
+	/*
+	 * The plan priced against the budget is the plan that runs. An export
+	 * (limit=all) is one plan like any page: its matches are chosen here,
+	 * and what is streamed afterwards copies their rendered bytes.
+	 */
 	plan = query_plan_new(&q, c);
-	if (!budget_or_problem(req, res, &q, plan, &expensive))
-		goto out_query;
+	if (!budget_or_problem(req, res, &q, plan, out.all, &expensive))
+		goto out;
 	query_plan_run(plan, &r);
 	if (expensive)
 		atomic_fetch_sub(&req->budget->running, 1);
-	list_render(c, &q, &r, req->path, req->query, req->nquery, &body, &link);
-	response_list(res, &body, request_tag(req), r.total, &link);
+	if (out.format == FORMAT_JSON) {
+		list_render(c, &q, &r, req->path, req->query, req->nquery, &body, &link);
+		response_list(res, &body, tag, r.total, &link);
+	} else {
+		const struct paging pg = paging_of(&q, &r);
+
+		if (!out.all)
+			link_header(&pg, req->path, req->query, req->nquery, &link);
+		answer_records(req, res, c, &q, r.page, r.npage, &out, tag, r.total, &link);
+		r.page = NULL;
+	}
+	name_download(req, res, &out);
 	query_result_release(&r);
-out_query:
+out:
 	query_plan_free(plan);
 	query_release(&q);
-out:
+	free(params);
 	query_error_release(&err);
 	strbuf_release(&body);
 	strbuf_release(&link);
@@ -356,27 +453,33 @@ void handle_record(const struct request *req, struct response *res)
 {
 	const struct collection *c = site_collection(req->serving->site, req->route->resource);
 	int64_t pos = find_or_404(req, res, c);
+	static const char *const takes[] = { "fields", "format", "bom" };
 	const struct record_json *j;
 	struct query_error err;
 	struct strbuf body = STRBUF_INIT;
+	struct output out;
 	struct jsonw w;
 	struct query q;
+	uint64_t tag;
 
 	query_error_init(&err);
 	memset(&q, 0, sizeof(q));
-	if (pos < 0)
+	if (pos < 0 || format_choose_or_problem(req, res, false, &out))
 		goto out;
 	j = &c->json[pos];
-	if (req->nquery == 0) {
+	if (req->nquery == 0 && out.format == FORMAT_JSON) {
 		response_json_borrowed(res, j->json, j->len, j->hash);
 		goto out;
 	}
 	for (size_t i = 0; i < req->nquery; i++) {
-		if (strcmp(req->query[i].key, "fields")) {
-			err.param = req->query[i].key;
-			err.allowed[err.nallowed++] = "fields";
-			strbuf_addf(&err.detail, "unknown parameter \"%s\": a single %s takes only fields",
-				    req->query[i].key, c->res->singular);
+		const char *key = req->query[i].key;
+
+		if (strcmp(key, takes[0]) && strcmp(key, takes[1]) && strcmp(key, takes[2])) {
+			err.param = key;
+			for (size_t k = 0; k < sizeof(takes) / sizeof(takes[0]); k++)
+				err.allowed[err.nallowed++] = takes[k];
+			strbuf_addf(&err.detail, "unknown parameter \"%s\": a single %s takes only "
+				    "fields, format and bom", key, c->res->singular);
 			response_query_problem(req, res, &err);
 			goto out;
 		}
@@ -385,12 +488,21 @@ void handle_record(const struct request *req, struct response *res)
 		response_query_problem(req, res, &err);
 		goto out;
 	}
-	if (response_not_modified(req, res, request_tag(req)))
+	tag = format_tag(&out, request_tag(req));
+	if (response_not_modified(req, res, tag))
 		goto out;
-	jsonw_init(&w, &body, false);
-	write_record(&w, c, &q, (uint32_t)pos);
-	jsonw_release(&w);
-	response_json_owned(res, &body, request_tag(req));
+	if (out.format == FORMAT_JSON) {
+		jsonw_init(&w, &body, false);
+		write_record(&w, c, &q, (uint32_t)pos);
+		jsonw_release(&w);
+		response_json_owned(res, &body, tag);
+	} else {
+		uint32_t *one = xmalloc(sizeof(*one));
+
+		*one = (uint32_t)pos;
+		answer_records(req, res, c, &q, one, 1, &out, tag, 1, NULL);
+	}
+	name_download(req, res, &out);
 out:
 	query_release(&q);
 	query_error_release(&err);

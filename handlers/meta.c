@@ -23,17 +23,24 @@ static void write_counts(struct jsonw *w, const struct store *s)
 	jsonw_object_end(w);
 }
 
+/* The index's links after self and the collections'. */
+static const struct meta_link links[] = {
+	{ "stats", "/api/v1/stats" },
+	{ "openapi", "/api/v1/openapi.json" },
+	{ "health", "/healthz" },
+	{ "ready", "/readyz" },
+	{ "metrics", "/metrics" },
+	{ "dashboard", "/" },
+};
+
+const struct meta_link *meta_index_links(size_t *n)
+{
+	*n = sizeof(links) / sizeof(links[0]);
+	return links;
+}
+
 void meta_render_index(const struct store *s, struct strbuf *out)
 {
-	/* The collections' links go between self and stats. */
-	static const char *const links[][2] = {
-		{ "stats", "/api/v1/stats" },
-		{ "openapi", "/api/v1/openapi.json" },
-		{ "health", "/healthz" },
-		{ "ready", "/readyz" },
-		{ "metrics", "/metrics" },
-		{ "dashboard", "/" },
-	};
 	const struct dataset *d = store_dataset(s);
 	struct strbuf path = STRBUF_INIT;
 	struct jsonw w;
@@ -54,7 +61,7 @@ void meta_render_index(const struct store *s, struct strbuf *out)
 		jsonw_kv_string(&w, name, path.buf);
 	}
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		jsonw_kv_string(&w, links[i][0], links[i][1]);
+		jsonw_kv_string(&w, links[i].rel, links[i].href);
 	jsonw_object_end(&w);
 	jsonw_object_end(&w);
 	jsonw_release(&w);

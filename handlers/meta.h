@@ -24,6 +24,18 @@ void handle_healthz(const struct request *req, struct response *res);
 /* GET /readyz: 200 with the data generation once loaded; 503 while draining. */
 void handle_readyz(const struct request *req, struct response *res);
 
+/* A link of the index: "links": {rel: href}. */
+struct meta_link {
+	const char *rel;
+	const char *href;
+};
+
+/*
+ * The index's links after "self" and one per collection ("deals":
+ * "/api/v1/deals"), in order: n of them, static.
+ */
+const struct meta_link *meta_index_links(size_t *n);
+
 /* Render the bodies site_build() keeps as blobs. */
 void meta_render_index(const struct store *s, struct strbuf *out);
 void meta_render_stats(const struct store *s, struct strbuf *out);

@@ -16,6 +16,7 @@ void response_init(struct response *res)
 	strbuf_init(&res->owned, 0);
 	strbuf_init(&res->link, 0);
 	strbuf_init(&res->location, 0);
+	strbuf_init(&res->attachment, 0);
 }
 
 void response_release(struct response *res)
@@ -23,6 +24,8 @@ void response_release(struct response *res)
 	strbuf_release(&res->owned);
 	strbuf_release(&res->link);
 	strbuf_release(&res->location);
+	strbuf_release(&res->attachment);
+	body_stream_free(&res->stream);
 }
 
 void response_blob(struct response *res, const struct blob *b)
@@ -60,12 +63,36 @@ void response_json_owned(struct response *res, struct strbuf *body, uint64_t tag
 void response_list(struct response *res, struct strbuf *body, uint64_t tag, uint64_t total,
 		   struct strbuf *link)
 {
-	response_json_owned(res, body, tag);
+	response_list_as(res, MEDIA_JSON, body, tag, total, link);
+}
+
+void response_list_as(struct response *res, const char *content_type, struct strbuf *body,
+		      uint64_t tag, uint64_t total, struct strbuf *link)
+{
+	response_media_owned(res, content_type, body, tag);
 	res->has_total = true;
 	res->total = total;
 	strbuf_release(&res->link);
 	res->link = *link;
 	strbuf_init(link, 0);
+}
+
+void response_stream(struct response *res, const char *content_type, struct body_stream *s,
+		     uint64_t tag, uint64_t total)
+{
+	response_json_borrowed(res, NULL, 0, tag);
+	res->content_type = content_type;
+	res->has_total = true;
+	res->total = total;
+	body_stream_free(&res->stream);
+	res->stream = *s;
+	*s = (struct body_stream){ 0 };
+}
+
+void response_attachment(struct response *res, const char *filename)
+{
+	strbuf_reset(&res->attachment);
+	strbuf_addstr(&res->attachment, filename);
 }
 
 void response_list_blob(struct response *res, const struct blob *b, uint64_t total,
@@ -76,6 +103,13 @@ void response_list_blob(struct response *res, const struct blob *b, uint64_t tot
 	res->total = total;
 	strbuf_reset(&res->link);
 	strbuf_addstr(&res->link, link);
+}
+
+void response_media_owned(struct response *res, const char *content_type, struct strbuf *body,
+			  uint64_t tag)
+{
+	response_json_owned(res, body, tag);
+	res->content_type = content_type;
 }
 
 void response_owned(struct response *res, struct strbuf *body, const char *content_type)
@@ -107,7 +141,13 @@ bool response_not_modified(const struct request *req, struct response *res, uint
 	res->status = HTTP_NOT_MODIFIED;
 	res->body = NULL;
 	res->len = 0;
-	res->cache = CACHE_PUBLIC;
+	/*
+	 * The 200's caching policy stands (RFC 9110, 15.4.5). A list's count and
+	 * links are left out: the filtered ones are answered before the list is
+	 * run, so no 304 carries them, and a cache keeps those it stored.
+	 */
+	res->has_total = false;
+	strbuf_reset(&res->link);
 	res->tag = tag;
 	return true;
 }
@@ -152,6 +192,8 @@ static void problem_end(struct response *res, struct jsonw *w, int status)
 	res->cache = CACHE_NO_STORE;
 	res->has_total = false;
 	strbuf_reset(&res->link);
+	strbuf_reset(&res->attachment);
+	body_stream_free(&res->stream);
 }
 
 static void vproblem(const struct request *req, struct response *res, int status,

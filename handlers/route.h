@@ -8,6 +8,8 @@
 #ifndef ATTACHE_ROUTE_H
 #define ATTACHE_ROUTE_H
 
+#include <stdbool.h>
+
 #include "handlers/handler.h"
 #include "models/resource.h"
 
@@ -21,7 +23,8 @@ enum route_kind {
 struct route {
 	const char *pattern;            /* "/api/v1/deals/{id}": {name} matches one segment */
 	handler_fn *get;                /* answers GET and HEAD */
-	const char *media;              /* what a 200 is, for Accept (406) */
+	const char *media;              /* what a 200 is, for Accept (406); lists and records
+					 * also answer CSV and NDJSON (route_negotiates) */
 	enum route_kind kind;
 	const struct resource *resource;  /* the records answered, for lists and records */
 	const struct resource *parent;    /* ROUTE_RELATED: whose record the path names; resource
@@ -29,5 +32,15 @@ struct route {
 	const char *operation;          /* the OpenAPI operationId */
 	const char *summary;            /* one line, for the OpenAPI document */
 };
+
+/*
+ * Whether the route's handler chooses the media type itself: lists and
+ * records are JSON, CSV or NDJSON (handlers/format.h), and answer 406 on
+ * their own when Accept allows none of them.
+ */
+static inline bool route_negotiates(const struct route *r)
+{
+	return r->kind != ROUTE_OTHER;
+}
 
 #endif

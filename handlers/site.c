@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "handlers/list.h"
 #include "handlers/meta.h"
 #include "handlers/openapi.h"
@@ -34,6 +36,18 @@ static void build_list(const struct collection *c, struct site_list *out,
 	strbuf_release(&path);
 }
 
+/* Each collection's CSV columns, from the resource's definition in the data schema. */
+static void build_columns(struct site *site, const struct site_options *opt)
+{
+	cJSON *schema = opt->schema ? cJSON_ParseWithLength(opt->schema, opt->schema_len) : NULL;
+	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
+
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		site->columns[i] = columns_build(store_collection(site->store, (enum store_collection)i)->res,
+						 defs);
+	cJSON_Delete(schema);
+}
+
 static struct site *build(const struct site *prev, struct store *store,
 			  const struct site_options *opt)
 {
@@ -55,6 +69,7 @@ static struct site *build(const struct site *prev, struct store *store,
 		build_list(store_collection(store, (enum store_collection)i), &site->lists[i],
 			   opt->gzip_min);
 	build_list(store_changes(store), &site->changes, opt->gzip_min);
+	build_columns(site, opt);
 	return site;
 }
 
@@ -79,6 +94,7 @@ void site_free(struct site *s)
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
 		blob_release(&s->lists[i].body);
 		free(s->lists[i].link);
+		columns_free(s->columns[i]);
 	}
 	blob_release(&s->changes.body);
 	free(s->changes.link);
@@ -113,4 +129,11 @@ const struct site_list *site_list(const struct site *s, const struct resource *r
 	if (res == &change_resource)
 		return &s->changes;
 	return w < STORE_NCOLLECTIONS ? &s->lists[w] : NULL;
+}
+
+const struct columns *site_columns(const struct site *s, const struct resource *res)
+{
+	enum store_collection w = which(s, res);
+
+	return w < STORE_NCOLLECTIONS ? s->columns[w] : NULL;
 }

@@ -4,7 +4,8 @@
  * A site owns a store and the bodies that do not depend on a query: the API
  * index, the stats, the OpenAPI document, and the first page of each
  * collection as it is asked for most (no parameters). These are blobs, with
- * their gzip and ETag made once, so the hot path copies bytes. Immutable
+ * their gzip and ETag made once, so the hot path copies bytes. It also holds
+ * each collection's CSV columns (handlers/columns.h), derived once. Immutable
  * once built; the server swaps whole sites on reload.
  *
  * Ownership: site_build() takes the store; site_free() frees both.
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "handlers/blob.h"
+#include "handlers/columns.h"
 #include "handlers/route.h"
 #include "models/store.h"
 
@@ -41,6 +43,7 @@ struct site {
 	struct blob openapi;
 	struct site_list lists[STORE_NCOLLECTIONS];
 	struct site_list changes;       /* the changes feed's */
+	struct columns *columns[STORE_NCOLLECTIONS];
 };
 
 /* Builds a site over store (taking it). Never fails. Free with site_free(). */
@@ -61,5 +64,8 @@ const struct collection *site_collection(const struct site *s, const struct reso
 
 /* The unfiltered first page of that collection, or NULL. */
 const struct site_list *site_list(const struct site *s, const struct resource *res);
+
+/* The CSV columns of that collection, or NULL. */
+const struct columns *site_columns(const struct site *s, const struct resource *res);
 
 #endif

@@ -22,24 +22,33 @@ struct webroot {
 	size_t gzip_min;
 };
 
+/* Media types by extension; any other file is application/octet-stream (the last row). */
+static const char *const types[][2] = {
+	{ ".html", "text/html; charset=utf-8" },
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".json", "application/json; charset=utf-8" },
+	{ ".svg", "image/svg+xml" },
+	{ ".png", "image/png" },
+	{ ".ico", "image/x-icon" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ "", "application/octet-stream" },
+};
+#define NTYPES (sizeof(types) / sizeof(types[0]))
+
 const char *webroot_media_type(const char *name)
 {
-	static const char *const types[][2] = {
-		{ ".html", "text/html; charset=utf-8" },
-		{ ".css", "text/css; charset=utf-8" },
-		{ ".js", "text/javascript; charset=utf-8" },
-		{ ".json", "application/json; charset=utf-8" },
-		{ ".svg", "image/svg+xml" },
-		{ ".png", "image/png" },
-		{ ".ico", "image/x-icon" },
-		{ ".txt", "text/plain; charset=utf-8" },
-	};
 	const char *dot = strrchr(name, '.');
 
-	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+	for (size_t i = 0; dot && i < NTYPES - 1; i++)
 		if (!strcmp(dot, types[i][0]))
 			return types[i][1];
-	return "application/octet-stream";
+	return types[NTYPES - 1][1];
+}
+
+const char *webroot_media_types(size_t i)
+{
+	return i < NTYPES ? types[i][1] : NULL;
 }
 
 /* Compressing images that are already compressed gains nothing. */

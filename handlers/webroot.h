@@ -35,6 +35,9 @@ void webroot_free(struct webroot *w);
 /* The media type for a file name, by extension. */
 const char *webroot_media_type(const char *name);
 
+/* The i-th media type a file can have (static), from 0 until NULL. */
+const char *webroot_media_types(size_t i);
+
 /* Whether name is a file this webroot would serve. */
 bool webroot_has(const struct webroot *w, const char *name);
 

@@ -106,3 +106,75 @@ bool text_next_token(const char **list, const char **tok, size_t *len)
 	*len = (size_t)(end - p);
 	return true;
 }
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool text_parse_integer(const char *s, size_t len, int64_t *out)
+{
+	const char *p = s, *end = s + len, *digits, *frac = NULL;
+	const uint64_t max = (uint64_t)INT64_MAX;
+	size_t nint, nfrac = 0, n;
+	bool neg = false;
+	int64_t exp = 0, shift;
+	uint64_t mag = 0, limit;
+
+	if (p < end && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	digits = p;
+	while (p < end && is_digit(*p))
+		p++;
+	nint = (size_t)(p - digits);
+	if (!nint)
+		return false;
+	if (p < end && *p == '.') {
+		frac = ++p;
+		while (p < end && is_digit(*p))
+			p++;
+		nfrac = (size_t)(p - frac);
+		if (!nfrac)
+			return false;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		bool eneg = false;
+		const char *e;
+
+		if (++p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		for (e = p; p < end && is_digit(*p); p++)
+			if (exp < 1000000)  /* far past any int64; saturate */
+				exp = exp * 10 + (*p - '0');
+		if (p == e)
+			return false;
+		if (eneg)
+			exp = -exp;
+	}
+	if (p != end)
+		return false;
+	/* The digits (integer part, then fraction) times 10^shift. */
+	limit = neg ? max + 1 : max;
+	shift = exp - (int64_t)nfrac;
+	n = nint + nfrac;
+	for (size_t i = 0; i < n; i++) {
+		int d = (i < nint ? digits[i] : frac[i - nint]) - '0';
+
+		/* A digit below the units must be 0. */
+		if ((int64_t)(n - 1 - i) + shift < 0) {
+			if (d)
+				return false;
+			continue;
+		}
+		if (mag > (limit - (uint64_t)d) / 10)
+			return false;
+		mag = mag * 10 + (uint64_t)d;
+	}
+	for (int64_t k = 0; mag && k < shift; k++) {
+		if (mag > limit / 10)
+			return false;
+		mag *= 10;
+	}
+	*out = neg ? (mag == max + 1 ? INT64_MIN : -(int64_t)mag) : (int64_t)mag;
+	return true;
+}

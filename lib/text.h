@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Returns the length (1-4) of the valid UTF-8 sequence at s, reading at most n
@@ -57,6 +58,16 @@ bool ascii_casestarts(const char *hay, size_t hlen, const char *prefix, size_t p
 
 /* Lower-cases len bytes of s in place (ASCII only). */
 void ascii_lower_inplace(char *s, size_t len);
+
+/*
+ * Reads the len bytes at s as an integer the way JSON Schema counts integers:
+ * a decimal number whose value has no fractional part. The number is an
+ * optional sign, digits, an optional fraction and an optional exponent
+ * ("42", "+42", "042", "42.0", "4.2e1", "4200e-2" are all 42). Returns true
+ * with *out set, or false when s is not such a number ("4.2", "0x2a", " 42",
+ * "", "1e") or its value does not fit in an int64_t.
+ */
+bool text_parse_integer(const char *s, size_t len, int64_t *out);
 
 /*
  * Steps through a comma-separated list such as an HTTP header value

@@ -134,6 +134,7 @@ static const struct member_type member_licence = { read_licence, write_licence }
 #define AT(m) offsetof(struct dataset, m)
 
 static const struct member members[] = {
+	MEMBER_STRING("id", AT(id), CHECK_NULLABLE, check_rule_slug),
 	MEMBER_STRING("title", AT(title), CHECK_REQUIRED, NULL),
 	MEMBER_STRING("description", AT(description), CHECK_NULLABLE, NULL),
 	MEMBER_STRING("note", AT(note), CHECK_NULLABLE, NULL),

@@ -1,9 +1,11 @@
 /*
  * dataset: what a data file says about itself.
  *
- * JSON: {"title", "description", "note", "version", "licence": {"id", "name",
- * "url", "note"}, "vocabularies": {"kind", "sector", "status", "role",
+ * JSON: {"id", "title", "description", "note", "version", "licence": {"id",
+ * "name", "url", "note"}, "vocabularies": {"kind", "sector", "status", "role",
  * "basis"}}. title and version are required; the rest may be absent or null.
+ * id is an optional slug naming the dataset in file names
+ * ("deals-vilnius-2023.csv").
  * The sources a dataset's facts come from are not here but a collection of
  * their own (models/source.h).
  *
@@ -49,6 +51,7 @@ struct licence {
 };
 
 struct dataset {
+	const char *id;               /* NULL when not given */
 	const char *title;
 	const char *description;
 	const char *note;

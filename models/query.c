@@ -3,7 +3,6 @@
  */
 #include "models/query.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,7 +12,11 @@
 #include "lib/mem.h"
 #include "lib/text.h"
 
-/* The parameters that are not fields, in the order an error lists them, and their parsers. */
+/*
+ * The parameters that are not fields, in the order an error lists them, and
+ * their parsers. format and bom choose the representation, which is the
+ * handlers' business (handlers/format.h): reserved here, and not parsed.
+ */
 typedef int reserved_fn(struct query *q, const char *value, struct query_error *err);
 static reserved_fn parse_q, parse_sort, parse_limit, parse_offset, parse_fields, parse_facet;
 
@@ -27,6 +30,8 @@ static const struct {
 	{ "offset", parse_offset },
 	{ "fields", parse_fields },
 	{ "facet", parse_facet },
+	{ "format", NULL },
+	{ "bom", NULL },
 };
 #define NRESERVED (sizeof(reserved) / sizeof(reserved[0]))
 
@@ -55,6 +60,14 @@ bool query_op_allowed(enum field_type t, enum query_op op)
 	case QUERY_STARTSWITH:
 		return t == FIELD_STRING || t == FIELD_STRINGS || t == FIELD_DATE;
 	}
+	return false;
+}
+
+bool query_reserved(const char *key)
+{
+	for (size_t i = 0; i < NRESERVED; i++)
+		if (!strcmp(key, reserved[i].name))
+			return true;
 	return false;
 }
 
@@ -112,37 +125,33 @@ static const char *shown(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* An integer as JSON Schema counts them: "5", "+5", "5.0" and "5e0" are all 5. */
 static bool parse_int64(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
-
-	if (!*s || !(*s == '-' || (*s >= '0' && *s <= '9')))
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
+	return text_parse_integer(s, strlen(s), out);
 }
 
 static bool parse_uint32(const char *s, uint32_t max, uint32_t *out)
 {
 	int64_t v;
 
-	/* Digits only: paging takes no sign, not even "-0". */
-	if (*s < '0' || *s > '9' || !parse_int64(s, &v) || v > max)
+	if (!parse_int64(s, &v) || v < 0 || v > max)
 		return false;
 	*out = (uint32_t)v;
 	return true;
 }
 
-static void allow_fields(struct query_error *err, const struct resource *res, unsigned need)
+/*
+ * Every parameter a list of res takes: its fields, then the reserved names.
+ * A field named as one of those (a meeting's format) is that name once.
+ */
+static void allow_parameters(struct query_error *err, const struct resource *res)
 {
 	for (size_t i = 0; i < res->nfields; i++)
-		if ((res->fields[i].flags & need) == need)
+		if (!query_reserved(res->fields[i].name))
 			allow(err, res->fields[i].name);
+	for (size_t i = 0; i < NRESERVED; i++)
+		allow(err, reserved[i].name);
 }
 
 /* Parses one value of a filter for the field's type, in place. */
@@ -199,9 +208,12 @@ static int add_filter(struct query *q, const struct field *f, enum query_op op,
 	flt->buf = xstrdup(value);
 
 	if (op == QUERY_ISNULL) {
-		if (strcmp(value, "true") && strcmp(value, "false"))
+		if (strcmp(value, "true") && strcmp(value, "false")) {
+			allow(err, "true");
+			allow(err, "false");
 			return refuse(err, param, "%s expects true or false, got \"%s\"", param,
 				      shown(value, tmp, sizeof(tmp)));
+		}
 		flt->isnull = strcmp(value, "true") == 0;
 		return 0;
 	}
@@ -240,9 +252,7 @@ static int parse_filter(struct query *q, const struct query_param *prm, struct q
 	char tmp[64];
 
 	if (!f) {
-		allow_fields(err, res, 0);
-		for (size_t i = 0; i < NRESERVED; i++)
-			allow(err, reserved[i].name);
+		allow_parameters(err, res);
 		if (colon)
 			refuse(err, prm->key, "unknown field \"%.*s\" in \"%s\"", (int)flen,
 			       prm->key, shown(prm->key, tmp, sizeof(tmp)));
@@ -275,22 +285,76 @@ static int parse_filter(struct query *q, const struct query_param *prm, struct q
 	return add_filter(q, f, op, prm->key, prm->value, err);
 }
 
-/* Splits a comma list for sort/fields/facet and hands each item to fn. */
-static int each_item(const char *param, const char *value, struct query_error *err,
-		     int (*fn)(struct query *, const char *, size_t, struct query_error *),
-		     struct query *q)
+/*
+ * The comma-list parameters, sort, fields and facet: what each item is, and
+ * which items would do (the fields with flag need; top-level members when
+ * need is 0), listed under label when one is refused.
+ */
+struct list_param {
+	const char *name;
+	int (*item)(struct query *q, const struct list_param *lp, const char *s, size_t len,
+		    struct query_error *err);
+	unsigned need;
+	const char *label;
+};
+
+/* Lists the items of lp that would do, skipping the sort keys already named when skip_sorted. */
+static void allow_items(const struct query *q, const struct list_param *lp, bool skip_sorted,
+			struct query_error *err)
+{
+	const struct resource *res = q->res;
+
+	if (!lp->need) {
+		for (size_t i = 0; i < res->nmembers; i++)
+			allow(err, res->members[i].name);
+		return;
+	}
+	for (size_t i = 0; i < res->nfields; i++) {
+		bool named = false;
+
+		for (size_t k = 0; skip_sorted && k < q->nsort; k++)
+			named |= q->sort[k].field == i;
+		if ((res->fields[i].flags & lp->need) == lp->need && !named)
+			allow(err, res->fields[i].name);
+	}
+}
+
+/* Refuses lp with a detail from fmt, then the items that would do. */
+static int refuse_item(const struct query *q, const struct list_param *lp, bool skip_sorted,
+		       struct query_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int refuse_item(const struct query *q, const struct list_param *lp, bool skip_sorted,
+		       struct query_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->param = lp->name;
+	strbuf_reset(&err->detail);
+	va_start(ap, fmt);
+	strbuf_vaddf(&err->detail, fmt, ap);
+	va_end(ap);
+	allow_items(q, lp, skip_sorted, err);
+	add_allowed_to_detail(err, lp->label);
+	return -1;
+}
+
+/* Splits the comma list value of lp and hands each item to lp->item. */
+static int each_item(struct query *q, const struct list_param *lp, const char *value,
+		     struct query_error *err)
 {
 	const char *p = value;
 
 	if (!*value)
-		return refuse(err, param, "%s expects a comma-separated list, got an empty string", param);
+		return refuse_item(q, lp, false, err,
+				   "%s expects a comma-separated list, got an empty string", lp->name);
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 
 		if (!len)
-			return refuse(err, param, "%s has an empty item", param);
-		if (fn(q, p, len, err))
+			return refuse_item(q, lp, false, err, "%s has an empty item", lp->name);
+		if (lp->item(q, lp, p, len, err))
 			return -1;
 		if (!comma)
 			return 0;
@@ -298,25 +362,20 @@ static int each_item(const char *param, const char *value, struct query_error *e
 	}
 }
 
-/*
- * The field called s (len bytes) if it allows flag; else NULL, after refusing
- * param with "cannot VERB \"s\"" and the fields, under label, that would do.
- */
-static const struct field *field_for(struct query *q, const char *s, size_t len, unsigned flag,
-				     const char *param, const char *verb, const char *label,
-				     struct query_error *err)
+/* The field called s (len bytes) if lp's items may name it; else NULL, after refusing it. */
+static const struct field *field_for(struct query *q, const struct list_param *lp, const char *s,
+				     size_t len, const char *verb, struct query_error *err)
 {
 	const struct field *f = resource_field(q->res, s, len);
 
-	if (f && (f->flags & flag))
+	if (f && (f->flags & lp->need))
 		return f;
-	allow_fields(err, q->res, flag);
-	refuse(err, param, "cannot %s \"%.*s\"", verb, (int)(len > 60 ? 60 : len), s);
-	add_allowed_to_detail(err, label);
+	refuse_item(q, lp, false, err, "cannot %s \"%.*s\"", verb, (int)(len > 60 ? 60 : len), s);
 	return NULL;
 }
 
-static int sort_item(struct query *q, const char *s, size_t len, struct query_error *err)
+static int sort_item(struct query *q, const struct list_param *lp, const char *s, size_t len,
+		     struct query_error *err)
 {
 	bool desc = s[0] == '-';
 	const struct field *f;
@@ -326,13 +385,13 @@ static int sort_item(struct query *q, const char *s, size_t len, struct query_er
 		s++;
 		len--;
 	}
-	f = field_for(q, s, len, FIELD_SORT, "sort", "sort by", "sortable fields", err);
+	f = field_for(q, lp, s, len, "sort by", err);
 	if (!f)
 		return -1;
 	idx = (size_t)(f - q->res->fields);
 	for (size_t i = 0; i < q->nsort; i++)
 		if (q->sort[i].field == idx)
-			return refuse(err, "sort", "sort names \"%s\" twice", f->name);
+			return refuse_item(q, lp, true, err, "sort names \"%s\" twice", f->name);
 	if (q->nsort == QUERY_MAX_SORT)
 		return refuse(err, "sort", "sort has more than %d keys", QUERY_MAX_SORT);
 	q->sort[q->nsort].field = idx;
@@ -341,17 +400,14 @@ static int sort_item(struct query *q, const char *s, size_t len, struct query_er
 	return 0;
 }
 
-static int fields_item(struct query *q, const char *s, size_t len, struct query_error *err)
+static int fields_item(struct query *q, const struct list_param *lp, const char *s, size_t len,
+		       struct query_error *err)
 {
 	int m = resource_member(q->res, s, len);
 
-	if (m < 0) {
-		for (size_t i = 0; i < q->res->nmembers; i++)
-			allow(err, q->res->members[i].name);
-		refuse(err, "fields", "unknown field \"%.*s\" in fields", (int)(len > 60 ? 60 : len), s);
-		add_allowed_to_detail(err, "allowed");
-		return -1;
-	}
+	if (m < 0)
+		return refuse_item(q, lp, false, err, "unknown field \"%.*s\" in fields",
+				   (int)(len > 60 ? 60 : len), s);
 	for (size_t i = 0; i < q->nmembers; i++)
 		if (q->members[i] == m)
 			return 0; /* asked twice: shown once */
@@ -361,10 +417,10 @@ static int fields_item(struct query *q, const char *s, size_t len, struct query_
 	return 0;
 }
 
-static int facet_item(struct query *q, const char *s, size_t len, struct query_error *err)
+static int facet_item(struct query *q, const struct list_param *lp, const char *s, size_t len,
+		      struct query_error *err)
 {
-	const struct field *f = field_for(q, s, len, FIELD_FACET, "facet", "facet on",
-					  "facetable fields", err);
+	const struct field *f = field_for(q, lp, s, len, "facet on", err);
 	size_t idx;
 
 	if (!f)
@@ -378,6 +434,10 @@ static int facet_item(struct query *q, const char *s, size_t len, struct query_e
 	q->facets[q->nfacets++] = idx;
 	return 0;
 }
+
+static const struct list_param sort_param = { "sort", sort_item, FIELD_SORT, "sortable fields" };
+static const struct list_param fields_param = { "fields", fields_item, 0, "allowed" };
+static const struct list_param facet_param = { "facet", facet_item, FIELD_FACET, "facetable fields" };
 
 /* q: words and phrases (models/search.h); blank means no search. */
 static int parse_q(struct query *q, const char *value, struct query_error *err)
@@ -393,7 +453,7 @@ static int parse_q(struct query *q, const char *value, struct query_error *err)
 
 static int parse_sort(struct query *q, const char *value, struct query_error *err)
 {
-	return each_item("sort", value, err, sort_item, q);
+	return each_item(q, &sort_param, value, err);
 }
 
 /* Paging: the parameter name is a count from 0 to max. */
@@ -420,12 +480,12 @@ static int parse_offset(struct query *q, const char *value, struct query_error *
 
 static int parse_fields(struct query *q, const char *value, struct query_error *err)
 {
-	return each_item("fields", value, err, fields_item, q);
+	return each_item(q, &fields_param, value, err);
 }
 
 static int parse_facet(struct query *q, const char *value, struct query_error *err)
 {
-	return each_item("facet", value, err, facet_item, q);
+	return each_item(q, &facet_param, value, err);
 }
 
 int query_parse(struct query *q, const struct resource *res, const struct query_param *params,
@@ -440,8 +500,12 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 		const struct query_param *p = &params[i];
 		size_t r;
 
-		if (!*p->key)
-			return refuse(err, "", "a query parameter has an empty name");
+		if (!*p->key) {
+			allow_parameters(err, res);
+			refuse(err, "", "a query parameter has an empty name");
+			add_allowed_to_detail(err, "allowed");
+			return -1;
+		}
 		for (r = 0; r < NRESERVED; r++)
 			if (strcmp(p->key, reserved[r].name) == 0)
 				break;
@@ -454,7 +518,7 @@ int query_parse(struct query *q, const struct resource *res, const struct query_
 			return refuse(err, reserved[r].name, "parameter \"%s\" is given more than once",
 				      reserved[r].name);
 		seen[r] = true;
-		if (reserved[r].parse(q, p->value, err))
+		if (reserved[r].parse && reserved[r].parse(q, p->value, err))
 			return -1;
 	}
 	return 0;

@@ -182,6 +182,13 @@ const char *query_op_name(enum query_op op);
 /* Whether fields of type t take operator op. */
 bool query_op_allowed(enum field_type t, enum query_op op);
 
+/*
+ * Whether key is a parameter that is not a field (q, sort, limit, offset,
+ * fields, facet, format, bom). A field of that name (a meeting's format) is
+ * filtered only with an operator: format:eq=.
+ */
+bool query_reserved(const char *key);
+
 #define QUERY_NOPS (QUERY_ISNULL + 1)
 
 #endif

@@ -12,8 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "handlers/response.h"
+
 /* The response headers a cross-origin script may read. */
-#define CORS_EXPOSE "X-Total-Count, Link, ETag, X-Request-Id"
+#define CORS_EXPOSE RESPONSE_CORS_EXPOSE
 
 /*
  * Whether origin is among the n origins allowed (compared exactly); *any

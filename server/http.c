@@ -394,6 +394,40 @@ static void release_snapshot(void *cls)
 	snapshot_release(cls);
 }
 
+/*
+ * A streamed body (handlers/stream.h) as libmicrohttpd pulls it: the stream,
+ * the snapshot whose data it reads (held until libmicrohttpd frees the
+ * response, so a reload mid-stream cannot pull the data from under it), and
+ * the exchange's byte count, which the reader may touch because
+ * libmicrohttpd calls it only while the request is in flight.
+ */
+struct streamed {
+	struct body_stream body;
+	struct snapshot *snap;
+	uint64_t *bytes;
+};
+
+static ssize_t streamed_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct streamed *s = cls;
+	size_t n = s->body.next(s->body.state, buf, max);
+
+	(void)pos;
+	if (!n)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	*s->bytes += n;
+	return (ssize_t)n;
+}
+
+static void streamed_free(void *cls)
+{
+	struct streamed *s = cls;
+
+	body_stream_free(&s->body);
+	snapshot_release(s->snap);
+	free(s);
+}
+
 static void add(struct MHD_Response *r, const char *name, const char *value)
 {
 	if (value && *value)
@@ -460,7 +494,39 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 			strbuf_release(&gz);
 		}
 	}
-	if (!body) {
+	if (res->status == HTTP_OK && body_stream_present(&res->stream)) {
+		struct streamed *s = xcalloc(1, sizeof(*s));
+
+		s->body = res->stream;
+		res->stream = (struct body_stream){ 0 };
+		/* gzip on the fly, when it is on at all: the size is unknown, so any size is worth it. */
+		if (gzip_min && compressible(res->content_type) &&
+		    negotiate_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
+			struct body_stream plain = s->body;
+
+			gzipped = body_stream_gzip(&plain, GZIP_LEVEL_PER_REQUEST, &s->body) == 0;
+		}
+		s->snap = a->snap;
+		s->bytes = &x->bytes;
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_STREAM_BLOCK,
+						      streamed_read, s, streamed_free);
+		if (r) {
+			a->snap = NULL;
+			/*
+			 * libmicrohttpd 0.9.75 ends a chunked answer to HEAD with the last
+			 * chunk, which a client keeping the connection reads as the next
+			 * answer's start. Unchunked, a HEAD of an unknown size closes the
+			 * connection and sends nothing after the head: no Transfer-Encoding,
+			 * no Content-Length, as RFC 9110 allows for a HEAD.
+			 */
+			if (req->method == HTTP_HEAD)
+				MHD_set_response_options(r, MHD_RF_HTTP_1_0_COMPATIBLE_STRICT,
+							 MHD_RO_END);
+		} else {
+			res->stream = s->body;   /* freed with the response, as if never sent */
+			free(s);
+		}
+	} else if (!body) {
 		r = MHD_create_response_from_buffer(0, (void *)(uintptr_t)"", MHD_RESPMEM_PERSISTENT);
 	} else if (owned || body == res->owned.buf) {
 		/* The response takes bytes built for this request. */
@@ -503,7 +569,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	} else {
 		add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	}
-	add(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding, Origin");
+	add(r, MHD_HTTP_HEADER_VARY, RESPONSE_VARY);
 	add(r, "X-Request-Id", x->id);
 	add(r, "X-Content-Type-Options", "nosniff");
 	if (res->has_total) {
@@ -512,12 +578,18 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	}
 	if (res->link.len)
 		add(r, MHD_HTTP_HEADER_LINK, res->link.buf);
+	if (res->attachment.len && res->status == HTTP_OK) {
+		struct strbuf cd = STRBUF_INIT;
+
+		/* Handlers make names of letters, digits, '-' and '.': nothing to quote. */
+		strbuf_addf(&cd, "attachment; filename=\"%s\"", res->attachment.buf);
+		add(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, cd.buf);
+		strbuf_release(&cd);
+	}
 	add(r, MHD_HTTP_HEADER_ALLOW, res->allow);
 	add(r, MHD_HTTP_HEADER_RETRY_AFTER, res->retry_after);
 	if (res->content_type && !strncmp(res->content_type, "text/html", 9))
-		add(r, "Content-Security-Policy",
-		    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-		    "frame-ancestors 'none'; form-action 'self'");
+		add(r, "Content-Security-Policy", RESPONSE_CSP);
 	{
 		const char *origin = header(c, "Origin");
 		bool any;
@@ -530,7 +602,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 				add(r, "Access-Control-Allow-Methods", res->allow ? res->allow : ROUTER_ALLOW);
 				add(r, "Access-Control-Allow-Headers",
 				    header(c, "Access-Control-Request-Headers"));
-				add(r, "Access-Control-Max-Age", "600");
+				add(r, "Access-Control-Max-Age", RESPONSE_CORS_MAX_AGE);
 			}
 		}
 	}
@@ -538,11 +610,12 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	if (a->close || (req->serving && req->serving->draining))
 		add(r, MHD_HTTP_HEADER_CONNECTION, "close");
 
+	/* A streamed body (len 0 here) counts its bytes as they go. */
+	x->bytes = req->method == HTTP_HEAD ? 0 : len;
 	rc = MHD_queue_response(c, (unsigned)res->status, r);
 	MHD_destroy_response(r);
 	x->answered = rc == MHD_YES;
 	x->status = res->status;
-	x->bytes = req->method == HTTP_HEAD ? 0 : len;
 	x->writer = res->writer;
 	return rc;
 }
@@ -868,13 +941,23 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
-	if (!negotiate_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), m.route->media)) {
+	req.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+	if (!route_negotiates(m.route) && !negotiate_accepts(req.accept, m.route->media)) {
 		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
 				 "this resource is %s, which the Accept header excludes", m.route->media);
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
 	m.route->get(&req, &res);
+	/* A route of files of many types (the dashboard's) is negotiated on the file found. */
+	if (res.status == HTTP_OK && !strcmp(m.route->media, "*/*") &&
+	    !negotiate_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), res.content_type)) {
+		const char *type = res.content_type;
+
+		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
+				 "this file is %.*s, which the Accept header excludes",
+				 (int)strcspn(type, ";"), type);
+	}
 	rc = send_answer(x, c, &a);
 out:
 	snapshot_release(a.snap);

@@ -26,6 +26,9 @@
 /* The bytes kept of gzipped bodies built per request (see gzcache.h). */
 #define HTTP_GZCACHE_BYTES ((size_t)16 << 20)
 
+/* The buffer libmicrohttpd keeps for a streamed body it cannot send chunked (HTTP/1.0). */
+#define HTTP_STREAM_BLOCK ((size_t)32 << 10)
+
 struct http_options {
 	const struct config *cfg;
 	struct snapshots *snapshots;

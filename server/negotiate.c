@@ -45,7 +45,7 @@ static bool media_matches(const char *tok, size_t len, double q, void *arg)
 {
 	const char *type = ((const struct media_want *)arg)->type;
 	const char *slash = strchr(type, '/');
-	size_t major = (size_t)(slash - type);
+	size_t major = (size_t)(slash - type), tlen = strcspn(type, "; \t");
 
 	if (q <= 0)
 		return false;
@@ -53,7 +53,7 @@ static bool media_matches(const char *tok, size_t len, double q, void *arg)
 		return true;
 	if (len == major + 2 && !strncasecmp(tok, type, major + 1) && tok[major + 1] == '*')
 		return true;
-	return len == strlen(type) && !strncasecmp(tok, type, len);
+	return len == tlen && !strncasecmp(tok, type, len);
 }
 
 bool negotiate_accepts(const char *accept, const char *media)

@@ -12,8 +12,9 @@
 #include <stdbool.h>
 
 /*
- * Whether Accept allows the media type media, e.g. "application/json" (a
- * route that serves files of any type passes the full wildcard): absent or
+ * Whether Accept allows the media type media, e.g. "application/json" or
+ * "text/css; charset=utf-8" (its parameters are not compared; a route that
+ * serves files of any type passes the full wildcard): absent or
  * empty allows anything; else an item with q > 0 must be the type itself
  * (ignoring case), the wildcard of its major type (a star after the slash),
  * or the full wildcard (a star on each side).

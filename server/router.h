@@ -12,11 +12,12 @@
 #include <stddef.h>
 
 #include "handlers/handler.h"
+#include "handlers/response.h"
 #include "handlers/route.h"
 #include "lib/strbuf.h"
 
 /* What every route allows. */
-#define ROUTER_ALLOW "GET, HEAD, OPTIONS"
+#define ROUTER_ALLOW RESPONSE_ALLOW
 
 enum router_result { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_BAD_PATH };
 

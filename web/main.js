@@ -610,7 +610,9 @@ function wire() {
 }
 
 async function start() {
-  // (app.js has laid out the view the URL asks for.)
+  // (app.js has laid out the view the URL asks for.) Busy until drawn: a retry
+  // starts from a failed load, which had said it was done.
+  document.documentElement.dataset.busy = 'true';
   let index, stats, countries, meetings, valued, grid;
   // Busy until drawn, on a retry too: html[data-busy] is what "settled" means.
   document.documentElement.dataset.busy = 'true';

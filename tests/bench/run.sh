@@ -7,8 +7,9 @@
 # bytes served by nginx as a static file give a yardstick where nginx is
 # installed. A generated dataset of BENCH_RECORDS deals (default 200000) shows
 # that lookups, indexed filters and searches do not slow down with the size of
-# the data (BENCH_RECORDS=1000000 measures a million).
-# Results are printed and written to build/bench.txt.
+# the data (BENCH_RECORDS=1000000 measures a million), and how fast whole
+# exports (limit=all) stream: MB/s and records/s, the median of three curl
+# downloads each. Results are printed and written to build/bench.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-build/attache}
@@ -62,6 +63,15 @@ bench() {   # bench NAME URL [HEADER]; BENCH_ERRORS=ok when errors are the point
 
 header() { printf '%-58s %10s %9s %9s %10s\n' "scenario" "req/s" "p50" "p99" "cpu/req"; }
 NP=none
+
+exports=()
+export_rate() {   # export_rate NAME URL RECORDS [HEADER]: a whole export, median of 3 downloads
+	local name=$1 url=$2 n=$3 args=(-s -o /dev/null -w '%{size_download} %{time_total}\n') line
+	[ $# -gt 3 ] && args+=(-H "$4")
+	line=$(for _ in 1 2 3; do curl "${args[@]}" "$url"; done | sort -k2 -g | sed -n 2p)
+	exports+=("$(awk -v name="$name" -v n="$n" '{ printf "%-58s %8.1f MB/s %9.0f rec/s %7.1f MB sent", name, $1 / $2 / 1e6, n / $2, $1 / 1e6 }' <<<"$line")")
+	printf '%s\n' "${exports[-1]}"
+}
 
 echo "attache $("$BIN" --version | cut -d' ' -f2) on $(nproc) cores; wrk -t1 -c$CONNS -d${SECONDS_EACH}s; server --threads 2"
 header
@@ -162,6 +172,12 @@ bench "$RECORDS deals: search, two words (q=tritium+romania)" "$B2/api/v1/deals?
 bench "$RECORDS deals: search, a phrase (q=\"waste storage\")" "$B2/api/v1/deals?q=%22waste+storage%22&limit=10&fields=id"
 bench "$RECORDS deals: search, a common word, ranked (q=nuclear)" "$B2/api/v1/deals?q=nuclear&limit=10&fields=id"
 bench "$RECORDS deals: search, a common prefix, ranked (q=semicon)" "$B2/api/v1/deals?q=semicon&limit=10&fields=id"
+echo
+echo "whole exports of $RECORDS deals (limit=all), streamed; one client"
+export_rate "$RECORDS deals as CSV" "$B2/api/v1/deals?format=csv&limit=all" "$RECORDS"
+export_rate "$RECORDS deals as NDJSON" "$B2/api/v1/deals?format=ndjson&limit=all" "$RECORDS"
+export_rate "$RECORDS deals as CSV, gzip on the fly" "$B2/api/v1/deals?format=csv&limit=all" "$RECORDS" "Accept-Encoding: gzip"
+export_rate "$RECORDS deals as CSV, sorted by value, projected" "$B2/api/v1/deals?format=csv&limit=all&sort=-value.amount&fields=id,title,value" "$RECORDS"
 
 echo
 writes=$(python3 tests/bench/writes.py --bin "$BIN" --seconds "$SECONDS_EACH")
@@ -171,6 +187,9 @@ printf '%s\n' "$writes"
 	echo "attache bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t1 -c$CONNS -d${SECONDS_EACH}s, server --threads 2"
 	header
 	printf '%s\n' "${results[@]}"
+	echo
+	echo "whole exports of $RECORDS deals (limit=all), streamed; median of 3 downloads by one curl"
+	printf '%s\n' "${exports[@]}"
 	echo
 	printf '%s\n' "$writes"
 } > "$OUT"

@@ -458,6 +458,8 @@ test('when the API cannot be reached at all, the page says so and can try again'
     assert.match(await page.textContent('#timeline'), /could not be loaded/);
     assert.deepEqual(await badText(page), []);
     await page.unroute('**/api/v1**');
+    // The API is back but slow: the page must not look settled before its answers come.
+    await page.route('**/api/v1**', async (route) => { await sleep(300); await route.continue(); });
     await page.click('#error-retry');
     await settled(page);
     assert.equal(await page.textContent('[data-tile="bilaterals"]'), '13');

@@ -1,5 +1,6 @@
 // Standard tools check the documents attache publishes: the OpenAPI document
-// is linted by Redocly's OpenAPI 3.1 rules (errors and warnings alike), and the
+// is linted by Redocly's OpenAPI 3.1 rules (errors and warnings alike; the
+// 405-only operations aside, for operation-2xx-response), and the
 // shipped dataset is validated against data/schema.json by ajv, which must
 // also refuse the shape errors the loader refuses.
 import { test } from 'node:test';
@@ -40,14 +41,24 @@ async function openapiDocument() {
 test('the OpenAPI document passes Redocly\'s OpenAPI 3.1 rules', async () => {
   const text = await openapiDocument();
   assert.equal(JSON.parse(text).openapi, '3.1.0');
-  // Every recommended rule but the licence: the project has not chosen one to state.
-  const config = await createConfig({ extends: ['recommended'], rules: { 'info-license': 'off' } });
+  // Every recommended rule, the licence's included (info.license: MIT).
+  const config = await createConfig({ extends: ['recommended'] });
   const problems = await lintDocument({
     document: makeDocumentFromString(text, 'openapi.json'),
     config: config.styleguide || config,
     externalRefResolver: new BaseResolver(),
   });
-  const shown = problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location?.[0]?.pointer}`);
+  // The one rule kept from failing, and only where it cannot hold: the methods no path
+  // allows are declared as what they get, a 405 with Allow, and so have no 2xx.
+  const doc = JSON.parse(text);
+  const refusedOnly = (p) => {
+    if (p.ruleId !== 'operation-2xx-response') return false;
+    const [, , path, method] = p.location?.[0]?.pointer.split('/') ?? [];
+    const op = doc.paths[path?.replace(/~1/g, '/')]?.[method];
+    return !!op && Object.keys(op.responses).includes('405') && !Object.keys(op.responses).some((c) => /^2/.test(c));
+  };
+  const shown = problems.filter((p) => !refusedOnly(p))
+    .map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location?.[0]?.pointer}`);
   assert.deepEqual(shown, []);
 });
 

@@ -7,11 +7,15 @@
  * what comes back for a moment.
  *
  * Every answer must be well formed: a status line "HTTP/1.1 NNN ", and, for
- * this server's own JSON answers, one head whose Content-Length is the body
- * that follows. Crashes and sanitizer reports are the rest of the check.
+ * this server's own answers, one head whose Content-Length is the body that
+ * follows (none after a HEAD's), or a chunked body (a streamed export, CSV
+ * or NDJSON) whose chunks are well framed and end with the last chunk; a
+ * HEAD of an export has neither, and nothing after it on the connection.
+ * Crashes and sanitizer reports are the rest of the check.
  */
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,29 +69,80 @@ static void drain(int fd, struct strbuf *out, int ms)
 	}
 }
 
+static bool status_line_at(const char *p, const char *end)
+{
+	return end - p >= 13 && !memcmp(p, "HTTP/1.1 ", 9) && p[9] >= '1' && p[9] <= '5' && p[12] == ' ';
+}
+
+/*
+ * Steps over the chunks of a body starting at p: returns where the answer
+ * ends, or NULL when the read window cut it short (or it had none: a HEAD).
+ * Aborts on a chunk size that is no hexadecimal number or a chunk not
+ * followed by CRLF.
+ */
+static const char *skip_chunks(const char *p, const char *end)
+{
+	while (p < end) {
+		const char *eol = memmem(p, (size_t)(end - p), "\r\n", 2);
+		char *after;
+		unsigned long n;
+
+		if (!eol)
+			return NULL;
+		n = strtoul(p, &after, 16);
+		if (after == p || after != eol)
+			abort(); /* not a chunk size */
+		if ((size_t)(end - eol - 2) < n + 2)
+			return NULL;
+		if (memcmp(eol + 2 + n, "\r\n", 2))
+			abort(); /* a chunk longer or shorter than its size */
+		p = eol + 2 + n + 2;
+		if (!n)
+			return p;
+	}
+	return NULL;
+}
+
 /* Checks each answer in out; aborts on one that is malformed. */
 static void check(const struct strbuf *out)
 {
 	const char *p = out->buf, *end = out->buf + out->len;
 
 	while (p < end) {
-		const char *head_end = memmem(p, (size_t)(end - p), "\r\n\r\n", 4), *cl;
+		const char *head_end = memmem(p, (size_t)(end - p), "\r\n\r\n", 4), *cl, *body;
 		size_t len;
 
-		if (end - p < 13 || memcmp(p, "HTTP/1.1 ", 9) || p[9] < '1' || p[9] > '5' || p[12] != ' ')
+		if (!status_line_at(p, end))
 			abort(); /* not a status line where an answer starts */
 		if (!head_end)
 			return; /* cut short by the read window */
+		body = head_end + 4;
 		/* Only this server's own answers name their type; libmicrohttpd's HTML pages do not. */
-		if (!memmem(p, (size_t)(head_end - p), "\r\nContent-Type: application/", 28))
+		if (!memmem(p, (size_t)(head_end - p), "\r\nContent-Type: application/", 28) &&
+		    !memmem(p, (size_t)(head_end - p), "\r\nContent-Type: text/csv", 25))
 			return;
+		if (memmem(p, (size_t)(head_end - p), "\r\nTransfer-Encoding: chunked", 29)) {
+			p = skip_chunks(body, end);
+			if (!p)
+				return;
+			continue;
+		}
 		cl = memmem(p, (size_t)(head_end - p), "\r\nContent-Length: ", 18);
+		/* Neither: a HEAD of an export, whose connection is closed right after its head. */
+		if (!cl && memmem(p, (size_t)(head_end - p), "\r\nConnection: close", 19) && body == end)
+			return;
 		if (!cl)
 			abort();
 		len = strtoul(cl + 18, NULL, 10);
-		if ((size_t)(end - head_end - 4) < len)
+		/* A HEAD's answer has the GET's Content-Length and no body: the next answer follows. */
+		if (len && status_line_at(body, end) &&
+		    ((size_t)(end - body) < len || !status_line_at(body + len, end))) {
+			p = body;
+			continue;
+		}
+		if ((size_t)(end - body) < len)
 			return; /* the body, cut short by the read window */
-		p = head_end + 4 + len;
+		p = body + len;
 	}
 }
 

@@ -10,8 +10,11 @@ encodings, path traversal on the dashboard's files, HTTP/2 and TLS openings,
 slowloris, half-closed connections, clients that never read, floods past the
 per-address and global connection limits, the q= search grammar (words,
 prefixes, phrases, unterminated quotes, too many words, bad UTF-8, huge
-text), searches and queries past max-scan, expensive ones, and a data file
-that is a FIFO or a reload that a SIGTERM interrupts.
+text), searches and queries past max-scan, expensive ones, the formats
+(whole CSV and NDJSON exports streamed, priced by the budget, refused past
+max-scan, stalled by readers that never read; format=, bom= and Accept
+refusals; a HEAD of an export), and a data file that is a FIFO or a reload
+that a SIGTERM interrupts.
 
 While it runs, a well-behaved client from 127.0.0.9 (a process of its own)
 asks for /healthz every 10 ms on a keep-alive connection, and the suite fails
@@ -210,6 +213,52 @@ def expect_ids(*ids):
     return check
 
 
+def dechunk(body):
+    """The bytes of a chunked body, or None when its framing is broken or it has no last chunk."""
+    out = b""
+    while True:
+        line_end = body.find(b"\r\n")
+        if line_end < 0:
+            return None
+        try:
+            n = int(body[:line_end].split(b";")[0], 16)
+        except ValueError:
+            return None
+        if n == 0:
+            return out
+        out += body[line_end + 2:line_end + 2 + n]
+        body = body[line_end + 2 + n + 2:]
+
+
+def expect_export(records, media):
+    """
+    One 200 streamed whole: chunked, of this media type, X-Total-Count
+    records() and no Link, then closed; as many lines (NDJSON) or rows after
+    the header (CSV of one column) as records.
+    """
+    def check(o):
+        head_end = o.data.find(b"\r\n\r\n")
+        if head_end < 0 or not o.data.startswith(b"HTTP/1.1 200 "):
+            return "expected a 200, got %r" % o.data[:300]
+        lines = o.data[:head_end].decode("latin-1").split("\r\n")[1:]
+        h = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines)}
+        n = records()
+        if h.get("transfer-encoding") != "chunked" or h.get("x-total-count") != str(n) or "link" in h:
+            return "expected chunked, X-Total-Count %d and no Link: %r" % (n, h)
+        if not h.get("content-type", "").startswith(media):
+            return "expected %s, got %r" % (media, h.get("content-type"))
+        body = dechunk(o.data[head_end + 4:])
+        if body is None:
+            return "the export's chunks are broken or unfinished (%d bytes): %r" % (len(o.data), o.data[-80:])
+        rows = body.count(b"\n") - (1 if media == "text/csv" else 0)
+        if rows != n:
+            return "%d records in the body, X-Total-Count %d" % (rows, n)
+        if o.end == "open":
+            return "the connection stayed open after Connection: close"
+        return None
+    return check
+
+
 def expect_library(status):
     """libmicrohttpd's own HTML refusal: one answer (one head), this status, then closed."""
     def check(o):
@@ -278,6 +327,19 @@ def past_max_scan(examined):
     return lambda: ("this query would examine %d records and values, more than the %d this server "
                     "examines for one request (max-scan); narrow it with a filter on a field "
                     "(field=value, field:gte=value), or search for rarer or longer words" % (examined(), MAX_SCAN))
+
+
+def export(query, method=b"GET"):
+    """A whole export of the deals (limit=all and query, already percent-encoded)."""
+    return method + b" /api/v1/deals?limit=all&" + query + b" HTTP/1.1\r\n" + H + CLOSE + b"\r\n"
+
+
+def export_past_max_scan(examined):
+    """The detail of an export refused past max-scan."""
+    return lambda: ("this query would examine %d records and values, more than the %d this server "
+                    "examines for one request (max-scan); narrow it with a filter on a field "
+                    "(field=value, field:gte=value), or export it a page at a time (limit, offset)"
+                    % (examined(), MAX_SCAN))
 
 
 def chunked(path, body_chunks, extra=b""):
@@ -460,6 +522,33 @@ CASES = [
     # Listed once, merged 15 times, scored 16 times.
     ("q= a common word sixteen times: past max-scan", search(b"+".join([b"deal"] * 16)),
      expect_answer(400, past_max_scan(lambda: DEALS * 32))),
+    # -- the formats: CSV and NDJSON, whole exports under the budget
+    ("an export of every deal: expensive, priced, streamed whole", export(b"format=ndjson&fields=id"),
+     expect_export(lambda: DEALS, "application/x-ndjson")),
+    ("a CSV export of one column, by Accept", export(b"fields=id&sort=-id").replace(
+        CLOSE, CLOSE + b"Accept: text/csv\r\n"), expect_export(lambda: DEALS, "text/csv")),
+    # Every id and every title read for :contains, then every deal checked: past max-scan.
+    ("an export past max-scan", export(b"format=csv&id:contains=d&title:contains=deal"),
+     expect_answer(400, export_past_max_scan(lambda: 3 * DEALS))),
+    ("an export searched past max-scan", export(b"format=csv&title:contains=deal&q=room"),
+     expect_answer(400, past_max_scan(lambda: 3 * DEALS))),
+    ("limit=all on JSON", export(b"fields=id"),
+     expect_answer(400, "limit=all streams every match, in CSV or NDJSON only (format=csv or "
+                   "format=ndjson); a JSON page holds at most 1000 records")),
+    ("format= not a format", b"GET /api/v1/deals?format=xml HTTP/1.1\r\n" + H + CLOSE + b"\r\n",
+     expect_answer(400, "format must be json, csv or ndjson, got \"xml\"")),
+    ("format= given twice", b"GET /api/v1/deals?format=csv&format=ndjson HTTP/1.1\r\n" + H + CLOSE + b"\r\n",
+     expect_answer(400, "parameter \"format\" is given more than once")),
+    ("bom=true on NDJSON", b"GET /api/v1/deals/d1?format=ndjson&bom=true HTTP/1.1\r\n" + H + CLOSE + b"\r\n",
+     expect_answer(400, "bom=true is for CSV...")),
+    ("an Accept no format matches", b"GET /api/v1/deals HTTP/1.1\r\n" + H + b"Accept: image/png\r\n" + CLOSE + b"\r\n",
+     expect_answer(406, "this resource is application/json, text/csv or application/x-ndjson, and the "
+                   "Accept header excludes all three...")),
+    ("an Accept of 64 KB", b"GET /api/v1/deals HTTP/1.1\r\n" + H + b"Accept: " + b"text/csv;q=0.1, " * 4000 +
+     b"\r\n" + CLOSE + b"\r\n", expect_answer(431, None)),
+    # A HEAD of an export: its head, no chunks, and the connection closed after it.
+    ("HEAD of an export, then a request behind it", export(b"format=csv&fields=id", b"HEAD").replace(CLOSE, b"") +
+     b"GET /healthz HTTP/1.1\r\n" + H + CLOSE + b"\r\n", expect_statuses(200)),
     # -- traversal on the dashboard's files
     ("/../etc/passwd", b"GET /../etc/passwd HTTP/1.1\r\n" + H + CLOSE + b"\r\n", expect_answer(404, TRAVERSAL_404)),
     ("/%2e%2e/etc/passwd", b"GET /%2e%2e/etc/passwd HTTP/1.1\r\n" + H + CLOSE + b"\r\n",
@@ -606,20 +695,25 @@ def server_sockets_open(port, socks):
     return n
 
 
-def attack_never_read(port):
-    """20 clients with a 4 KB window pipeline 30 requests for big answers and never read."""
+def never_read(port, requests):
+    """
+    Sends each request in requests from a client with a 4 KB window (half from
+    127.0.0.5, half from 127.0.0.10) that never reads; returns the sockets.
+    """
     socks = []
-    req = b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 30
-    for a in (5, 10):
-        for _ in range(10):
-            s = connect(port, src(a), rcvbuf=4096)
-            s.setblocking(False)
-            try:
-                s.send(req)
-            except BlockingIOError:
-                pass
-            socks.append(s)
-    # Nothing moves on them: closed after idle-timeout, and meanwhile the monitor is served.
+    for k, req in enumerate(requests):
+        s = connect(port, src(5 if k % 2 else 10), rcvbuf=4096)
+        s.setblocking(False)
+        try:
+            s.send(req)
+        except BlockingIOError:
+            pass
+        socks.append(s)
+    return socks
+
+
+def closed_after_idle(port, socks, what):
+    """None once the server has closed every one of socks within idle-timeout (and some), else why not."""
     deadline = time.monotonic() + (IDLE_TIMEOUT + 3) * SLOW
     while time.monotonic() < deadline and server_sockets_open(port, socks):
         time.sleep(0.25)
@@ -627,9 +721,35 @@ def attack_never_read(port):
     for s in socks:
         s.close()
     if still:
-        return "%d of %d readers that never read still open after %.0f s:\n%s" % (
-            still, len(socks), (IDLE_TIMEOUT + 3) * SLOW, sockets_of(port))
+        return "%d of %d %s still open after %.0f s:\n%s" % (
+            still, len(socks), what, (IDLE_TIMEOUT + 3) * SLOW, sockets_of(port))
     return None
+
+
+def attack_never_read(port):
+    """20 clients with a 4 KB window pipeline 30 requests for big answers and never read."""
+    socks = never_read(port, [b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 30] * 20)
+    # Nothing moves on them: closed after idle-timeout, and meanwhile the monitor is served.
+    return closed_after_idle(port, socks, "readers that never read")
+
+
+def attack_exports_never_read(port):
+    """
+    20 clients with a 4 KB window ask for whole exports of every deal and
+    never read: each is priced and its place among the expensive queries
+    given back before its stream, so the streams stall but hold nothing of
+    the budget; they are closed after idle-timeout, and a cheap export and
+    the monitor are served meanwhile. Under valgrind, which runs one thread
+    at a time some fifty times slower, the first 64 KiB of rows of 20
+    exports take the monitor past its 5 s: 3 from each address there.
+    """
+    socks = never_read(port, [b"GET /api/v1/deals?format=%s&limit=all HTTP/1.1\r\nHost: x\r\n\r\n"
+                              % (b"csv" if k % 2 else b"ndjson") for k in range(20 if SLOW == 1.0 else 6)])
+    time.sleep(0.5 * SLOW)
+    st, h, _ = http_get(port, "/api/v1/deals?format=ndjson&limit=5", src(20))
+    if st != 200:
+        return "a page as NDJSON while %d exports stall: %r %r" % (len(socks), st, h)
+    return closed_after_idle(port, socks, "stalled exports")
 
 
 def attack_per_ip_flood(port):
@@ -779,6 +899,7 @@ ATTACKS = [
     ("a body a byte at a time", attack_slow_body),
     ("half requests, then FIN, from one address", attack_abandoned),
     ("clients that never read, with a tiny window", attack_never_read),
+    ("whole exports that are never read", attack_exports_never_read),
     ("a flood past the per-address limit", attack_per_ip_flood),
     ("a flood past the global limit", attack_global_flood),
     ("expensive queries from six clients", attack_expensive),

@@ -182,7 +182,7 @@ Test(api, related_lists_take_the_whole_grammar)
 	cJSON_Delete(j);
 }
 
-Test(api, a_single_record_takes_fields_and_nothing_else)
+Test(api, a_single_record_takes_fields_and_formats_and_nothing_else)
 {
 	struct reply r;
 	cJSON *j = get_json("/api/v1/countries/nl?fields=name,leader", 200);
@@ -192,7 +192,7 @@ Test(api, a_single_record_takes_fields_and_nothing_else)
 			 "Mark Rutte");
 	cJSON_Delete(j);
 	http_get(test_url(&srv, "/api/v1/countries/nl?limit=1"), NULL, &r);
-	cr_assert_str_eq(assert_problem(&r, 400), "unknown parameter \"limit\": a single country takes only fields");
+	cr_assert_str_eq(assert_problem(&r, 400), "unknown parameter \"limit\": a single country takes only fields, format and bom");
 	reply_release(&r);
 }
 
@@ -263,7 +263,9 @@ Test(api, openapi_describes_every_route)
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "DealList"));
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Source"));
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "SourceList"));
-	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(schemas, "ListMeta"),
+	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(schemas, "DealListMeta"),
+								   "properties"), "search"));
+	cr_assert_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(schemas, "SourceListMeta"),
 								   "properties"), "search"));
 	cr_assert_not_null(cJSON_GetObjectItem(schemas, "Problem"));
 	cJSON_Delete(j);

@@ -111,6 +111,28 @@ Test(http, an_accept_header_without_json_is_406)
 	reply_release(&r);
 }
 
+/* The dashboard's files are of many types: Accept is weighed against the one found. */
+Test(http, a_file_is_406_when_accept_excludes_its_type)
+{
+	static const char *const json[] = { "Accept: application/json", NULL };
+	static const char *const css[] = { "Accept: text/css, image/*", NULL };
+	struct reply r;
+
+	http_get(test_url(&srv, "/style.css"), json, &r);
+	cr_assert_str_eq(assert_problem(&r, 406),
+			 "this file is text/css, which the Accept header excludes");
+	reply_release(&r);
+	http_get(test_url(&srv, "/style.css"), css, &r);
+	cr_assert_eq(r.status, 200);
+	reply_release(&r);
+	http_get(test_url(&srv, "/favicon.svg"), css, &r);
+	cr_assert_eq(r.status, 200);
+	reply_release(&r);
+	http_get(test_url(&srv, "/missing.css"), json, &r);
+	assert_problem(&r, 404);
+	reply_release(&r);
+}
+
 Test(http, bad_queries_are_400_problems_that_name_the_parameter)
 {
 	struct reply r;
@@ -140,7 +162,7 @@ Test(http, bad_queries_are_400_problems_that_name_the_parameter)
 Test(http, a_hostile_query_always_gets_a_problem)
 {
 	static const char *const queries[] = {
-		"?limit=99999999999999999999", "?offset=-0", "?sort=-", "?sort=,", "?fields=,",
+		"?limit=99999999999999999999", "?offset=-1e0", "?limit=0.5", "?sort=-", "?sort=,", "?fields=,",
 		"?facet=", "?status:=x", "?:=x", "?=", "?value.amount:gt=9223372036854775808",
 		"?date:lt=9999-99-99", "?status:isnull=", "?q=%", "?countries=" "%C0%AF",
 		"?a=1&a=2&a=3&a=4&a=5&a=6&a=7&a=8&a=9&a=10&a=11&a=12&a=13&a=14&a=15&a=16&a=17",
@@ -212,7 +234,7 @@ Test(http, caching_headers_are_set_and_errors_are_not_stored)
 
 	http_get(test_url(&srv, "/api/v1/deals"), NULL, &r);
 	cr_assert_str_eq(reply_header(&r, "Cache-Control"), "public, max-age=60");
-	cr_assert_str_eq(reply_header(&r, "Vary"), "Accept-Encoding, Origin");
+	cr_assert_str_eq(reply_header(&r, "Vary"), "Accept, Accept-Encoding, Origin");
 	reply_release(&r);
 	http_get(test_url(&srv, "/api/v1/nope"), NULL, &r);
 	cr_assert_str_eq(reply_header(&r, "Cache-Control"), "no-store");

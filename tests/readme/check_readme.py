@@ -104,6 +104,16 @@ def check_settings(text, binary, failures):
         failures.append("README's settings table has %s, which --help does not" % name)
 
 
+def resolve_ref(doc, obj):
+    """obj, or what its "$ref" ("#/a/b") points at in doc."""
+    while "$ref" in obj:
+        node = doc
+        for part in obj["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        obj = node
+    return obj
+
+
 def check_search_table(text, port, failures):
     """The searched-fields table: a row per resource, a column per weight (4 down to 1)."""
     m = re.search(r"^\| resource \| 4: .*?\n\n", text, flags=re.S | re.M)
@@ -115,8 +125,10 @@ def check_search_table(text, port, failures):
         cells = [c.strip() for c in row.strip("|").split("|")]
         resource = cells[0]
         got = {(f, 4 - i) for i, cell in enumerate(cells[1:5]) for f in re.findall(r"`([^`]+)`", cell)}
-        params = doc["paths"]["/api/v1/" + resource]["get"]["parameters"]
-        want = {(p["name"], p["x-search-weight"]) for p in params if "x-search-weight" in p}
+        params = [resolve_ref(doc, p) for p in doc["paths"]["/api/v1/" + resource]["get"]["parameters"]]
+        # A field's weight is on its equality parameter: field=, or field:eq= when its
+        # name is a parameter's (a meeting's format).
+        want = {(p["name"].split(":")[0], p["x-search-weight"]) for p in params if "x-search-weight" in p}
         if got != want:
             failures.append("README's searched fields of %s differ from the server's:\n  README %s\n  server %s"
                             % (resource, sorted(got), sorted(want)))

@@ -1,9 +1,9 @@
 """Runs the attache binary for the Python tests.
 
-A Server starts the binary on a free port of 127.0.0.1 with --access-log=false,
-without the caller's ATTACHE_* variables (so the defaults are what a test
-sees), and waits until it answers /healthz. stop() sends SIGTERM and returns
-the exit status.
+A Server starts the binary on a free port of 127.0.0.1 with --access-log=false
+and any further flags given (args), without the caller's ATTACHE_* variables
+(so the defaults are what a test sees), and waits until it answers /healthz.
+stop() sends SIGTERM and returns the exit status.
 
     sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
     from attache import Server

@@ -66,6 +66,7 @@ void call_get(struct call *c, const char *target)
 	c->req.serving = &c->serving;
 	c->req.web = c->web;
 	c->req.if_none_match = c->if_none_match;
+	c->req.accept = c->accept;
 	c->req.budget = c->budget;
 	c->req.raw_query = q ? q + 1 : "";
 	cr_assert_eq(router_match(path, &m, &c->scratch, &why), ROUTER_FOUND, "%s: no route", target);

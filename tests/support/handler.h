@@ -24,6 +24,7 @@ struct call {
 	struct strbuf scratch, qscratch;
 	struct query_param pairs[ROUTER_MAX_QUERY];
 	const char *if_none_match;
+	const char *accept;           /* the Accept header of the next calls, or NULL */
 	struct list_budget *budget;   /* set before call_get() to give requests a budget */
 };
 

@@ -166,8 +166,13 @@ static char *article(size_t *len, const char *what)
 			return support_read_file(places[i], len);
 		}
 	}
-	/* Said as a warning too: a plain run of the tests does not list skipped ones. */
-	cr_log_warn("article absent: %s not checked; test skipped", what);
+	/*
+	 * Said on stderr too: a plain run of the tests does not list skipped
+	 * ones. Not with cr_log_warn(), which makes Criterion exit non-zero
+	 * though every test passed, and so failed the image's build, which has
+	 * no article.
+	 */
+	fprintf(stderr, "[WARN] article absent: %s not checked; test skipped\n", what);
 	cr_skip_test("article absent: %s not checked (no ATTACHE_SEED_ARTICLE, no ../shared/seed/"
 		     ARTICLE_NAME ", no /work/shared/seed/" ARTICLE_NAME ")", what);
 	return NULL;

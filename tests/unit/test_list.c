@@ -151,19 +151,26 @@ Test(list, a_deal_is_the_bytes_rendered_at_load)
 	cr_assert_str_eq(c.res.body, "{\"value_alt\":{\"amount\":940000000000,\"currency\":\"USD\","
 				     "\"basis\":\"market\",\"estimate\":true}}");
 	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals/d4?sort=id"), &c), 400),
-			 "unknown parameter \"sort\": a single deal takes only fields");
+			 "unknown parameter \"sort\": a single deal takes only fields, format and bom");
+}
+
+/* A call over n generated deals (tests/support), whose requests have budget b. */
+static void call_init_deals(struct call *big, int n, struct list_budget *b)
+{
+	char path[64];
+
+	support_deals_file(path, sizeof(path), n);
+	call_init(big, path);
+	unlink(path);
+	big->budget = b;
 }
 
 Test(list_budget, refuses_a_query_past_max_scan_and_turns_away_an_expensive_one_when_full)
 {
 	struct list_budget budget = { .max_scan = 19000, .max_expensive = 1 };
 	struct call big;
-	char path[64];
 
-	support_deals_file(path, sizeof(path), 20000);
-	call_init(&big, path);
-	unlink(path);
-	big.budget = &budget;
+	call_init_deals(&big, 20000, &budget);
 
 	call_get(&big, "/api/v1/deals?title:contains=deal");   /* 20,000 titles, then their records */
 	cr_assert_str_eq(call_problem(&big, 400),
@@ -186,6 +193,41 @@ Test(list_budget, refuses_a_query_past_max_scan_and_turns_away_an_expensive_one_
 }
 
 /*
+ * limit=all is one plan like any page: priced by the budget before its first
+ * byte, and its place among the expensive queries given back once its
+ * matches are chosen, not held while a client downloads.
+ */
+Test(list_budget, prices_a_whole_export_as_one_plan)
+{
+	struct list_budget budget = { .max_scan = 19000, .max_expensive = 1 };
+	struct call big;
+	struct strbuf body = STRBUF_INIT;
+
+	call_init_deals(&big, 20000, &budget);
+
+	call_get(&big, "/api/v1/deals?format=ndjson&limit=all");
+	cr_assert_str_eq(call_problem(&big, 400),
+			 "this query would examine 20000 records and values, more than the 19000 this "
+			 "server examines for one request (max-scan); narrow it with a filter on a field "
+			 "(field=value, field:gte=value), or export it a page at a time (limit, offset)");
+	call_get(&big, "/api/v1/deals?format=ndjson&limit=1000&offset=19000");
+	cr_assert_eq(big.res.status, 200, "a page of it is served");
+	atomic_store(&budget.running, 1);   /* another expensive one runs */
+	call_get(&big, "/api/v1/deals?format=csv&limit=all&status=proposed");   /* 18,000: expensive */
+	cr_assert(strstr(call_problem(&big, 503), "this query would examine 18000 records and values"));
+	cr_assert_str_eq(big.res.retry_after, "1");
+	atomic_store(&budget.running, 0);
+	call_get(&big, "/api/v1/deals?format=csv&limit=all&status=proposed");
+	cr_assert_eq(big.res.status, 200);
+	cr_assert(body_stream_present(&big.res.stream), "streamed");
+	cr_assert_eq(atomic_load(&budget.running), 0, "its place was given back before the stream");
+	body_stream_drain(&big.res.stream, &body);
+	cr_assert_eq(big.res.total, 18000);
+	strbuf_release(&body);
+	call_release(&big);
+}
+
+/*
  * More records than max-scan: a search is priced by the postings and words
  * it reads, so a rare word is served where counting every record refused it,
  * while a broad prefix or phrase is refused, and one in between is expensive.
@@ -194,13 +236,9 @@ Test(list_budget, prices_a_search_by_what_its_index_reads, .timeout = 120)
 {
 	struct list_budget budget = { .max_scan = 200000, .max_expensive = 1 };
 	struct call big;
-	char path[64];
 	const char *detail;
 
-	support_deals_file(path, sizeof(path), 210000);
-	call_init(&big, path);
-	unlink(path);
-	big.budget = &budget;
+	call_init_deals(&big, 210000, &budget);
 
 	/* A rare word: one posting listed, then scored. */
 	call_get(&big, "/api/v1/deals?q=123456");

@@ -10,8 +10,10 @@
 
 #include <criterion/criterion.h>
 
+#include "handlers/format.h"
 #include "handlers/meta.h"
 #include "handlers/webroot.h"
+#include "models/query.h"
 #include "models/country.h"
 #include "models/deal.h"
 #include "models/meeting.h"
@@ -104,26 +106,319 @@ Test(meta, the_schema_and_the_records_agree_on_their_members)
 	cJSON_Delete(doc);
 }
 
-Test(meta, openapi_documents_every_filterable_field_of_a_list)
+static cJSON *openapi(void)
 {
-	cJSON *doc;
-	const cJSON *params, *p;
-	bool seen = false;
-
 	call_get(&c, "/api/v1/openapi.json");
-	doc = call_json(&c);
-	params = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
-		cJSON_GetObjectItem(doc, "paths"), "/api/v1/deals"), "get"), "parameters");
-	cJSON_ArrayForEach(p, params) {
-		const cJSON *name = cJSON_GetObjectItem(p, "name");
+	return call_json(&c);
+}
 
-		if (name && !strcmp(name->valuestring, "value.amount")) {
-			seen = true;
-			cr_assert(strstr(cJSON_GetObjectItem(p, "description")->valuestring, "gte"));
+static const cJSON *at(const cJSON *j, const char *a, const char *b, const char *d)
+{
+	j = cJSON_GetObjectItemCaseSensitive(j, a);
+	if (b)
+		j = cJSON_GetObjectItemCaseSensitive(j, b);
+	if (d)
+		j = cJSON_GetObjectItemCaseSensitive(j, d);
+	return j;
+}
+
+static bool has_string(const cJSON *array, const char *s)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, array)
+		if (cJSON_IsString(e) && !strcmp(e->valuestring, s))
+			return true;
+	return false;
+}
+
+/*
+ * Each field is a parameter, and so is each operator its type takes (eq
+ * included): no other. A field named as a parameter that is not a field (a
+ * meeting's format) has no bare form.
+ */
+static void assert_a_parameter_per_field_and_operator(const cJSON *doc, const struct resource *res,
+						      const char *path)
+{
+	const cJSON *params = at(doc, "components", "parameters", NULL);
+	const cJSON *refs = at(at(doc, "paths", path, "get"), "parameters", NULL, NULL);
+	int want = 1 + 2 + 2 + 3;   /* fields; format, bom; limit, offset; sort, facet, q */
+
+	for (size_t i = 0; i < res->nfields; i++) {
+		const struct field *f = &res->fields[i];
+		char key[128], name[128];
+
+		snprintf(key, sizeof(key), "%s.%s", res->name, f->name);
+		if (query_reserved(f->name)) {
+			cr_assert_null(cJSON_GetObjectItem(params, key), "%s is declared bare", key);
+		} else {
+			cr_assert_str_eq(cJSON_GetStringValue(at(params, key, "name", NULL)), f->name);
+			want++;
+		}
+		for (int op = 0; op < QUERY_NOPS; op++) {
+			snprintf(key, sizeof(key), "%s.%s-%s", res->name, f->name,
+				 query_op_name((enum query_op)op));
+			snprintf(name, sizeof(name), "%s:%s", f->name, query_op_name((enum query_op)op));
+			if (!query_op_allowed(f->type, (enum query_op)op)) {
+				cr_assert_null(cJSON_GetObjectItem(params, key), "%s is declared", name);
+				continue;
+			}
+			cr_assert_str_eq(cJSON_GetStringValue(at(params, key, "name", NULL)), name);
+			want++;
 		}
 	}
-	cr_assert(seen);
-	cr_assert_eq(cJSON_GetArraySize(params), 6 + (int)deal_resource.nfields);
+	cr_assert_eq(cJSON_GetArraySize(refs), want, "%s", path);
+}
+
+Test(meta, openapi_declares_a_parameter_per_field_and_operator)
+{
+	cJSON *doc = openapi();
+	const cJSON *params = at(doc, "components", "parameters", NULL);
+	const cJSON *limit = at(params, "limit", "schema", "oneOf");
+
+	assert_a_parameter_per_field_and_operator(doc, &deal_resource, "/api/v1/deals");
+	assert_a_parameter_per_field_and_operator(doc, &meeting_resource, "/api/v1/meetings");
+	assert_a_parameter_per_field_and_operator(doc, &country_resource, "/api/v1/countries");
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.value.amount-gte", "schema", "type")), "integer");
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.date-lt", "schema", "format")), "date");
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.status-isnull", "schema", "type")), "boolean");
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "deals.status", "schema", "type")), "array",
+			 "a,b is a comma list");
+	cr_assert_eq(cJSON_GetNumberValue(at(params, "offset", "schema", "maximum")), 4294967295.0);
+	cr_assert_eq(cJSON_GetNumberValue(at(cJSON_GetArrayItem(limit, 0), "maximum", NULL, NULL)),
+		     QUERY_MAX_LIMIT);
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(limit, 1), "const")),
+			 "all", "limit=all, for CSV and NDJSON");
+	cr_assert_eq(cJSON_GetNumberValue(at(params, "limit", "schema", "default")),
+		     QUERY_DEFAULT_LIMIT);
+	cJSON_Delete(doc);
+}
+
+/*
+ * Lists and records declare JSON as its schema says, CSV and NDJSON as text,
+ * and a download's name; format= and bom= come from the format table.
+ */
+Test(meta, openapi_declares_json_csv_and_ndjson_on_lists_and_records)
+{
+	static const char *const ops[] = { "/api/v1/deals", "/api/v1/countries/{code}/deals",
+					   "/api/v1/meetings/{id}" };
+	cJSON *doc = openapi();
+	const cJSON *params = at(doc, "components", "parameters", NULL);
+	const cJSON *formats = at(params, "format", "schema", "enum");
+	const cJSON *stats = at(at(doc, "paths", "/api/v1/stats", "get"), "responses", "200", "headers");
+	const cJSON *link = at(doc, "components", "headers", "Link");
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		const cJSON *get = at(doc, "paths", ops[i], "get");
+		const cJSON *ok = at(get, "responses", "200", NULL);
+		const cJSON *content = cJSON_GetObjectItem(ok, "content");
+		const cJSON *json = at(content, "application/json", "schema", NULL);
+		const cJSON *ndjson = cJSON_GetObjectItem(content, "application/x-ndjson");
+		const cJSON *second = cJSON_GetArrayItem(cJSON_GetObjectItem(get, "parameters"), 1);
+
+		cr_assert_eq(cJSON_GetArraySize(content), FORMAT_COUNT, "%s", ops[i]);
+		cr_assert(cJSON_GetObjectItem(json, "$ref") || cJSON_GetObjectItem(json, "oneOf"),
+			  "%s", ops[i]);
+		cr_assert_str_eq(cJSON_GetStringValue(at(content, "text/csv", "schema", "type")),
+				 "string", "%s", ops[i]);
+		cr_assert_str_eq(cJSON_GetStringValue(at(ndjson, "schema", "type", NULL)), "string",
+				 "%s", ops[i]);
+		cr_assert_eq(cJSON_GetArraySize(at(ndjson, "x-item-schema", "oneOf", NULL)), 2,
+			     "an NDJSON line is a record, whole or projected: %s", ops[i]);
+		cr_assert_not_null(at(ok, "headers", "Content-Disposition", NULL), "%s", ops[i]);
+		cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(second, "$ref")),
+				 "#/components/parameters/format");
+	}
+	cr_assert_null(cJSON_GetObjectItem(stats, "Content-Disposition"), "only lists and records");
+	cr_assert_eq(cJSON_GetArraySize(formats), FORMAT_COUNT);
+	for (int f = 0; f < FORMAT_COUNT; f++)
+		cr_assert(has_string(formats, format_desc((enum format)f)->name));
+	cr_assert_str_eq(cJSON_GetStringValue(at(params, "bom", "schema", "type")), "boolean");
+	cr_assert_not(cJSON_IsTrue(cJSON_GetObjectItem(link, "required")),
+		      "a whole export (limit=all) has no Link");
+	cJSON_Delete(doc);
+}
+
+/* The name a parameter is known by: its own, or its component's. */
+static const char *parameter_key(const cJSON *doc, const cJSON *p, char *buf, size_t size)
+{
+	const char *ref = cJSON_GetStringValue(cJSON_GetObjectItem(p, "$ref"));
+
+	if (ref)
+		p = at(doc, "components", "parameters", strrchr(ref, '/') + 1);
+	cr_assert_not_null(p, "%s resolves", ref);
+	snprintf(buf, size, "%s %s", cJSON_GetStringValue(cJSON_GetObjectItem(p, "in")),
+		 cJSON_GetStringValue(cJSON_GetObjectItem(p, "name")));
+	return buf;
+}
+
+/* An operation names a parameter once: a meeting's field format is declared as format:eq only. */
+Test(meta, openapi_names_each_parameter_of_an_operation_once)
+{
+	cJSON *doc = openapi();
+	const cJSON *path, *p;
+	bool seen_format_eq = false;
+
+	cJSON_ArrayForEach(path, at(doc, "paths", NULL, NULL)) {
+		const cJSON *lists[] = { cJSON_GetObjectItem(path, "parameters"),
+					 at(path, "get", "parameters", NULL) };
+		static char seen[512][128];
+		int n = 0;
+
+		for (size_t l = 0; l < 2; l++) {
+			cJSON_ArrayForEach(p, lists[l]) {
+				char key[128];
+
+				/* Unique by name and place: a path's {id}, a filter on id: two. */
+				parameter_key(doc, p, key, sizeof(key));
+				for (int k = 0; k < n; k++)
+					cr_assert_str_neq(seen[k], key, "%s names %s twice",
+							  path->string, key);
+				cr_assert_lt(n, 512);
+				snprintf(seen[n++], sizeof(seen[0]), "%s", key);
+				seen_format_eq |= !strcmp(key, "query format:eq");
+			}
+		}
+	}
+	cr_assert(seen_format_eq, "meetings' format field is documented as format:eq");
+	cJSON_Delete(doc);
+}
+
+/* sort, facet and fields take the names the engine accepts, from the same tables. */
+Test(meta, openapi_enumerates_what_sort_facet_and_fields_take)
+{
+	cJSON *doc = openapi();
+	const cJSON *params = at(doc, "components", "parameters", NULL);
+	const cJSON *sort = at(at(params, "meetings.sort", "schema", "items"), "enum", NULL, NULL);
+	const cJSON *facet = at(at(params, "meetings.facet", "schema", "items"), "enum", NULL, NULL);
+	const cJSON *fields = at(at(params, "meetings.fields", "schema", "items"), "enum", NULL, NULL);
+	int nsort = 0, nfacet = 0;
+
+	for (size_t i = 0; i < meeting_resource.nfields; i++) {
+		const struct field *f = &meeting_resource.fields[i];
+		char desc[128];
+
+		snprintf(desc, sizeof(desc), "-%s", f->name);
+		cr_assert_eq(has_string(sort, f->name), !!(f->flags & FIELD_SORT), "sort %s", f->name);
+		cr_assert_eq(has_string(sort, desc), !!(f->flags & FIELD_SORT), "sort %s", desc);
+		cr_assert_eq(has_string(facet, f->name), !!(f->flags & FIELD_FACET), "facet %s", f->name);
+		nsort += !!(f->flags & FIELD_SORT);
+		nfacet += !!(f->flags & FIELD_FACET);
+	}
+	cr_assert_eq(cJSON_GetArraySize(sort), 3 * nsort, "f, -f and +f");
+	cr_assert_eq(cJSON_GetArraySize(at(params, "meetings.sort", "schema", "allOf")), nsort,
+		     "each sortable field at most once");
+	cr_assert_eq(cJSON_GetArraySize(facet), nfacet);
+	cr_assert_eq(cJSON_GetArraySize(fields), (int)meeting_resource.nmembers);
+	for (size_t i = 0; i < meeting_resource.nmembers; i++)
+		cr_assert(has_string(fields, meeting_resource.members[i].name));
+	cJSON_Delete(doc);
+}
+
+/* A whole record has every member; a projection (fields=) any but not all of them. */
+Test(meta, openapi_tells_whole_records_from_projections)
+{
+	cJSON *doc = openapi();
+	const cJSON *schemas = at(doc, "components", "schemas", NULL);
+	const cJSON *whole = at(schemas, "Deal", "required", NULL);
+	const cJSON *part = at(schemas, "DealFields", NULL, NULL);
+	const cJSON *items = at(at(schemas, "DealList", "properties", "data"), "items", "oneOf", NULL);
+
+	cr_assert_eq(cJSON_GetArraySize(whole), (int)deal_resource.nmembers);
+	for (size_t i = 0; i < deal_resource.nmembers; i++)
+		cr_assert(has_string(whole, deal_resource.members[i].name));
+	cr_assert_null(cJSON_GetObjectItem(part, "required"));
+	cr_assert_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(part, "maxProperties")), deal_resource.nmembers - 1);
+	cr_assert_str_eq(cJSON_GetStringValue(at(cJSON_GetArrayItem(items, 1), "$ref", NULL, NULL)),
+			 "#/components/schemas/DealFields");
+	cJSON_Delete(doc);
+}
+
+/*
+ * Every path: GET, HEAD, OPTIONS, and a 405 with Allow for each other method OpenAPI names (a
+ * write method of a collection or record too, for writes off); no default.
+ */
+Test(meta, openapi_declares_every_method_and_only_real_statuses)
+{
+	static const char *const refused[] = { "put", "post", "delete", "patch", "trace" };
+	cJSON *doc = openapi();
+	const cJSON *path;
+	size_t nroutes;
+
+	router_routes(&nroutes);
+	cr_assert_eq(cJSON_GetArraySize(at(doc, "paths", NULL, NULL)), (int)nroutes);
+	cJSON_ArrayForEach(path, at(doc, "paths", NULL, NULL)) {
+		const cJSON *get = at(path, "get", "responses", NULL), *op;
+		const bool keyed = strchr(path->string, '{') != NULL;
+
+		cr_assert_not_null(at(path, "head", "responses", "200"), "HEAD %s", path->string);
+		cr_assert_not_null(at(path, "options", "responses", "204"), "OPTIONS %s", path->string);
+		for (size_t i = 0; i < 5; i++) {
+			const cJSON *r = at(path, refused[i], "responses", NULL);
+
+			cr_assert_str_eq(cJSON_GetStringValue(at(r, "405", "$ref", NULL)),
+					 "#/components/responses/MethodNotAllowed", "%s %s", refused[i], path->string);
+			/* A write (it asks for a token) succeeds where writes are on; nothing else does. */
+			if (!at(path, refused[i], "security", NULL))
+				cr_assert_null(cJSON_GetObjectItem(r, "200"));
+		}
+		cJSON_ArrayForEach(op, path)
+			cr_assert_null(at(op, "responses", "default", NULL), "%s %s", op->string, path->string);
+		cr_assert_eq(cJSON_GetObjectItem(get, "404") != NULL, keyed, "404 on %s", path->string);
+		const char *busy = cJSON_GetStringValue(at(get, "503", "$ref", NULL));
+		const bool list = cJSON_GetObjectItem(at(get, "200", "headers", NULL), "X-Total-Count") != NULL;
+
+		/* 503: readiness while draining; a list's expensive query while others run. */
+		if (!strcmp(path->string, "/readyz"))
+			cr_assert_str_eq(busy, "#/components/responses/Unavailable");
+		else if (list)
+			cr_assert_str_eq(busy, "#/components/responses/Busy", "%s", path->string);
+		else
+			cr_assert_null(busy, "503 on %s", path->string);
+		cr_assert_not_null(at(get, "304", "headers", "ETag"));
+		cr_assert_not_null(at(get, "200", "headers", "ETag"));
+		cr_assert_not_null(at(get, "414", NULL, NULL));
+		cr_assert_not_null(at(get, "431", NULL, NULL));
+		cr_assert_not_null(at(get, "501", NULL, NULL));
+	}
+	cJSON_Delete(doc);
+}
+
+/* A list's 200 sends its count and links; its 304, answered before the list is run, does not. */
+Test(meta, openapi_declares_the_list_headers_where_they_are_sent)
+{
+	cJSON *doc = openapi();
+	const cJSON *list = at(doc, "paths", "/api/v1/countries/{code}/deals", "get");
+	const cJSON *one = at(doc, "paths", "/api/v1/deals/{id}", "get");
+
+	cr_assert_not_null(at(at(list, "responses", "200", "headers"), "X-Total-Count", NULL, NULL));
+	cr_assert_not_null(at(at(list, "responses", "200", "headers"), "Link", NULL, NULL));
+	cr_assert_null(at(at(list, "responses", "304", "headers"), "X-Total-Count", NULL, NULL));
+	cr_assert_null(at(at(one, "responses", "200", "headers"), "X-Total-Count", NULL, NULL));
+	cr_assert_str_eq(cJSON_GetStringValue(at(at(doc, "components", "headers", "CacheNoStore"), "schema",
+						 "const", NULL)), "no-store");
+	cJSON_Delete(doc);
+}
+
+/* The dashboard's files declare every media type webroot gives a file, and 406 is real there. */
+Test(meta, openapi_declares_every_media_type_of_the_dashboard_files)
+{
+	cJSON *doc = openapi();
+	const cJSON *file = at(doc, "paths", "/{file}", "get");
+	const cJSON *content = at(file, "responses", "200", "content");
+	const char *type;
+	size_t n = 0;
+
+	for (; (type = webroot_media_types(n)); n++) {
+		char essence[64];
+
+		snprintf(essence, sizeof(essence), "%.*s", (int)strcspn(type, ";"), type);
+		cr_assert_not_null(cJSON_GetObjectItem(content, essence), "%s", essence);
+	}
+	cr_assert_eq(cJSON_GetArraySize(content), (int)n);
+	cr_assert_not_null(cJSON_GetObjectItem(content, "application/octet-stream"),
+			   "any other file is application/octet-stream");
+	cr_assert_not_null(at(file, "responses", "406", NULL));
 	cJSON_Delete(doc);
 }
 
@@ -181,17 +476,6 @@ Test(webroot, serves_a_directory_but_nothing_outside_it)
 	strbuf_release(&err);
 }
 
-/* j[a][b][d], each step skipped when NULL. */
-static const cJSON *at(const cJSON *j, const char *a, const char *b, const char *d)
-{
-	j = cJSON_GetObjectItemCaseSensitive(j, a);
-	if (b)
-		j = cJSON_GetObjectItemCaseSensitive(j, b);
-	if (d)
-		j = cJSON_GetObjectItemCaseSensitive(j, d);
-	return j;
-}
-
 Test(meta, openapi_documents_the_write_operations_and_their_security)
 {
 	cJSON *doc;
@@ -213,12 +497,27 @@ Test(meta, openapi_documents_the_write_operations_and_their_security)
 	cr_assert_not_null(at(patch, "responses", "412", NULL));
 	cr_assert_not_null(at(patch, "responses", "428", NULL));
 	cr_assert_not_null(at(paths, "/api/v1/sources/{id}", "delete", NULL));
-	cr_assert_null(at(paths, "/api/v1/deals/{id}", "post", NULL));
-	cr_assert_null(at(paths, "/api/v1/changes", "post", NULL), "the feed is read-only");
-	cr_assert_null(at(paths, "/api/v1/stats", "delete", NULL));
+	/* Elsewhere a write method is refused: 405 and nothing else it could succeed with. */
+	cr_assert_null(at(at(paths, "/api/v1/deals/{id}", "post", NULL), "responses", "201", NULL));
+	cr_assert_null(at(at(paths, "/api/v1/changes", "post", NULL), "responses", "201", NULL),
+		       "the feed is read-only");
+	cr_assert_not_null(at(at(paths, "/api/v1/changes", "post", NULL), "responses", "405", NULL));
+	cr_assert_null(at(at(paths, "/api/v1/stats", "delete", NULL), "responses", "204", NULL));
 	cr_assert_str_eq(at(doc, "components", "securitySchemes", "bearer")->child->valuestring, "http");
-	cr_assert_not_null(at(doc, "components", "responses", "Unauthorized"));
-	cr_assert_not_null(at(at(doc, "components", "responses", "Unauthorized"), "headers",
-			      "WWW-Authenticate", NULL));
+	cr_assert_not_null(at(at(post, "responses", "401", "headers"), "WWW-Authenticate", NULL, NULL));
+	cJSON_Delete(doc);
+}
+
+/* The code's licence is stated where tools look for it, and it is the LICENSE file's. */
+Test(meta, openapi_states_the_code_licence)
+{
+	cJSON *doc;
+	const cJSON *lic;
+
+	call_get(&c, "/api/v1/openapi.json");
+	doc = call_json(&c);
+	lic = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "info"), "license");
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(lic, "identifier")), "MIT");
+	cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(lic, "name")), "MIT");
 	cJSON_Delete(doc);
 }

@@ -27,6 +27,14 @@ Test(negotiate, accept_takes_the_type_its_major_wildcard_or_any)
 	cr_assert_not(negotiate_accepts("text/*", JSON));
 }
 
+Test(negotiate, a_type_with_parameters_is_matched_on_the_type_alone)
+{
+	cr_assert(negotiate_accepts("text/css", "text/css; charset=utf-8"));
+	cr_assert(negotiate_accepts("text/*", "text/css; charset=utf-8"));
+	cr_assert_not(negotiate_accepts("text/html", "text/css; charset=utf-8"));
+	cr_assert_not(negotiate_accepts("text/cs", "text/css; charset=utf-8"));
+}
+
 Test(negotiate, q_zero_refuses_a_type)
 {
 	cr_assert_not(negotiate_accepts("application/json;q=0, text/plain", JSON));

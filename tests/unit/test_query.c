@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "models/meeting.h"
 #include "models/query.h"
 #include "models/store.h"
 #include "tests/support/support.h"
@@ -64,6 +65,8 @@ ParameterizedTestParameters(query, answers_each_good_query)
 		{ "companies:contains=nuclear", "d1", 1 },
 		{ "companies:isnull=true", "d2,d4,d5,d6", 4 },
 		{ "value.amount:gte=1000000000000", "d4,d5", 2 },
+		{ "value.amount:gte=1e12", "d4,d5", 2 },
+		{ "value.amount=2.6e11,5.0", "d1,d6", 2 },
 		{ "value.amount:gt=2500000000000", "d4", 1 },
 		{ "value.amount:lt=1000", "d6", 1 },
 		{ "value.amount:lte=260000000000", "d1,d6", 2 },
@@ -131,6 +134,8 @@ ParameterizedTestParameters(query, answers_each_good_query)
 		{ "sort=sector", "d1,d5,d6,d2,d4,d3", 6 },
 		{ "sort=-sector", "d3,d4,d2,d1,d5,d6", 6 },
 		{ "limit=2&offset=2", "d3,d4", 6 },
+		{ "limit=2.0&offset=+2", "d3,d4", 6 },
+		{ "limit=1e0&offset=-0", "d1", 6 },
 		{ "limit=0", "", 6 },
 		{ "offset=10", "", 6 },
 		{ "offset=5", "d6", 6 },
@@ -170,7 +175,8 @@ ParameterizedTestParameters(query, refuses_each_bad_query_naming_the_culprit)
 		{ "status:like=a", "status:like", "unknown operator \"like\" in \"status:like\"; operators for this field: eq, ne, contains, startswith, isnull", false },
 		{ "value.amount:contains=1", "value.amount:contains", "operator \"contains\" does not apply to integer field \"value.amount\"; operators for this field: eq, ne, gt, gte, lt, lte, isnull", false },
 		{ "countries:gte=RO", "countries:gte", "operator \"gte\" does not apply to array of strings field \"countries\"; operators for this field: eq, ne, contains, startswith, isnull", false },
-		{ "value.amount:gte=1e9", "value.amount:gte", "value.amount:gte expects an integer, got \"1e9\"", false },
+		{ "value.amount:gte=1.5e0", "value.amount:gte", "value.amount:gte expects an integer, got \"1.5e0\"", false },
+		{ "value.amount=0x10", "value.amount", "value.amount expects an integer, got \"0x10\"", false },
 		{ "value.amount=1,x", "value.amount", "value.amount expects an integer, got \"x\"", false },
 		{ "date=2023-02-30", "date", "date expects a calendar date (February 2023 has 28 days), got \"2023-02-30\"", false },
 		{ "date:gt=July", "date:gt", "date:gt expects a date in the form YYYY-MM-DD, got \"July\"", false },
@@ -182,14 +188,19 @@ ParameterizedTestParameters(query, refuses_each_bad_query_naming_the_culprit)
 		{ "status=a,,b", "status", "status has an empty item in \"a,,b\"", false },
 		{ "sort=foo", "sort", "cannot sort by \"foo\"; sortable fields: id, title, sector, status, date, value.amount, value.currency, value.basis, value.estimate, value_alt.amount, completion_year", false },
 		{ "sort=countries", "sort", "cannot sort by \"countries\"; sortable fields:", true },
-		{ "sort=title,-title", "sort", "sort names \"title\" twice", false },
-		{ "sort=", "sort", "sort expects a comma-separated list, got an empty string", false },
-		{ "sort=title,", "sort", "sort has an empty item", false },
+		{ "sort=title,-title", "sort", "sort names \"title\" twice; sortable fields: id, sector, status, date, value.amount, value.currency, value.basis, value.estimate, value_alt.amount, completion_year", false },
+		{ "sort=", "sort", "sort expects a comma-separated list, got an empty string; sortable fields: id,", true },
+		{ "sort=title,", "sort", "sort has an empty item; sortable fields: id,", true },
+		{ "fields=", "fields", "fields expects a comma-separated list, got an empty string; allowed: id,", true },
+		{ "facet=status,", "facet", "facet has an empty item; facetable fields: countries,", true },
 		{ "limit=5000", "limit", "limit must be an integer from 0 to 1000, got \"5000\"", false },
 		{ "limit=-1", "limit", "limit must be an integer from 0 to 1000, got \"-1\"", false },
 		{ "limit=ten", "limit", "limit must be an integer from 0 to 1000, got \"ten\"", false },
 		{ "limit=", "limit", "limit must be an integer from 0 to 1000, got \"\"", false },
 		{ "limit= 5", "limit", "limit must be an integer from 0 to 1000, got \" 5\"", false },
+		{ "limit=1.5", "limit", "limit must be an integer from 0 to 1000, got \"1.5\"", false },
+		{ "limit=1e4", "limit", "limit must be an integer from 0 to 1000, got \"1e4\"", false },
+		{ "offset=4294967296", "offset", "offset must be an integer from 0 to 4294967295, got \"4294967296\"", false },
 		{ "offset=-1", "offset", "offset must be an integer from 0 to 4294967295, got \"-1\"", false },
 		{ "offset=99999999999", "offset", "offset must be an integer from 0 to 4294967295, got \"99999999999\"", false },
 		{ "limit=1&limit=2", "limit", "parameter \"limit\" is given more than once", false },
@@ -205,21 +216,28 @@ ParameterizedTestParameters(query, refuses_each_bad_query_naming_the_culprit)
 		{ "fields=id,nope", "fields", "unknown field \"nope\" in fields; allowed: id, title, aliases, countries, organizations, sector, status, date, value, value_alt, companies, partners, meetings, location, response, incentives, items, completion_year, summary, evidence, inferences", false },
 		{ "fields=value.amount", "fields", "unknown field \"value.amount\" in fields; allowed:", true },
 		{ "facet=summary", "facet", "cannot facet on \"summary\"; facetable fields: countries, organizations, sector, status, date, value.currency, value.basis, value.estimate, value_alt.currency, value_alt.basis, value_alt.estimate, companies, partners, meetings, response, completion_year, evidence.source, inferences.field", false },
-		{ "=x", "", "a query parameter has an empty name", false },
+		{ "=x", "", "a query parameter has an empty name; allowed: id, title,", true },
 	};
 
 	return cr_make_param_array(struct bad, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* Parses qs for deals, which must refuse it; err says why (release q and err). */
+static void refuse(const char *qs, struct query *q, struct query_error *err)
+{
+	struct parsed p;
+
+	split(qs, &p);
+	query_error_init(err);
+	cr_assert_eq(query_parse(q, &deal_resource, p.p, p.n, err), -1, "?%s was accepted", qs);
+}
+
 ParameterizedTest(struct bad *c, query, refuses_each_bad_query_naming_the_culprit)
 {
 	struct query_error err;
-	struct parsed p;
 	struct query q;
 
-	split(c->query, &p);
-	query_error_init(&err);
-	cr_assert_eq(query_parse(&q, &deal_resource, p.p, p.n, &err), -1, "?%s was accepted", c->query);
+	refuse(c->query, &q, &err);
 	cr_assert_str_eq(err.param, c->param, "?%s", c->query);
 	if (c->prefix)
 		cr_assert(strncmp(err.detail.buf, c->detail, strlen(c->detail)) == 0,
@@ -266,6 +284,64 @@ Test(query, lists_what_is_allowed_with_an_unknown_parameter)
 		has_limit |= strcmp(err.allowed[i], "limit") == 0;
 	}
 	cr_assert(has_status && has_limit);
+	query_release(&q);
+	query_error_release(&err);
+}
+
+/* A meeting's field format shares its name with format=: the name is allowed once. */
+Test(query, lists_each_allowed_parameter_once)
+{
+	struct query_param p = { "colour", "red" };
+	struct query_error err;
+	struct query q;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, &meeting_resource, &p, 1, &err), -1);
+	for (size_t i = 0; i < err.nallowed; i++)
+		for (size_t k = 0; k < i; k++)
+			cr_assert_str_neq(err.allowed[k], err.allowed[i], "%s is allowed twice", err.allowed[i]);
+	query_release(&q);
+	query_error_release(&err);
+}
+
+/*
+ * A refusal lists what would do wherever that is a finite set (names, and
+ * isnull's two values); where the value is free-form but malformed, the
+ * parameter's own rules (the OpenAPI document's schema) say what would do.
+ */
+struct allowed_case {
+	char query[48];
+	char first[24];       /* allowed[0], or "" when allowed must be absent */
+};
+
+ParameterizedTestParameters(query, lists_what_would_do_when_that_is_a_finite_set)
+{
+	static struct allowed_case cases[] = {
+		{ "stauts=x", "id" }, { "stauts:ne=x", "id" }, { "=x", "id" },
+		{ "status:gt=a", "eq" }, { "status:like=a", "eq" },
+		{ "value.amount:isnull=yes", "true" },
+		{ "sort=foo", "id" }, { "sort=", "id" }, { "sort=title,", "id" },
+		{ "sort=id,-id", "title" }, { "fields=nope", "id" }, { "fields=", "id" },
+		{ "facet=summary", "countries" }, { "facet=,", "countries" },
+		{ "limit=5000", "" }, { "offset=x", "" }, { "value.amount=x", "" },
+		{ "date=2023-02-30", "" }, { "status=", "" }, { "status=a,,b", "" },
+		{ "limit=1&limit=2", "" },
+	};
+
+	return cr_make_param_array(struct allowed_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct allowed_case *c, query, lists_what_would_do_when_that_is_a_finite_set)
+{
+	struct query_error err;
+	struct query q;
+
+	refuse(c->query, &q, &err);
+	if (!c->first[0])
+		cr_assert_eq(err.nallowed, 0, "?%s lists %s", c->query, err.allowed[0]);
+	else
+		cr_assert(err.nallowed && !strcmp(err.allowed[0], c->first), "?%s: allowed starts with %s",
+			  c->query, err.nallowed ? err.allowed[0] : "nothing");
 	query_release(&q);
 	query_error_release(&err);
 }

@@ -124,6 +124,34 @@ Test(response, not_modified_matches_either_representation_and_weak_forms)
 	response_release(&res);
 }
 
+/* RFC 9110 15.4.5: a 304 says what the 200 would have said of caching. */
+Test(response, not_modified_keeps_the_caching_policy_and_drops_the_list_headers)
+{
+	struct request a = req("/healthz", "\"0000000000000001\"");
+	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
+	struct response res;
+
+	response_init(&res);
+	strbuf_addstr(&body, "{}");
+	response_json_owned(&res, &body, 1);
+	response_no_store(&res);
+	cr_assert(response_not_modified(&a, &res, 1));
+	cr_assert_eq(res.cache, CACHE_NO_STORE, "a no-store 200 makes a no-store 304");
+	response_release(&res);
+
+	response_init(&res);
+	strbuf_addstr(&body, "{}");
+	strbuf_addstr(&link, "</x?limit=1&offset=0>; rel=\"first\"");
+	response_list(&res, &body, 1, 7, &link);
+	cr_assert(response_not_modified(&a, &res, 1));
+	cr_assert_eq(res.cache, CACHE_PUBLIC);
+	cr_assert_not(res.has_total, "no X-Total-Count on a 304");
+	cr_assert_eq(res.link.len, 0, "no Link on a 304");
+	response_release(&res);
+	strbuf_release(&body);
+	strbuf_release(&link);
+}
+
 Test(blob, compresses_when_it_gains_and_tags_the_bytes)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -47,6 +47,7 @@ ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_messa
 		{ "countries-not-array.json", "countries: expected an array, got an object" },
 		{ "dataset-missing-version.json", "dataset: missing required field \"version\"" },
 		{ "vocab-duplicate.json", "dataset.vocabularies.status[1].id: duplicate id \"proposed\" (first at status[0])" },
+		{ "dataset-id-not-slug.json", "dataset.id: \"Vilnius 2023\" is not a slug (lower-case letters and digits in words joined by '-')" },
 		{ "sources-missing.json", "(top level): missing required field \"sources\"" },
 		{ "sources-empty.json", "sources: expected at least one source, got an empty array: every record cites one" },
 		{ "dataset-old-source.json", "dataset.source: no longer here: a dataset's sources are the top-level collection \"sources\", which records cite in their evidence" },
@@ -133,7 +134,16 @@ Test(store, loads_the_valid_fixture)
 	cr_assert_eq(store_collection(s, STORE_MEETINGS)->n, 1);
 	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 2);
 	cr_assert_str_eq(store_dataset(s)->title, "Test dataset");
+	cr_assert_null(store_dataset(s)->id, "the id is optional");
 	cr_assert_null(store_dataset(s)->licence, "a dataset may state no licence");
+	store_free(s);
+}
+
+Test(store, the_shipped_dataset_names_itself_with_an_id)
+{
+	struct store *s = support_load("data/vilnius-2023.json");
+
+	cr_assert_str_eq(store_dataset(s)->id, "vilnius-2023");
 	store_free(s);
 }
 

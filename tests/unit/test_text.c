@@ -74,3 +74,29 @@ Test(text, steps_through_comma_lists_trimming_spaces_and_tabs)
 	p = NULL;
 	cr_assert_not(text_next_token(&p, &tok, &len));
 }
+
+/* A number counts as an integer when its value is whole, however it is written. */
+Test(text, reads_integers_as_json_schema_counts_them)
+{
+	static const struct { const char *s; int64_t v; } good[] = {
+		{ "42", 42 }, { "+42", 42 }, { "-42", -42 }, { "042", 42 }, { "42.0", 42 },
+		{ "4.2e1", 42 }, { "4.2E+1", 42 }, { "4200e-2", 42 }, { "0", 0 }, { "-0", 0 },
+		{ "0.000", 0 }, { "0e999999999999", 0 }, { "1e18", 1000000000000000000 },
+		{ "9223372036854775807", INT64_MAX }, { "-9223372036854775808", INT64_MIN },
+		{ "92233720368547758.07e2", INT64_MAX },
+	};
+	static const char *const bad[] = {
+		"", "+", "-", "4.2", "42.", ".5e1", "1e", "1e+", "0x2a", " 42", "42 ", "4 2", "++4",
+		"1,000", "9223372036854775808", "-9223372036854775809", "1e19", "1e-1", "Infinity",
+		"NaN", "5e999999999999",
+	};
+	int64_t v;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		cr_assert(text_parse_integer(good[i].s, strlen(good[i].s), &v), "\"%s\" refused", good[i].s);
+		cr_assert_eq(v, good[i].v, "\"%s\" read as %lld", good[i].s, (long long)v);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_not(text_parse_integer(bad[i], strlen(bad[i]), &v), "\"%s\" accepted", bad[i]);
+	cr_assert(text_parse_integer("427", 2, &v) && v == 42, "reads len bytes only");
+}
