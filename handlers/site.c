@@ -45,6 +45,7 @@ static void build_columns(struct site *site, const struct site_options *opt)
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		site->columns[i] = columns_build(store_collection(site->store, (enum store_collection)i)->res,
 						 defs);
+	site->changes_columns = columns_build(&change_resource, defs);
 	cJSON_Delete(schema);
 }
 
@@ -96,6 +97,7 @@ void site_free(struct site *s)
 		free(s->lists[i].link);
 		columns_free(s->columns[i]);
 	}
+	columns_free(s->changes_columns);
 	blob_release(&s->changes.body);
 	free(s->changes.link);
 	store_free(s->store);
@@ -135,5 +137,7 @@ const struct columns *site_columns(const struct site *s, const struct resource *
 {
 	enum store_collection w = which(s, res);
 
+	if (res == &change_resource)
+		return s->changes_columns;
 	return w < STORE_NCOLLECTIONS ? s->columns[w] : NULL;
 }

@@ -44,6 +44,7 @@ struct site {
 	struct site_list lists[STORE_NCOLLECTIONS];
 	struct site_list changes;       /* the changes feed's */
 	struct columns *columns[STORE_NCOLLECTIONS];
+	struct columns *changes_columns; /* the changes feed's CSV columns */
 };
 
 /* Builds a site over store (taking it). Never fails. Free with site_free(). */

@@ -506,6 +506,16 @@ Test(write, the_changes_feed_lists_every_write_and_outlives_the_journal)
 	cr_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(data, 2), "etag")));
 	cJSON_Delete(j);
 	reply_release(&r);
+	/* The formats every list takes (regression: the feed had no CSV columns, and a CSV crashed). */
+	http_get(url(&p, "/api/v1/changes?format=csv&fields=seq,op"), NULL, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert(strstr(r.body.buf, "seq,op\r\n1,create\r\n") || strstr(r.body.buf, "seq,op\n1,create\n"),
+		  "%s", r.body.buf);
+	reply_release(&r);
+	http_get(url(&p, "/api/v1/changes?format=ndjson&fields=seq"), NULL, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert(strstr(r.body.buf, "{\"seq\":1}\n"), "%s", r.body.buf);
+	reply_release(&r);
 	/* The usual grammar, and its two aliases. */
 	http_get(url(&p, "/api/v1/changes?since=1&resource=deals&fields=seq,op"), NULL, &r);
 	cr_assert(strstr(r.body.buf, "\"data\":[{\"seq\":3,\"op\":\"delete\"}]"), "%s", r.body.buf);
