@@ -11,7 +11,7 @@
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev libunistring-dev \
+      make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev libunistring-dev nettle-dev \
       libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prometheus-client \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -22,7 +22,7 @@ RUN make test \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 zlib1g libunistring2 \
+ && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 zlib1g libunistring2 libnettle8 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin attache

@@ -4,9 +4,10 @@
 #   make run        build and serve the built-in dataset on port 8080
 #   make test       the include graph, unit and integration tests, the README's examples,
 #                   CSV and NDJSON against JSON with a streamed export at flat memory,
-#                   the hostile-client suite
+#                   the hostile-client suite, the crash test
 #   make formats-test  CSV and NDJSON against JSON alone
 #   make hostile    the hostile-client suite alone (tests/hostile/)
+#   make crash      the crash test alone: writes against SIGKILL (tests/crash/)
 #   make valgrind-hostile   the hostile-client suite against the server under valgrind
 #   make e2e        the dashboard in headless Chromium (and the API documents)
 #   make conformance  the live server against its OpenAPI document, and the checker against broken variants
@@ -24,12 +25,12 @@
 # the flags change (build/.cflags, after git's GIT-CFLAGS).
 
 CC ?= cc
-PKGS := libmicrohttpd libcjson zlib
+PKGS := libmicrohttpd libcjson zlib nettle
 # Libraries without a pkg-config file: checked by a header, linked by name.
 HEADERS := h:unicase.h
 TEST_PKGS := criterion libcurl
 BUILD_DEBS := make gcc libc6-dev pkg-config libmicrohttpd-dev libcjson-dev zlib1g-dev \
-	libunistring-dev
+	libunistring-dev nettle-dev
 TEST_DEBS := libcriterion-dev libcurl4-openssl-dev curl jq python3 python3-prometheus-client
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -38,7 +39,7 @@ OPT ?= -O2
 SANITIZE ?=
 
 # The test targets are for developers: warnings are errors there.
-ifneq ($(filter test unit integration readme-test metrics-test formats-test hostile valgrind-hostile check-includes conformance,$(MAKECMDGOALS)),)
+ifneq ($(filter test unit integration readme-test metrics-test formats-test hostile valgrind-hostile check-includes conformance crash,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 ifeq ($(DEVELOPER),1)
@@ -81,7 +82,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test check-includes unit integration readme-test metrics-test formats-test hostile valgrind-hostile deps test-deps clean check-data bench bench-scale docker-test e2e fuzz map conformance openapi-ui
+.PHONY: FORCE all run test crash check-includes unit integration readme-test metrics-test formats-test hostile valgrind-hostile deps test-deps clean check-data bench bench-scale docker-test e2e fuzz map conformance openapi-ui
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -175,7 +176,12 @@ valgrind-hostile: $(BUILD)/attache
 	@scripts/deps.sh "" valgrind valgrind
 	timeout 300 python3 tests/hostile/hostile.py --bin $(BUILD)/attache --valgrind
 
-test: check-includes unit integration readme-test metrics-test formats-test hostile
+# Writes survive SIGKILL at random moments and inside compaction (tests/crash/crash.py):
+# at least 60 kills, bounded to two minutes.
+crash: $(BUILD)/attache $(BUILD)/.test-deps
+	$(RUNNER) python3 tests/crash/crash.py --bin $(BUILD)/attache --rounds 60 --seconds 120
+
+test: check-includes unit integration readme-test metrics-test formats-test hostile crash
 
 # Node and Chromium are installed apart: a machine whose Node does not come
 # from Debian cannot take Debian's npm, and needs only the browser.
@@ -212,7 +218,8 @@ map:
 # seeded by the store fixtures, the data and an excerpt of it small enough for
 # -max_len (tests/fuzz/corpus-store); request: targets through the router and
 # handlers (tests/fuzz/corpus-request); http: whole raw requests through
-# libmicrohttpd and the server, on a socketpair (tests/fuzz/corpus-http).
+# libmicrohttpd and the server, on a socketpair (tests/fuzz/corpus-http); write:
+# write bodies and merge patches through the writer's checks (tests/fuzz/corpus-write).
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.deps
@@ -220,15 +227,18 @@ build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(BUILD)/gen/assets.S | $(BUILD)/.d
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(LIB_CFLAGS) $^ -o $@ $(LIB_LIBS)
 
-fuzz: build/fuzz/store build/fuzz/request build/fuzz/http
+fuzz: build/fuzz/store build/fuzz/request build/fuzz/http build/fuzz/write
 	@command -v $(FUZZ_CC) >/dev/null || scripts/deps.sh "" clang clang
-	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request build/fuzz/corpus-http
+	mkdir -p build/fuzz/corpus-store build/fuzz/corpus-request build/fuzz/corpus-http \
+		build/fuzz/corpus-write
 	build/fuzz/store -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -print_final_stats=1 \
 		build/fuzz/corpus-store tests/fuzz/corpus-store tests/fixtures/store data
 	build/fuzz/request -max_total_time=$(FUZZ_SECONDS) -max_len=512 -print_final_stats=1 \
 		build/fuzz/corpus-request tests/fuzz/corpus-request
 	build/fuzz/http -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
 		build/fuzz/corpus-http tests/fuzz/corpus-http
+	build/fuzz/write -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+		build/fuzz/corpus-write tests/fuzz/corpus-write
 
 docker-test:
 	tests/docker/run.sh
@@ -238,9 +248,12 @@ $(BUILD)/bench/probe: tests/bench/probe.c $(BUILD)/.cflags | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(QUIET_LINK)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_LIBS)
 
-# attache beside nginx, the probe and json-server, a few minutes (tests/bench/bench.py).
+# attache beside nginx, the probe and json-server (tests/bench/bench.py), then
+# writes: their rate and latency, and reads while they run (tests/bench/writes.py).
+# A few minutes.
 bench: $(BUILD)/attache $(BUILD)/bench/probe
 	python3 tests/bench/bench.py --bin $(BUILD)/attache --probe $(BUILD)/bench/probe
+	python3 tests/bench/writes.py --bin $(BUILD)/attache --seconds $${BENCH_SECONDS:-4}
 
 # The growth study from a thousand deals to a million: load, memory, reload,
 # --check and each query shape; writes docs/scale.md, .tsv and .png

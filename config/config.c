@@ -96,7 +96,7 @@ static const struct setting settings[] = {
 	{ "max-uri-size", "ATTACHE_MAX_URI_SIZE", K_INT, AT(max_uri_size), 256, 1 << 20, "8192",
 	  "BYTES", "request target (path and query) at most (beyond: 414)" },
 	{ "max-body-size", "ATTACHE_MAX_BODY_SIZE", K_INT, AT(max_body_size), 0, 1 << 30, "65536", "BYTES",
-	  "request body at most (beyond: 413); no route takes a body" },
+	  "request body at most (beyond: 413): the largest record a write may send" },
 	{ "max-scan", "ATTACHE_MAX_SCAN", K_INT, AT(max_scan), 1000, (int64_t)1 << 32, "200000",
 	  "N", "refuse (400) a list query that would examine more records and values than this" },
 	{ "max-expensive-queries", "ATTACHE_MAX_EXPENSIVE_QUERIES", K_INT, AT(max_expensive_queries),
@@ -108,6 +108,11 @@ static const struct setting settings[] = {
 	  "reload the data file when it changes (SIGHUP always reloads)" },
 	{ "watch-interval", "ATTACHE_WATCH_INTERVAL", K_INT, AT(watch_interval), 1, 3600, "2", "S",
 	  "how often --watch looks at the file, seconds" },
+	{ "tokens", "ATTACHE_TOKENS", K_STRING, AT(tokens), 0, 0, "", "FILE",
+	  "who may write: lines \"NAME SHA256-HEX\"; with --data, turns writes on" },
+	{ "journal-max-size", "ATTACHE_JOURNAL_MAX_SIZE", K_INT, AT(journal_max_size), 4096,
+	  (int64_t)1 << 40, "16777216", "BYTES",
+	  "fold the write journal into the data file once it holds this much" },
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -126,6 +131,8 @@ static const struct action actions[] = {
 	{ "healthcheck", NULL, AT(healthcheck), NULL,
 	  "ask the server on this host's configured port for /healthz; exit 0 if healthy, 1 if not" },
 	{ "print-config", NULL, AT(print_config), NULL, "print the effective configuration and exit" },
+	{ "new-token", NULL, AT(new_token), "NAME",
+	  "print a new random token, then its line for the tokens file, and exit" },
 	{ "help", NULL, AT(help), NULL, "print this help and exit" },
 	{ "version", NULL, AT(version), NULL, "print the version and exit" },
 };
@@ -511,6 +518,11 @@ static int check_conflicts(const struct config *cfg, struct strbuf *err)
 			    cfg->origin[index_of("max-header-size")]);
 		return -1;
 	}
+	if (*cfg->tokens && !*cfg->data) {
+		strbuf_addf(err, "tokens (from %s) turns writes on, which need a data file: give --data "
+			    "FILE as well (the built-in dataset is read-only)", cfg->origin[index_of("tokens")]);
+		return -1;
+	}
 	if (cfg->check + cfg->print_config + cfg->healthcheck > 1) {
 		strbuf_addstr(err, "flags --check, --healthcheck and --print-config: give one at a time");
 		return -1;
@@ -552,6 +564,8 @@ void config_release(struct config *cfg)
 	free(cfg->data);
 	free(cfg->web_root);
 	free(cfg->config_path);
+	free(cfg->tokens);
+	free(cfg->new_token);
 	clear_origins(cfg);
 	for (size_t i = 0; i < NSETTINGS; i++)
 		free(cfg->origin[i]);

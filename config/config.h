@@ -54,9 +54,12 @@ struct config {
 	int64_t shutdown_grace;
 	bool watch;
 	int64_t watch_interval;
+	char *tokens;              /* "" when writes are off */
+	int64_t journal_max_size;
 
 	/* Actions and the file read, which only flags and the environment set. */
 	char *config_path;
+	char *new_token;           /* --new-token NAME, or NULL */
 	bool check;
 	bool healthcheck;
 	bool print_config;

@@ -40,3 +40,10 @@ void blob_release(struct blob *b)
 	free(b->gz);
 	memset(b, 0, sizeof(*b));
 }
+
+void blob_copy(struct blob *dst, const struct blob *src)
+{
+	*dst = *src;
+	dst->bytes = xmemdup0(src->bytes, src->len);
+	dst->gz = src->gz ? xmemdup0(src->gz, src->gz_len) : NULL;
+}

@@ -45,6 +45,9 @@ void blob_from_strbuf(struct blob *b, struct strbuf *sb, const char *content_typ
 
 void blob_release(struct blob *b);
 
+/* Makes dst a copy of src (its bytes, gzip and tag), without compressing again. */
+void blob_copy(struct blob *dst, const struct blob *src);
+
 /* zlib levels: bodies compressed once at load take the best; per request, the fastest. */
 #define GZIP_LEVEL_ONCE 9
 #define GZIP_LEVEL_PER_REQUEST 1

@@ -22,9 +22,12 @@
 #include "models/query.h"
 
 #define REQUEST_MAX_PARAMS 4
+/* The most query parameters a request has (the router refuses more). */
+#define REQUEST_MAX_QUERY 64
 
 struct list_budget;
 struct metrics;
+struct writes;
 struct route;
 struct site;
 struct webroot;
@@ -41,6 +44,9 @@ struct serving {
 	int64_t started_at;           /* when the process started, unix seconds */
 	int64_t reload_failed_at;     /* the last failed reload, if it came after loaded_at; else 0 */
 	const char *reload_error;     /* its message, or NULL */
+	int64_t write_failed_at;      /* the last write that could not be made durable, if no write
+				       * succeeded since; else 0 */
+	const char *write_error;      /* its message, or NULL */
 	bool draining;                /* shutting down: not ready for new work */
 };
 
@@ -61,6 +67,15 @@ struct request {
 	const struct webroot *web;    /* the dashboard's files */
 	struct metrics *metrics;      /* opaque here: read by the server's own /metrics route */
 	struct list_budget *budget;   /* what list queries may cost (handlers/list.h); NULL: no limit */
+
+	/* Writes (handlers/write.h): the writer, NULL when writes are off, and what a write sends. */
+	struct writes *writes;
+	const char *authorization;    /* the headers, NULL when absent */
+	const char *content_type;
+	const char *if_match;
+	const char *idempotency_key;
+	const char *body;             /* the request body; NULL when none was sent */
+	size_t body_len;
 };
 
 struct response;

@@ -419,8 +419,29 @@ out:
 	strbuf_release(&link);
 }
 
+/* The changes feed's two aliases: since=N is seq:gt=N, resource=X is collection=X. */
+static void answer_changes(const struct request *req, struct response *res)
+{
+	struct query_param params[REQUEST_MAX_QUERY];
+	struct request r = *req;
+
+	for (size_t i = 0; i < req->nquery && i < REQUEST_MAX_QUERY; i++) {
+		params[i] = req->query[i];
+		if (!strcmp(params[i].key, "since"))
+			params[i].key = "seq:gt";
+		else if (!strcmp(params[i].key, "resource"))
+			params[i].key = "collection";
+	}
+	r.query = params;
+	answer_list(&r, res, req->route->resource, NULL, NULL);
+}
+
 void handle_list(const struct request *req, struct response *res)
 {
+	if (req->route->resource == &change_resource) {
+		answer_changes(req, res);
+		return;
+	}
 	answer_list(req, res, req->route->resource, NULL, NULL);
 }
 

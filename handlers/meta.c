@@ -262,6 +262,15 @@ void handle_readyz(const struct request *req, struct response *res)
 	} else {
 		jsonw_null(&w);
 	}
+	/* Writes only: a write that could not be made durable, until one is. */
+	if (sv->write_error) {
+		jsonw_key(&w, "last_write_error");
+		jsonw_object_begin(&w);
+		time_format_iso(sv->write_failed_at, when, sizeof(when));
+		jsonw_kv_string(&w, "at", when);
+		jsonw_kv_string(&w, "message", sv->write_error);
+		jsonw_object_end(&w);
+	}
 	jsonw_object_end(&w);
 	jsonw_release(&w);
 	response_owned(res, &body, MEDIA_JSON);

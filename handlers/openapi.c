@@ -846,6 +846,144 @@ static void path_parameters(struct jsonw *w, const struct route *r)
 	jsonw_array_end(w);
 }
 
+/* An inline problem response of one status, with its description. */
+static void problem_inline(struct jsonw *w, const char *status, const char *description,
+			   const char *header, const char *header_description)
+{
+	jsonw_key(w, status);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "description", description);
+	if (header) {
+		jsonw_key(w, "headers");
+		jsonw_object_begin(w);
+		jsonw_key(w, header);
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "description", header_description);
+		literal(w, "schema", "{\"type\":\"string\"}");
+		jsonw_object_end(w);
+		jsonw_object_end(w);
+	}
+	jsonw_key(w, "content");
+	jsonw_object_begin(w);
+	jsonw_key(w, "application/problem+json");
+	jsonw_object_begin(w);
+	kv_ref(w, "schema", "schemas/Problem");
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+}
+
+/* Whether method is a write the route takes when writes are on (handlers/write.h). */
+static bool writes_here(const struct route *r, const char *method)
+{
+	if (!r->resource || store_which(r->resource) >= STORE_NCOLLECTIONS)
+		return false;
+	if (r->kind == ROUTE_LIST)
+		return !strcmp(method, "post");
+	return r->kind == ROUTE_RECORD &&
+	       (!strcmp(method, "put") || !strcmp(method, "patch") || !strcmp(method, "delete"));
+}
+
+/*
+ * A write method of a collection (POST) or a record (PUT, PATCH, DELETE):
+ * answered when the server runs with --data and --tokens, else 405.
+ */
+static void write_operation(struct jsonw *w, const struct route_doc *d, const char *method)
+{
+	const struct resource *res = d->r->resource;
+	const bool post = !strcmp(method, "post"), del = !strcmp(method, "delete"),
+		   patch = !strcmp(method, "patch");
+	struct strbuf id = STRBUF_INIT;
+
+	strbuf_addf(&id, "%s%c%s", post ? "create" : del ? "delete" : patch ? "patch" : "replace",
+		    res->singular[0] - 'a' + 'A', res->singular + 1);
+	jsonw_key(w, method);
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "operationId", id.buf);
+	jsonw_kv_string(w, "summary", post ? "Creates a record from the body (its key is the body's); "
+			"Idempotency-Key makes a retry safe" : del ? "Deletes the record, unless other "
+			"records refer to it" : patch ? "Changes the record by a JSON Merge Patch (RFC 7396); "
+			"its key cannot change" : "Replaces the whole record; the body's key is the URL's");
+	literal(w, "security", "[{\"bearer\":[]}]");
+	jsonw_key(w, "parameters");
+	jsonw_array_begin(w);
+	literal(w, NULL, post ? "{\"name\":\"Idempotency-Key\",\"in\":\"header\",\"required\":false,"
+		"\"description\":\"A retry with the same key and body gets the first answer again, and "
+		"creates nothing; the same key with another body is 422\",\"schema\":{\"type\":\"string\","
+		"\"minLength\":1,\"maxLength\":255}}" : "{\"name\":\"If-Match\",\"in\":\"header\","
+		"\"required\":true,\"description\":\"The record's ETag as last read (or *): the change is "
+		"refused with 412 if the record changed since\",\"schema\":{\"type\":\"string\"}}");
+	jsonw_array_end(w);
+	if (!del) {
+		jsonw_key(w, "requestBody");
+		jsonw_object_begin(w);
+		jsonw_kv_bool(w, "required", true);
+		jsonw_key(w, "content");
+		jsonw_object_begin(w);
+		jsonw_key(w, patch ? "application/merge-patch+json" : "application/json");
+		jsonw_object_begin(w);
+		if (patch)
+			literal(w, "schema", "{\"type\":\"object\"}");
+		else
+			kv_ref(w, "schema", "schemas/%s", res->schema);
+		jsonw_object_end(w);
+		jsonw_object_end(w);
+		jsonw_object_end(w);
+	}
+	jsonw_key(w, "responses");
+	jsonw_object_begin(w);
+	jsonw_key(w, post ? "201" : del ? "204" : "200");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "description", del ? "Deleted, on disk" : "The record as now served, on disk");
+	if (!del) {
+		jsonw_key(w, "headers");
+		jsonw_object_begin(w);
+		kv_ref(w, "ETag", "headers/ETag");
+		if (post) {
+			jsonw_key(w, "Location");
+			jsonw_object_begin(w);
+			jsonw_kv_string(w, "description", "The URL of the record created");
+			literal(w, "schema", "{\"type\":\"string\"}");
+			jsonw_object_end(w);
+		}
+		jsonw_object_end(w);
+		jsonw_key(w, "content");
+		jsonw_object_begin(w);
+		jsonw_key(w, "application/json");
+		jsonw_object_begin(w);
+		kv_ref(w, "schema", "schemas/%s", res->schema);
+		jsonw_object_end(w);
+		jsonw_object_end(w);
+	}
+	jsonw_object_end(w);
+	kv_ref(w, "405", "responses/MethodNotAllowed");
+	early_problems(w, d);
+	problem_inline(w, "401", "No token, or one that is not the server's", "WWW-Authenticate",
+		       "Bearer realm=\"attache\", with error=\"invalid_token\" for a token that is not "
+		       "one of the server's (RFC 6750)");
+	if (!post && !d->files)
+		kv_ref(w, "404", "responses/NotFound");
+	problem_inline(w, "409", "The key exists already (POST), or other records refer to the record "
+		       "(DELETE; the detail names them)", NULL, NULL);
+	if (!post) {
+		problem_inline(w, "412", "If-Match is not the record's current ETag, which the ETag "
+			       "header gives", "ETag", "The record's current ETag");
+		problem_inline(w, "428", "PUT, PATCH and DELETE need If-Match", NULL, NULL);
+	}
+	if (!del) {
+		problem_inline(w, "415", "The body is not application/json (PATCH: "
+			       "application/merge-patch+json)", NULL, NULL);
+		problem_inline(w, "422", "The record breaks rules of the data: errors lists every violation, "
+			       "{pointer (RFC 6901, into the body), detail}", NULL, NULL);
+	}
+	problem_inline(w, "503", "The write could not be made durable (an I/O error), or the server is "
+		       "stopping; nothing of it was applied", NULL, NULL);
+	problem_inline(w, "507", "The disk is full; nothing of the write was applied", NULL, NULL);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	strbuf_release(&id);
+}
+
 static void path_item(struct jsonw *w, const struct route_doc *d)
 {
 	jsonw_key(w, d->r->pattern);
@@ -854,8 +992,12 @@ static void path_item(struct jsonw *w, const struct route_doc *d)
 	get_operation(w, d, false);
 	get_operation(w, d, true);
 	options_operation(w, d);
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		refused_operation(w, d, refused[i]);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		if (writes_here(d->r, refused[i]))
+			write_operation(w, d, refused[i]);
+		else
+			refused_operation(w, d, refused[i]);
+	}
 	jsonw_object_end(w);
 }
 
@@ -1586,6 +1728,10 @@ void openapi_render(const struct store *s, const char *schema, size_t schema_len
 	parameters(&w, used, nused);
 	headers(&w);
 	responses(&w);
+	/* Reads are public; each write operation asks for a bearer token. */
+	literal(&w, "securitySchemes", "{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\","
+		"\"description\":\"A token made by attache --new-token NAME; the server keeps its SHA-256 "
+		"(--tokens FILE)\"}}");
 	jsonw_object_end(&w);
 	jsonw_object_end(&w);
 	jsonw_release(&w);

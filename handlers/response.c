@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "lib/check.h"
 #include "lib/jsonw.h"
 
 void response_init(struct response *res)
@@ -14,6 +15,7 @@ void response_init(struct response *res)
 	res->status = HTTP_OK;
 	strbuf_init(&res->owned, 0);
 	strbuf_init(&res->link, 0);
+	strbuf_init(&res->location, 0);
 	strbuf_init(&res->attachment, 0);
 }
 
@@ -21,6 +23,7 @@ void response_release(struct response *res)
 {
 	strbuf_release(&res->owned);
 	strbuf_release(&res->link);
+	strbuf_release(&res->location);
 	strbuf_release(&res->attachment);
 	body_stream_free(&res->stream);
 }
@@ -248,4 +251,43 @@ void response_method_not_allowed(const struct request *req, struct response *res
 	response_problem(req, res, HTTP_METHOD_NOT_ALLOWED, "%s is not allowed on %s; allowed: %s",
 			 name ? name : "this method", req->path, allow);
 	res->allow = allow;
+}
+
+void response_written(struct response *res, int status, const char *json, size_t len,
+		      uint64_t tag, const char *location)
+{
+	strbuf_reset(&res->owned);
+	strbuf_add(&res->owned, json, len);
+	response_json_borrowed(res, res->owned.buf, res->owned.len, tag);
+	res->status = status;
+	res->cache = CACHE_NO_STORE;
+	strbuf_reset(&res->location);
+	if (location)
+		strbuf_addstr(&res->location, location);
+}
+
+void response_invalid(const struct request *req, struct response *res, const struct check *c,
+		      const char *fmt, ...)
+{
+	struct strbuf detail = STRBUF_INIT;
+	struct jsonw w;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&detail, fmt, ap);
+	va_end(ap);
+	problem_begin(req, res, &w, HTTP_UNPROCESSABLE_CONTENT, detail.buf);
+	jsonw_key(&w, "errors");
+	jsonw_array_begin(&w);
+	for (size_t i = 0; i < c->nerrors; i++) {
+		jsonw_object_begin(&w);
+		jsonw_kv_string(&w, "pointer", c->errors[i].pointer);
+		jsonw_kv_string(&w, "detail", c->errors[i].detail);
+		jsonw_object_end(&w);
+	}
+	jsonw_array_end(&w);
+	if (c->dropped)
+		jsonw_kv_int(&w, "errors_not_listed", (int64_t)c->dropped);
+	problem_end(res, &w, HTTP_UNPROCESSABLE_CONTENT);
+	strbuf_release(&detail);
 }

@@ -63,6 +63,10 @@ struct response {
 	struct body_stream stream;    /* a 200 produced as it is sent (body is NULL), or empty */
 	struct strbuf attachment;     /* a download's file name (Content-Disposition), or empty */
 	const char *retry_after;      /* Retry-After header, or NULL */
+	struct strbuf location;       /* Location header (a 201), or empty */
+	const char *www_authenticate; /* WWW-Authenticate header (a 401), or NULL */
+	const char *accept_patch;     /* Accept-Patch header, or NULL */
+	const char *writer;           /* the name of the token a write came with, for the access log */
 };
 
 void response_init(struct response *res);
@@ -129,6 +133,20 @@ void response_unavailable(const struct request *req, struct response *res, const
 /* A 400 for a refused list query: names the parameter and what is allowed. */
 void response_query_problem(const struct request *req, struct response *res,
 			    const struct query_error *err);
+
+/*
+ * What a write answers: status (201 or 200) with the record's bytes (copied)
+ * and its ETag, which every status of a write carries, 2xx or not; 201 also
+ * with Location. Writes are never cached.
+ */
+void response_written(struct response *res, int status, const char *json, size_t len,
+		      uint64_t tag, const char *location);
+
+struct check;
+
+/* A 422 whose errors member lists every violation c collected: {"pointer", "detail"}. */
+void response_invalid(const struct request *req, struct response *res, const struct check *c,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* 405 with Allow. */
 void response_method_not_allowed(const struct request *req, struct response *res,

@@ -42,15 +42,25 @@ struct site {
 	struct blob stats;
 	struct blob openapi;
 	struct site_list lists[STORE_NCOLLECTIONS];
+	struct site_list changes;       /* the changes feed's */
 	struct columns *columns[STORE_NCOLLECTIONS];
+	struct columns *changes_columns; /* the changes feed's CSV columns */
 };
 
 /* Builds a site over store (taking it). Never fails. Free with site_free(). */
 struct site *site_build(struct store *store, const struct site_options *opt);
 
+/*
+ * The same for a store that differs from prev's only in its records (a
+ * write's generation): the OpenAPI document, which does not depend on the
+ * records, is copied from prev rather than rendered and compressed again.
+ */
+struct site *site_build_next(const struct site *prev, struct store *store,
+			     const struct site_options *opt);
+
 void site_free(struct site *s);
 
-/* The collection a route's resource names, or NULL. */
+/* The collection a route's resource names (the changes feed's too), or NULL. */
 const struct collection *site_collection(const struct site *s, const struct resource *res);
 
 /* The unfiltered first page of that collection, or NULL. */

@@ -10,7 +10,8 @@
 
 #include "lib/mem.h"
 
-/* The first block; later ones grow with the arena, up to ARENA_BLOCK_MAX. */
+/* The first block unless the arena sets its own; later ones grow with the
+ * arena, up to ARENA_BLOCK_MAX. */
 #define ARENA_BLOCK 65536
 #define ARENA_BLOCK_MAX ((size_t)8 << 20)
 
@@ -36,10 +37,12 @@ static void *alloc_aligned(struct arena *a, size_t n, size_t align)
 		xreallocarray(NULL, n, 2); /* reports the overflow and aborts */
 	if (!b || at > b->size || b->size - at < n) {
 		/* Blocks grow with the arena: a big store is a few hundred blocks, each
-		 * mapped on its own, not tens of thousands between the heap's other chunks. */
+		 * mapped on its own, not tens of thousands between the heap's other chunks.
+		 * A small arena (a write's segment) starts from its own smaller block. */
+		const size_t least = a->block ? a->block : ARENA_BLOCK;
 		size_t size = a->used / 4;
 
-		size = size < ARENA_BLOCK ? ARENA_BLOCK : size > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX : size;
+		size = size < least ? least : size > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX : size;
 		if (n > size)
 			size = n;
 		b = xmalloc(sizeof(*b) + size);

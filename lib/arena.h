@@ -16,9 +16,10 @@ struct arena_block;
 struct arena {
 	struct arena_block *head;
 	size_t used;       /* bytes handed out, for the store's memory figures */
+	size_t block;      /* the first block's size, the least of later ones; 0: 64 KiB */
 };
 
-#define ARENA_INIT { NULL, 0 }
+#define ARENA_INIT { NULL, 0, 0 }
 
 /* Returns n bytes aligned for any type, valid until arena_release(). */
 void *arena_alloc(struct arena *a, size_t n);

@@ -19,15 +19,77 @@ void check_init(struct check *c, const char *file, struct strbuf *err)
 	strbuf_init(&c->path, 64);
 	c->err = err;
 	c->failed = false;
+	c->collect = false;
+	c->errors = NULL;
+	c->nerrors = c->dropped = 0;
+}
+
+void check_init_collect(struct check *c)
+{
+	check_init(c, "", NULL);
+	c->collect = true;
 }
 
 void check_release(struct check *c)
 {
+	for (size_t i = 0; i < c->nerrors; i++) {
+		free(c->errors[i].pointer);
+		free(c->errors[i].detail);
+	}
+	free(c->errors);
+	c->errors = NULL;
+	c->nerrors = 0;
 	strbuf_release(&c->path);
+}
+
+void check_path_to_pointer(const char *path, struct strbuf *out)
+{
+	for (const char *p = path; *p;) {
+		if (*p == '[') {
+			const char *end = strchr(p, ']');
+
+			strbuf_addch(out, '/');
+			strbuf_add(out, p + 1, (size_t)(end - p - 1));
+			p = end + 1;
+			continue;
+		}
+		if (*p == '.')
+			p++;
+		strbuf_addch(out, '/');
+		for (; *p && *p != '.' && *p != '['; p++) {
+			if (*p == '~')
+				strbuf_addstr(out, "~0");
+			else if (*p == '/')
+				strbuf_addstr(out, "~1");
+			else
+				strbuf_addch(out, *p);
+		}
+	}
+}
+
+static int vcollect(struct check *c, const char *fmt, va_list ap)
+{
+	struct strbuf ptr = STRBUF_INIT, msg = STRBUF_INIT;
+
+	c->failed = true;
+	if (c->nerrors == CHECK_MAX_ERRORS) {
+		c->dropped++;
+		return -1;
+	}
+	if (!c->errors)
+		c->errors = xcalloc(CHECK_MAX_ERRORS, sizeof(*c->errors));
+	check_path_to_pointer(c->path.buf ? c->path.buf : "", &ptr);
+	strbuf_vaddf(&msg, fmt, ap);
+	c->errors[c->nerrors].pointer = strbuf_detach(&ptr, NULL);
+	c->errors[c->nerrors].detail = strbuf_detach(&msg, NULL);
+	c->nerrors++;
+	return -1;
 }
 
 static int vfail(struct check *c, const char *fmt, va_list ap)
 {
+	if (c->collect)
+		return vcollect(c, fmt, ap);
 	if (c->failed)
 		return -1;
 	c->failed = true;
@@ -227,7 +289,7 @@ int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 	const cJSON *m;
 	const char *few[32], **keys = few;
 	size_t n = 0, first, later;
-	bool repeat;
+	bool repeat, failed = false;
 
 	if (!cJSON_IsObject(v))
 		return check_expected(c, "an object", v);
@@ -260,15 +322,16 @@ int check_object(struct check *c, const cJSON *v, const char *const *allowed)
 			known = strcmp(allowed[i], m->string) == 0;
 		if (!known) {
 			struct strbuf names = STRBUF_INIT;
-			int rc;
 
 			join_list(&names, allowed);
-			rc = check_unknown_field(c, m->string, names.buf);
+			check_unknown_field(c, m->string, names.buf);
 			strbuf_release(&names);
-			return rc;
+			if (check_stops(c))
+				return -1;
+			failed = true;
 		}
 	}
-	return 0;
+	return failed ? -1 : 0;
 }
 
 int check_unknown_field(struct check *c, const char *key, const char *allowed)
@@ -444,6 +507,7 @@ int check_array_of(struct check *c, const cJSON *obj, const char *key, unsigned 
 	const cJSON *m, *e;
 	char *base;
 	size_t mark, count = 0, i = 0;
+	bool failed = false;
 	int rc;
 
 	*out = NULL;
@@ -457,11 +521,16 @@ int check_array_of(struct check *c, const cJSON *obj, const char *key, unsigned 
 	cJSON_ArrayForEach(e, m) {
 		size_t emark = check_enter_index(c, i);
 
-		if (read(c, e, a, base, i, arg))
-			goto out;
+		if (read(c, e, a, base, i, arg)) {
+			failed = true;
+			if (check_stops(c))
+				goto out;
+		}
 		check_leave(c, emark);
 		i++;
 	}
+	if (failed)
+		goto out;
 	*out = base;
 	*n = count;
 	rc = 0;

@@ -7,6 +7,13 @@
  * bad file gets one precise message. All check_* functions return 0, or -1
  * after reporting; values they return point into the arena given, valid until
  * that arena is released.
+ *
+ * A check made with check_init_collect() collects instead: every failure is
+ * kept as an RFC 6901 pointer (relative to the value the check started at)
+ * and the message the loader would give, and the readers that walk several
+ * members or elements go on past a fault, so a record written through the
+ * API is told every violation at once, by the loader's own rules. Rules that
+ * tie members together run only once the members themselves are good.
  */
 #ifndef ATTACHE_CHECK_H
 #define ATTACHE_CHECK_H
@@ -30,11 +37,24 @@ struct strs {
 	size_t n;
 };
 
+/* The most violations a collecting check keeps; it counts the rest. */
+#define CHECK_MAX_ERRORS 64
+
+/* One violation, collected: where (RFC 6901) and what, in the loader's words. */
+struct check_error {
+	char *pointer;
+	char *detail;
+};
+
 struct check {
 	const char *file;
 	struct strbuf path;
 	struct strbuf *err;
 	bool failed;
+	bool collect;                  /* check_init_collect(): keep every failure */
+	struct check_error *errors;    /* collected, in the order found; owned */
+	size_t nerrors;
+	size_t dropped;                /* failures past CHECK_MAX_ERRORS */
 };
 
 /* Flags for the member readers. */
@@ -47,7 +67,19 @@ enum {
 typedef const char *check_rule_fn(const char *s, size_t len);
 
 void check_init(struct check *c, const char *file, struct strbuf *err);
+
+/* A check that collects every failure into c->errors (see above); release frees them. */
+void check_init_collect(struct check *c);
 void check_release(struct check *c);
+
+/* Whether the check should stop at a failure: always, unless it collects. */
+static inline bool check_stops(const struct check *c)
+{
+	return !c->collect;
+}
+
+/* "a.b[2].c" as an RFC 6901 pointer, "/a/b/2/c" ("" for the top level), appended to out. */
+void check_path_to_pointer(const char *path, struct strbuf *out);
 
 /* Reports "FILE: PATH: message" (the first time only) and returns -1. */
 int check_fail(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

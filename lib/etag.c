@@ -57,3 +57,39 @@ bool etag_list_matches(const char *header, const char *etag)
 	}
 	return false;
 }
+
+bool etag_if_match(const char *header, bool exists, uint64_t tag)
+{
+	char plain[ETAG_SIZE], gz[ETAG_SIZE];
+	const char *p = header;
+
+	etag_format(plain, tag, false);
+	etag_format(gz, tag, true);
+	while (*p) {
+		const char *start, *end;
+		size_t n;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '*')
+			return exists;
+		start = p;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"')
+			return false;
+		end = strchr(p + 1, '"');
+		if (!end)
+			return false;
+		p = end + 1;
+		n = (size_t)(p - start);
+		/* Strong comparison: a weak tag never matches. */
+		if (exists && start[0] == '"' &&
+		    ((n == strlen(plain) && !memcmp(start, plain, n)) ||
+		     (n == strlen(gz) && !memcmp(start, gz, n))))
+			return true;
+	}
+	return false;
+}

@@ -24,4 +24,14 @@ void etag_format(char *out, uint64_t tag, bool gzipped);
  */
 bool etag_list_matches(const char *header, const char *etag);
 
+/*
+ * Whether the If-Match header value matches the current representation of a
+ * resource whose tag is tag (exists says whether there is one), by RFC 9110
+ * 13.1.1: "*" matches any current representation; otherwise an entity-tag
+ * of the list must equal the tag by the strong comparison (a weak one never
+ * does). The gzip representation's tag ("...-gz") names the same state and
+ * matches too.
+ */
+bool etag_if_match(const char *header, bool exists, uint64_t tag);
+
 #endif

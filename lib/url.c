@@ -7,17 +7,6 @@
 
 #include "lib/text.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct strbuf *out)
 {
 	size_t start = out->len;
@@ -36,8 +25,8 @@ const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct
 			continue;
 		}
 		if (c == '%') {
-			int hi = len - i >= 3 ? hexval(s[i + 1]) : -1;
-			int lo = len - i >= 3 ? hexval(s[i + 2]) : -1;
+			int hi = len - i >= 3 ? ascii_hex_value(s[i + 1]) : -1;
+			int lo = len - i >= 3 ? ascii_hex_value(s[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0)
 				return "a '%' that is not followed by two hex digits";

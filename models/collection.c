@@ -11,8 +11,7 @@
 #include "lib/strbuf.h"
 #include "lib/text.h"
 
-/* The key's hash, case-folded when the resource's keys are. */
-static uint64_t key_hash(const char *s, size_t len, bool fold)
+uint64_t collection_key_hash(const char *s, size_t len, bool fold)
 {
 	uint64_t h = HASH_SEED;
 
@@ -26,7 +25,7 @@ static uint64_t key_hash(const char *s, size_t len, bool fold)
 	return h;
 }
 
-static bool key_equal(const char *a, const char *b, size_t blen, bool fold)
+bool collection_key_equal(const char *a, const char *b, size_t blen, bool fold)
 {
 	size_t alen = strlen(a);
 
@@ -37,14 +36,14 @@ int64_t collection_find(const struct collection *c, const char *key, size_t len)
 {
 	const bool fold = c->res->key_casefold;
 	size_t mask = c->nslots - 1;
-	size_t i = key_hash(key, len, fold) & mask;
+	size_t i = collection_key_hash(key, len, fold) & mask;
 
 	for (;; i = (i + 1) & mask) {
 		uint32_t slot = c->slots[i];
 
 		if (!slot)
 			return -1;
-		if (key_equal(c->res->get_key(collection_record(c, slot - 1)), key, len, fold))
+		if (collection_key_equal(c->res->get_key(collection_record(c, slot - 1)), key, len, fold))
 			return slot - 1;
 	}
 }
@@ -62,12 +61,12 @@ static int build_keys(struct collection *c, struct arena *a, uint32_t *first, ui
 	for (uint32_t r = 0; r < c->n; r++) {
 		const char *key = c->res->get_key(collection_record(c, r));
 		size_t len = strlen(key);
-		size_t i = key_hash(key, len, fold) & mask;
+		size_t i = collection_key_hash(key, len, fold) & mask;
 
 		for (; c->slots[i]; i = (i + 1) & mask) {
 			const char *other = c->res->get_key(collection_record(c, c->slots[i] - 1));
 
-			if (key_equal(other, key, len, fold)) {
+			if (collection_key_equal(other, key, len, fold)) {
 				*first = c->slots[i] - 1;
 				*second = r;
 				return -1;
@@ -306,6 +305,9 @@ static void rank_by_vocabulary(struct column *col, const struct vocabulary *voca
 	}
 }
 
+static void finish_column(struct column *col, const struct field *f, uint32_t n,
+			  const struct dataset *dataset, struct arena *a);
+
 static void build_column(struct collection *c, const struct field *f, struct column *col,
 			 const struct dataset *dataset, struct arena *a)
 {
@@ -313,7 +315,6 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	struct dict_build b = { .type = f->type };
 	uint32_t *order = NULL, *final = NULL;
 	size_t ne = 0;
-	uint32_t nnull = 0;
 
 	col->field = f;
 	/* Each record's values by provisional id: the order they were first met. */
@@ -334,15 +335,12 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		field_get(f, collection_record(c, r), &v);
 		if (array) {
 			col->offsets[r] = (uint32_t)ne;
-			if (!v.list.n)
-				nnull++;
 			for (size_t j = 0; j < v.list.n; j++) {
 				struct field_value e = { .s = v.list.v[j] };
 
 				col->ids[ne++] = dict_add(&b, &e);
 			}
 		} else if (v.null) {
-			nnull++;
 			col->ids[r] = COLUMN_NULL;
 		} else {
 			col->ids[r] = dict_add(&b, &v);
@@ -372,21 +370,43 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	free(b.d);
 	free(b.slots);
 
+	finish_column(col, f, c->n, dataset, a);
+}
+
+/*
+ * The rest of a column once its dictionary and each record's value ids are
+ * set: each record's ids sorted and unique, the vocabulary's order, the
+ * postings and the nulls.
+ */
+static void finish_column(struct column *col, const struct field *f, uint32_t n,
+			  const struct dataset *dataset, struct arena *a)
+{
+	const bool array = f->type == FIELD_STRINGS;
+	uint32_t nnull = 0, ne = 0;
+
 	/* A record lists a value once: "KR" twice in one array is one match, one count. */
 	if (array)
-		dedupe_record_ids(col, c->n);
+		dedupe_record_ids(col, n);
 	if (f->vocab && dataset && !array) {
 		int k = dataset_vocab_find(f->vocab);
 
 		if (k >= 0 && dataset->vocab[k].given)
 			rank_by_vocabulary(col, &dataset->vocab[k], a);
 	}
+	for (uint32_t r = 0; r < n; r++) {
+		uint32_t k;
+
+		column_record_ids(col, r, &k);
+		ne += k;
+		nnull += !k;
+	}
 
 	/* Postings: records per value id, ascending, by a counting pass and a fill pass. */
 	col->pstart = arena_calloc(a, (size_t)col->ndistinct + 1, sizeof(uint32_t));
 	col->postings = arena_calloc(a, ne ? ne : 1, sizeof(uint32_t));
 	col->nulls = arena_calloc(a, nnull ? nnull : 1, sizeof(uint32_t));
-	for (uint32_t r = 0; r < c->n; r++) {
+	col->nnulls = 0;
+	for (uint32_t r = 0; r < n; r++) {
 		uint32_t k;
 		const uint32_t *ids = column_record_ids(col, r, &k);
 
@@ -399,7 +419,7 @@ static void build_column(struct collection *c, const struct field *f, struct col
 		uint32_t *fill = xcalloc((size_t)col->ndistinct + 1, sizeof(uint32_t));
 
 		memcpy(fill, col->pstart, ((size_t)col->ndistinct + 1) * sizeof(uint32_t));
-		for (uint32_t r = 0; r < c->n; r++) {
+		for (uint32_t r = 0; r < n; r++) {
 			uint32_t k;
 			const uint32_t *ids = column_record_ids(col, r, &k);
 
@@ -412,18 +432,18 @@ static void build_column(struct collection *c, const struct field *f, struct col
 	}
 }
 
-/* Renders record r with w, whose strbuf and fragments are reused from record to record. */
-static void render_record(struct collection *c, uint32_t r, struct record_json *out,
-			  struct jsonw *w, struct arena *a)
+/* Renders record (of res) with w, whose strbuf and fragments are reused from record to record. */
+static void render_with(const struct resource *res, const void *record, struct record_json *out,
+			struct jsonw *w, struct arena *a)
 {
 	struct strbuf *sb = w->sb;
 	struct jsonw_frag *frags;
-	const size_t nmembers = c->res->nmembers;
+	const size_t nmembers = res->nmembers;
 
 	/* One fragment per member, in the member table's order: fields= copies them by index. */
 	strbuf_reset(sb);
 	jsonw_restart(w);
-	resource_render(c->res, w, collection_record(c, r));
+	resource_render(res, w, record);
 	frags = arena_alloc(a, nmembers * sizeof(*frags));
 	memcpy(frags, w->frags, nmembers * sizeof(*frags));
 	out->json = arena_memdup0(a, sb->buf, sb->len);
@@ -432,9 +452,185 @@ static void render_record(struct collection *c, uint32_t r, struct record_json *
 	out->members = frags;
 }
 
+void collection_render(const struct resource *res, const void *record, struct record_json *out,
+		       struct arena *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+
+	jsonw_init(&w, &sb, true);
+	render_with(res, record, out, &w, a);
+	jsonw_release(&w);
+	strbuf_release(&sb);
+}
+
 int collection_build(struct collection *c, const struct resource *res, const void *records,
 		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
 		     uint32_t *dup_second)
+{
+	return collection_build_rendered(c, res, records, NULL, n, dataset, a, dup_first, dup_second);
+}
+
+/* A new or changed record's value, while column_from() merges it in. */
+struct entry {
+	struct field_value v;
+	uint32_t record;
+	uint32_t slot;       /* its id in the merged dictionary */
+};
+
+static int entry_cmp(const void *pa, const void *pb, void *type)
+{
+	const struct entry *a = pa, *b = pb;
+	int cmp = column_compare(*(const enum field_type *)type, &a->v, &b->v);
+
+	if (cmp)
+		return cmp;
+	return a->record < b->record ? -1 : a->record > b->record;
+}
+
+/*
+ * The column of field f over the n records at records (size bytes each),
+ * from old, the same field's column in the previous generation: from[i] is
+ * the position in old of record i when it is unchanged, UINT32_MAX when it
+ * is new or changed. Only the new records' values are sorted; they are
+ * merged into the old dictionary, whose values no record uses any more are
+ * dropped, and the kept records' value ids are renumbered, which keeps their
+ * order. Linear in the records and values, but for the new ones.
+ */
+static void column_from(struct column *col, const struct field *f, const struct column *old,
+			const char *records, size_t size, uint32_t n, const uint32_t *from,
+			const struct dataset *dataset, struct arena *a)
+{
+	const bool array = f->type == FIELD_STRINGS;
+	const uint32_t ond = old->ndistinct;
+	uint32_t *used = xcalloc((size_t)ond + 1, sizeof(*used));
+	uint32_t *remap = xcalloc((size_t)ond + 1, sizeof(*remap));
+	uint32_t *fill = NULL, nd = 0, v = 0;
+	struct entry *e = NULL;
+	size_t ne = 0, alloc = 0, x = 0, nids = 0;
+
+	col->field = f;
+	for (uint32_t i = 0; i < n; i++) {
+		struct field_value fv = { 0 };
+		uint32_t k;
+
+		if (from[i] != UINT32_MAX) {
+			const uint32_t *ids = column_record_ids(old, from[i], &k);
+
+			for (uint32_t j = 0; j < k; j++)
+				used[ids[j]]++;
+			nids += k;
+			continue;
+		}
+		field_get(f, records + (size_t)i * size, &fv);
+		k = array ? (uint32_t)fv.list.n : !fv.null;
+		if (ne + k > alloc) {
+			alloc = (ne + k) * 2;
+			e = xreallocarray(e, alloc, sizeof(*e));
+		}
+		for (uint32_t j = 0; j < k; j++) {
+			e[ne].v = fv;
+			if (array) {
+				e[ne].v.s = fv.list.v[j];
+				e[ne].v.list = (struct strs){ 0 };
+			}
+			e[ne++].record = i;
+		}
+		nids += k;
+	}
+	if (ne)
+		qsort_r(e, ne, sizeof(*e), entry_cmp, (void *)&f->type);
+
+	/*
+	 * The dictionary: the old values still used and the new ones, merged;
+	 * slot is a new value's id. Old values are distinct and in order, so a
+	 * run of them before the next new value is found by binary search and
+	 * copied without comparing; only a value next to a new one is compared.
+	 */
+	col->values = arena_calloc(a, (size_t)ond + ne + 1, sizeof(*col->values));
+	while (v < ond || x < ne) {
+		uint32_t lim = ond;
+		bool last_new = false;
+
+		if (x < ne) {
+			uint32_t lo = v, hi = ond;
+
+			while (lo < hi) {
+				uint32_t mid = lo + (hi - lo) / 2;
+
+				if (column_compare(f->type, &old->values[mid], &e[x].v) <= 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			lim = lo;
+		}
+		last_new = nd && x > 0 && !column_compare(f->type, &col->values[nd - 1], &e[x - 1].v);
+		for (; v < lim; v++) {
+			if (!used[v])
+				continue;
+			if (!nd || !last_new || column_compare(f->type, &col->values[nd - 1], &old->values[v]))
+				col->values[nd++] = old->values[v];
+			remap[v] = nd - 1;
+			last_new = false;
+		}
+		if (x < ne) {
+			if (!nd || column_compare(f->type, &col->values[nd - 1], &e[x].v))
+				col->values[nd++] = e[x].v;
+			e[x++].slot = nd - 1;
+		}
+	}
+	col->ndistinct = nd;
+
+	/* Each record's ids: the kept ones renumbered, the new ones from the merge. */
+	if (!array) {
+		col->ids = arena_calloc(a, n ? n : 1, sizeof(uint32_t));
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t id = from[i] != UINT32_MAX ? old->ids[from[i]] : COLUMN_NULL;
+
+			col->ids[i] = id == COLUMN_NULL ? COLUMN_NULL : remap[id];
+		}
+		for (size_t k = 0; k < ne; k++)
+			col->ids[e[k].record] = e[k].slot;
+	} else {
+		col->offsets = arena_calloc(a, (size_t)n + 1, sizeof(uint32_t));
+		col->ids = arena_calloc(a, nids ? nids : 1, sizeof(uint32_t));
+		fill = xcalloc((size_t)n + 1, sizeof(*fill));
+		for (size_t k = 0; k < ne; k++)
+			fill[e[k].record]++;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t k = fill[i];
+
+			if (from[i] != UINT32_MAX)
+				column_record_ids(old, from[i], &k);
+			col->offsets[i + 1] = col->offsets[i] + k;
+			fill[i] = col->offsets[i];
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t k;
+			const uint32_t *ids;
+
+			if (from[i] == UINT32_MAX)
+				continue;
+			ids = column_record_ids(old, from[i], &k);
+			for (uint32_t j = 0; j < k; j++)
+				col->ids[fill[i]++] = remap[ids[j]];
+		}
+		for (size_t k = 0; k < ne; k++)
+			col->ids[fill[e[k].record]++] = e[k].slot;
+	}
+	finish_column(col, f, n, dataset, a);
+	free(fill);
+	free(e);
+	free(used);
+	free(remap);
+}
+
+/* collection_build_rendered() and collection_build_from(): old and from NULL for the former. */
+static int build(struct collection *c, const struct resource *res, const void *records,
+		 const struct record_json *given, uint32_t n, const struct collection *old,
+		 const uint32_t *from, const struct dataset *dataset, struct arena *a,
+		 uint32_t *dup_first, uint32_t *dup_second)
 {
 	struct record_json *json;
 	struct column *cols;
@@ -446,20 +642,43 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 	if (build_keys(c, a, dup_first, dup_second))
 		return -1;
 	json = arena_calloc(a, n ? n : 1, sizeof(*json));
-	{
+	if (given) {
+		memcpy(json, given, (size_t)n * sizeof(*json));
+	} else {
 		struct strbuf sb = STRBUF_INIT;
 		struct jsonw w;
 
 		jsonw_init(&w, &sb, true);
 		for (uint32_t r = 0; r < n; r++)
-			render_record(c, r, &json[r], &w, a);
+			render_with(res, collection_record(c, r), &json[r], &w, a);
 		jsonw_release(&w);
 		strbuf_release(&sb);
 	}
 	cols = arena_calloc(a, res->nfields, sizeof(*cols));
-	for (size_t i = 0; i < res->nfields; i++)
-		build_column(c, &res->fields[i], &cols[i], dataset, a);
+	for (size_t i = 0; i < res->nfields; i++) {
+		if (old)
+			column_from(&cols[i], &res->fields[i], &old->columns[i], records, res->record_size,
+				    n, from, dataset, a);
+		else
+			build_column(c, &res->fields[i], &cols[i], dataset, a);
+	}
 	c->json = json;
 	c->columns = cols;
 	return 0;
+}
+
+int collection_build_rendered(struct collection *c, const struct resource *res,
+			      const void *records, const struct record_json *given, uint32_t n,
+			      const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
+			      uint32_t *dup_second)
+{
+	return build(c, res, records, given, n, NULL, NULL, dataset, a, dup_first, dup_second);
+}
+
+int collection_build_from(struct collection *c, const struct resource *res, const void *records,
+			  const struct record_json *json, uint32_t n, const struct collection *old,
+			  const uint32_t *from, const struct dataset *dataset, struct arena *a,
+			  uint32_t *dup_first, uint32_t *dup_second)
+{
+	return build(c, res, records, json, n, old, from, dataset, a, dup_first, dup_second);
 }

@@ -81,6 +81,35 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
 		     uint32_t *dup_second);
 
+/*
+ * The same over records already rendered: json[i] is record i's rendering
+ * (copied, not re-rendered), so a write re-renders only what it changed.
+ */
+int collection_build_rendered(struct collection *c, const struct resource *res,
+			      const void *records, const struct record_json *json, uint32_t n,
+			      const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
+			      uint32_t *dup_second);
+
+/*
+ * The same, reusing the columns of old, the same resource's collection in
+ * the previous generation: from[i] is the position in old of record i when
+ * it is unchanged, UINT32_MAX when it is new or changed. The columns are
+ * what collection_build_rendered() would build, but only the changed
+ * records' values are sorted: the rest is merged, in time linear in the
+ * records. (A write's next generation; models/store.c.)
+ */
+int collection_build_from(struct collection *c, const struct resource *res, const void *records,
+			  const struct record_json *json, uint32_t n, const struct collection *old,
+			  const uint32_t *from, const struct dataset *dataset, struct arena *a,
+			  uint32_t *dup_first, uint32_t *dup_second);
+
+/*
+ * Renders record (of res) into *out, its bytes and member ranges in the arena:
+ * what collection_build() does for each record.
+ */
+void collection_render(const struct resource *res, const void *record, struct record_json *out,
+		       struct arena *a);
+
 /* Value v's place in the order sort= follows. */
 static inline uint32_t column_rank(const struct column *col, uint32_t v)
 {
@@ -98,6 +127,12 @@ static inline const void *collection_record(const struct collection *c, uint32_t
 {
 	return c->records + (size_t)i * c->res->record_size;
 }
+
+/* A key's hash, case-folded when fold (the resource's keys are: key_casefold). */
+uint64_t collection_key_hash(const char *key, size_t len, bool fold);
+
+/* Whether the key a (NUL-terminated) is the len bytes at b, ignoring ASCII case when fold. */
+bool collection_key_equal(const char *a, const char *b, size_t blen, bool fold);
 
 /* Returns the position of the record with this key, or -1. Case-folds when the resource does. */
 int64_t collection_find(const struct collection *c, const char *key, size_t len);

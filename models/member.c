@@ -77,24 +77,31 @@ int member_read_object(struct check *c, const cJSON *v, const struct member *tab
 		       struct arena *a, void *record)
 {
 	const cJSON *e;
+	bool failed = false;
 
 	if (check_object(c, v, NULL))
 		return -1;
 	cJSON_ArrayForEach(e, v) {
 		if (!is_member(table, n, e->string)) {
 			struct strbuf names = STRBUF_INIT;
-			int rc;
 
 			list_names(&names, table, n);
-			rc = check_unknown_field(c, e->string, names.buf);
+			check_unknown_field(c, e->string, names.buf);
 			strbuf_release(&names);
-			return rc;
+			if (check_stops(c))
+				return -1;
+			failed = true;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		if (table[i].type->read(c, v, &table[i], a, (char *)record + table[i].offset))
-			return -1;
-	return 0;
+	/* A collecting check reads on past a bad member: the others may be bad too. */
+	for (size_t i = 0; i < n; i++) {
+		if (table[i].type->read(c, v, &table[i], a, (char *)record + table[i].offset)) {
+			if (check_stops(c))
+				return -1;
+			failed = true;
+		}
+	}
+	return failed ? -1 : 0;
 }
 
 int member_read_nested(struct check *c, const cJSON *obj, const struct member *m,

@@ -231,14 +231,14 @@ static int cmp_words(const void *pa, const void *pb, void *arg)
 		      b->pool.buf + b->off[*(const uint32_t *)pb]);
 }
 
+static void finish_index(struct search_index *ix, const struct collection *c, struct builder *b,
+			 uint32_t *seq_start, uint32_t *order, uint32_t nwords, struct arena *a);
+
 void search_build(struct search_index *ix, const struct collection *c,
 		  const struct search_context *ctx, struct arena *a)
 {
 	struct builder b = { .pool = STRBUF_INIT, .folded = STRBUF_INIT };
-	uint32_t *order, *rank, *seq_start, *pstart, *fill, *last, *postings, *word_at;
-	uint8_t *pweight;
-	size_t nchars = 0;
-	char *chars;
+	uint32_t *order, *seq_start;
 
 	seq_start = arena_alloc(a, ((size_t)c->n + 1) * sizeof(*seq_start));
 	for (uint32_t r = 0; r < c->n; r++) {
@@ -249,10 +249,80 @@ void search_build(struct search_index *ix, const struct collection *c,
 
 	/* The dictionary, sorted byte-wise: a word's id is its rank. */
 	order = xcalloc((size_t)b.nwords + 1, sizeof(*order));
-	rank = xcalloc((size_t)b.nwords + 1, sizeof(*rank));
 	for (uint32_t i = 0; i < b.nwords; i++)
 		order[i] = i;
 	qsort_r(order, b.nwords, sizeof(*order), cmp_words, &b);
+	finish_index(ix, c, &b, seq_start, order, b.nwords, a);
+}
+
+void search_build_from(struct search_index *ix, const struct collection *c,
+		       const struct search_index *old, const uint32_t *from,
+		       const struct search_context *ctx, struct arena *a)
+{
+	struct builder b = { .pool = STRBUF_INIT, .folded = STRBUF_INIT };
+	uint32_t *order, *seq_start, *used, nnew, nkept = 0, v = 0, x = 0;
+
+	/* The old words first, in their order: a provisional id below old->nwords is the old id. */
+	for (uint32_t w = 0; w < old->nwords; w++)
+		intern(&b, old->chars + old->word_at[w], strlen(old->chars + old->word_at[w]));
+	seq_start = arena_alloc(a, ((size_t)c->n + 1) * sizeof(*seq_start));
+	for (uint32_t r = 0; r < c->n; r++) {
+		seq_start[r] = (uint32_t)b.nseq;
+		if (from[r] == UINT32_MAX) {
+			add_record(&b, c, r, ctx);
+			continue;
+		}
+		for (uint32_t p = old->seq_start[from[r]]; p < old->seq_start[from[r] + 1]; p++)
+			push(&b, old->seq[p]);
+	}
+	seq_start[c->n] = (uint32_t)b.nseq;
+
+	/* The words still used: the old ones in their order, the new ones sorted, merged. */
+	used = xcalloc((size_t)b.nwords + 1, sizeof(*used));
+	for (size_t i = 0; i < b.nseq; i++)
+		if (b.seq[i] < MARK)
+			used[b.seq[i]] = 1;
+	nnew = b.nwords - old->nwords;
+	order = xcalloc((size_t)b.nwords + 1, sizeof(*order));
+	for (uint32_t i = 0; i < nnew; i++)
+		order[old->nwords + i] = old->nwords + i;
+	qsort_r(order + old->nwords, nnew, sizeof(*order), cmp_words, &b);
+	{
+		uint32_t *merged = xcalloc((size_t)b.nwords + 1, sizeof(*merged));
+
+		while (v < old->nwords || x < nnew) {
+			uint32_t id;
+
+			if (v < old->nwords && (x == nnew || cmp_words(&v, &order[old->nwords + x], &b) < 0))
+				id = v++;
+			else
+				id = order[old->nwords + x++];
+			if (used[id])
+				merged[nkept++] = id;
+		}
+		free(order);
+		order = merged;
+	}
+	free(used);
+	finish_index(ix, c, &b, seq_start, order, nkept, a);
+}
+
+/*
+ * The index from the builder's words and records: order holds the nwords
+ * provisional ids to keep, sorted (every word a record uses is among them);
+ * takes order, and frees what the builder holds.
+ */
+static void finish_index(struct search_index *ix, const struct collection *c, struct builder *bp,
+			 uint32_t *seq_start, uint32_t *order, uint32_t nwords, struct arena *a)
+{
+	struct builder b = *bp;
+	uint32_t *rank, *pstart, *fill, *last, *postings, *word_at;
+	uint8_t *pweight;
+	size_t nchars = 0;
+	char *chars;
+
+	rank = xcalloc((size_t)b.nwords + 1, sizeof(*rank));
+	b.nwords = nwords;
 	word_at = arena_alloc(a, ((size_t)b.nwords + 1) * sizeof(*word_at));
 	for (uint32_t i = 0; i < b.nwords; i++) {
 		rank[order[i]] = i;

@@ -72,6 +72,18 @@ struct search_context {
 void search_build(struct search_index *ix, const struct collection *c,
 		  const struct search_context *ctx, struct arena *a);
 
+/*
+ * The same from old, the index of the same resource's collection in the
+ * previous generation: from[i] is the position in old of record i of c when
+ * it is unchanged, UINT32_MAX when it is new or changed. Only the changed
+ * records' text is folded; the others' words are taken from old. Builds
+ * what search_build() would, as long as the records c's text takes names
+ * from (through reference fields) have not changed.
+ */
+void search_build_from(struct search_index *ix, const struct collection *c,
+		       const struct search_index *old, const uint32_t *from,
+		       const struct search_context *ctx, struct arena *a);
+
 /* One term of a query: one word, or a phrase of several. */
 struct search_term {
 	size_t first;                  /* its words are words[first .. first + n) */

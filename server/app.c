@@ -11,9 +11,11 @@
 #include <time.h>
 
 #include "lib/mem.h"
+#include "lib/tokens.h"
 #include "server/assets.h"
 #include "server/log.h"
 #include "server/router.h"
+#include "server/writer.h"
 
 struct store *app_load_data(const struct config *cfg, struct strbuf *err)
 {
@@ -50,7 +52,7 @@ struct webroot *app_load_web(const char *web_root, size_t gzip_min, struct strbu
 	return w;
 }
 
-struct site *app_build_site(struct store *store, size_t gzip_min)
+struct site *app_build_site_next(const struct site *prev, struct store *store, size_t gzip_min)
 {
 	const struct asset *schema = assets_find(ASSETS_SCHEMA);
 	struct site_options opt = {
@@ -60,7 +62,12 @@ struct site *app_build_site(struct store *store, size_t gzip_min)
 	};
 
 	opt.routes = router_routes(&opt.nroutes);
-	return site_build(store, &opt);
+	return prev ? site_build_next(prev, store, &opt) : site_build(store, &opt);
+}
+
+struct site *app_build_site(struct store *store, size_t gzip_min)
+{
+	return app_build_site_next(NULL, store, gzip_min);
 }
 
 static int fail(struct app *app, const char *what, int exit_code)
@@ -81,6 +88,17 @@ int app_open(struct app *app, const struct config *cfg, struct strbuf *err)
 	store = app_load_data(cfg, err);
 	if (!store)
 		return fail(app, "cannot load the data", 1);
+	/* Writes are on with a data file and tokens (config refuses tokens without data). */
+	if (*cfg->tokens) {
+		app->tokens = tokens_load(cfg->tokens, err);
+		if (!app->tokens) {
+			store_free(store);
+			return fail(app, "cannot read the tokens", 2);
+		}
+		app->writer = writer_open(cfg, app->tokens, &store, err);
+		if (!app->writer)
+			return fail(app, "cannot keep a journal", 1);
+	}
 	app->web = app_load_web(cfg->web_root, gzip_min, err);
 	if (!app->web) {
 		store_free(store);
@@ -88,7 +106,10 @@ int app_open(struct app *app, const struct config *cfg, struct strbuf *err)
 	}
 	app->metrics = metrics_new();
 	app->snapshots = snapshots_new(app_build_site(store, gzip_min), time(NULL), time(NULL));
-	hopt = (struct http_options){ cfg, app->snapshots, app->metrics, app->web };
+	if (app->writer && writer_start(app->writer, app->snapshots, app->metrics, err))
+		return fail(app, "cannot start", 1);
+	hopt = (struct http_options){ cfg, app->snapshots, app->metrics, app->web,
+				      app->writer ? writer_writes(app->writer) : NULL };
 	app->http = http_start(&hopt, err);
 	if (!app->http)
 		return fail(app, "cannot start", 1);
@@ -201,6 +222,10 @@ void app_reload(struct app *app, const char *why)
 			  NULL);
 		return;
 	}
+	if (app->writer) {
+		writer_reload(app->writer, why);
+		return;
+	}
 	if (!r) {
 		r = app->reloader = xcalloc(1, sizeof(*r));
 		pthread_mutex_init(&r->lock, NULL);
@@ -260,6 +285,11 @@ void app_close(struct app *app)
 	}
 	http_stop(app->http);
 	app->http = NULL;
+	/* No request waits on a write now: the writer finishes, folds its journal in, and stops. */
+	writer_close(app->writer);
+	app->writer = NULL;
+	tokens_free(app->tokens);
+	app->tokens = NULL;
 	snapshots_free(app->snapshots);
 	app->snapshots = NULL;
 	metrics_free(app->metrics);

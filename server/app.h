@@ -30,6 +30,8 @@
 #include "server/snapshot.h"
 
 struct reloader;
+struct tokens;
+struct writer;
 
 struct app {
 	const struct config *cfg;
@@ -38,9 +40,12 @@ struct app {
 	struct snapshots *snapshots;
 	struct http *http;           /* NULL once stopped */
 	struct reloader *reloader;   /* reloads in their own thread (app_reload) */
+	struct tokens *tokens;       /* who may write; NULL when writes are off */
+	struct writer *writer;       /* the writer thread and its journal; NULL when writes are off */
 
 	/* When app_open() fails: what it could not do, and the exit status that goes with it. */
-	const char *failed;          /* "cannot load the data", "cannot serve the dashboard", "cannot start" */
+	const char *failed;          /* "cannot load the data", "cannot serve the dashboard", "cannot start",
+				      * "cannot read the tokens", "cannot keep a journal" */
 	int exit_code;               /* 1: the data or the socket; 2: a bad setting */
 };
 
@@ -78,6 +83,9 @@ struct webroot *app_load_web(const char *web_root, size_t gzip_min, struct strbu
  */
 struct site *app_build_site(struct store *store, size_t gzip_min);
 
+/* The same for a write's generation, from the site it follows (site_build_next()). */
+struct site *app_build_site_next(const struct site *prev, struct store *store, size_t gzip_min);
+
 /*
  * Loads the data file again, in a thread of its own, and serves it as the
  * next generation; or, when it does not load, keeps the current one and
@@ -85,7 +93,9 @@ struct site *app_build_site(struct store *store, size_t gzip_min);
  * with why (a string that lives for ever, such as a literal) as its cause.
  * When a reload is running, another follows it once it is done (however
  * many are asked for meanwhile), so the file's last state is what is
- * served. The built-in dataset does not change: then only says so.
+ * served. The built-in dataset does not change: then only says so. With
+ * writes on, the writer thread reloads, between groups of writes, and the
+ * journal's writes go over the file (server/writer.h).
  *
  * A reload never delays a stop: app_close() leaves one still loading to
  * finish on its own, and drops what it loads.

@@ -27,21 +27,35 @@ bool cors_origin_allowed(const char *const *allowed, size_t n, const char *origi
 	return false;
 }
 
-static bool request_header_allowed(const char *name, size_t len)
+/* And those a write may send too. */
+static const char *const write_headers[] = { "authorization", "if-match", "idempotency-key" };
+
+static bool in(const char *const *names, size_t n, const char *name, size_t len)
 {
-	for (size_t i = 0; i < sizeof(request_headers) / sizeof(request_headers[0]); i++)
-		if (ascii_caseeq(name, len, request_headers[i], strlen(request_headers[i])))
+	for (size_t i = 0; i < n; i++)
+		if (ascii_caseeq(name, len, names[i], strlen(names[i])))
 			return true;
 	return false;
 }
 
-bool cors_headers_allowed(const char *list)
+static bool request_header_allowed(const char *name, size_t len, bool writes)
+{
+	return in(request_headers, sizeof(request_headers) / sizeof(request_headers[0]), name, len) ||
+	       (writes && in(write_headers, sizeof(write_headers) / sizeof(write_headers[0]), name, len));
+}
+
+bool cors_headers_allowed_for(const char *list, bool writes)
 {
 	const char *tok;
 	size_t len;
 
 	while (text_next_token(&list, &tok, &len))
-		if (len && !request_header_allowed(tok, len))
+		if (len && !request_header_allowed(tok, len, writes))
 			return false;
 	return true;
+}
+
+bool cors_headers_allowed(const char *list)
+{
+	return cors_headers_allowed_for(list, false);
 }

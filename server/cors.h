@@ -31,4 +31,11 @@ bool cors_origin_allowed(const char *const *allowed, size_t n, const char *origi
  */
 bool cors_headers_allowed(const char *list);
 
+/*
+ * The same when writes are on, which also allow Authorization, If-Match and
+ * Idempotency-Key (writes: true).
+ */
+bool cors_headers_allowed_for(const char *list, bool writes);
+
+
 #endif

@@ -5,7 +5,8 @@
  * first call sees the headers only: the framing guard runs there, and for a
  * good request the handler returns MHD_YES without queueing anything (queueing
  * on the first call costs the connection its keep-alive). Body bytes come in
- * the middle calls and are counted and dropped, since no route takes a body.
+ * the middle calls: a write's (POST, PUT, PATCH, DELETE, when writes are
+ * on) is kept, up to max-body-size, and any other is counted and dropped.
  * The last call routes the request and queues the answer.
  *
  * Per-connection state (struct link) is made when libmicrohttpd opens a
@@ -45,6 +46,7 @@
 
 #include "handlers/list.h"
 #include "handlers/response.h"
+#include "handlers/write.h"
 #include "lib/mem.h"
 #include "lib/text.h"
 #include "server/conns.h"
@@ -63,6 +65,7 @@ struct http {
 	struct http_options opt;
 	uint16_t port;
 	atomic_uint in_flight;
+	atomic_uint writing;        /* connections suspended while the writer has their write */
 	struct gzcache *gz;         /* compressed bodies built per request */
 	struct conns *conns;        /* the connection watcher */
 	struct list_budget budget;  /* what list queries may cost */
@@ -87,6 +90,10 @@ struct exchange {
 	int refused;                /* the status the guard refused the request with, or 0 */
 	const char *why;            /* and why */
 	uint64_t body;              /* body bytes received */
+	bool keep_body;             /* a write's: kept in body_buf */
+	struct strbuf body_buf;     /* its buffer is kept for the next request */
+	const char *writer;         /* the token's name, for the access log; borrowed from the tokens */
+	struct write_job *job;      /* a write the writer has (the connection is suspended), or NULL */
 	size_t route;               /* for metrics */
 	int status;
 	uint64_t bytes;
@@ -181,6 +188,7 @@ static void finish(struct exchange *x, enum MHD_RequestTerminationCode toe)
 			.bytes = x->answered ? x->bytes : 0,
 			.duration_us = us,
 			.user_agent = x->has_user_agent ? x->user_agent : NULL,
+			.writer = x->writer,
 		};
 
 		log_access(&e);
@@ -188,6 +196,16 @@ static void finish(struct exchange *x, enum MHD_RequestTerminationCode toe)
 	if (x->started)
 		atomic_fetch_sub(&h->in_flight, 1);
 	x->active = false;
+}
+
+/* Frees the exchange's write job, if it has one (done: the writer has let go of it). */
+static void drop_job(struct exchange *x)
+{
+	if (!x->job)
+		return;
+	write_job_free(x->job);
+	x->job = NULL;
+	atomic_fetch_sub(&x->h->writing, 1);
 }
 
 static struct link *link_of(struct MHD_Connection *c)
@@ -219,6 +237,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	x->refused = 0;
 	x->why = NULL;
 	x->body = 0;
+	x->keep_body = false;
+	x->writer = NULL;
+	drop_job(x);
+	strbuf_reset(&x->body_buf);
 	x->route = METRICS_NO_ROUTE;
 	x->status = 0;
 	x->bytes = 0;
@@ -273,6 +295,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		strbuf_init(&l->scratch, 0);
 		strbuf_init(&l->qscratch, 0);
 		strbuf_init(&l->raw_path, 0);
+		strbuf_init(&l->x.body_buf, 0);
 		conns_add(h->conns, &l->conn, fd ? fd->connect_fd : -1, sa ? sa->client_addr : NULL);
 		*socket_context = l;
 		metrics_connection(h->opt.metrics, 1);
@@ -290,6 +313,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	strbuf_release(&l->scratch);
 	strbuf_release(&l->qscratch);
 	strbuf_release(&l->raw_path);
+	strbuf_release(&l->x.body_buf);
+	drop_job(&l->x);
 	free(l->headers);
 	free(l);
 	*socket_context = NULL;
@@ -544,11 +569,18 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 
 	if (res->status != HTTP_NOT_MODIFIED && res->status != HTTP_NO_CONTENT)
 		add(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
-	if (res->etag[0] && (res->status == HTTP_OK || res->status == HTTP_NOT_MODIFIED)) {
+	if (res->etag[0] && (res->status == HTTP_OK || res->status == HTTP_CREATED ||
+			     res->status == HTTP_NOT_MODIFIED)) {
 		/* A gzipped body is another representation, with its own tag. */
 		etag_format(etag, res->tag, gzipped);
-		add(r, MHD_HTTP_HEADER_ETAG, res->status == HTTP_OK ? etag : res->etag);
+		add(r, MHD_HTTP_HEADER_ETAG, res->status == HTTP_NOT_MODIFIED ? res->etag : etag);
+	} else if (res->etag[0] && res->status == HTTP_PRECONDITION_FAILED) {
+		add(r, MHD_HTTP_HEADER_ETAG, res->etag);   /* the record's current tag */
 	}
+	if (res->location.len)
+		add(r, MHD_HTTP_HEADER_LOCATION, res->location.buf);
+	add(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, res->www_authenticate);
+	add(r, "Accept-Patch", res->accept_patch);
 	if (gzipped)
 		add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	if (res->cache == CACHE_PUBLIC && res->status < 400) {
@@ -586,7 +618,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 			add(r, "Access-Control-Allow-Origin", any ? "*" : origin);
 			add(r, "Access-Control-Expose-Headers", CORS_EXPOSE);
 			if (a->cors_preflight) {
-				add(r, "Access-Control-Allow-Methods", ROUTER_ALLOW);
+				add(r, "Access-Control-Allow-Methods", res->allow ? res->allow : ROUTER_ALLOW);
 				add(r, "Access-Control-Allow-Headers",
 				    header(c, "Access-Control-Request-Headers"));
 				add(r, "Access-Control-Max-Age", RESPONSE_CORS_MAX_AGE);
@@ -603,6 +635,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	MHD_destroy_response(r);
 	x->answered = rc == MHD_YES;
 	x->status = res->status;
+	x->writer = res->writer;
 	return rc;
 }
 
@@ -758,6 +791,34 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 		  "libmicrohttpd", "detail", msg, NULL);
 }
 
+/* The writer is done with a suspended connection's write (from the writer's thread). */
+static void resume_write(void *arg)
+{
+	struct link *l = arg;
+
+	MHD_resume_connection(l->mhd);
+}
+
+/* Answers a write the writer is done with, on the connection resumed for it. */
+static enum MHD_Result finish_write(struct exchange *x, struct MHD_Connection *c)
+{
+	struct request req = { 0 };
+	struct response res;
+	struct answer a = { &req, &res, NULL, false, false };
+	enum MHD_Result rc;
+
+	req.method = http_method_parse(x->method);
+	req.target = x->target.buf;
+	req.request_id = x->id;
+	req.path = "";
+	response_init(&res);
+	write_finish(&req, &res, x->job);
+	rc = send_answer(x, c, &a);
+	response_release(&res);
+	drop_job(x);
+	return rc;
+}
+
 static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 {
 	struct http *h = x->h;
@@ -853,8 +914,34 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 				    "no resource at %s; GET /api/v1 lists the API's links", m.path);
 		goto out;
 	}
+	req.writes = h->opt.writes;
+	if (write_method(req.method)) {
+		req.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+		req.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
+		req.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
+		req.idempotency_key = header(c, "Idempotency-Key");
+		req.body = x->keep_body ? x->body_buf.buf : NULL;
+		req.body_len = x->keep_body ? x->body_buf.len : 0;
+		x->job = write_begin(&req, &res);
+		if (!x->job) {
+			rc = send_answer(x, c, &a);
+			goto out;
+		}
+		/*
+		 * The writer may take a while (a sync, a group before this one): the
+		 * connection waits suspended, not this thread, which serves its other
+		 * connections meanwhile. Suspended first, so that the writer's resume
+		 * cannot come before it; the answer is sent when libmicrohttpd calls
+		 * us again (finish_write()).
+		 */
+		MHD_suspend_connection(c);
+		atomic_fetch_add(&h->writing, 1);
+		h->opt.writes->submit_async(h->opt.writes, x->job, resume_write, x->link);
+		rc = MHD_YES;
+		goto out;
+	}
 	if (req.method != HTTP_GET && req.method != HTTP_HEAD && req.method != HTTP_OPTIONS) {
-		response_method_not_allowed(&req, &res, ROUTER_ALLOW);
+		response_method_not_allowed(&req, &res, h->opt.writes ? write_allow(m.route) : ROUTER_ALLOW);
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
@@ -870,10 +957,11 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	req.serving = snapshot_serving(a.snap);
 	if (req.method == HTTP_OPTIONS) {
 		res.status = HTTP_NO_CONTENT;
-		res.allow = ROUTER_ALLOW;
+		res.allow = h->opt.writes ? write_allow(m.route) : ROUTER_ALLOW;
 		res.cache = CACHE_NO_STORE;
 		a.cors_preflight = header(c, "Access-Control-Request-Method") &&
-				   cors_headers_allowed(header(c, "Access-Control-Request-Headers"));
+				   cors_headers_allowed_for(header(c, "Access-Control-Request-Headers"),
+							    h->opt.writes != NULL);
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
@@ -911,7 +999,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	const char *why = NULL;
 	int status;
 
-	(void)upload_data;
 	if (!x)
 		return MHD_NO; /* the URI callback always runs first; nothing to answer with */
 	current = x->link;
@@ -940,6 +1027,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			metrics_rejected(h->opt.metrics);
 			return answer_problem(x, c, &req, status, true, "%s", why);
 		}
+		x->keep_body = h->opt.writes && write_method(http_method_parse(method));
 		/* A body is announced by Content-Length or Transfer-Encoding (the guard allows one). */
 		conn_enter(&x->link->conn, header(c, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
 				    header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING) ? CONN_BODY : CONN_BUSY);
@@ -950,8 +1038,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 		x->body += *upload_data_size;
 		conn_body(&x->link->conn, *upload_data_size);
-		*upload_data_size = 0;
 		x->too_large = x->body > max;
+		if (x->keep_body && !x->too_large)
+			strbuf_add(&x->body_buf, upload_data, *upload_data_size);
+		*upload_data_size = 0;
 		/*
 		 * libmicrohttpd cannot queue an answer mid-body, so a chunked body past
 		 * the limit is read on and dropped, to answer 413 at its end; one that
@@ -967,6 +1057,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (x->answered)
 		return MHD_YES;
+	if (x->job)
+		return finish_write(x, c);
 	conn_enter(&x->link->conn, CONN_BUSY);
 	if (x->too_large) {
 		req.target = x->target.buf;
@@ -1009,7 +1101,8 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	struct sockaddr_in6 sa6 = { 0 };
 	struct sockaddr_in sa4 = { 0 };
 	const struct sockaddr *sa;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 
 	h->opt = *opt;
@@ -1108,6 +1201,10 @@ void http_stop(struct http *h)
 	 * first, each by its own thread, with no new ones (bounded: 1 s).
 	 */
 	http_quiesce(h);
+	/* libmicrohttpd must not stop with a connection suspended: the writer finishes their writes. */
+	until = now_ns() + 10000000000ull;
+	while (atomic_load(&h->writing) && now_ns() < until)
+		poll(NULL, 0, 5);
 	until = now_ns() + 1000000000ull;
 	while (conns_close_all(h->conns) && now_ns() < until)
 		poll(NULL, 0, 5);

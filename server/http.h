@@ -45,6 +45,7 @@ struct http_options {
 	struct snapshots *snapshots;
 	struct metrics *metrics;
 	const struct webroot *web;
+	struct writes *writes;          /* the writer, or NULL when writes are off */
 };
 
 struct http;

@@ -150,6 +150,8 @@ void log_access(const struct access_entry *e)
 	field_uint(&line, &w, "bytes", e->bytes);
 	field_uint(&line, &w, "duration_us", e->duration_us);
 	field(&line, &w, "user_agent", e->user_agent);
+	if (e->writer)
+		field(&line, &w, "writer", e->writer);
 	end(&line, &w);
 	strbuf_release(&line);
 }

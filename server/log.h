@@ -25,6 +25,7 @@ struct access_entry {
 	uint64_t bytes;
 	uint64_t duration_us;
 	const char *user_agent;   /* may be NULL */
+	const char *writer;       /* the name of a write's token (never the token); may be NULL */
 };
 
 void log_init(enum log_format format, enum log_level level);

@@ -2,8 +2,9 @@
  * main: flags, signals and the server's life from start to exit; server/app.c
  * assembles the server itself.
  *
- * Exit codes: 0 after a clean stop (or a passing --check or --healthcheck),
- * 1 when the data or the socket fails, 2 for a bad setting.
+ * Exit codes: 0 after a clean stop (or a passing --check or --healthcheck, or
+ * --new-token), 1 when the data, the journal or the socket fails, 2 for a bad
+ * setting (a tokens file that cannot be read is one).
  *
  * Signals are not handled in signal handlers: SIGINT, SIGTERM and SIGHUP are
  * blocked before the server's threads start (they inherit the mask), and the
@@ -26,6 +27,7 @@
 
 #include "config/config.h"
 #include "lib/strbuf.h"
+#include "lib/tokens.h"
 #include "server/app.h"
 #include "server/log.h"
 
@@ -221,6 +223,21 @@ int main(int argc, char **argv)
 	}
 	if (cfg.healthcheck) {
 		rc = healthcheck(&cfg);
+		goto out;
+	}
+	if (cfg.new_token) {
+		struct strbuf token = STRBUF_INIT, line = STRBUF_INIT;
+
+		/* Two lines on stdout and nothing else: the token, then the tokens file's line. */
+		if (tokens_new(cfg.new_token, &token, &line, &err)) {
+			fprintf(stderr, "attache: %s\n", err.buf);
+			rc = 2;
+		} else {
+			printf("%s\n%s\n", token.buf, line.buf);
+			rc = 0;
+		}
+		strbuf_release(&token);
+		strbuf_release(&line);
 		goto out;
 	}
 	log_init(cfg.log_format, cfg.log_level);

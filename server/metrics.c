@@ -34,6 +34,9 @@ struct metrics {
 	atomic_uint_fast64_t reloads_ok;
 	atomic_uint_fast64_t reloads_failed;
 	atomic_int_fast64_t last_reload;     /* unix time of the last attempt, 0: none */
+	atomic_uint_fast64_t writes;         /* writes made durable */
+	atomic_uint_fast64_t write_groups;   /* groups committed, one sync each */
+	atomic_uint_fast64_t write_failures; /* groups whose sync failed */
 };
 
 struct metrics *metrics_new(void)
@@ -85,6 +88,16 @@ void metrics_closed(struct metrics *m, enum conn_reason reason, unsigned n)
 void metrics_rejected(struct metrics *m)
 {
 	atomic_fetch_add_explicit(&m->rejected, 1, memory_order_relaxed);
+}
+
+void metrics_write(struct metrics *m, bool ok, uint64_t n)
+{
+	if (!ok) {
+		atomic_fetch_add_explicit(&m->write_failures, 1, memory_order_relaxed);
+		return;
+	}
+	atomic_fetch_add_explicit(&m->writes, n, memory_order_relaxed);
+	atomic_fetch_add_explicit(&m->write_groups, 1, memory_order_relaxed);
 }
 
 void metrics_reload(struct metrics *m, bool ok, int64_t at)
@@ -203,6 +216,17 @@ void metrics_render(struct metrics *m, const struct serving *sv, struct strbuf *
 	head(out, "attache_reload_failed", "gauge",
 	     "1 when the last reload failed and older data is served, else 0.");
 	strbuf_addf(out, "attache_reload_failed %d\n", sv->reload_error ? 1 : 0);
+	head(out, "attache_writes_total", "counter", "Writes made durable and served.");
+	strbuf_addf(out, "attache_writes_total %" PRIu64 "\n", get(&m->writes));
+	head(out, "attache_write_commits_total", "counter",
+	     "Groups of writes committed to the journal, by result; each is one sync.");
+	strbuf_addf(out, "attache_write_commits_total{result=\"success\"} %" PRIu64 "\n",
+		    get(&m->write_groups));
+	strbuf_addf(out, "attache_write_commits_total{result=\"failure\"} %" PRIu64 "\n",
+		    get(&m->write_failures));
+	head(out, "attache_write_failed", "gauge",
+	     "1 when the last write could not be made durable (and none succeeded since), else 0.");
+	strbuf_addf(out, "attache_write_failed %d\n", sv->write_error ? 1 : 0);
 	head(out, "process_start_time_seconds", "gauge", "Start time of the process, as a Unix time.");
 	strbuf_addf(out, "process_start_time_seconds %" PRId64 "\n", sv->started_at);
 }

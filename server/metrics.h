@@ -42,6 +42,9 @@ void metrics_closed(struct metrics *m, enum conn_reason reason, unsigned n);
 /* A reload's outcome, at unix time at. */
 void metrics_reload(struct metrics *m, bool ok, int64_t at);
 
+/* A group of writes: made durable (ok, n writes), or not (the sync failed). */
+void metrics_write(struct metrics *m, bool ok, uint64_t n);
+
 /* Renders every metric; serving gives the data's figures. */
 void metrics_render(struct metrics *m, const struct serving *serving, struct strbuf *out);
 

@@ -11,6 +11,7 @@
 #include "handlers/response.h"
 #include "handlers/webroot.h"
 #include "lib/url.h"
+#include "models/change.h"
 #include "models/country.h"
 #include "models/deal.h"
 #include "models/meeting.h"
@@ -66,6 +67,11 @@ static const struct route routes[] = {
 	{ .pattern = "/api/v1/sources/{id}/deals", .get = handle_related, .media = JSON,
 	  .kind = ROUTE_RELATED, .resource = &deal_resource, .parent = &source_resource,
 	  .operation = "listSourceDeals", .summary = "The deals whose evidence cites a source" },
+	{ .pattern = "/api/v1/changes", .get = handle_list, .media = JSON,
+	  .kind = ROUTE_LIST, .resource = &change_resource,
+	  .operation = "listChanges",
+	  .summary = "The changes feed: every write made through the API, oldest first (the last "
+		     "2000; since=N is seq:gt=N, resource=X is collection=X)" },
 	{ .pattern = "/api/v1/stats", .get = handle_stats, .media = JSON,
 	  .operation = "getStats",
 	  .summary = "Counts by status, sector, country, basis and date, and deal totals per "

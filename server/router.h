@@ -42,7 +42,7 @@ enum router_result router_match(const char *raw_path, struct route_match *m,
 void router_fill(const struct route_match *m, struct request *req);
 
 /* The most query parameters a request may have. */
-#define ROUTER_MAX_QUERY 64
+#define ROUTER_MAX_QUERY REQUEST_MAX_QUERY
 
 /*
  * Splits a raw query ("a=1&b=x%20y") into decoded pairs, in order, into

@@ -19,11 +19,13 @@ struct snapshot {
 	struct serving serving;
 	struct shared_site *shared;
 	char *error;                  /* owned copy of serving.reload_error */
+	char *write_error;            /* owned copy of serving.write_error */
 	atomic_uint refs;
 };
 
 struct snapshots {
 	pthread_mutex_t lock;         /* guards current: held only to read or swap it */
+	pthread_mutex_t publishing;   /* one publisher at a time: the writer, a reload, a stop */
 	struct snapshot *current;     /* holds one reference of its own */
 };
 
@@ -41,6 +43,7 @@ void snapshot_release(struct snapshot *snap)
 		return;
 	shared_release(snap->shared);
 	free(snap->error);
+	free(snap->write_error);
 	free(snap);
 }
 
@@ -53,6 +56,8 @@ static struct snapshot *snapshot_new(const struct snapshot *prev, struct shared_
 		s->serving = prev->serving;
 		s->error = prev->error ? xstrdup(prev->error) : NULL;
 		s->serving.reload_error = s->error;
+		s->write_error = prev->write_error ? xstrdup(prev->write_error) : NULL;
+		s->serving.write_error = s->write_error;
 	}
 	s->shared = shared;
 	atomic_fetch_add(&shared->refs, 1);
@@ -80,6 +85,7 @@ struct snapshots *snapshots_new(struct site *site, int64_t started_at, int64_t l
 	sh->site = site;
 	atomic_init(&sh->refs, 0);
 	pthread_mutex_init(&reg->lock, NULL);
+	pthread_mutex_init(&reg->publishing, NULL);
 	reg->current = snapshot_new(NULL, sh);
 	reg->current->serving.generation = 1;
 	reg->current->serving.started_at = started_at;
@@ -93,6 +99,7 @@ void snapshots_free(struct snapshots *reg)
 		return;
 	snapshot_release(reg->current);
 	pthread_mutex_destroy(&reg->lock);
+	pthread_mutex_destroy(&reg->publishing);
 	free(reg);
 }
 
@@ -112,39 +119,82 @@ const struct serving *snapshot_serving(const struct snapshot *snap)
 	return &snap->serving;
 }
 
-/* Only the main thread publishes, so reading current outside the lock here is safe. */
-void snapshots_publish_site(struct snapshots *reg, struct site *site, int64_t at)
+/*
+ * Publishers hold reg->publishing from reading current to swapping it, so
+ * none loses another's change; readers only take reg->lock, briefly.
+ */
+static void publish_site(struct snapshots *reg, struct site *site, int64_t at, bool write)
 {
 	struct shared_site *sh = xcalloc(1, sizeof(*sh));
 	struct snapshot *next;
 
 	sh->site = site;
 	atomic_init(&sh->refs, 0);
+	pthread_mutex_lock(&reg->publishing);
 	next = snapshot_new(reg->current, sh);
 	next->serving.generation++;
 	next->serving.loaded_at = at;
-	free(next->error);
-	next->error = NULL;
-	next->serving.reload_error = NULL;
-	next->serving.reload_failed_at = 0;
+	if (write) {
+		/* A write succeeded: the write error it follows is over. */
+		free(next->write_error);
+		next->write_error = NULL;
+		next->serving.write_error = NULL;
+		next->serving.write_failed_at = 0;
+	} else {
+		free(next->error);
+		next->error = NULL;
+		next->serving.reload_error = NULL;
+		next->serving.reload_failed_at = 0;
+	}
 	publish(reg, next);
+	pthread_mutex_unlock(&reg->publishing);
+}
+
+void snapshots_publish_site(struct snapshots *reg, struct site *site, int64_t at)
+{
+	publish_site(reg, site, at, false);
+}
+
+void snapshots_publish_write(struct snapshots *reg, struct site *site, int64_t at)
+{
+	publish_site(reg, site, at, true);
 }
 
 void snapshots_publish_failure(struct snapshots *reg, const char *error, int64_t at)
 {
-	struct snapshot *next = snapshot_new(reg->current, reg->current->shared);
+	struct snapshot *next;
 
+	pthread_mutex_lock(&reg->publishing);
+	next = snapshot_new(reg->current, reg->current->shared);
 	free(next->error);
 	next->error = xstrdup(error);
 	next->serving.reload_error = next->error;
 	next->serving.reload_failed_at = at;
 	publish(reg, next);
+	pthread_mutex_unlock(&reg->publishing);
+}
+
+void snapshots_publish_write_failure(struct snapshots *reg, const char *error, int64_t at)
+{
+	struct snapshot *next;
+
+	pthread_mutex_lock(&reg->publishing);
+	next = snapshot_new(reg->current, reg->current->shared);
+	free(next->write_error);
+	next->write_error = xstrdup(error);
+	next->serving.write_error = next->write_error;
+	next->serving.write_failed_at = at;
+	publish(reg, next);
+	pthread_mutex_unlock(&reg->publishing);
 }
 
 void snapshots_publish_draining(struct snapshots *reg)
 {
-	struct snapshot *next = snapshot_new(reg->current, reg->current->shared);
+	struct snapshot *next;
 
+	pthread_mutex_lock(&reg->publishing);
+	next = snapshot_new(reg->current, reg->current->shared);
 	next->serving.draining = true;
 	publish(reg, next);
+	pthread_mutex_unlock(&reg->publishing);
 }

@@ -39,6 +39,12 @@ const struct serving *snapshot_serving(const struct snapshot *snap);
 /* A successful reload: serve site (taken) as the next generation. */
 void snapshots_publish_site(struct snapshots *reg, struct site *site, int64_t at);
 
+/* A write: serve site (taken) as the next generation, and clear a write error. */
+void snapshots_publish_write(struct snapshots *reg, struct site *site, int64_t at);
+
+/* A write that could not be made durable: keep the site, and report error (copied). */
+void snapshots_publish_write_failure(struct snapshots *reg, const char *error, int64_t at);
+
 /* A failed reload: keep the site, and report error (copied). */
 void snapshots_publish_failure(struct snapshots *reg, const char *error, int64_t at);
 

@@ -7,7 +7,9 @@ up to the next command or the end of the block, are what it must print
 a line that is only "..." matches any number of lines. Commands run with bash
 in the repository root, against a server this script starts on a free port:
 "localhost:8080" in a command is rewritten to that port, and "build/attache" to
-the binary under test.
+the binary under test. "localhost:8181" is a second server with writes on: a
+temporary copy of the shipped data (--data) and a tokens file (--tokens) whose
+one token, named "readme", commands find in $TOKEN.
 
 The script also checks that the README's tables agree with the code: the
 vocabulary tables with data/vilnius-2023.json, the settings table with
@@ -17,7 +19,10 @@ document's x-search-weight.
     tests/readme/check_readme.py --bin build/attache README.md
 """
 import argparse
+import hashlib
 import json
+import shutil
+import tempfile
 import os
 import re
 import subprocess
@@ -26,7 +31,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
-from attache import Server, clean_env  # noqa: E402
+from attache import Server, clean_env, writes_files  # noqa: E402
 
 
 def blocks(text, lang):
@@ -142,8 +147,13 @@ def main():
     check_settings(text, binary, failures)
 
     env = clean_env()
+    token = "readme-token-" + hashlib.sha256(os.urandom(16)).hexdigest()[:24]
+    env["TOKEN"] = token
+    work = tempfile.mkdtemp(prefix="attache-readme-")
+    data, tokens = writes_files(work, token, "readme")
     try:
         server = Server(binary, cwd=ROOT)
+        writes = Server(binary, cwd=ROOT, args=["--data", data, "--tokens", tokens])
     except RuntimeError as e:
         sys.exit("check_readme: %s" % e)
     port = server.port
@@ -152,7 +162,8 @@ def main():
         n = 0
         for cmd, expected in examples(text):
             n += 1
-            run = cmd.replace("localhost:8080", "localhost:%d" % port).replace("build/attache", binary)
+            run = (cmd.replace("localhost:8080", "localhost:%d" % port)
+                   .replace("localhost:8181", "localhost:%d" % writes.port).replace("build/attache", binary))
             p = subprocess.run(["bash", "-c", run], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, timeout=30)
             actual = p.stdout.splitlines()
@@ -163,10 +174,15 @@ def main():
             failures.append("README has no console examples")
     finally:
         rc = server.stop()
+        wrc = writes.stop()
+        shutil.rmtree(work, ignore_errors=True)
     # SIGTERM is a clean stop: exit 0 (a sanitizer build also exits non-zero on a leak).
     if rc != 0:
         failures.append("the server did not stop cleanly on SIGTERM (exit %s):\n%s"
                         % (rc, server.stderr()[-4000:]))
+    if wrc != 0:
+        failures.append("the server with writes did not stop cleanly on SIGTERM (exit %s):\n%s"
+                        % (wrc, writes.stderr()[-4000:]))
 
     if failures:
         for f in failures:

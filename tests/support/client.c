@@ -53,8 +53,9 @@ void client_release(struct client *c)
 	curl_easy_cleanup(c->curl);
 }
 
-void client_do(struct client *c, const char *method, const char *url, const char *const *headers,
-	       bool decode, struct reply *r)
+static void perform(struct client *c, const char *method, const char *url,
+		    const char *const *headers, const char *body, size_t len, bool decode,
+		    struct reply *r)
 {
 	struct curl_slist *list = NULL;
 	CURLcode rc;
@@ -71,6 +72,10 @@ void client_do(struct client *c, const char *method, const char *url, const char
 		curl_easy_setopt(c->curl, CURLOPT_NOBODY, 1L);
 	else if (strcmp(method, "GET"))
 		curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
+	if (body) {
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING, decode ? "gzip" : NULL);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -85,6 +90,18 @@ void client_do(struct client *c, const char *method, const char *url, const char
 	cr_assert_eq(rc, CURLE_OK, "%s %s: %s", method, url, curl_easy_strerror(rc));
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_getinfo(c->curl, CURLINFO_NUM_CONNECTS, &r->connects);
+}
+
+void client_do(struct client *c, const char *method, const char *url, const char *const *headers,
+	       bool decode, struct reply *r)
+{
+	perform(c, method, url, headers, NULL, 0, decode, r);
+}
+
+void client_send(struct client *c, const char *method, const char *url, const char *const *headers,
+		 const char *body, size_t len, struct reply *r)
+{
+	perform(c, method, url, headers, body, len, false, r);
 }
 
 void http_do(const char *method, const char *url, const char *const *headers, struct reply *r)

@@ -46,6 +46,10 @@ void client_release(struct client *c);
 void client_do(struct client *c, const char *method, const char *url, const char *const *headers,
 	       bool decode, struct reply *r);
 
+/* The same with a request body of len bytes (headers should say its Content-Type). */
+void client_send(struct client *c, const char *method, const char *url, const char *const *headers,
+		 const char *body, size_t len, struct reply *r);
+
 /* One request on a fresh connection. */
 void http_get(const char *url, const char *const *headers, struct reply *r);
 void http_do(const char *method, const char *url, const char *const *headers, struct reply *r);

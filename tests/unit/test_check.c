@@ -177,3 +177,48 @@ Test(check, reads_booleans_and_nothing_that_looks_like_one)
 	strbuf_release(&err);
 	cJSON_Delete(v);
 }
+
+Test(check, a_collecting_check_keeps_every_fault_with_a_pointer)
+{
+	static const char *const allowed[] = { "a", "b", NULL };
+	struct arena a = ARENA_INIT;
+	cJSON *v = cJSON_Parse("{\"a\": [\"x\", 3, \"\", \"~/\"], \"zz\": 1, \"yy\": 2}");
+	struct strs out;
+	struct check c;
+
+	check_init_collect(&c);
+	cr_assert_eq(check_object(&c, v, allowed), -1);
+	cr_assert_eq(check_strings(&c, v, "a", CHECK_REQUIRED, NULL, &a, &out), -1);
+	cr_assert_eq(check_strings(&c, v, "b", CHECK_REQUIRED, NULL, &a, &out), -1);
+	cr_assert_eq(c.nerrors, 5);
+	cr_assert_str_eq(c.errors[0].pointer, "");
+	cr_assert(strstr(c.errors[0].detail, "unknown field \"zz\""), "%s", c.errors[0].detail);
+	cr_assert(strstr(c.errors[1].detail, "unknown field \"yy\""), "%s", c.errors[1].detail);
+	cr_assert_str_eq(c.errors[2].pointer, "/a/1");
+	cr_assert_str_eq(c.errors[2].detail, "expected a string, got 3");
+	cr_assert_str_eq(c.errors[3].pointer, "/a/2");
+	cr_assert_str_eq(c.errors[3].detail, "expected a non-empty string, got \"\"");
+	cr_assert_str_eq(c.errors[4].pointer, "");
+	cr_assert_str_eq(c.errors[4].detail, "missing required field \"b\"");
+	check_release(&c);
+	cJSON_Delete(v);
+	arena_release(&a);
+}
+
+Test(check, paths_become_rfc6901_pointers)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	check_path_to_pointer("value.amount", &sb);
+	cr_assert_str_eq(sb.buf, "/value/amount");
+	strbuf_reset(&sb);
+	check_path_to_pointer("evidence[1].source", &sb);
+	cr_assert_str_eq(sb.buf, "/evidence/1/source");
+	strbuf_reset(&sb);
+	check_path_to_pointer("a~b", &sb);
+	cr_assert_str_eq(sb.buf, "/a~0b");
+	strbuf_reset(&sb);
+	check_path_to_pointer("", &sb);
+	cr_assert_eq(sb.len, 0);
+	strbuf_release(&sb);
+}

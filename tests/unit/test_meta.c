@@ -334,7 +334,10 @@ Test(meta, openapi_tells_whole_records_from_projections)
 	cJSON_Delete(doc);
 }
 
-/* Every path: GET, HEAD, OPTIONS, and a 405 with Allow for each other method OpenAPI names; no default. */
+/*
+ * Every path: GET, HEAD, OPTIONS, and a 405 with Allow for each other method OpenAPI names (a
+ * write method of a collection or record too, for writes off); no default.
+ */
 Test(meta, openapi_declares_every_method_and_only_real_statuses)
 {
 	static const char *const refused[] = { "put", "post", "delete", "patch", "trace" };
@@ -355,7 +358,9 @@ Test(meta, openapi_declares_every_method_and_only_real_statuses)
 
 			cr_assert_str_eq(cJSON_GetStringValue(at(r, "405", "$ref", NULL)),
 					 "#/components/responses/MethodNotAllowed", "%s %s", refused[i], path->string);
-			cr_assert_null(cJSON_GetObjectItem(r, "200"));
+			/* A write (it asks for a token) succeeds where writes are on; nothing else does. */
+			if (!at(path, refused[i], "security", NULL))
+				cr_assert_null(cJSON_GetObjectItem(r, "200"));
 		}
 		cJSON_ArrayForEach(op, path)
 			cr_assert_null(at(op, "responses", "default", NULL), "%s %s", op->string, path->string);
@@ -469,6 +474,38 @@ Test(webroot, serves_a_directory_but_nothing_outside_it)
 	webroot_free(w);
 	cr_assert_null(webroot_from_dir("tests/fixtures/web/hello.txt", 0, &err));
 	strbuf_release(&err);
+}
+
+Test(meta, openapi_documents_the_write_operations_and_their_security)
+{
+	cJSON *doc;
+	const cJSON *paths, *post, *patch;
+
+	call_get(&c, "/api/v1/openapi.json");
+	doc = call_json(&c);
+	paths = cJSON_GetObjectItemCaseSensitive(doc, "paths");
+	post = at(paths, "/api/v1/deals", "post", NULL);
+	cr_assert_not_null(post);
+	cr_assert_str_eq(cJSON_GetObjectItem(post, "operationId")->valuestring, "createDeal");
+	cr_assert_not_null(at(post, "responses", "201", "headers"));
+	cr_assert_not_null(at(at(post, "responses", "201", "headers"), "Location", NULL, NULL));
+	cr_assert_not_null(at(post, "responses", "422", NULL));
+	cr_assert_not_null(at(post, "responses", "405", NULL), "writes may be off");
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(post, "security")), 1);
+	patch = at(paths, "/api/v1/countries/{code}", "patch", NULL);
+	cr_assert_not_null(at(patch, "requestBody", "content", "application/merge-patch+json"));
+	cr_assert_not_null(at(patch, "responses", "412", NULL));
+	cr_assert_not_null(at(patch, "responses", "428", NULL));
+	cr_assert_not_null(at(paths, "/api/v1/sources/{id}", "delete", NULL));
+	/* Elsewhere a write method is refused: 405 and nothing else it could succeed with. */
+	cr_assert_null(at(at(paths, "/api/v1/deals/{id}", "post", NULL), "responses", "201", NULL));
+	cr_assert_null(at(at(paths, "/api/v1/changes", "post", NULL), "responses", "201", NULL),
+		       "the feed is read-only");
+	cr_assert_not_null(at(at(paths, "/api/v1/changes", "post", NULL), "responses", "405", NULL));
+	cr_assert_null(at(at(paths, "/api/v1/stats", "delete", NULL), "responses", "204", NULL));
+	cr_assert_str_eq(at(doc, "components", "securitySchemes", "bearer")->child->valuestring, "http");
+	cr_assert_not_null(at(at(post, "responses", "401", "headers"), "WWW-Authenticate", NULL, NULL));
+	cJSON_Delete(doc);
 }
 
 /* The code's licence is stated where tools look for it, and it is the LICENSE file's. */
