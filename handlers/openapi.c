@@ -904,6 +904,8 @@ static void write_operation(struct jsonw *w, const struct route_doc *d, const ch
 			"Idempotency-Key makes a retry safe" : del ? "Deletes the record, unless other "
 			"records refer to it" : patch ? "Changes the record by a JSON Merge Patch (RFC 7396); "
 			"its key cannot change" : "Replaces the whole record; the body's key is the URL's");
+	jsonw_key(w, "tags");
+	jsonw_strings(w, &d->tag, 1);
 	literal(w, "security", "[{\"bearer\":[]}]");
 	jsonw_key(w, "parameters");
 	jsonw_array_begin(w);
