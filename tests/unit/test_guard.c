@@ -139,6 +139,25 @@ Test(guard, finds_a_control_character_at_any_offset_of_a_value)
 	}
 }
 
+/* A header name is tokens only (RFC 9110 tchar): each of the 256 bytes in the middle of a name. */
+Test(guard, takes_exactly_the_token_characters_in_a_header_name)
+{
+	static const char tchar[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+	for (int c = 1; c < 256; c++) {
+		char name[3] = { 'X', (char)c, 'a' };
+		struct guard_header h[2] = { { "Host", 4, "x", 1 }, { name, 3, "v", 1 } };
+		const char *why = NULL;
+		bool token = strchr(tchar, c) != NULL;
+
+		cr_assert_eq(guard_check("/", "HTTP/1.1", h, 2, &limits, &why), token ? 0 : 400,
+			     "byte 0x%02x", c);
+		if (!token)
+			cr_assert_str_eq(why, "a header name that is not a token (RFC 9110)");
+	}
+}
+
 Test(guard, http_1_0_needs_no_host)
 {
 	const char *why = NULL;
