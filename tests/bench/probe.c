@@ -8,7 +8,7 @@
  * Content-Type, no logging, no metrics. Like attache it runs an epoll
  * thread pool of 2, queues on the second call of the access handler (on the
  * first, 0.9.75 drops keep-alive) and has the same memory pool per
- * connection (max-header-size 16 KB + 8 KB, see http_pool_size()), so what
+ * connection (max-header-size 8 KB + 8 KB, see http_pool_size()), so what
  * attache spends above it is attache's own.
  *
  *	probe PORT PATH=FILE...
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD, (uint16_t)atoi(argv[1]), NULL, NULL,
 			     on_request, NULL,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)2,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16384 + 8192),
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(8192 + 8192),
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
 			     MHD_OPTION_END);

@@ -101,3 +101,17 @@ Test(accept, q_values_are_read_to_three_decimals)
 	cr_assert_eq(accept_choose("text/csv;q=1.000, application/json;q=1", offers, 3), 0);
 	cr_assert_eq(accept_choose("text/csv;q=0.0001", offers, 3), -1, "four decimals are not a qvalue");
 }
+
+/* The ranges are parsed into an array that grows past its first 16: every one still counts. */
+Test(accept, reads_every_range_of_a_long_header)
+{
+	char accept[1024] = "";
+
+	for (int i = 0; i < 40; i++)
+		strcat(accept, "image/png, ");
+	cr_assert_eq(accept_choose(accept, offers, 3), -1);
+	strcat(accept, "text/csv;q=0.2, application/x-ndjson;q=0.3");
+	cr_assert_eq(accept_choose(accept, offers, 3), 2);
+	strcat(accept, ", application/json;charset=utf-8;q=0.3");
+	cr_assert_eq(accept_choose(accept, offers, 3), 0, "as weighty, and more specific");
+}

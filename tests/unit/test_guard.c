@@ -110,6 +110,54 @@ ParameterizedTest(struct guard_case *c, guard, refuses_what_http_1_1_forbids_wit
 		cr_assert_null(why);
 }
 
+/* Values are tested eight bytes at a time: a control byte is found at every offset of the word and of the tail. */
+Test(guard, finds_a_control_character_at_any_offset_of_a_value)
+{
+	static const unsigned char bad[] = { 0x01, 0x0d, 0x0a, 0x1f, 0x7f };
+	static const unsigned char good[] = { '\t', ' ', '~', 0x80, 0xc3, 0xff };
+	char value[41];
+
+	for (size_t len = 1; len < sizeof(value); len++) {
+		for (size_t at = 0; at < len; at++) {
+			for (size_t k = 0; k < sizeof(bad) + sizeof(good); k++) {
+				bool is_bad = k < sizeof(bad);
+				struct guard_header h[2] = {
+					{ "Host", 4, "x", 1 },
+					{ "X-A", 3, value, len },
+				};
+				const char *why = NULL;
+
+				memset(value, 'a', sizeof(value));
+				value[at] = (char)(is_bad ? bad[k] : good[k - sizeof(bad)]);
+				cr_assert_eq(guard_check("/", "HTTP/1.1", h, 2, &limits, &why),
+					     is_bad ? 400 : 0, "byte 0x%02x at %zu of %zu", (unsigned char)value[at],
+					     at, len);
+				if (is_bad)
+					cr_assert_str_eq(why, "a header value with a control character");
+			}
+		}
+	}
+}
+
+/* A header name is tokens only (RFC 9110 tchar): each of the 256 bytes in the middle of a name. */
+Test(guard, takes_exactly_the_token_characters_in_a_header_name)
+{
+	static const char tchar[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+	for (int c = 1; c < 256; c++) {
+		char name[3] = { 'X', (char)c, 'a' };
+		struct guard_header h[2] = { { "Host", 4, "x", 1 }, { name, 3, "v", 1 } };
+		const char *why = NULL;
+		bool token = strchr(tchar, c) != NULL;
+
+		cr_assert_eq(guard_check("/", "HTTP/1.1", h, 2, &limits, &why), token ? 0 : 400,
+			     "byte 0x%02x", c);
+		if (!token)
+			cr_assert_str_eq(why, "a header name that is not a token (RFC 9110)");
+	}
+}
+
 Test(guard, http_1_0_needs_no_host)
 {
 	const char *why = NULL;

@@ -53,6 +53,70 @@ Test(log, json_lines_escape_control_characters)
 	free(out);
 }
 
+static void writer_access(void)
+{
+	struct access_entry e = {
+		.request_id = "id1", .remote = "::1", .method = "PATCH",
+		.target = "/api/v1/deals/d1", .status = 204, .bytes = 0, .duration_us = 1234,
+		.user_agent = NULL, .writer = "ci\"bot",
+	};
+
+	log_access(&e);
+}
+
+Test(log, json_access_lines_are_one_object_with_every_member_in_order)
+{
+	const char *want = "\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":\"id1\","
+			   "\"remote\":\"::1\",\"method\":\"PATCH\",\"target\":\"/api/v1/deals/d1\","
+			   "\"status\":204,\"bytes\":0,\"duration_us\":1234,\"user_agent\":null,"
+			   "\"writer\":\"ci\\\"bot\"}\n";
+	char *out;
+
+	log_init(LOG_JSON, LOG_INFO);
+	out = capture(writer_access);
+	/* {"time":"2026-12-01T18:29:31.123Z" */
+	cr_assert_eq(strlen(out), 9 + 24 + strlen(want), "%s", out);
+	cr_assert(!strncmp(out, "{\"time\":\"", 9), "%s", out);
+	for (int i = 0; i < 24; i++)
+		cr_assert(strchr("0123456789-T:.Z", out[9 + i]), "%s", out);
+	cr_assert_eq(out[9 + 10], 'T', "%s", out);
+	cr_assert_eq(out[9 + 19], '.', "%s", out);
+	cr_assert_eq(out[9 + 23], 'Z', "%s", out);
+	cr_assert_str_eq(out + 9 + 24, want);
+	free(out);
+}
+
+static void long_target_access(void)
+{
+	char target[LOG_MAX_TARGET + 100];
+	struct access_entry e = { .request_id = "id1", .remote = "-", .method = "GET", .target = target };
+
+	memset(target, 'a', sizeof(target) - 1);
+	target[sizeof(target) - 1] = '\0';
+	log_access(&e);
+}
+
+Test(log, a_long_target_is_cut_in_both_formats)
+{
+	char cut[LOG_MAX_TARGET + 1];
+	char *out;
+
+	memset(cut, 'a', LOG_MAX_TARGET - 3);
+	memcpy(cut + LOG_MAX_TARGET - 3, "...", 4);
+	log_init(LOG_JSON, LOG_INFO);
+	out = capture(long_target_access);
+	cr_assert_not_null(strstr(out, "\"target\":\"aaa"), "%s", out);
+	cr_assert_not_null(strstr(out, cut), "%s", out);
+	cr_assert_null(strstr(out, "a...a"), "%s", out);
+	cr_assert_lt(strlen(out), LOG_MAX_TARGET + 400);
+	free(out);
+	log_init(LOG_TEXT, LOG_INFO);
+	out = capture(long_target_access);
+	cr_assert_not_null(strstr(out, cut), "%s", out);
+	cr_assert_lt(strlen(out), LOG_MAX_TARGET + 400);
+	free(out);
+}
+
 Test(log, text_lines_quote_and_escape_any_control_character)
 {
 	char *out;
