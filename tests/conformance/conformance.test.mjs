@@ -89,7 +89,7 @@ test(`list queries generated from the document (${RUNS} a route) match the model
 });
 
 test(`writes generated from the document (${WRITES}) on a server that takes them match the model`, async (t) => {
-  const s = await startWritableServer();
+  const s = await startWritableServer(['--cors-origin', 'https://dash.example']);
   try {
     const c = new Checker({ port: s.port, spec, seed: SEED, runs: 60, writable: true });
     await c.loadData();
@@ -99,6 +99,13 @@ test(`writes generated from the document (${WRITES}) on a server that takes them
     await w.run();
     t.diagnostic(`${w.writes} writes made: ${report(c)}`);
     none(c);
+    // A preflight for a write from the allowed origin: the route's write methods, and the write's headers.
+    for (const [tgt, method] of [['/api/v1/deals', 'POST'], ['/api/v1/countries/KR', 'PATCH'], ['/api/v1/sources/x', 'DELETE']]) {
+      const asked = 'authorization, if-match, content-type, idempotency-key';
+      const pre = await c.exchange('OPTIONS', tgt, { origin: 'https://dash.example', 'access-control-request-method': method, 'access-control-request-headers': asked });
+      assert.deepEqual([pre.get('access-control-allow-methods'), pre.get('access-control-allow-headers')], [pre.get('allow'), asked], `preflight ${method} ${tgt}`);
+      assert.match(pre.get('allow'), new RegExp(`\\b${method}\\b`), `preflight ${method} ${tgt}`);
+    }
     for (const what of ['201', '204', '400', '401', '409', '409 referred to', '412', '413', '415', '422', '428', 'patch', 'patch removing a member',
       'Idempotency-Key replayed', 'Idempotency-Key with another body', 'write replace'])
       assert.ok(c.stats[what] > 0, `no write gave ${what}`);

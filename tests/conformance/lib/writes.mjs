@@ -196,6 +196,12 @@ export class Writes {
     return false;
   }
 
+  // What the server took must be valid against the document's request schema.
+  takes(label, schema, body) {
+    const errors = this.c.spec.validate(schema, body);
+    if (errors.length) this.say(`${label}: the server took a record the document's request schema refuses: ${errors.slice(0, 3).join('; ')}`);
+  }
+
   // A 422's violations: each a pointer into the body sent and a detail, and the pointers the generator broke among them.
   violations(label, ans, body, broke) {
     if (!this.expect(label, ans, 422)) return;
@@ -309,6 +315,7 @@ export class Writes {
     const ans = await this.send('POST', r.path, headers, x.body);
     if (this.find(r, k) >= 0) { this.expect(`${label}, which exists`, ans, 409); return; }
     if (!this.expect(label, ans, 201)) return;
+    this.takes(label, r.schema, x.body);
     this.created.add(k);
     const got = JSON.parse(ans.text());
     if (!same(got, x.body)) this.say(`${label}: answered ${short(JSON.stringify(canon(got)))}, sent ${short(JSON.stringify(canon(x.body)))}`);
@@ -340,6 +347,9 @@ export class Writes {
     const broke = [...new Set(x.breaks.map((i) => kinds[i % kinds.length]))];
     const body = structuredClone(x.body);
     const pointers = broke.map(([, f]) => f(body));
+    // A violation the schema can state, the document's request schema refuses too.
+    if (broke.some(([w]) => !OUTSIDE_SCHEMA.includes(w)) && !this.c.spec.validate(r.schema, body).length)
+      this.say(`POST ${r.path} with ${broke.map(([w]) => w).join(', ')}: the document's request schema takes the body`);
     const label = `POST ${r.path} with ${broke.map(([w]) => w).join(', ')}`;
     const ans = await this.send('POST', r.path, this.auth({ 'content-type': 'application/json' }), body);
     // A key that exists is a 409 before the body is looked at.
@@ -388,6 +398,7 @@ export class Writes {
     const ans = await this.send('PUT', `${r.path}/${encodeURIComponent(k)}`, headers, body);
     if (refused) return this.refusedPrecondition(label, r, k, ans, refused);
     if (!this.expect(label, ans, 200)) return;
+    this.takes(label, r.schema, body);
     const got = JSON.parse(ans.text());
     if (!same(got, body)) this.say(`${label}: answered ${short(JSON.stringify(canon(got)))}, sent ${short(JSON.stringify(canon(body)))}`);
     const before = this.etags[r.name].get(k);
@@ -422,6 +433,7 @@ export class Writes {
     if (refused) return this.refusedPrecondition(label, r, k, ans, refused);
     const want = mergePatch(rec, patch);
     if (!this.expect(label, ans, 200)) return;
+    this.takes(label, r.schema, want);
     const got = JSON.parse(ans.text());
     if (!same(got, want)) this.say(`${label}: answered ${short(JSON.stringify(canon(got)))}, the merge gives ${short(JSON.stringify(canon(want)))}`);
     const before = this.etags[r.name].get(k);
@@ -510,6 +522,9 @@ export class Writes {
     return { ...this.model, changes: this.changes };
   }
 }
+
+// The violations of a rule that a JSON Schema cannot state: the data's references.
+const OUTSIDE_SCHEMA = ['a reference to no record'];
 
 // Officially assigned country codes (ISO 3166-1), for new countries: those the data has are taken
 // (a 409), the others are created once and then exist.
