@@ -107,7 +107,7 @@ test(`writes generated from the document (${WRITES}) on a server that takes them
       assert.match(pre.get('allow'), new RegExp(`\\b${method}\\b`), `preflight ${method} ${tgt}`);
     }
     for (const what of ['201', '204', '400', '401', '409', '409 referred to', '412', '413', '415', '422', '428', 'patch', 'patch removing a member',
-      'Idempotency-Key replayed', 'Idempotency-Key with another body', 'write replace'])
+      'Idempotency-Key replayed', 'Idempotency-Key with another body', 'write replace', 'write answered gzipped'])
       assert.ok(c.stats[what] > 0, `no write gave ${what}`);
     // Then every collection and the changes feed hold what the model says, and take the list grammar as any list.
     const after = new Checker({ port: s.port, spec, seed: SEED, runs: 60, writable: true });

@@ -183,6 +183,9 @@ export class Writes {
 
   auth(extra = {}) { return { authorization: `Bearer ${this.token}`, ...extra }; }
 
+  // x.gzip: the write, and the GET after it, accept gzip (a browser does): ETags end in -gz.
+  enc(x) { return x.gzip ? { 'accept-encoding': 'gzip' } : {}; }
+
   async send(method, tgt, headers, body) {
     return this.c.exchange(method, tgt, headers, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
   }
@@ -216,9 +219,9 @@ export class Writes {
   }
 
   // After a write that succeeded: the record (or its absence), its ETag and the list's total, as the model says.
-  async effects(label, r, k, etag) {
+  async effects(label, r, k, etag, headers = {}) {
     const i = this.find(r, k);
-    const get = await this.c.exchange('GET', `${r.path}/${encodeURIComponent(k)}`);
+    const get = await this.c.exchange('GET', `${r.path}/${encodeURIComponent(k)}`, headers);
     if (i < 0) { this.expect(`${label}, then GET`, get, 404); }
     else if (this.expect(`${label}, then GET`, get, 200)) {
       const got = JSON.parse(get.text());
@@ -232,8 +235,9 @@ export class Writes {
       this.say(`${label}, then GET ${r.path}: X-Total-Count ${list.get('x-total-count')}, meta.total ${total}, the model has ${this.model[r.name].length}`);
   }
 
+  // The feed names the record's ETag as JSON, not gzipped: a gzipped answer's, less its -gz.
   changed(op, r, k, etag) {
-    this.changes.push({ seq: this.changes.length + 1, writer: this.writer, op, collection: r.name, id: k, etag: etag ?? null });
+    this.changes.push({ seq: this.changes.length + 1, writer: this.writer, op, collection: r.name, id: k, etag: etag?.replace(/-gz"$/, '"') ?? null });
     this.writes++;
   }
 
@@ -291,6 +295,7 @@ export class Writes {
       body: this.bodyArb(this.routes[route]),
       pick: fc.nat(),
       ifMatch: fc.constantFrom('right', 'right', 'star', 'wrong', 'absent'),
+      gzip: fc.boolean(),
       idem: fc.constantFrom(null, null, 'replay', 'other body'),
       breaks: fc.uniqueArray(fc.nat(5), { minLength: 1, maxLength: 3 }),
       fault: fc.constantFrom('no token', 'wrong token', 'wrong type', 'no type', 'malformed', 'trailing text', 'duplicate member', 'oversized', 'key on PUT'),
@@ -309,7 +314,7 @@ export class Writes {
 
   async create(r, x, n) {
     const k = x.body[r.key];
-    const headers = this.auth({ 'content-type': 'application/json' });
+    const headers = this.auth({ 'content-type': 'application/json', ...this.enc(x) });
     if (x.idem) headers['idempotency-key'] = `key-${n}`;
     const label = `POST ${r.path} ${k}`;
     const ans = await this.send('POST', r.path, headers, x.body);
@@ -324,7 +329,8 @@ export class Writes {
     this.model[r.name].push(got);
     this.changed('create', r, k, ans.get('etag'));
     this.c.count('201');
-    await this.effects(label, r, k, ans.get('etag'));
+    if (x.gzip && ans.get('content-encoding')) this.c.count('write answered gzipped');
+    await this.effects(label, r, k, ans.get('etag'), this.enc(x));
     if (x.idem === 'replay') {
       // The retry gets the first answer again, and creates nothing.
       const again = await this.send('POST', r.path, headers, x.body);
@@ -339,7 +345,7 @@ export class Writes {
       this.expect(`${label} again, same Idempotency-Key, another body`, await this.send('POST', r.path, headers, other), 422);
       this.c.count('Idempotency-Key with another body');
     }
-    await this.effects(`${label} (and its retry)`, r, k, ans.get('etag'));
+    await this.effects(`${label} (and its retry)`, r, k, ans.get('etag'), this.enc(x));
   }
 
   async invalid(r, x) {
@@ -384,7 +390,8 @@ export class Writes {
   async refusedPrecondition(label, r, k, ans, want) {
     if (!this.expect(label, ans, want)) return;
     this.c.count(String(want));
-    if (want === 412 && ans.get('etag') !== await this.current(r, k)) this.say(`${label}: the 412's ETag ${ans.get('etag')}, the record's ${await this.current(r, k)}`);
+    const plain = (e) => e?.replace(/-gz"$/, '"');
+    if (want === 412 && plain(ans.get('etag')) !== plain(await this.current(r, k))) this.say(`${label}: the 412's ETag ${ans.get('etag')}, the record's ${await this.current(r, k)}`);
   }
 
   async replace(r, x) {
@@ -392,7 +399,7 @@ export class Writes {
     const i = x.pick % list.length, k = list[i][r.key];
     const body = { ...x.body, [r.key]: k };
     await this.current(r, k);
-    const headers = this.auth({ 'content-type': 'application/json' });
+    const headers = this.auth({ 'content-type': 'application/json', ...this.enc(x) });
     const refused = this.precondition(r, k, x, headers);
     const label = `PUT ${r.recordPath.replace(/\{.*\}/, k)} If-Match ${x.ifMatch}`;
     const ans = await this.send('PUT', `${r.path}/${encodeURIComponent(k)}`, headers, body);
@@ -405,7 +412,7 @@ export class Writes {
     if (!same(list[i], got) && ans.get('etag') === before) this.say(`${label}: the record changed, its ETag ${before} did not`);
     list[i] = got;
     this.changed('replace', r, k, ans.get('etag'));
-    await this.effects(label, r, k, ans.get('etag'));
+    await this.effects(label, r, k, ans.get('etag'), this.enc(x));
   }
 
   // A merge patch of writable members: new values, nulls (removing), a nested member of an object.
@@ -426,7 +433,7 @@ export class Writes {
     // Members the patch removes with null: those not required, and no inference is about.
     for (const w of r.writable) if (w.optional && !inferred.has(w.m) && !(w.m in patch) && (x.pick >> 3) % 5 === 0) patch[w.m] = null;
     await this.current(r, k);
-    const headers = this.auth({ 'content-type': r.patchType });
+    const headers = this.auth({ 'content-type': r.patchType, ...this.enc(x) });
     const refused = this.precondition(r, k, x, headers);
     const label = `PATCH ${r.path}/${k} ${short(JSON.stringify(patch))} If-Match ${x.ifMatch}`;
     const ans = await this.send('PATCH', `${r.path}/${encodeURIComponent(k)}`, headers, patch);
@@ -441,7 +448,7 @@ export class Writes {
     list[i] = got;
     this.changed('patch', r, k, ans.get('etag'));
     this.c.count(Object.values(patch).some((v) => v === null) ? 'patch removing a member' : 'patch');
-    await this.effects(label, r, k, ans.get('etag'));
+    await this.effects(label, r, k, ans.get('etag'), this.enc(x));
   }
 
   async delete(r, x) {
