@@ -895,6 +895,8 @@ static void problem_inline(struct jsonw *w, const char *status, const char *desc
 	jsonw_object_end(w);
 }
 
+_Static_assert(WRITE_MAX_IDEMPOTENCY_KEY == 255, "the Idempotency-Key parameter says 255");
+
 /*
  * A write method of a collection (POST) or a record (PUT, PATCH, DELETE):
  * answered when the server runs with --data and --tokens, else 405.
@@ -921,9 +923,10 @@ static void write_operation(struct jsonw *w, const struct route_doc *d, const ch
 	jsonw_key(w, "parameters");
 	jsonw_array_begin(w);
 	literal(w, NULL, post ? "{\"name\":\"Idempotency-Key\",\"in\":\"header\",\"required\":false,"
-		"\"description\":\"A retry with the same key and body gets the first answer again, and "
+		"\"description\":\"1 to 255 visible ASCII characters (else 400). A retry with the same "
+		"key and body gets the first answer again, and "
 		"creates nothing; the same key with another body is 422\",\"schema\":{\"type\":\"string\","
-		"\"minLength\":1,\"maxLength\":255}}" : "{\"name\":\"If-Match\",\"in\":\"header\","
+		"\"pattern\":\"^[\\\\x21-\\\\x7e]{1,255}$\"}}" : "{\"name\":\"If-Match\",\"in\":\"header\","
 		"\"required\":true,\"description\":\"The record's ETag as last read (or *): the change is "
 		"refused with 412 if the record changed since\",\"schema\":{\"type\":\"string\"}}");
 	jsonw_array_end(w);

@@ -199,10 +199,15 @@ export class Writes {
     return false;
   }
 
+  // The schema of a POST's Idempotency-Key, as the document declares it.
+  keySchema(r) {
+    return this.c.spec.operation('POST', r.path).parameters.map((p) => resolve(this.doc, p)).find((p) => p.name === 'Idempotency-Key').schema;
+  }
+
   // What the server took must be valid against the document's request schema.
   takes(label, schema, body) {
     const errors = this.c.spec.validate(schema, body);
-    if (errors.length) this.say(`${label}: the server took a record the document's request schema refuses: ${errors.slice(0, 3).join('; ')}`);
+    if (errors.length) this.say(`${label}: the server took what the document's request schema refuses: ${errors.slice(0, 3).join('; ')}`);
   }
 
   // A 422's violations: each a pointer into the body sent and a detail, and the pointers the generator broke among them.
@@ -298,7 +303,8 @@ export class Writes {
       gzip: fc.boolean(),
       idem: fc.constantFrom(null, null, 'replay', 'other body'),
       breaks: fc.uniqueArray(fc.nat(5), { minLength: 1, maxLength: 3 }),
-      fault: fc.constantFrom('no token', 'wrong token', 'wrong type', 'no type', 'malformed', 'trailing text', 'duplicate member', 'oversized', 'key on PUT'),
+      fault: fc.constantFrom('no token', 'wrong token', 'wrong type', 'no type', 'malformed', 'trailing text', 'duplicate member', 'oversized', 'key on PUT',
+        'a long Idempotency-Key', 'an Idempotency-Key with a space'),
     }));
     const script = fc.sample(cmd, { seed: this.seed, numRuns: this.runs });
     let n = 0;
@@ -315,12 +321,13 @@ export class Writes {
   async create(r, x, n) {
     const k = x.body[r.key];
     const headers = this.auth({ 'content-type': 'application/json', ...this.enc(x) });
-    if (x.idem) headers['idempotency-key'] = `key-${n}`;
+    if (x.idem) headers['idempotency-key'] = n % 3 ? `key-${n}` : `${n}~`.padEnd(255, '!');
     const label = `POST ${r.path} ${k}`;
     const ans = await this.send('POST', r.path, headers, x.body);
     if (this.find(r, k) >= 0) { this.expect(`${label}, which exists`, ans, 409); return; }
     if (!this.expect(label, ans, 201)) return;
     this.takes(label, r.schema, x.body);
+    if (x.idem) this.takes(`${label}, its Idempotency-Key`, this.keySchema(r), headers['idempotency-key']);
     this.created.add(k);
     const got = JSON.parse(ans.text());
     if (!same(got, x.body)) this.say(`${label}: answered ${short(JSON.stringify(canon(got)))}, sent ${short(JSON.stringify(canon(x.body)))}`);
@@ -494,6 +501,8 @@ export class Writes {
       'trailing text': [this.auth(type), `${body} x`, 400],
       'duplicate member': [this.auth(type), body.replace(/^\{/, `{"${r.key}":"x",`), 400],
       oversized: [this.auth(type), JSON.stringify({ ...x.body, summary: 'x'.repeat(70000) }), 413],
+      'a long Idempotency-Key': [this.auth({ ...type, 'idempotency-key': 'k'.repeat(256) }), body, 400],
+      'an Idempotency-Key with a space': [this.auth({ ...type, 'idempotency-key': 'a key' }), body, 400],
     };
     if (x.fault === 'key on PUT') {
       const list = this.model[r.name], k = list[x.pick % list.length][r.key];
@@ -502,6 +511,9 @@ export class Writes {
       return;
     }
     const [headers, sent, want, challenge] = cases[x.fault];
+    // A key the server refuses, the document's parameter refuses too.
+    if (headers['idempotency-key'] && !this.c.spec.validate(this.keySchema(r), headers['idempotency-key']).length)
+      this.say(`POST ${r.path} with ${x.fault}: the document's Idempotency-Key takes it`);
     const ans = await this.send('POST', r.path, headers, sent);
     if (!this.expect(`POST ${r.path} with ${x.fault}`, ans, want)) return;
     this.c.count(String(want));
