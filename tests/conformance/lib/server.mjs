@@ -42,14 +42,27 @@ export function startServer(args = []) {
 // one: a copy of the shipped data file in a temporary directory (the journal
 // and changes file go beside it), and a tokens file with one token made by
 // attache --new-token. Resolves to the server, with token, writer (the
-// token's name) and dir; stop() also removes the directory.
+// token's name) and dir; stop() also removes the directory; restart() stops
+// it cleanly (SIGTERM) and resolves to the server started again on the same
+// files.
 export async function startWritableServer(args = [], writer = 'conformance') {
   const dir = mkdtempSync(path.join(tmpdir(), 'attache-conformance-'));
   const data = path.join(dir, 'data.json');
   copyFileSync(path.join(ROOT, 'data/vilnius-2023.json'), data);
   const [token, line] = execFileSync(BIN, ['--new-token', writer], { encoding: 'utf8' }).trim().split('\n');
   writeFileSync(path.join(dir, 'tokens'), `${line}\n`);
-  const s = await startServer(['--data', data, '--tokens', path.join(dir, 'tokens'), ...args]);
-  const stop = s.stop;
-  return { ...s, token, writer, dir, async stop(signal) { const r = await stop(signal); rmSync(dir, { recursive: true, force: true }); return r; } };
+  const all = ['--data', data, '--tokens', path.join(dir, 'tokens'), ...args];
+  const wrap = (s) => ({
+    ...s,
+    token,
+    writer,
+    dir,
+    async stop(signal) { const r = await s.stop(signal); rmSync(dir, { recursive: true, force: true }); return r; },
+    async restart() {
+      const { code } = await s.stop('SIGTERM');
+      if (code !== 0) throw new Error(`attache stopped with ${code}: ${s.log()}`);
+      return wrap(await startServer(all));
+    },
+  });
+  return wrap(await startServer(all));
 }

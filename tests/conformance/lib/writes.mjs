@@ -136,6 +136,7 @@ export class Writes {
     this.routes = writeRoutes(this.doc);
     this.changes = [];
     this.created = new Set();   // the keys this run created
+    this.replays = [];          // the creates retried with their Idempotency-Key, and their first answers
     this.writes = 0;
     this.maxBody = null;
   }
@@ -340,6 +341,7 @@ export class Writes {
     await this.effects(label, r, k, ans.get('etag'), this.enc(x));
     if (x.idem === 'replay') {
       // The retry gets the first answer again, and creates nothing.
+      this.replays.push({ path: r.path, headers, body: x.body, ans });
       const again = await this.send('POST', r.path, headers, x.body);
       if (this.expect(`${label} again, same Idempotency-Key`, again, 201)) {
         if (again.text() !== ans.text() || again.get('etag') !== ans.get('etag') || again.get('location') !== ans.get('location'))
@@ -534,6 +536,17 @@ export class Writes {
       // When it was made is the server's to say: the model takes it, for the lists that follow.
       if (this.changes[i]) this.changes[i].at = at;
     });
+  }
+
+  // The retries, again (after a restart): each gets its first answer, and creates nothing.
+  async replay() {
+    for (const { path, headers, body, ans } of this.replays) {
+      const again = await this.send('POST', path, headers, body);
+      if (again.status !== ans.status || again.text() !== ans.text() || again.get('etag') !== ans.get('etag'))
+        this.say(`POST ${path} ${body[Object.keys(body)[0]]} replayed after a restart: ${again.status} ${again.get('etag')}, first ${ans.status} ${ans.get('etag')}`);
+    }
+    const feed = await this.c.exchange('GET', '/api/v1/changes?limit=1');
+    if (JSON.parse(feed.text()).meta.total !== this.changes.length) this.say(`after the replays: ${feed.text().slice(0, 120)}, the model made ${this.changes.length} changes`);
   }
 
   // What every collection must now hold, for Checker.loadData: the model's, and the feed.
