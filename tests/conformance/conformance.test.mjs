@@ -28,7 +28,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { Checker, connection } from './lib/check.mjs';
@@ -100,6 +100,20 @@ test(`writes generated from the document (${WRITES}) on a server that takes them
     await w.run();
     t.diagnostic(`${w.writes} writes made: ${report(c)}`);
     none(c);
+    // With a data file but no tokens, writes are off: a write method is the 405 the document declares, Allow naming no write.
+    copyFileSync(path.join(ROOT, 'data/vilnius-2023.json'), path.join(s.dir, 'read-only.json'));
+    const ro = await startServer(['--data', path.join(s.dir, 'read-only.json')]);
+    try {
+      const off = new Checker({ port: ro.port, spec });
+      for (const [m, tgt] of [['POST', '/api/v1/deals'], ['PATCH', '/api/v1/countries/KR'], ['DELETE', '/api/v1/sources/x']]) {
+        const ans = await off.exchange(m, tgt, { authorization: `Bearer ${s.token}`, 'content-type': 'application/json', 'if-match': '*' }, '{}');
+        assert.deepEqual([ans.status, ans.get('allow')], [405, 'GET, HEAD, OPTIONS'], `${m} ${tgt} without --tokens`);
+        assert.match(JSON.parse(ans.text()).detail, /writes are off.*--data FILE and --tokens FILE/, `${m} ${tgt}: the detail says how to turn writes on`);
+      }
+      none(off);
+    } finally {
+      await ro.stop();
+    }
     // A preflight for a write from the allowed origin: the route's write methods, and the write's headers.
     for (const [tgt, method] of [['/api/v1/deals', 'POST'], ['/api/v1/countries/KR', 'PATCH'], ['/api/v1/sources/x', 'DELETE']]) {
       const asked = 'authorization, if-match, content-type, idempotency-key';
