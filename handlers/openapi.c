@@ -34,6 +34,7 @@
 #include "handlers/response.h"
 #include "handlers/site.h"
 #include "handlers/webroot.h"
+#include "handlers/write.h"
 #include "lib/jsonw.h"
 #include "lib/mem.h"
 #include "models/query.h"
@@ -767,6 +768,26 @@ static void get_operation(struct jsonw *w, const struct route_doc *d, bool head)
 	jsonw_object_end(w);
 }
 
+/* Whether method is a write the route takes when writes are on (handlers/write.h). */
+static bool writes_here(const struct route *r, const char *method)
+{
+	if (!r->resource || store_which(r->resource) >= STORE_NCOLLECTIONS)
+		return false;
+	if (r->kind == ROUTE_LIST)
+		return !strcmp(method, "post");
+	return r->kind == ROUTE_RECORD &&
+	       (!strcmp(method, "put") || !strcmp(method, "patch") || !strcmp(method, "delete"));
+}
+
+/*
+ * The suffix of the Allow header and 405 components of a route: a collection
+ * and its records name their write methods too when writes are on.
+ */
+static const char *allow_kind(const struct route *r)
+{
+	return writes_here(r, "post") ? "WritableList" : writes_here(r, "put") ? "WritableRecord" : "";
+}
+
 static void options_operation(struct jsonw *w, const struct route_doc *d)
 {
 	jsonw_key(w, "options");
@@ -784,9 +805,10 @@ static void options_operation(struct jsonw *w, const struct route_doc *d)
 			"Access-Control-Allow-* headers");
 	jsonw_key(w, "headers");
 	jsonw_object_begin(w);
-	kv_ref(w, "Allow", "headers/Allow");
+	kv_ref(w, "Allow", "headers/Allow%s", allow_kind(d->r));
 	common_headers(w, true, false);
-	kv_ref(w, "Access-Control-Allow-Methods", "headers/Access-Control-Allow-Methods");
+	kv_ref(w, "Access-Control-Allow-Methods", "headers/Access-Control-Allow-Methods%s",
+	       allow_kind(d->r));
 	kv_ref(w, "Access-Control-Allow-Headers", "headers/Access-Control-Allow-Headers");
 	kv_ref(w, "Access-Control-Max-Age", "headers/Access-Control-Max-Age");
 	jsonw_object_end(w);
@@ -810,7 +832,7 @@ static void refused_operation(struct jsonw *w, const struct route_doc *d, const 
 	jsonw_strings(w, &tag_refused, 1);
 	jsonw_key(w, "responses");
 	jsonw_object_begin(w);
-	kv_ref(w, "405", "responses/MethodNotAllowed");
+	kv_ref(w, "405", "responses/MethodNotAllowed%s", allow_kind(d->r));
 	early_problems(w, d);
 	jsonw_object_end(w);
 	jsonw_object_end(w);
@@ -846,43 +868,34 @@ static void path_parameters(struct jsonw *w, const struct route *r)
 	jsonw_array_end(w);
 }
 
-/* An inline problem response of one status, with its description. */
+/*
+ * An inline problem response of one status, with its description, the
+ * headers of every problem, and header (a component, when not NULL), which
+ * every such answer has; schema: Problem or Violations.
+ */
 static void problem_inline(struct jsonw *w, const char *status, const char *description,
-			   const char *header, const char *header_description)
+			   const char *header, const char *schema)
 {
 	jsonw_key(w, status);
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "description", description);
-	if (header) {
-		jsonw_key(w, "headers");
-		jsonw_object_begin(w);
-		jsonw_key(w, header);
-		jsonw_object_begin(w);
-		jsonw_kv_string(w, "description", header_description);
-		literal(w, "schema", "{\"type\":\"string\"}");
-		jsonw_object_end(w);
-		jsonw_object_end(w);
-	}
+	jsonw_key(w, "headers");
+	jsonw_object_begin(w);
+	common_headers(w, true, true);
+	if (header)
+		kv_ref(w, header, "headers/%s", header);
+	jsonw_object_end(w);
 	jsonw_key(w, "content");
 	jsonw_object_begin(w);
 	jsonw_key(w, "application/problem+json");
 	jsonw_object_begin(w);
-	kv_ref(w, "schema", "schemas/Problem");
+	kv_ref(w, "schema", "schemas/%s", schema);
 	jsonw_object_end(w);
 	jsonw_object_end(w);
 	jsonw_object_end(w);
 }
 
-/* Whether method is a write the route takes when writes are on (handlers/write.h). */
-static bool writes_here(const struct route *r, const char *method)
-{
-	if (!r->resource || store_which(r->resource) >= STORE_NCOLLECTIONS)
-		return false;
-	if (r->kind == ROUTE_LIST)
-		return !strcmp(method, "post");
-	return r->kind == ROUTE_RECORD &&
-	       (!strcmp(method, "put") || !strcmp(method, "patch") || !strcmp(method, "delete"));
-}
+_Static_assert(WRITE_MAX_IDEMPOTENCY_KEY == 255, "the Idempotency-Key parameter says 255");
 
 /*
  * A write method of a collection (POST) or a record (PUT, PATCH, DELETE):
@@ -910,9 +923,10 @@ static void write_operation(struct jsonw *w, const struct route_doc *d, const ch
 	jsonw_key(w, "parameters");
 	jsonw_array_begin(w);
 	literal(w, NULL, post ? "{\"name\":\"Idempotency-Key\",\"in\":\"header\",\"required\":false,"
-		"\"description\":\"A retry with the same key and body gets the first answer again, and "
+		"\"description\":\"1 to 255 visible ASCII characters (else 400). A retry with the same "
+		"key and body gets the first answer again, and "
 		"creates nothing; the same key with another body is 422\",\"schema\":{\"type\":\"string\","
-		"\"minLength\":1,\"maxLength\":255}}" : "{\"name\":\"If-Match\",\"in\":\"header\","
+		"\"pattern\":\"^[\\\\x21-\\\\x7e]{1,255}$\"}}" : "{\"name\":\"If-Match\",\"in\":\"header\","
 		"\"required\":true,\"description\":\"The record's ETag as last read (or *): the change is "
 		"refused with 412 if the record changed since\",\"schema\":{\"type\":\"string\"}}");
 	jsonw_array_end(w);
@@ -925,9 +939,11 @@ static void write_operation(struct jsonw *w, const struct route_doc *d, const ch
 		jsonw_key(w, patch ? "application/merge-patch+json" : "application/json");
 		jsonw_object_begin(w);
 		if (patch)
-			literal(w, "schema", "{\"type\":\"object\"}");
+			literal(w, "schema", "{\"type\":\"object\",\"description\":\"Members to set; "
+				"null removes one (a required member cannot go); an object merges into the "
+				"member's, member by member\"}");
 		else
-			kv_ref(w, "schema", "schemas/%s", res->schema);
+			kv_ref(w, "schema", "schemas/%sInput", res->schema);
 		jsonw_object_end(w);
 		jsonw_object_end(w);
 		jsonw_object_end(w);
@@ -937,18 +953,15 @@ static void write_operation(struct jsonw *w, const struct route_doc *d, const ch
 	jsonw_key(w, post ? "201" : del ? "204" : "200");
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "description", del ? "Deleted, on disk" : "The record as now served, on disk");
-	if (!del) {
-		jsonw_key(w, "headers");
-		jsonw_object_begin(w);
+	jsonw_key(w, "headers");
+	jsonw_object_begin(w);
+	if (!del)
 		kv_ref(w, "ETag", "headers/ETag");
-		if (post) {
-			jsonw_key(w, "Location");
-			jsonw_object_begin(w);
-			jsonw_kv_string(w, "description", "The URL of the record created");
-			literal(w, "schema", "{\"type\":\"string\"}");
-			jsonw_object_end(w);
-		}
-		jsonw_object_end(w);
+	if (post)
+		kv_ref(w, "Location", "headers/Location");
+	common_headers(w, true, !del);
+	jsonw_object_end(w);
+	if (!del) {
 		jsonw_key(w, "content");
 		jsonw_object_begin(w);
 		jsonw_key(w, "application/json");
@@ -958,29 +971,32 @@ static void write_operation(struct jsonw *w, const struct route_doc *d, const ch
 		jsonw_object_end(w);
 	}
 	jsonw_object_end(w);
-	kv_ref(w, "405", "responses/MethodNotAllowed");
+	kv_ref(w, "405", "responses/MethodNotAllowed%s", allow_kind(d->r));
 	early_problems(w, d);
 	problem_inline(w, "401", "No token, or one that is not the server's", "WWW-Authenticate",
-		       "Bearer realm=\"attache\", with error=\"invalid_token\" for a token that is not "
-		       "one of the server's (RFC 6750)");
+		       "Problem");
 	if (!post && !d->files)
 		kv_ref(w, "404", "responses/NotFound");
-	problem_inline(w, "409", "The key exists already (POST), or other records refer to the record "
-		       "(DELETE; the detail names them)", NULL, NULL);
+	if (post || del)
+		problem_inline(w, "409", post ? "The key exists already" : "Other records refer to "
+			       "the record (the detail names them)", NULL, "Problem");
 	if (!post) {
 		problem_inline(w, "412", "If-Match is not the record's current ETag, which the ETag "
-			       "header gives", "ETag", "The record's current ETag");
-		problem_inline(w, "428", "PUT, PATCH and DELETE need If-Match", NULL, NULL);
+			       "header gives", "ETag", "Problem");
+		problem_inline(w, "428", "PUT, PATCH and DELETE need If-Match", NULL, "Problem");
 	}
 	if (!del) {
-		problem_inline(w, "415", "The body is not application/json (PATCH: "
-			       "application/merge-patch+json)", NULL, NULL);
-		problem_inline(w, "422", "The record breaks rules of the data: errors lists every violation, "
-			       "{pointer (RFC 6901, into the body), detail}", NULL, NULL);
+		problem_inline(w, "415", patch ? "The body is not application/merge-patch+json "
+			       "(Accept-Patch says so)" : "The body is not application/json",
+			       patch ? "Accept-Patch" : NULL, "Problem");
+		problem_inline(w, "422", post ? "The record breaks rules of the data: errors lists "
+			       "every violation; or the Idempotency-Key was sent first with another "
+			       "body (errors is empty)" : "The record breaks rules of the data: errors "
+			       "lists every violation", NULL, "Violations");
 	}
 	problem_inline(w, "503", "The write could not be made durable (an I/O error), or the server is "
-		       "stopping; nothing of it was applied", NULL, NULL);
-	problem_inline(w, "507", "The disk is full; nothing of the write was applied", NULL, NULL);
+		       "stopping; nothing of it was applied", NULL, "Problem");
+	problem_inline(w, "507", "The disk is full; nothing of the write was applied", NULL, "Problem");
 	jsonw_object_end(w);
 	jsonw_object_end(w);
 	strbuf_release(&id);
@@ -1064,6 +1080,24 @@ static void record_schemas(struct jsonw *w, const struct resource *res, const cJ
 		jsonw_string(w, res->members[i].name);
 	jsonw_array_end(w);
 	jsonw_object_end(w);
+
+	/* What a write sends, to a collection that takes writes: the data file's rules. */
+	if (store_which(res) < STORE_NCOLLECTIONS) {
+		strbuf_addf(&name, "%sInput", res->schema);
+		jsonw_key(w, name.buf);
+		jsonw_object_begin(w);
+		kv_printf(w, "description", "A %s as a write sends it (POST, PUT): a member not "
+			  "required may be left out, and is then served as null, or [] for a list",
+			  res->singular);
+		cJSON_ArrayForEach(c, def) {
+			if (!strcmp(c->string, "description"))
+				continue;
+			jsonw_key(w, c->string);
+			copy_json(w, c);
+		}
+		jsonw_object_end(w);
+		strbuf_reset(&name);
+	}
 
 	strbuf_addf(&name, "%sFields", res->schema);
 	jsonw_key(w, name.buf);
@@ -1248,6 +1282,46 @@ static void index_schemas(struct jsonw *w, const struct store *s)
 	strbuf_release(&path);
 }
 
+/* The members of every problem, as JSON Schema properties without the closing brace. */
+#define PROBLEM_PROPERTIES \
+	"\"properties\":{\"type\":{\"const\":\"about:blank\"}," \
+	"\"title\":{\"type\":\"string\",\"description\":\"The status's reason phrase\"}," \
+	"\"status\":{\"type\":\"integer\",\"minimum\":400,\"maximum\":599}," \
+	"\"detail\":{\"type\":\"string\"}," \
+	"\"instance\":{\"type\":\"string\",\"description\":\"The request target (cut at " \
+	"512 bytes)\"},\"request_id\":{\"type\":\"string\"}," \
+	"\"parameter\":{\"type\":\"string\",\"description\":\"A refused query: the query " \
+	"parameter at fault\"}," \
+	"\"allowed\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\"}," \
+	"\"description\":\"What would do in its place, when that is a finite set: the " \
+	"parameters (for an unknown parameter or an empty name), the fields (for an " \
+	"unknown field), the operators of the field, the names sort, facet or fields " \
+	"take (for an unknown, empty or repeated item), true and false (isnull, bom), or " \
+	"json, csv and ndjson (format). A malformed or out-of-range value of an integer, " \
+	"a date, limit or offset, an empty value, a repeated parameter, too many items, " \
+	"or a parameter the format refuses (bom=true but CSV, limit=all on JSON, facet " \
+	"but JSON) have none: the parameter's schema says what would do.\"}"
+
+/*
+ * A problem's schema: the members of every problem, and those a kind adds
+ * (required: ",\"name\"..."; properties: ",\"name\":{...}...").
+ */
+static void problem_schema(struct jsonw *w, const char *name, const char *description,
+			   const char *required, const char *properties)
+{
+	struct strbuf schema = STRBUF_INIT;
+
+	strbuf_addstr(&schema, "{\"type\":\"object\",\"description\":");
+	json_escape(&schema, description, strlen(description));
+	strbuf_addf(&schema, ",\"required\":[\"type\",\"title\",\"status\",\"detail\","
+		    "\"instance\",\"request_id\"%s],", required);
+	strbuf_addstr(&schema, PROBLEM_PROPERTIES);
+	strbuf_addf(&schema, "%s},\"dependentRequired\":{\"allowed\":[\"parameter\"]},"
+		    "\"additionalProperties\":false}", properties);
+	literal(w, name, schema.buf);
+	strbuf_release(&schema);
+}
+
 /* The bodies meta.c renders, as it renders them. */
 static void meta_schemas(struct jsonw *w)
 {
@@ -1314,27 +1388,15 @@ static void meta_schemas(struct jsonw *w)
 		"\"next\":{\"type\":[\"string\",\"null\"],\"format\":\"uri-reference\"},"
 		"\"prev\":{\"type\":[\"string\",\"null\"],\"format\":\"uri-reference\"}},"
 		"\"additionalProperties\":false}");
-	literal(w, "Problem",
-		"{\"type\":\"object\",\"description\":\"RFC 9457 problem details\","
-		"\"required\":[\"type\",\"title\",\"status\",\"detail\",\"instance\",\"request_id\"],"
-		"\"properties\":{\"type\":{\"const\":\"about:blank\"},"
-		"\"title\":{\"type\":\"string\",\"description\":\"The status's reason phrase\"},"
-		"\"status\":{\"type\":\"integer\",\"minimum\":400,\"maximum\":599},"
-		"\"detail\":{\"type\":\"string\"},"
-		"\"instance\":{\"type\":\"string\",\"description\":\"The request target (cut at "
-		"512 bytes)\"},\"request_id\":{\"type\":\"string\"},"
-		"\"parameter\":{\"type\":\"string\",\"description\":\"A refused query: the query "
-		"parameter at fault\"},"
-		"\"allowed\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\"},"
-		"\"description\":\"What would do in its place, when that is a finite set: the "
-		"parameters (for an unknown parameter or an empty name), the fields (for an "
-		"unknown field), the operators of the field, the names sort, facet or fields "
-		"take (for an unknown, empty or repeated item), true and false (isnull, bom), or "
-		"json, csv and ndjson (format). A malformed or out-of-range value of an integer, "
-		"a date, limit or offset, an empty value, a repeated parameter, too many items, "
-		"or a parameter the format refuses (bom=true but CSV, limit=all on JSON, facet "
-		"but JSON) have none: the parameter's schema says what would do.\"}},"
-		"\"dependentRequired\":{\"allowed\":[\"parameter\"]},\"additionalProperties\":false}");
+	problem_schema(w, "Problem", "RFC 9457 problem details", "", "");
+	problem_schema(w, "Violations", "RFC 9457 problem details of a write that breaks rules of "
+		       "the data", ",\"errors\"", ",\"errors\":{\"type\":\"array\",\"description\":"
+		       "\"Every violation, in the loader's words\",\"items\":{\"type\":\"object\","
+		       "\"required\":[\"pointer\",\"detail\"],\"properties\":{\"pointer\":{\"type\":"
+		       "\"string\",\"pattern\":\"^(/[^/]*)*$\",\"description\":\"An RFC 6901 JSON "
+		       "pointer into the body sent: the value at fault, or the object that misses a "
+		       "member\"},\"detail\":{\"type\":\"string\",\"minLength\":1}},"
+		       "\"additionalProperties\":false}}");
 }
 
 static void schemas(struct jsonw *w, const struct store *s, const cJSON *defs,
@@ -1460,6 +1522,31 @@ static void header_const(struct jsonw *w, const char *name, bool required, const
 	strbuf_release(&schema);
 }
 
+/*
+ * name with suffix WritableList and WritableRecord: a collection's methods
+ * and its records', without writes and with them.
+ */
+static void allow_headers(struct jsonw *w, const char *name, bool required,
+			  const char *description)
+{
+	static const char *const kinds[][2] = { { "WritableList", WRITE_ALLOW_LIST },
+						{ "WritableRecord", WRITE_ALLOW_RECORD } };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct strbuf key = STRBUF_INIT, schema = STRBUF_INIT;
+
+		strbuf_addf(&key, "%s%s", name, kinds[i][0]);
+		strbuf_addstr(&schema, "{\"type\":\"string\",\"enum\":[");
+		json_escape(&schema, RESPONSE_ALLOW, strlen(RESPONSE_ALLOW));
+		strbuf_addch(&schema, ',');
+		json_escape(&schema, kinds[i][1], strlen(kinds[i][1]));
+		strbuf_addstr(&schema, "]}");
+		header(w, key.buf, required, description, schema.buf);
+		strbuf_release(&key);
+		strbuf_release(&schema);
+	}
+}
+
 static void headers(struct jsonw *w)
 {
 	jsonw_key(w, "headers");
@@ -1486,6 +1573,8 @@ static void headers(struct jsonw *w)
 	       "{\"type\":\"string\"}");
 	disposition_header(w);
 	header_const(w, "Allow", true, "The methods every path answers", RESPONSE_ALLOW);
+	allow_headers(w, "Allow", true, "The methods the path answers: with writes on (--data "
+		      "and --tokens) its write methods too");
 	header(w, "Retry-After", true, "Seconds to wait before trying again",
 	       "{\"type\":\"string\",\"pattern\":\"^[0-9]+$\"}");
 	header_const(w, "Content-Security-Policy", true, "On HTML", RESPONSE_CSP);
@@ -1496,9 +1585,20 @@ static void headers(struct jsonw *w)
 		     "the headers a cross-origin script may read", RESPONSE_CORS_EXPOSE);
 	header_const(w, "Access-Control-Allow-Methods", false, "A preflight from an allowed "
 		     "origin whose requested headers are all allowed", RESPONSE_ALLOW);
+	allow_headers(w, "Access-Control-Allow-Methods", false, "A preflight from an allowed "
+		      "origin whose requested headers are all allowed: the methods, with writes "
+		      "on its write methods too");
 	header(w, "Access-Control-Allow-Headers", false, "Such a preflight that named "
 	       "Access-Control-Request-Headers (each of Accept, Accept-Language, Cache-Control, "
-	       "Content-Type, If-None-Match, X-Request-Id): those headers", "{\"type\":\"string\"}");
+	       "Content-Type, If-None-Match, X-Request-Id; with writes on also Authorization, "
+	       "If-Match and Idempotency-Key): those headers", "{\"type\":\"string\"}");
+	header(w, "Location", true, "The URL of the record created", "{\"type\":\"string\","
+	       "\"pattern\":\"^/api/v1/[a-z]+/[^/?#]+$\"}");
+	header(w, "WWW-Authenticate", true, "Bearer realm=\"attache\", with error=\"invalid_token\" "
+	       "for a token that is not one of the server's (RFC 6750)", "{\"type\":\"string\",\"enum\":[\"Bearer "
+	       "realm=\\\"attache\\\"\",\"Bearer realm=\\\"attache\\\", error=\\\"invalid_token\\\"\"]}");
+	header_const(w, "Accept-Patch", true, "The media type PATCH takes (RFC 5789)",
+		     "application/merge-patch+json");
 	header(w, "Access-Control-Max-Age", false, "Such a preflight: seconds it may be kept",
 	       "{\"type\":\"integer\",\"const\":" RESPONSE_CORS_MAX_AGE "}");
 	jsonw_object_end(w);
@@ -1522,14 +1622,16 @@ static const struct {
 	  "is not a host and port, a space, control character or raw byte in the target, a "
 	  "target that is not a path, a header name that is not a token, a NUL byte in the "
 	  "head, a folded header line, a line ending in a bare LF); framing errors also close "
-	  "the connection" },
+	  "the connection. A write's body that is not JSON (malformed, a member twice in an "
+	  "object, invalid UTF-8, text after the value), or an Idempotency-Key on PUT, PATCH or "
+	  "DELETE" },
 	{ "NotFound", 404, "Nothing by that key or name" },
 	{ "MethodNotAllowed", 405, "This method is not allowed here; Allow names those that are" },
 	{ "NotAcceptable", 406, "The Accept header excludes this resource's media types: for "
 	  "lists and records, all three of application/json, text/csv and "
 	  "application/x-ndjson (format= chooses one whatever Accept says); for the "
 	  "dashboard's files, the file's" },
-	{ "ContentTooLarge", 413, "A request body over max-body-size (no route takes a body)" },
+	{ "ContentTooLarge", 413, "A request body over max-body-size (only writes take a body)" },
 	{ "UriTooLong", 414, "A request target over max-uri-size" },
 	{ "HeadersTooLarge", 431, "A request head over max-header-size, or with more header "
 	  "fields than the server's memory pool for a request holds" },
@@ -1544,11 +1646,12 @@ static const struct {
 
 _Static_assert(LIST_EXPENSIVE_SCAN == 10000, "the Busy problem's description says 10,000");
 
-static void problem_response(struct jsonw *w, size_t i, bool head)
+/* suffix: of the Allow header a 405 names (allow_kind()). */
+static void problem_response(struct jsonw *w, size_t i, bool head, const char *suffix)
 {
 	struct strbuf name = STRBUF_INIT;
 
-	strbuf_addf(&name, "%s%s", problems[i].name, head ? "Head" : "");
+	strbuf_addf(&name, "%s%s%s", problems[i].name, suffix, head ? "Head" : "");
 	jsonw_key(w, name.buf);
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "description", problems[i].description);
@@ -1557,7 +1660,7 @@ static void problem_response(struct jsonw *w, size_t i, bool head)
 	/* A HEAD's problem has the GET's headers, Content-Encoding included. */
 	common_headers(w, true, true);
 	if (problems[i].status == HTTP_METHOD_NOT_ALLOWED)
-		kv_ref(w, "Allow", "headers/Allow");
+		kv_ref(w, "Allow", "headers/Allow%s", suffix);
 	if (!strcmp(problems[i].name, "Busy"))
 		kv_ref(w, "Retry-After", "headers/Retry-After");
 	jsonw_object_end(w);
@@ -1599,9 +1702,13 @@ static void responses(struct jsonw *w)
 	jsonw_key(w, "responses");
 	jsonw_object_begin(w);
 	for (size_t i = 0; i < sizeof(problems) / sizeof(problems[0]); i++) {
-		problem_response(w, i, false);
-		if (problems[i].status != HTTP_METHOD_NOT_ALLOWED)
-			problem_response(w, i, true);
+		problem_response(w, i, false, "");
+		if (problems[i].status != HTTP_METHOD_NOT_ALLOWED) {
+			problem_response(w, i, true, "");
+		} else {
+			problem_response(w, i, false, "WritableList");
+			problem_response(w, i, false, "WritableRecord");
+		}
 	}
 	jsonw_object_end(w);
 }
@@ -1649,7 +1756,10 @@ static void info(struct jsonw *w, const struct store *s)
 	struct strbuf desc = STRBUF_INIT;
 
 	strbuf_addf(&desc,
-		"attache serves the dataset \"%s\" (version %s), read-only.\n\n"
+		"attache serves the dataset \"%s\" (version %s): read-only, unless it runs with a "
+		"data file and a tokens file (--data and --tokens), when POST on a collection and "
+		"PUT, PATCH (a JSON Merge Patch) and DELETE on its records change it, each with a "
+		"bearer token (security: bearer), and GET /api/v1/changes lists every change.\n\n"
 		"**Lists** take a query grammar, declared here parameter by parameter: "
 		"`field=a,b` (equal to either; on an array, holds either), `field:op=value` "
 		"(one parameter per operator the field's type takes), `q` (a word search, best "
@@ -1672,7 +1782,8 @@ static void info(struct jsonw *w, const struct store *s)
 		"**Errors** are RFC 9457 problem details. A refused query names its `parameter`, "
 		"and `allowed` lists what would do when that is a finite set.\n\n"
 		"**Every path** answers GET, HEAD (the same headers, no body) and OPTIONS (204 "
-		"with Allow). The other methods OpenAPI names are 405 with Allow; any other method "
+		"with Allow). The other methods OpenAPI names are 405 with Allow, but for the writes "
+		"when writes are on; any other method "
 		"is 501. On every path, a target over max-uri-size is 414, a head over "
 		"max-header-size 431, a body over max-body-size 413, bad framing 400 and a "
 		"transfer coding other than chunked 501, before routing. A path not declared here "
@@ -1716,7 +1827,7 @@ void openapi_render(const struct store *s, const char *schema, size_t schema_len
 	jsonw_kv_string(&w, "openapi", "3.1.0");
 	info(&w, s);
 	literal(&w, "servers", "[{\"url\":\"/\"}]");
-	/* The API is public and read-only: no operation asks for credentials. */
+	/* Reads are public: only the write operations ask for credentials (their own security). */
 	literal(&w, "security", "[]");
 	tags(&w, docs, nroutes);
 	jsonw_key(&w, "paths");

@@ -18,8 +18,6 @@
 #include "lib/tokens.h"
 
 #define MEDIA_MERGE_PATCH "application/merge-patch+json"
-#define ALLOW_LIST "GET, HEAD, OPTIONS, POST"
-#define ALLOW_RECORD "GET, HEAD, OPTIONS, PUT, PATCH, DELETE"
 #define ALLOW_READ "GET, HEAD, OPTIONS"
 
 const char *write_kind_name(enum write_kind k)
@@ -69,7 +67,7 @@ const char *write_allow(const struct route *route)
 {
 	if (!writable(route))
 		return ALLOW_READ;
-	return route->kind == ROUTE_LIST ? ALLOW_LIST : ALLOW_RECORD;
+	return route->kind == ROUTE_LIST ? WRITE_ALLOW_LIST : WRITE_ALLOW_RECORD;
 }
 
 /* ---- in the writer's batch ---- */

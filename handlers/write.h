@@ -109,6 +109,10 @@ void write_job_free(struct write_job *j);
 /* The longest Idempotency-Key taken. */
 #define WRITE_MAX_IDEMPOTENCY_KEY 255
 
+/* The Allow header of a collection's list and of its records when writes are on. */
+#define WRITE_ALLOW_LIST "GET, HEAD, OPTIONS, POST"
+#define WRITE_ALLOW_RECORD "GET, HEAD, OPTIONS, PUT, PATCH, DELETE"
+
 /* The Allow header of a route when writes are on. */
 const char *write_allow(const struct route *route);
 

@@ -12,7 +12,9 @@
 
 #include "handlers/format.h"
 #include "handlers/meta.h"
+#include "handlers/response.h"
 #include "handlers/webroot.h"
+#include "handlers/write.h"
 #include "models/query.h"
 #include "models/country.h"
 #include "models/deal.h"
@@ -315,6 +317,42 @@ Test(meta, openapi_enumerates_what_sort_facet_and_fields_take)
 	cJSON_Delete(doc);
 }
 
+/*
+ * A write's answers carry the headers of every answer (a 201 Location too),
+ * its 422 lists violations, and its body is the data file's schema, whose
+ * required members are the loader's, not every member served.
+ */
+Test(meta, openapi_declares_the_writes_answers)
+{
+	cJSON *doc = openapi();
+	const cJSON *post = at(doc, "paths", "/api/v1/deals", "post");
+	const cJSON *patch = at(doc, "paths", "/api/v1/deals/{id}", "patch");
+	const cJSON *input = at(doc, "components", "schemas", "DealInput");
+	const cJSON *allow = at(doc, "components", "headers", "AllowWritableRecord");
+
+	static const char *const common[] = { "Location", "ETag", "X-Request-Id", "Cache-Control",
+					      "Vary", "X-Content-Type-Options" };
+	const cJSON *created = at(post, "responses", "201", "headers");
+
+	cr_assert_not_null(created);
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		cr_assert_not_null(cJSON_GetObjectItem(created, common[i]), "201 %s", common[i]);
+	cr_assert_not_null(at(at(post, "responses", "401", "headers"), "WWW-Authenticate", NULL, NULL));
+	cr_assert_not_null(at(at(patch, "responses", "415", "headers"), "Accept-Patch", NULL, NULL));
+	cr_assert_not_null(at(at(patch, "responses", "412", "headers"), "ETag", NULL, NULL));
+	cr_assert_null(at(patch, "responses", "409", NULL), "PATCH never conflicts");
+	cr_assert_str_eq(cJSON_GetStringValue(at(at(patch, "responses", "422", "content"),
+					      "application/problem+json", "schema", "$ref")),
+			 "#/components/schemas/Violations");
+	cr_assert_str_eq(cJSON_GetStringValue(at(at(post, "requestBody", "content", NULL),
+					      "application/json", "schema", "$ref")),
+			 "#/components/schemas/DealInput");
+	cr_assert_lt(cJSON_GetArraySize(cJSON_GetObjectItem(input, "required")), (int)deal_resource.nmembers);
+	cr_assert(has_string(at(allow, "schema", "enum", NULL), WRITE_ALLOW_RECORD));
+	cr_assert(has_string(at(allow, "schema", "enum", NULL), RESPONSE_ALLOW));
+	cJSON_Delete(doc);
+}
+
 /* A whole record has every member; a projection (fields=) any but not all of them. */
 Test(meta, openapi_tells_whole_records_from_projections)
 {
@@ -353,11 +391,18 @@ Test(meta, openapi_declares_every_method_and_only_real_statuses)
 
 		cr_assert_not_null(at(path, "head", "responses", "200"), "HEAD %s", path->string);
 		cr_assert_not_null(at(path, "options", "responses", "204"), "OPTIONS %s", path->string);
+		/* A path with write operations names them in Allow when writes are on. */
+		const bool writes = at(path, "post", "security", NULL) || at(path, "put", "security", NULL);
+		const char *not_allowed = !writes ? "#/components/responses/MethodNotAllowed" :
+			at(path, "post", "security", NULL) ?
+			"#/components/responses/MethodNotAllowedWritableList" :
+			"#/components/responses/MethodNotAllowedWritableRecord";
+
 		for (size_t i = 0; i < 5; i++) {
 			const cJSON *r = at(path, refused[i], "responses", NULL);
 
-			cr_assert_str_eq(cJSON_GetStringValue(at(r, "405", "$ref", NULL)),
-					 "#/components/responses/MethodNotAllowed", "%s %s", refused[i], path->string);
+			cr_assert_str_eq(cJSON_GetStringValue(at(r, "405", "$ref", NULL)), not_allowed,
+					 "%s %s", refused[i], path->string);
 			/* A write (it asks for a token) succeeds where writes are on; nothing else does. */
 			if (!at(path, refused[i], "security", NULL))
 				cr_assert_null(cJSON_GetObjectItem(r, "200"));

@@ -27,8 +27,9 @@ function stripNulls(v) {
 
 export class Checker {
   // origin: sent with every request, whose answer must then carry the CORS headers (cors: what Allow-Origin says).
-  constructor({ port, spec, seed = 20230711, runs = 500, stopEarly = false, origin = null, cors = null }) {
-    Object.assign(this, { port, spec, doc: spec.doc, seed, runs, stopEarly, origin, cors });
+  // writable: the server takes writes (--data and --tokens).
+  constructor({ port, spec, seed = 20230711, runs = 500, stopEarly = false, origin = null, cors = null, writable = false }) {
+    Object.assign(this, { port, spec, doc: spec.doc, seed, runs, stopEarly, origin, cors, writable });
     this.mismatches = [];
     this.exchanges = 0;
     this.listQueries = 0;
@@ -45,9 +46,10 @@ export class Checker {
   }
 
   // One request, checked against the document; HEAD also against its GET.
-  async exchange(method, tgt, headers = {}) {
+  // body: what a write sends (a string or bytes).
+  async exchange(method, tgt, headers = {}, body = undefined) {
     if (this.origin) headers = { origin: this.origin, ...headers };
-    const ans = await request(this.port, { method, path: tgt, headers });
+    const ans = await request(this.port, { method, path: tgt, headers, body });
     this.exchanges++;
     const getOperation = method === 'HEAD' ? this.spec.operation('GET', tgt) : undefined;
     const out = this.spec.checkAnswer(method, tgt, ans, { getOperation });
@@ -91,8 +93,9 @@ export class Checker {
     return ans;
   }
 
-  // The whole unpaged collection of each list route's resource, checked against the data file.
-  async loadData() {
+  // The whole unpaged collection of each list route's resource, checked against the data file,
+  // or against expected (by collection: what the model says writes left).
+  async loadData(expected = null) {
     const data = JSON.parse(readFileSync(path.join(ROOT, 'data/vilnius-2023.json'), 'utf8'));
     this.dataset = data.dataset;
     this.resources = {};
@@ -106,14 +109,14 @@ export class Checker {
       const body = JSON.parse(ans.text());
       this.records[res.name] = body.data;
       // The changes feed is no collection of the data file: a server without writes lists none.
-      const file = data[res.name] ?? [];
-      if (body.meta.total !== file.length || body.data.length !== file.length) this.fail([`${p}: ${body.meta.total} records, the data file has ${file.length}`]);
+      const file = expected?.[res.name] ?? data[res.name] ?? [];
+      if (body.meta.total !== file.length || body.data.length !== file.length) this.fail([`${p}: ${body.meta.total} records, ${expected ? 'the model' : 'the data file'} has ${file.length}`]);
       file.forEach((raw, i) => {
         const rec = body.data[i] || {};
         for (const m of res.members) {
           const want = raw[m] === undefined ? (Array.isArray(rec[m]) ? [] : null) : stripNulls(raw[m]);
           if (!same(stripNulls(rec[m]) ?? null, want ?? null) && !(raw[m] === undefined && rec[m] === null))
-            this.fail([`${p}[${i}].${m}: ${JSON.stringify(rec[m])}, the data file has ${JSON.stringify(raw[m])}`]);
+            this.fail([`${p}[${i}].${m}: ${JSON.stringify(rec[m])}, ${expected ? 'the model' : 'the data file'} has ${JSON.stringify(raw[m])}`]);
         }
       });
     }
@@ -164,7 +167,16 @@ export class Checker {
           }
           await this.exchange('GET', tgt, { accept: 'application/json;q=0.5, text/*' });
           await this.exchange('OPTIONS', tgt);
-          for (const m of [...REFUSED, 'PROPFIND']) await this.exchange(m, tgt);
+          for (const m of [...REFUSED, 'PROPFIND']) {
+            const ans = await this.exchange(m, tgt);
+            // A write operation (it asks for a token): refused as any other method without writes, a 401 without a token with them.
+            const want = this.writable ? 401 : 405;
+            if (this.spec.operation(m, tgt)?.security?.length && ans.status !== want && !(ans.status === 404 && plain.status === 404))
+              this.fail([`${m} ${short(tgt)}${this.writable ? ' without a token' : ' without writes'}: ${ans.status}, expected ${want}`]);
+            const allow = ans.get('allow');
+            if (ans.status === 405 && this.writable !== /POST|PUT/.test(allow ?? '') && this.spec.operation(m === 'TRACE' ? 'POST' : m, tgt) && writesOn(this.doc, tgt))
+              this.fail([`${m} ${short(tgt)}: Allow ${allow}${this.writable ? ' names no write method, with writes on' : ' names a write method, without writes'}`]);
+          }
         }
         if (item.get.parameters?.some((x) => x.$ref?.endsWith('/format'))) await this.formatsOf(p, url);
       }
@@ -413,6 +425,13 @@ export class Checker {
     if (noHost.status !== 400) this.fail([`GET /api/v1 without Host: ${noHost.status}, expected 400`]);
     this.fail(this.spec.checkAnswer('GET', '/api/v1', noHost));
   }
+}
+
+// Whether the path of tgt takes writes when they are on (the document's write operations ask for a token).
+function writesOn(doc, tgt) {
+  const p = tgt.split('?')[0];
+  return Object.entries(doc.paths).some(([tpl, item]) => new RegExp(`^${tpl.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(p) &&
+    ['post', 'put', 'patch', 'delete'].some((m) => item[m]?.security?.length));
 }
 
 // A connection kept open, for answers that depend on what happens between two requests.

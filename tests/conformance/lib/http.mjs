@@ -20,8 +20,8 @@ function finish(status, rawHeaders, raw) {
   return { status, headers, get, raw, body, text: () => body.toString('utf8') };
 }
 
-// GET and friends: { method, path (target), headers } -> an answer.
-export function request(port, { method = 'GET', path, headers = {} }) {
+// GET and friends: { method, path (target), headers, body } -> an answer.
+export function request(port, { method = 'GET', path, headers = {}, body }) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
       const chunks = [];
@@ -32,7 +32,7 @@ export function request(port, { method = 'GET', path, headers = {} }) {
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

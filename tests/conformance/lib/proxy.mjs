@@ -2,7 +2,8 @@
 // checker and the real server that rewrites requests or answers the way a
 // buggy server would answer. The server itself stays as built; each variant
 // is what a client would see of one kind of bug: four in the list grammar and
-// the headers, two in the CSV and NDJSON bodies.
+// the headers, two in the CSV and NDJSON bodies, three in the writes (those
+// with writes: true run against a server that takes writes).
 import http from 'node:http';
 import zlib from 'node:zlib';
 
@@ -60,6 +61,25 @@ export function mutants(doc) {
       return { ...json, data: [...json.data].reverse() };
     },
   },
+  // A 201 that does not say where the record is.
+  '201 without Location': {
+    writes: true,
+    expect: /-> 201: required header location missing/,
+    headers: (h, { status }) => (status === 201 ? h.filter(([k]) => k.toLowerCase() !== 'location') : h),
+  },
+  // A write that answers an ETag the record does not have: a client's next If-Match would fail.
+  'wrong ETag after a write': {
+    writes: true,
+    expect: /ETag "[0-9a-f]+", the write answered "0+1"/,
+    headers: (h, { status, method }) => (['PUT', 'PATCH', 'POST'].includes(method) && status < 300
+      ? h.map(([k, v]) => [k, k.toLowerCase() === 'etag' ? '"0000000000000001"' : v]) : h),
+  },
+  // A PATCH whose answer is the record replaced by the patch (the members it does not name gone), not merged into it.
+  'PATCH replaces instead of merging': {
+    writes: true,
+    expect: /^PATCH \/api\/v1\/[a-z]+\/[^ ]+ (-> 200: body: |.*: answered .*, the merge gives )/,
+    patch: (record, patch) => ({ ...Object.fromEntries(Object.keys(record).map((k) => [k, Array.isArray(record[k]) ? [] : null])), ...patch, id: record.id, code: record.code }),
+  },
   // An NDJSON answer that loses its last record.
   'NDJSON drops a record': {
     expect: /: data \(ndjson\) /,
@@ -96,7 +116,12 @@ export function startProxy(upstream, m) {
           if (s !== before) body = gz ? zlib.gzipSync(Buffer.from(s)) : Buffer.from(s);
         }
         if (m.text) headers = headers.map(([k, v]) => [k, k.toLowerCase() === 'link' ? m.text(v, req.url) : v]);
-        if (m.headers) headers = m.headers(headers);
+        if (m.headers) headers = m.headers(headers, { status: ur.statusCode, method: req.method, url: req.url });
+        if (m.patch && req.method === 'PATCH' && ur.statusCode === 200) {
+          const rec = JSON.parse(body.toString('utf8')), changed = m.patch(rec, JSON.parse(sent.toString('utf8')));
+          for (const k of ['id', 'code']) if (changed[k] === undefined) delete changed[k];
+          body = Buffer.from(JSON.stringify(changed));
+        }
         const out = headers.filter(([k]) => !['content-length', 'connection', 'keep-alive', 'transfer-encoding', 'date'].includes(k.toLowerCase()));
         if (ur.statusCode !== 304 && ur.statusCode !== 204) out.push(['Content-Length', String(body.length)]);
         res.writeHead(ur.statusCode, out.flat());
@@ -104,7 +129,11 @@ export function startProxy(upstream, m) {
       });
     });
     up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
-    req.pipe(up);
+    // The request's body, kept for the variants that answer from it.
+    const parts = [];
+    let sent = Buffer.alloc(0);
+    req.on('data', (c) => parts.push(c));
+    req.on('end', () => { sent = Buffer.concat(parts); up.end(sent); });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
     port: server.address().port,
