@@ -31,6 +31,13 @@ void *arena_calloc(struct arena *a, size_t count, size_t size);
 char *arena_memdup0(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
 
+/*
+ * Empties the arena for reuse, keeping its memory: scratch that is filled
+ * and emptied again and again (a chunk of parse trees) costs no malloc()
+ * once it has grown to its largest. Everything it handed out is invalid.
+ */
+void arena_reset(struct arena *a);
+
 /* Frees every block; the arena is empty and reusable afterwards. */
 void arena_release(struct arena *a);
 

@@ -13,6 +13,34 @@
 #include "lib/mem.h"
 #include "lib/text.h"
 
+/*
+ * cJSON's memory comes through these hooks. While json_parse_element_in()
+ * runs on a thread, scratch is the arena it parses into and a free() is a
+ * no-op (the arena is reset as a whole); otherwise they are malloc() and
+ * free(). A thread-local is the only way to reach cJSON's allocator per
+ * call: its hooks are process-wide. They are installed before main(), so
+ * before any thread could be parsing.
+ */
+static _Thread_local struct arena *scratch;
+
+static void *hook_malloc(size_t n)
+{
+	return scratch ? arena_alloc(scratch, n) : malloc(n);
+}
+
+static void hook_free(void *p)
+{
+	if (!scratch)
+		free(p);
+}
+
+__attribute__((constructor)) static void install_hooks(void)
+{
+	cJSON_Hooks hooks = { hook_malloc, hook_free };
+
+	cJSON_InitHooks(&hooks);
+}
+
 struct scanner {
 	const unsigned char *s;
 	size_t len;
@@ -453,6 +481,17 @@ cJSON *json_parse_element(const char *buf, const struct json_split *s, size_t i)
 	const char *end = NULL;
 
 	return cJSON_ParseWithLengthOpts(buf + s->start[i], s->len[i], &end, 0);
+}
+
+cJSON *json_parse_element_in(const char *buf, const struct json_split *s, size_t i,
+			     struct arena *a)
+{
+	cJSON *tree;
+
+	scratch = a;
+	tree = json_parse_element(buf, s, i);
+	scratch = NULL;
+	return tree;
 }
 
 void json_split_release(struct json_split *split, size_t nsplit)

@@ -146,6 +146,38 @@ Test(json, splits_top_level_arrays_into_elements)
 	strbuf_release(&err);
 }
 
+Test(json, parses_elements_into_an_arena_reused_after_a_reset)
+{
+	const char *text = "{\"a\": [{\"k\": \"v\\u00e9\", \"n\": [1, 2.5]}, [true, null], \"s\"]}";
+	const char *want[] = { "{\"k\":\"v\u00e9\",\"n\":[1,2.5]}", "[true,null]", "\"s\"" };
+	struct json_split split[1] = { { .key = "a" } };
+	struct strbuf err = STRBUF_INIT;
+	struct arena a = ARENA_INIT;
+	cJSON *root = json_parse_split(text, strlen(text), "t.json", &err, split, 1);
+	size_t used = 0;
+
+	cr_assert_not_null(root, "%s", err.buf);
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < split[0].n; i++) {
+			cJSON *e = json_parse_element_in(text, &split[0], i, &a);
+			char *out = cJSON_PrintUnformatted(e);   /* outside the parse: malloc() */
+
+			cr_assert_str_eq(out, want[i], "element %zu", i);
+			free(out);
+		}
+		cr_assert_gt(a.used, 0, "the trees are in the arena");
+		if (round)
+			cr_assert_eq(a.used, used, "the same trees take the same room again");
+		used = a.used;
+		arena_reset(&a);
+		cr_assert_eq(a.used, 0);
+	}
+	arena_release(&a);
+	cJSON_Delete(root);
+	json_split_release(split, 1);
+	strbuf_release(&err);
+}
+
 Test(json, split_reports_faults_as_parse_does)
 {
 	struct json_split split[1] = { { .key = "a" } };
