@@ -464,6 +464,16 @@ void collection_render(const struct resource *res, const void *record, struct re
 	strbuf_release(&sb);
 }
 
+int collection_build_keys(struct collection *c, const struct resource *res, const void *records,
+			  uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second)
+{
+	memset(c, 0, sizeof(*c));
+	c->res = res;
+	c->n = n;
+	c->records = records;
+	return build_keys(c, a, dup_first, dup_second);
+}
+
 int collection_build(struct collection *c, const struct resource *res, const void *records,
 		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
 		     uint32_t *dup_second)
@@ -635,11 +645,7 @@ static int build(struct collection *c, const struct resource *res, const void *r
 	struct record_json *json;
 	struct column *cols;
 
-	memset(c, 0, sizeof(*c));
-	c->res = res;
-	c->n = n;
-	c->records = records;
-	if (build_keys(c, a, dup_first, dup_second))
+	if (collection_build_keys(c, res, records, n, a, dup_first, dup_second))
 		return -1;
 	json = arena_calloc(a, n ? n : 1, sizeof(*json));
 	if (given) {

@@ -82,6 +82,14 @@ int collection_build(struct collection *c, const struct resource *res, const voi
 		     uint32_t *dup_second);
 
 /*
+ * Only what finds a fault: c's records and its key table (lookups by key
+ * work), no renderings, columns or search index; for checking a data file
+ * without serving it. Fails as collection_build() does.
+ */
+int collection_build_keys(struct collection *c, const struct resource *res, const void *records,
+			  uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second);
+
+/*
  * The same over records already rendered: json[i] is record i's rendering
  * (copied, not re-rendered), so a write re-renders only what it changed.
  */

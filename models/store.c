@@ -108,7 +108,8 @@ static int read_record(struct check *c, const cJSON *e, struct arena *a, void *b
  * its array out of the tree, from split's elements in buf, one at a time.
  */
 static int read_collection(struct store *s, struct check *c, const cJSON *root, const char *buf,
-			   const struct json_split *split, enum store_collection which)
+			   const struct json_split *split, enum store_collection which,
+			   bool check_only)
 {
 	const struct resource *res = resources[which];
 	uint32_t first, second;
@@ -131,8 +132,10 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root, 
 	if (which == STORE_SOURCES && !n)
 		return check_fail_at(c, res->name, "expected at least one source, got an empty array: "
 				     "every record cites one");
-	if (collection_build(&s->coll[which], res, records, (uint32_t)n, &s->dataset, &s->chain->arena,
-			     &first, &second)) {
+	if (check_only ? collection_build_keys(&s->coll[which], res, records, (uint32_t)n,
+					       &s->chain->arena, &first, &second)
+		       : collection_build(&s->coll[which], res, records, (uint32_t)n, &s->dataset,
+					  &s->chain->arena, &first, &second)) {
 		mark = check_enter_key(c, res->name);
 		check_enter_index(c, second);
 		check_enter_key(c, res->key);
@@ -374,8 +377,13 @@ static int check_references(struct store *s, struct check *c)
 	return 0;
 }
 
-struct store *store_load_buffer(const char *buf, size_t len, const char *name,
-				struct strbuf *err)
+/*
+ * Loads the store from buf; with check_only, only what can find a fault:
+ * the records, their keys and references, not their renderings, columns
+ * and search indexes (a store good for store_describe() and store_free()).
+ */
+static struct store *load(const char *buf, size_t len, const char *name, struct strbuf *err,
+			  bool check_only)
 {
 	static const char *const top[] = { "dataset", "sources", "countries", "meetings", "deals", NULL };
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -412,16 +420,18 @@ struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 		goto out;
 	rc = -1;
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i))
+		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i, check_only))
 			goto out;
 	if (check_references(s, &c))
+		goto out;
+	rc = 0;
+	if (check_only)
 		goto out;
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		build_search_of(s, i, &s->chain->arena);
 	build_changes(s, NULL, 0, NULL, 0, &s->chain->arena);
 	s->changes_seg = seg_ref(s->chain);
 	s->digest = hash_bytes(HASH_SEED, buf, len);
-	rc = 0;
 out:
 	cJSON_Delete(root);
 	json_split_release(split, STORE_NCOLLECTIONS);
@@ -436,6 +446,24 @@ out:
 	return s;
 }
 
+struct store *store_load_buffer(const char *buf, size_t len, const char *name,
+				struct strbuf *err)
+{
+	return load(buf, len, name, err, false);
+}
+
+int store_check_buffer(const char *buf, size_t len, const char *name, struct strbuf *err,
+		       struct strbuf *summary)
+{
+	struct store *s = load(buf, len, name, err, true);
+
+	if (!s)
+		return -1;
+	store_describe(s, summary);
+	store_free(s);
+	return 0;
+}
+
 /* What a file that is not a regular file is, for messages. */
 static const char *file_kind(mode_t mode)
 {
@@ -443,12 +471,12 @@ static const char *file_kind(mode_t mode)
 	       : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" : "not a file";
 }
 
-struct store *store_load_file(const char *path, struct strbuf *err)
+/* Reads the data file at path into a new *buf (free with free()). Returns 0, or -1 after reporting. */
+static int read_file(const char *path, struct strbuf *err, char **buf, size_t *len)
 {
-	struct store *s = NULL;
 	struct stat st;
-	char *buf = NULL;
 	size_t got = 0;
+	int rc = -1;
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer (a regular file ignores it). */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
@@ -472,8 +500,8 @@ struct store *store_load_file(const char *path, struct strbuf *err)
 			    STORE_MAX_FILE_BYTES >> 20);
 		goto out;
 	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	got = fread(buf, 1, (size_t)st.st_size + 1, f);
+	*buf = xmalloc((size_t)st.st_size + 1);
+	got = fread(*buf, 1, (size_t)st.st_size + 1, f);
 	if (ferror(f)) {
 		strbuf_addf(err, "%s: cannot read: %s", path, strerror(errno));
 		goto out;
@@ -483,12 +511,40 @@ struct store *store_load_file(const char *path, struct strbuf *err)
 		strbuf_addf(err, "%s: the file changed while it was read; try again", path);
 		goto out;
 	}
-	s = store_load_buffer(buf, got, path, err);
+	*len = got;
+	rc = 0;
 out:
 	if (f)
 		fclose(f);
+	if (rc) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return rc;
+}
+
+struct store *store_load_file(const char *path, struct strbuf *err)
+{
+	struct store *s = NULL;
+	char *buf = NULL;
+	size_t len;
+
+	if (!read_file(path, err, &buf, &len))
+		s = load(buf, len, path, err, false);
 	free(buf);
 	return s;
+}
+
+int store_check_file(const char *path, struct strbuf *err, struct strbuf *summary)
+{
+	char *buf = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (!read_file(path, err, &buf, &len))
+		rc = store_check_buffer(buf, len, path, err, summary);
+	free(buf);
+	return rc;
 }
 
 void store_free(struct store *s)

@@ -112,7 +112,7 @@ ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_messa
 
 ParameterizedTest(struct bad_file *c, store, refuses_each_broken_file_with_one_exact_message)
 {
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT, summary = STRBUF_INIT;
 	char path[256];
 	struct store *s;
 
@@ -121,8 +121,15 @@ ParameterizedTest(struct bad_file *c, store, refuses_each_broken_file_with_one_e
 	cr_assert_null(s, "%s loaded, but it is broken", c->file);
 	strbuf_addf(&want, "%s: %s", path, c->message);
 	cr_assert_str_eq(err.buf, want.buf);
+	/* --check builds less, but finds the same fault. */
+	strbuf_reset(&err);
+	cr_assert_eq(store_check_file(path, &err, &summary), -1, "%s checked, but it is broken",
+		     c->file);
+	cr_assert_str_eq(err.buf, want.buf);
+	cr_assert_eq(summary.len, 0);
 	strbuf_release(&err);
 	strbuf_release(&want);
+	strbuf_release(&summary);
 }
 
 Test(store, loads_the_valid_fixture)
@@ -137,6 +144,21 @@ Test(store, loads_the_valid_fixture)
 	cr_assert_null(store_dataset(s)->id, "the id is optional");
 	cr_assert_null(store_dataset(s)->licence, "a dataset may state no licence");
 	store_free(s);
+}
+
+Test(store, checks_a_good_file_and_says_what_it_holds_as_a_load_does)
+{
+	struct strbuf err = STRBUF_INIT, summary = STRBUF_INIT, described = STRBUF_INIT;
+	struct store *s = support_load(DIR "valid.json");
+
+	cr_assert_eq(store_check_file(DIR "valid.json", &err, &summary), 0, "%s", err.buf);
+	store_describe(s, &described);
+	cr_assert_str_eq(summary.buf, described.buf);
+	cr_assert_str_eq(summary.buf, "1 source, 2 countries, 1 meeting, 2 deals");
+	store_free(s);
+	strbuf_release(&err);
+	strbuf_release(&summary);
+	strbuf_release(&described);
 }
 
 Test(store, the_shipped_dataset_names_itself_with_an_id)
