@@ -112,6 +112,26 @@ void arena_reset(struct arena *a)
 	a->used = 0;
 }
 
+void arena_adopt(struct arena *a, struct arena *src)
+{
+	struct arena_block *last = src->head;
+
+	if (!last)
+		return;
+	while (last->next)
+		last = last->next;
+	/* Behind a's head, which stays the block a bumps in. */
+	if (a->head) {
+		last->next = a->head->next;
+		a->head->next = src->head;
+	} else {
+		a->head = src->head;
+	}
+	a->used += src->used;
+	src->head = NULL;
+	src->used = 0;
+}
+
 void arena_release(struct arena *a)
 {
 	struct arena_block *b = a->head;

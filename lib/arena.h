@@ -38,6 +38,13 @@ char *arena_strdup(struct arena *a, const char *s);
  */
 void arena_reset(struct arena *a);
 
+/*
+ * Moves every block of src into a: what src handed out stays valid, and is
+ * freed with a. For work split across threads, each with its own arena.
+ * src is empty afterwards.
+ */
+void arena_adopt(struct arena *a, struct arena *src);
+
 /* Frees every block; the arena is empty and reusable afterwards. */
 void arena_release(struct arena *a);
 

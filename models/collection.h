@@ -90,6 +90,15 @@ int collection_build_keys(struct collection *c, const struct resource *res, cons
 			  uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second);
 
 /*
+ * The rest of collection_build() for c, whose keys collection_build_keys()
+ * built: renders each record and builds the columns. Only c->json and
+ * c->columns are written, so other threads may read the rest of c (its
+ * records, its keys) meanwhile. Never fails.
+ */
+void collection_build_indexes(struct collection *c, const struct dataset *dataset,
+			      struct arena *a);
+
+/*
  * The same over records already rendered: json[i] is record i's rendering
  * (copied, not re-rendered), so a write re-renders only what it changed.
  */

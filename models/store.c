@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,12 +105,33 @@ static int read_record(struct check *c, const cJSON *e, struct arena *a, void *b
 }
 
 /*
+ * A big collection's search index, built on a thread of its own while the
+ * collection is rendered and indexed and the references are checked. It
+ * reads the collection's records and keys and those of the collections its
+ * fields name, all built before it starts and not changed after, and
+ * writes only its own index and arena.
+ */
+struct search_job {
+	struct store *s;
+	enum store_collection which;
+	struct search_index ix;
+	struct arena arena;     /* the thread's: the store's adopts it */
+	pthread_t thread;
+	bool running;
+};
+
+/* Collections of this many records have their search index built beside their other indexes. */
+#define SEARCH_THREAD_MIN 1024
+
+static void search_job_start(struct search_job *j, struct store *s, enum store_collection which);
+
+/*
  * Reads the collection which from root, or, where json_parse_split() left
  * its array out of the tree, from split's elements in buf, one at a time.
  */
 static int read_collection(struct store *s, struct check *c, const cJSON *root, const char *buf,
 			   const struct json_split *split, enum store_collection which,
-			   bool check_only)
+			   bool check_only, struct search_job *job)
 {
 	const struct resource *res = resources[which];
 	uint32_t first, second;
@@ -132,10 +154,8 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root, 
 	if (which == STORE_SOURCES && !n)
 		return check_fail_at(c, res->name, "expected at least one source, got an empty array: "
 				     "every record cites one");
-	if (check_only ? collection_build_keys(&s->coll[which], res, records, (uint32_t)n,
-					       &s->chain->arena, &first, &second)
-		       : collection_build(&s->coll[which], res, records, (uint32_t)n, &s->dataset,
-					  &s->chain->arena, &first, &second)) {
+	if (collection_build_keys(&s->coll[which], res, records, (uint32_t)n, &s->chain->arena, &first,
+				  &second)) {
 		mark = check_enter_key(c, res->name);
 		check_enter_index(c, second);
 		check_enter_key(c, res->key);
@@ -143,6 +163,10 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root, 
 			   res->get_key(collection_record(&s->coll[which], second)), res->name, first);
 		check_leave(c, mark);
 		return -1;
+	}
+	if (!check_only) {
+		search_job_start(job, s, which);
+		collection_build_indexes(&s->coll[which], &s->dataset, &s->chain->arena);
 	}
 	return 0;
 }
@@ -323,6 +347,44 @@ static void build_search_of(struct store *s, int w, struct arena *a)
 	search_build(&s->coll[w].search, &s->coll[w], &ctx, a);
 }
 
+static void *search_job_run(void *arg)
+{
+	struct search_job *j = arg;
+	const struct search_context ctx = { &j->s->dataset, collection_of_arg, j->s };
+
+	search_build(&j->ix, &j->s->coll[j->which], &ctx, &j->arena);
+	return NULL;
+}
+
+/*
+ * Starts building the search index of collection which, whose keys are
+ * built, if it is big and the collections its fields name are keyed too
+ * (they come before it in the file's order).
+ */
+static void search_job_start(struct search_job *j, struct store *s, enum store_collection which)
+{
+	const struct resource *res = resources[which];
+
+	if (s->coll[which].n < SEARCH_THREAD_MIN)
+		return;
+	for (size_t i = 0; i < res->nfields; i++)
+		if (res->fields[i].ref && which_of(res->fields[i].ref) > which)
+			return;
+	*j = (struct search_job){ .s = s, .which = which };
+	j->running = !pthread_create(&j->thread, NULL, search_job_run, j);
+}
+
+/* Waits for the job's index and takes it into its collection, its memory into a. */
+static void search_job_finish(struct search_job *j, struct arena *a)
+{
+	if (!j->running)
+		return;
+	pthread_join(j->thread, NULL);
+	j->running = false;
+	j->s->coll[j->which].search = j->ix;
+	arena_adopt(a, &j->arena);
+}
+
 /*
  * The changes feed of s: the rows of old (n, their renderings json) and
  * then nrows new ones, the last STORE_CHANGES_KEPT of them. The arrays go
@@ -388,6 +450,7 @@ static struct store *load(const char *buf, size_t len, const char *name, struct 
 	static const char *const top[] = { "dataset", "sources", "countries", "meetings", "deals", NULL };
 	struct store *s = xcalloc(1, sizeof(*s));
 	struct json_split split[STORE_NCOLLECTIONS];
+	struct search_job jobs[STORE_NCOLLECTIONS] = { 0 };
 	struct check c;
 	const cJSON *ds;
 	cJSON *root;
@@ -420,19 +483,27 @@ static struct store *load(const char *buf, size_t len, const char *name, struct 
 		goto out;
 	rc = -1;
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i, check_only))
+		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i, check_only,
+				    &jobs[i]))
 			goto out;
 	if (check_references(s, &c))
 		goto out;
 	rc = 0;
 	if (check_only)
 		goto out;
-	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		build_search_of(s, i, &s->chain->arena);
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
+		if (jobs[i].running)
+			search_job_finish(&jobs[i], &s->chain->arena);
+		else
+			build_search_of(s, i, &s->chain->arena);
+	}
 	build_changes(s, NULL, 0, NULL, 0, &s->chain->arena);
 	s->changes_seg = seg_ref(s->chain);
 	s->digest = hash_bytes(HASH_SEED, buf, len);
 out:
+	/* After a fault, a thread may still be building an index the store will not keep. */
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		search_job_finish(&jobs[i], &s->chain->arena);
 	cJSON_Delete(root);
 	json_split_release(split, STORE_NCOLLECTIONS);
 	check_release(&c);
