@@ -105,33 +105,11 @@ static int read_record(struct check *c, const cJSON *e, struct arena *a, void *b
 }
 
 /*
- * A big collection's search index, built on a thread of its own while the
- * collection is rendered and indexed and the references are checked. It
- * reads the collection's records and keys and those of the collections its
- * fields name, all built before it starts and not changed after, and
- * writes only its own index and arena.
- */
-struct search_job {
-	struct store *s;
-	enum store_collection which;
-	struct search_index ix;
-	struct arena arena;     /* the thread's: the store's adopts it */
-	pthread_t thread;
-	bool running;
-};
-
-/* Collections of this many records have their search index built beside their other indexes. */
-#define SEARCH_THREAD_MIN 1024
-
-static void search_job_start(struct search_job *j, struct store *s, enum store_collection which);
-
-/*
  * Reads the collection which from root, or, where json_parse_split() left
  * its array out of the tree, from split's elements in buf, one at a time.
  */
 static int read_collection(struct store *s, struct check *c, const cJSON *root, const char *buf,
-			   const struct json_split *split, enum store_collection which,
-			   bool check_only, struct search_job *job)
+			   const struct json_split *split, enum store_collection which)
 {
 	const struct resource *res = resources[which];
 	uint32_t first, second;
@@ -163,10 +141,6 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root, 
 			   res->get_key(collection_record(&s->coll[which], second)), res->name, first);
 		check_leave(c, mark);
 		return -1;
-	}
-	if (!check_only) {
-		search_job_start(job, s, which);
-		collection_build_indexes(&s->coll[which], &s->dataset, &s->chain->arena);
 	}
 	return 0;
 }
@@ -347,6 +321,24 @@ static void build_search_of(struct store *s, int w, struct arena *a)
 	search_build(&s->coll[w].search, &s->coll[w], &ctx, a);
 }
 
+/*
+ * A big collection's search index, built on a thread of its own while the
+ * collections are rendered and indexed. It reads records and keys, all
+ * built before it starts and not changed after, and writes only its own
+ * index and arena.
+ */
+struct search_job {
+	struct store *s;
+	enum store_collection which;
+	struct search_index ix;
+	struct arena arena;     /* the thread's: the store's adopts it */
+	pthread_t thread;
+	bool running;
+};
+
+/* Collections of this many records have their search index built beside their other indexes. */
+#define SEARCH_THREAD_MIN 1024
+
 static void *search_job_run(void *arg)
 {
 	struct search_job *j = arg;
@@ -356,34 +348,23 @@ static void *search_job_run(void *arg)
 	return NULL;
 }
 
-/*
- * Starts building the search index of collection which, whose keys are
- * built, if it is big and the collections its fields name are keyed too
- * (they come before it in the file's order).
- */
+/* Starts building the search index of collection which on a thread, if it is big. */
 static void search_job_start(struct search_job *j, struct store *s, enum store_collection which)
 {
-	const struct resource *res = resources[which];
-
-	if (s->coll[which].n < SEARCH_THREAD_MIN)
-		return;
-	for (size_t i = 0; i < res->nfields; i++)
-		if (res->fields[i].ref && which_of(res->fields[i].ref) > which)
-			return;
 	*j = (struct search_job){ .s = s, .which = which };
-	j->running = !pthread_create(&j->thread, NULL, search_job_run, j);
+	if (s->coll[which].n >= SEARCH_THREAD_MIN)
+		j->running = !pthread_create(&j->thread, NULL, search_job_run, j);
 }
 
 /* Waits for the job's index and takes it into its collection, its memory into a. */
 static void search_job_finish(struct search_job *j, struct arena *a)
 {
-	if (!j->running)
-		return;
 	pthread_join(j->thread, NULL);
 	j->running = false;
 	j->s->coll[j->which].search = j->ix;
 	arena_adopt(a, &j->arena);
 }
+
 
 /*
  * The changes feed of s: the rows of old (n, their renderings json) and
@@ -440,17 +421,43 @@ static int check_references(struct store *s, struct check *c)
 }
 
 /*
+ * Renders and indexes every collection, all read, keyed and cross-checked:
+ * nothing here can fail. The big collections' search indexes are built
+ * meanwhile on threads of their own.
+ */
+static void build_indexes(struct store *s)
+{
+	struct search_job jobs[STORE_NCOLLECTIONS];
+	struct arena *a = &s->chain->arena;
+
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		search_job_start(&jobs[i], s, (enum store_collection)i);
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		collection_build_indexes(&s->coll[i], &s->dataset, a);
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
+		if (jobs[i].running)
+			search_job_finish(&jobs[i], a);
+		else
+			build_search_of(s, i, a);
+	}
+	build_changes(s, NULL, 0, NULL, 0, a);
+	s->changes_seg = seg_ref(s->chain);
+}
+
+/*
  * Loads the store from buf; with check_only, only what can find a fault:
  * the records, their keys and references, not their renderings, columns
  * and search indexes (a store good for store_describe() and store_free()).
+ * The text is freed as soon as the records are read, before the indexes
+ * are built, when the caller hands it over as owned (== buf; else NULL):
+ * so a reload holds the old store, the new one, and not the text as well.
  */
-static struct store *load(const char *buf, size_t len, const char *name, struct strbuf *err,
-			  bool check_only)
+static struct store *load(const char *buf, size_t len, char *owned, const char *name,
+			  struct strbuf *err, bool check_only)
 {
 	static const char *const top[] = { "dataset", "sources", "countries", "meetings", "deals", NULL };
 	struct store *s = xcalloc(1, sizeof(*s));
 	struct json_split split[STORE_NCOLLECTIONS];
-	struct search_job jobs[STORE_NCOLLECTIONS] = { 0 };
 	struct check c;
 	const cJSON *ds;
 	cJSON *root;
@@ -483,29 +490,24 @@ static struct store *load(const char *buf, size_t len, const char *name, struct 
 		goto out;
 	rc = -1;
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i, check_only,
-				    &jobs[i]))
+		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i))
 			goto out;
 	if (check_references(s, &c))
 		goto out;
 	rc = 0;
 	if (check_only)
 		goto out;
-	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
-		if (jobs[i].running)
-			search_job_finish(&jobs[i], &s->chain->arena);
-		else
-			build_search_of(s, i, &s->chain->arena);
-	}
-	build_changes(s, NULL, 0, NULL, 0, &s->chain->arena);
-	s->changes_seg = seg_ref(s->chain);
 	s->digest = hash_bytes(HASH_SEED, buf, len);
+	cJSON_Delete(root);
+	root = NULL;
+	json_split_release(split, STORE_NCOLLECTIONS);
+	free(owned);
+	owned = NULL;
+	build_indexes(s);
 out:
-	/* After a fault, a thread may still be building an index the store will not keep. */
-	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		search_job_finish(&jobs[i], &s->chain->arena);
 	cJSON_Delete(root);
 	json_split_release(split, STORE_NCOLLECTIONS);
+	free(owned);
 	check_release(&c);
 	/* The parse tree was larger than the store: give its pages back, or they
 	 * stay in the process (glibc keeps freed memory for reuse). */
@@ -520,13 +522,13 @@ out:
 struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 				struct strbuf *err)
 {
-	return load(buf, len, name, err, false);
+	return load(buf, len, NULL, name, err, false);
 }
 
 int store_check_buffer(const char *buf, size_t len, const char *name, struct strbuf *err,
 		       struct strbuf *summary)
 {
-	struct store *s = load(buf, len, name, err, true);
+	struct store *s = load(buf, len, NULL, name, err, true);
 
 	if (!s)
 		return -1;
@@ -596,14 +598,12 @@ out:
 
 struct store *store_load_file(const char *path, struct strbuf *err)
 {
-	struct store *s = NULL;
 	char *buf = NULL;
 	size_t len;
 
-	if (!read_file(path, err, &buf, &len))
-		s = load(buf, len, path, err, false);
-	free(buf);
-	return s;
+	if (read_file(path, err, &buf, &len))
+		return NULL;
+	return load(buf, len, buf, path, err, false);
 }
 
 int store_check_file(const char *path, struct strbuf *err, struct strbuf *summary)
