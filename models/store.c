@@ -422,16 +422,13 @@ static int check_references(struct store *s, struct check *c)
 
 /*
  * Renders and indexes every collection, all read, keyed and cross-checked:
- * nothing here can fail. The big collections' search indexes are built
- * meanwhile on threads of their own.
+ * nothing here can fail. The big collections' search indexes are being
+ * built meanwhile by jobs[] (search_job_start()).
  */
-static void build_indexes(struct store *s)
+static void build_indexes(struct store *s, struct search_job *jobs)
 {
-	struct search_job jobs[STORE_NCOLLECTIONS];
 	struct arena *a = &s->chain->arena;
 
-	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
-		search_job_start(&jobs[i], s, (enum store_collection)i);
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		collection_build_indexes(&s->coll[i], &s->dataset, a);
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
@@ -488,6 +485,7 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	struct store *s = xcalloc(1, sizeof(*s));
 	struct json_split split[STORE_NCOLLECTIONS];
 	struct digest_job digest = { .buf = buf, .len = len };
+	struct search_job jobs[STORE_NCOLLECTIONS] = { 0 };
 	struct check c;
 	const cJSON *ds;
 	cJSON *root;
@@ -524,19 +522,28 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i))
 			goto out;
+	if (!check_only) {
+		/* Every record is read: the text goes before the indexes come. */
+		s->digest = digest_job_finish(&digest);
+		cJSON_Delete(root);
+		root = NULL;
+		json_split_release(split, STORE_NCOLLECTIONS);
+		free(owned);
+		owned = NULL;
+		/* The search indexes need records and keys only: they start beside
+		 * the check of the references, and are thrown away if it fails. */
+		for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+			search_job_start(&jobs[i], s, (enum store_collection)i);
+	}
 	if (check_references(s, &c))
 		goto out;
 	rc = 0;
-	if (check_only)
-		goto out;
-	s->digest = digest_job_finish(&digest);
-	cJSON_Delete(root);
-	root = NULL;
-	json_split_release(split, STORE_NCOLLECTIONS);
-	free(owned);
-	owned = NULL;
-	build_indexes(s);
+	if (!check_only)
+		build_indexes(s, jobs);
 out:
+	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
+		if (jobs[i].running)
+			search_job_finish(&jobs[i], &s->chain->arena);
 	if (digest.running)
 		digest_job_finish(&digest);
 	cJSON_Delete(root);

@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "models/search.h"
 #include "models/store.h"
 #include "tests/support/support.h"
 
@@ -299,6 +300,81 @@ Test(store, digest_changes_with_the_bytes)
 	cr_assert_neq(store_digest(a), store_digest(b));
 	store_free(a);
 	store_free(b);
+	free(text);
+	strbuf_release(&err);
+}
+
+/* valid.json with its deals replaced by n copies of its first, each with its own id. */
+static char *many_deals(uint32_t n, const char *last_country, size_t *len)
+{
+	char *text = support_read_file(DIR "valid.json", len);
+	cJSON *root = cJSON_ParseWithLength(text, *len);
+	cJSON *deals = cJSON_GetObjectItem(root, "deals");
+	cJSON *first = cJSON_DetachItemFromArray(deals, 0), *copy;
+	char *out;
+
+	cJSON_DeleteItemFromObject(root, "deals");
+	deals = cJSON_AddArrayToObject(root, "deals");
+	for (uint32_t i = 0; i < n; i++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "deal-%u", i);
+		copy = cJSON_Duplicate(first, true);
+		cJSON_ReplaceItemInObject(copy, "id", cJSON_CreateString(id));
+		if (i == n - 1 && last_country)
+			cJSON_AddItemToArray(cJSON_GetObjectItem(copy, "countries"),
+					     cJSON_CreateString(last_country));
+		cJSON_AddItemToArray(deals, copy);
+	}
+	out = cJSON_PrintUnformatted(root);
+	*len = strlen(out);
+	cJSON_Delete(first);
+	cJSON_Delete(root);
+	free(text);
+	return out;
+}
+
+static const struct collection *collection_of(const void *arg, const struct resource *res)
+{
+	enum store_collection w = store_which(res);
+
+	return w < STORE_NCOLLECTIONS ? store_collection(arg, w) : NULL;
+}
+
+Test(store, a_big_collection_indexed_on_threads_is_what_one_thread_indexes)
+{
+	size_t len;
+	char *text = many_deals(3000, NULL, &len);
+	struct strbuf err = STRBUF_INIT;
+	struct store *s = store_load_buffer(text, len, "many.json", &err);
+	const struct collection *deals;
+	struct search_index one;
+	struct arena a = ARENA_INIT;
+
+	cr_assert_not_null(s, "%s", err.buf);
+	deals = store_collection(s, STORE_DEALS);
+	cr_assert_eq(deals->n, 3000);
+	/* The search index was built on a thread: build it again here. */
+	search_build(&one, deals, &(struct search_context){ store_dataset(s), collection_of, s }, &a);
+	cr_assert_eq(deals->search.nwords, one.nwords);
+	cr_assert_gt(one.nwords, 0);
+	cr_assert_eq(memcmp(deals->search.seq_start, one.seq_start, 3001 * sizeof(uint32_t)), 0);
+	cr_assert_eq(memcmp(deals->search.pstart, one.pstart, (one.nwords + 1) * sizeof(uint32_t)), 0);
+	arena_release(&a);
+	store_free(s);
+	free(text);
+	strbuf_release(&err);
+}
+
+Test(store, a_fault_in_the_references_of_a_big_collection_stops_its_indexing_threads)
+{
+	size_t len;
+	char *text = many_deals(3000, "PL", &len);
+	struct strbuf err = STRBUF_INIT;
+
+	cr_assert_null(store_load_buffer(text, len, "many.json", &err));
+	cr_assert_str_eq(err.buf, "many.json: deals[2999].countries[2]: unknown country \"PL\" "
+			 "(not among the dataset's countries)");
 	free(text);
 	strbuf_release(&err);
 }
