@@ -75,7 +75,8 @@ struct collection {
  * Builds c over the n records at records (an array of res's struct, which must
  * stay valid as long as the arena); the vocabularies of dataset (which may be
  * NULL) order their fields for sort=. Fails only on a duplicate key: returns
- * -1 with the two positions in *dup_first and *dup_second.
+ * -1 with the two positions in *dup_first and *dup_second. A big collection
+ * is rendered and indexed on two threads, with the result one thread gives.
  */
 int collection_build(struct collection *c, const struct resource *res, const void *records,
 		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
