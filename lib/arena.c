@@ -93,6 +93,45 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_memdup0(a, s, strlen(s));
 }
 
+void arena_reset(struct arena *a)
+{
+	struct arena_block *b = a->head;
+	size_t total = 0;
+
+	if (b && b->next) {
+		/* Only the head block is bumped: keep one block as large as all of
+		 * them, so that the next fill of the same size takes one malloc(). */
+		for (; b; b = b->next)
+			total += b->size;
+		arena_release(a);
+		a->block = total;
+		return;
+	}
+	if (b)
+		b->used = 0;
+	a->used = 0;
+}
+
+void arena_adopt(struct arena *a, struct arena *src)
+{
+	struct arena_block *last = src->head;
+
+	if (!last)
+		return;
+	while (last->next)
+		last = last->next;
+	/* Behind a's head, which stays the block a bumps in. */
+	if (a->head) {
+		last->next = a->head->next;
+		a->head->next = src->head;
+	} else {
+		a->head = src->head;
+	}
+	a->used += src->used;
+	src->head = NULL;
+	src->used = 0;
+}
+
 void arena_release(struct arena *a)
 {
 	struct arena_block *b = a->head;

@@ -31,6 +31,20 @@ void *arena_calloc(struct arena *a, size_t count, size_t size);
 char *arena_memdup0(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
 
+/*
+ * Empties the arena for reuse, keeping its memory: scratch that is filled
+ * and emptied again and again (a chunk of parse trees) costs no malloc()
+ * once it has grown to its largest. Everything it handed out is invalid.
+ */
+void arena_reset(struct arena *a);
+
+/*
+ * Moves every block of src into a: what src handed out stays valid, and is
+ * freed with a. For work split across threads, each with its own arena.
+ * src is empty afterwards.
+ */
+void arena_adopt(struct arena *a, struct arena *src);
+
 /* Frees every block; the arena is empty and reusable afterwards. */
 void arena_release(struct arena *a);
 

@@ -6,12 +6,41 @@
  */
 #include "lib/json.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/mem.h"
 #include "lib/text.h"
+
+/*
+ * cJSON's memory comes through these hooks. While json_parse_element_in()
+ * runs on a thread, scratch is the arena it parses into and a free() is a
+ * no-op (the arena is reset as a whole); otherwise they are malloc() and
+ * free(). A thread-local is the only way to reach cJSON's allocator per
+ * call: its hooks are process-wide. They are installed before main(), so
+ * before any thread could be parsing.
+ */
+static _Thread_local struct arena *scratch;
+
+static void *hook_malloc(size_t n)
+{
+	return scratch ? arena_alloc(scratch, n) : malloc(n);
+}
+
+static void hook_free(void *p)
+{
+	if (!scratch)
+		free(p);
+}
+
+__attribute__((constructor)) static void install_hooks(void)
+{
+	cJSON_Hooks hooks = { hook_malloc, hook_free };
+
+	cJSON_InitHooks(&hooks);
+}
 
 struct scanner {
 	const unsigned char *s;
@@ -325,20 +354,30 @@ static bool key_is(const struct scanner *sc, size_t start, size_t end, const cha
 }
 
 /*
- * Steps over the value at sc->pos of a text json_validate() accepted:
- * strings by their quotes, containers by their depth, nothing checked
- * again. A third of the cost of scan_value().
+ * Steps over the value at sc->pos: strings by their quotes, containers by
+ * their depth, nothing checked. A third of the cost of scan_value(). It
+ * runs while json_validate() checks the same text on another thread, so
+ * on a text that is not JSON it must stay in bounds (the split it gives
+ * is then thrown away); it always ends with sc->pos <= sc->len.
  */
 static void skip_valid(struct scanner *sc)
 {
 	size_t depth = 0;
 
 	do {
-		unsigned char ch = sc->s[sc->pos];
+		unsigned char ch;
 
+		if (sc->pos >= sc->len)
+			return;
+		ch = sc->s[sc->pos];
 		if (ch == '"') {
-			for (sc->pos++; sc->s[sc->pos] != '"'; sc->pos += sc->s[sc->pos] == '\\' ? 2 : 1)
+			for (sc->pos++; sc->pos < sc->len && sc->s[sc->pos] != '"';
+			     sc->pos += sc->s[sc->pos] == '\\' ? 2 : 1)
 				;
+			if (sc->pos >= sc->len) {
+				sc->pos = sc->len;
+				return;
+			}
 			sc->pos++;
 		} else if (ch == '{' || ch == '[') {
 			depth++;
@@ -356,7 +395,7 @@ static void skip_valid(struct scanner *sc)
 	} while (depth);
 }
 
-/* Records the elements of the array at sc->pos (validated) into s. */
+/* Records the elements of the array at sc->pos into s (see skip_valid()). */
 static void split_array(struct scanner *sc, struct json_split *s)
 {
 	size_t alloc = 0;
@@ -383,33 +422,63 @@ static void split_array(struct scanner *sc, struct json_split *s)
 	}
 }
 
+/* json_validate() on a thread of its own while the text is split. */
+struct validation {
+	const char *buf;
+	size_t len;
+	struct strbuf msg;
+	int rc;
+};
+
+static void *validation_run(void *arg)
+{
+	struct validation *v = arg;
+
+	v->rc = json_validate(v->buf, v->len, &v->msg);
+	return NULL;
+}
+
+/* A text this long is validated on a second thread while it is split; a shorter one first. */
+#define JSON_VALIDATE_THREAD_MIN ((size_t)1 << 20)
+
 cJSON *json_parse_split(const char *buf, size_t len, const char *name, struct strbuf *err,
 			struct json_split *split, size_t nsplit)
 {
-	struct strbuf msg = STRBUF_INIT, skel = STRBUF_INIT;
+	struct strbuf skel = STRBUF_INIT;
+	struct validation v = { .buf = buf, .len = len, .msg = STRBUF_INIT };
 	struct scanner sc = { 0 };
 	const char *end = NULL;
 	size_t copied;
 	cJSON *root = NULL;
+	pthread_t validator;
+	bool threaded = false;
 
 	for (size_t k = 0; k < nsplit; k++) {
 		split[k].found = false;
 		split[k].n = 0;
 		split[k].start = split[k].len = NULL;
 	}
-	if (json_validate(buf, len, &msg)) {
-		strbuf_addf(err, "%s: %s", name, msg.buf);
-		goto out;
+	/*
+	 * Validating and splitting each take a pass over the text, a second
+	 * and more for a million records: they run side by side, and the
+	 * split is used only once the text proves valid.
+	 */
+	if (len >= JSON_VALIDATE_THREAD_MIN)
+		threaded = !pthread_create(&validator, NULL, validation_run, &v);
+	if (!threaded) {
+		validation_run(&v);
+		if (v.rc)
+			goto out;
 	}
 	/* The text again, each split array's elements left out: "deals": []. */
 	sc.s = (const unsigned char *)buf;
 	sc.len = len;
 	sc.pos = copied = bom_len(buf, len);
 	skip_ws(&sc);
-	if (sc.s[sc.pos] == '{') {
+	if (sc.pos < sc.len && sc.s[sc.pos] == '{') {
 		sc.pos++;
 		skip_ws(&sc);
-		while (sc.s[sc.pos] == '"') {
+		while (sc.pos < sc.len && sc.s[sc.pos] == '"') {
 			size_t kstart = sc.pos, kend;
 
 			(void)scan_string(&sc);
@@ -417,7 +486,7 @@ cJSON *json_parse_split(const char *buf, size_t len, const char *name, struct st
 			skip_ws(&sc);
 			sc.pos++; /* : */
 			skip_ws(&sc);
-			for (size_t k = 0; k < nsplit && sc.s[sc.pos] == '['; k++) {
+			for (size_t k = 0; k < nsplit && sc.pos < sc.len && sc.s[sc.pos] == '['; k++) {
 				if (split[k].found || !key_is(&sc, kstart, kend, split[k].key))
 					continue;
 				strbuf_add(&skel, buf + copied, sc.pos + 1 - copied);
@@ -425,25 +494,34 @@ cJSON *json_parse_split(const char *buf, size_t len, const char *name, struct st
 				copied = sc.pos; /* the ']' */
 				break;
 			}
+			if (sc.pos >= sc.len)
+				break;
 			if (sc.s[sc.pos] != ']' || copied != sc.pos)
 				(void)scan_value(&sc);
 			else
 				sc.pos++;
 			skip_ws(&sc);
-			if (sc.s[sc.pos] != ',')
+			if (sc.pos >= sc.len || sc.s[sc.pos] != ',')
 				break;
 			sc.pos++;
 			skip_ws(&sc);
 		}
+	}
+	if (threaded) {
+		pthread_join(validator, NULL);
+		if (v.rc)
+			goto out;
 	}
 	strbuf_add(&skel, buf + copied, len - copied);
 	root = cJSON_ParseWithLengthOpts(skel.buf, skel.len, &end, 0);
 	if (!root)
 		strbuf_addf(err, "%s: the JSON parser refused the text", name);
 out:
+	if (v.rc)
+		strbuf_addf(err, "%s: %s", name, v.msg.buf);
 	if (!root)
 		json_split_release(split, nsplit);
-	strbuf_release(&msg);
+	strbuf_release(&v.msg);
 	strbuf_release(&skel);
 	return root;
 }
@@ -453,6 +531,17 @@ cJSON *json_parse_element(const char *buf, const struct json_split *s, size_t i)
 	const char *end = NULL;
 
 	return cJSON_ParseWithLengthOpts(buf + s->start[i], s->len[i], &end, 0);
+}
+
+cJSON *json_parse_element_in(const char *buf, const struct json_split *s, size_t i,
+			     struct arena *a)
+{
+	cJSON *tree;
+
+	scratch = a;
+	tree = json_parse_element(buf, s, i);
+	scratch = NULL;
+	return tree;
 }
 
 void json_split_release(struct json_split *split, size_t nsplit)

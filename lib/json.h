@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "lib/arena.h"
 #include "lib/strbuf.h"
 
 /* How deep arrays and objects may nest in a data file. */
@@ -56,6 +57,14 @@ cJSON *json_parse_split(const char *buf, size_t len, const char *name, struct st
 
 /* Parses element i of s in buf, the text given to json_parse_split(). Free with cJSON_Delete(). */
 cJSON *json_parse_element(const char *buf, const struct json_split *s, size_t i);
+
+/*
+ * The same, with the tree's memory taken from the arena a: a chunk of
+ * elements is parsed without a malloc() or free() each node, and freed at
+ * once by arena_reset(). Never cJSON_Delete() such a tree.
+ */
+cJSON *json_parse_element_in(const char *buf, const struct json_split *s, size_t i,
+			     struct arena *a);
 
 void json_split_release(struct json_split *split, size_t nsplit);
 

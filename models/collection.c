@@ -3,6 +3,8 @@
  */
 #include "models/collection.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,7 +310,7 @@ static void rank_by_vocabulary(struct column *col, const struct vocabulary *voca
 static void finish_column(struct column *col, const struct field *f, uint32_t n,
 			  const struct dataset *dataset, struct arena *a);
 
-static void build_column(struct collection *c, const struct field *f, struct column *col,
+static void build_column(const struct collection *c, const struct field *f, struct column *col,
 			 const struct dataset *dataset, struct arena *a)
 {
 	const bool array = f->type == FIELD_STRINGS;
@@ -462,6 +464,16 @@ void collection_render(const struct resource *res, const void *record, struct re
 	render_with(res, record, out, &w, a);
 	jsonw_release(&w);
 	strbuf_release(&sb);
+}
+
+int collection_build_keys(struct collection *c, const struct resource *res, const void *records,
+			  uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second)
+{
+	memset(c, 0, sizeof(*c));
+	c->res = res;
+	c->n = n;
+	c->records = records;
+	return build_keys(c, a, dup_first, dup_second);
 }
 
 int collection_build(struct collection *c, const struct resource *res, const void *records,
@@ -626,45 +638,114 @@ static void column_from(struct column *col, const struct field *f, const struct 
 	free(remap);
 }
 
+/* Renders records [from, to) of c into json, in the arena a. */
+static void render_range(const struct collection *c, struct record_json *json, uint32_t from,
+			 uint32_t to, struct arena *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+
+	jsonw_init(&w, &sb, true);
+	for (uint32_t r = from; r < to; r++)
+		render_with(c->res, collection_record(c, r), &json[r], &w, a);
+	jsonw_release(&w);
+	strbuf_release(&sb);
+}
+
+/*
+ * A collection built on both cores: a second thread renders every record,
+ * then helps with the columns, which this thread starts on at once; each
+ * takes the next column to build from next. Each record's bytes depend on
+ * the record alone and each column on its field alone, so which thread
+ * does what changes nothing in what is built.
+ */
+struct build_job {
+	const struct collection *c;
+	struct record_json *json;
+	struct column *cols;
+	const struct dataset *dataset;
+	atomic_size_t next;     /* the next column to build */
+	struct arena arena;     /* the second thread's: the collection's arena adopts it */
+};
+
+static void build_columns(struct build_job *j, struct arena *a)
+{
+	const struct resource *res = j->c->res;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&j->next, 1)) < res->nfields)
+		build_column(j->c, &res->fields[i], &j->cols[i], j->dataset, a);
+}
+
+static void *build_job_run(void *arg)
+{
+	struct build_job *j = arg;
+
+	render_range(j->c, j->json, 0, j->c->n, &j->arena);
+	build_columns(j, &j->arena);
+	return NULL;
+}
+
+/*
+ * Below this many records a collection is built on one thread: a thread's
+ * start costs more than rendering a few hundred records.
+ */
+#define BUILD_SPLIT_MIN 1024
+
 /* collection_build_rendered() and collection_build_from(): old and from NULL for the former. */
+/* Renders (or copies given) and builds the columns of c, whose keys are built. */
+static void build_indexes(struct collection *c, const struct record_json *given,
+			  const struct collection *old, const uint32_t *from,
+			  const struct dataset *dataset, struct arena *a)
+{
+	const struct resource *res = c->res;
+	const void *records = c->records;
+	const uint32_t n = c->n;
+	struct record_json *json;
+	struct column *cols;
+	struct build_job job;
+	pthread_t helper;
+	bool threaded = false;
+
+	json = arena_calloc(a, n ? n : 1, sizeof(*json));
+	cols = arena_calloc(a, res->nfields, sizeof(*cols));
+	job = (struct build_job){ .c = c, .json = json, .cols = cols, .dataset = dataset };
+	atomic_init(&job.next, 0);
+	if (given)
+		memcpy(json, given, (size_t)n * sizeof(*json));
+	else if (!old && n >= BUILD_SPLIT_MIN)
+		threaded = !pthread_create(&helper, NULL, build_job_run, &job);
+	if (!given && !threaded)
+		render_range(c, json, 0, n, a);
+	if (old) {
+		for (size_t i = 0; i < res->nfields; i++)
+			column_from(&cols[i], &res->fields[i], &old->columns[i], records, res->record_size,
+				    n, from, dataset, a);
+	} else {
+		build_columns(&job, a);
+	}
+	if (threaded) {
+		pthread_join(helper, NULL);
+		arena_adopt(a, &job.arena);
+	}
+	c->json = json;
+	c->columns = cols;
+}
+
 static int build(struct collection *c, const struct resource *res, const void *records,
 		 const struct record_json *given, uint32_t n, const struct collection *old,
 		 const uint32_t *from, const struct dataset *dataset, struct arena *a,
 		 uint32_t *dup_first, uint32_t *dup_second)
 {
-	struct record_json *json;
-	struct column *cols;
-
-	memset(c, 0, sizeof(*c));
-	c->res = res;
-	c->n = n;
-	c->records = records;
-	if (build_keys(c, a, dup_first, dup_second))
+	if (collection_build_keys(c, res, records, n, a, dup_first, dup_second))
 		return -1;
-	json = arena_calloc(a, n ? n : 1, sizeof(*json));
-	if (given) {
-		memcpy(json, given, (size_t)n * sizeof(*json));
-	} else {
-		struct strbuf sb = STRBUF_INIT;
-		struct jsonw w;
-
-		jsonw_init(&w, &sb, true);
-		for (uint32_t r = 0; r < n; r++)
-			render_with(res, collection_record(c, r), &json[r], &w, a);
-		jsonw_release(&w);
-		strbuf_release(&sb);
-	}
-	cols = arena_calloc(a, res->nfields, sizeof(*cols));
-	for (size_t i = 0; i < res->nfields; i++) {
-		if (old)
-			column_from(&cols[i], &res->fields[i], &old->columns[i], records, res->record_size,
-				    n, from, dataset, a);
-		else
-			build_column(c, &res->fields[i], &cols[i], dataset, a);
-	}
-	c->json = json;
-	c->columns = cols;
+	build_indexes(c, given, old, from, dataset, a);
 	return 0;
+}
+
+void collection_build_indexes(struct collection *c, const struct dataset *dataset, struct arena *a)
+{
+	build_indexes(c, NULL, NULL, NULL, dataset, a);
 }
 
 int collection_build_rendered(struct collection *c, const struct resource *res,

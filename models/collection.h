@@ -75,11 +75,29 @@ struct collection {
  * Builds c over the n records at records (an array of res's struct, which must
  * stay valid as long as the arena); the vocabularies of dataset (which may be
  * NULL) order their fields for sort=. Fails only on a duplicate key: returns
- * -1 with the two positions in *dup_first and *dup_second.
+ * -1 with the two positions in *dup_first and *dup_second. A big collection
+ * is rendered and indexed on two threads, with the result one thread gives.
  */
 int collection_build(struct collection *c, const struct resource *res, const void *records,
 		     uint32_t n, const struct dataset *dataset, struct arena *a, uint32_t *dup_first,
 		     uint32_t *dup_second);
+
+/*
+ * Only what finds a fault: c's records and its key table (lookups by key
+ * work), no renderings, columns or search index; for checking a data file
+ * without serving it. Fails as collection_build() does.
+ */
+int collection_build_keys(struct collection *c, const struct resource *res, const void *records,
+			  uint32_t n, struct arena *a, uint32_t *dup_first, uint32_t *dup_second);
+
+/*
+ * The rest of collection_build() for c, whose keys collection_build_keys()
+ * built: renders each record and builds the columns. Only c->json and
+ * c->columns are written, so other threads may read the rest of c (its
+ * records, its keys) meanwhile. Never fails.
+ */
+void collection_build_indexes(struct collection *c, const struct dataset *dataset,
+			      struct arena *a);
 
 /*
  * The same over records already rendered: json[i] is record i's rendering

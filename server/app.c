@@ -27,6 +27,16 @@ struct store *app_load_data(const struct config *cfg, struct strbuf *err)
 	return store_load_buffer((const char *)a->data, a->size, ASSETS_DATASET, err);
 }
 
+int app_check_data(const struct config *cfg, struct strbuf *err, struct strbuf *summary)
+{
+	const struct asset *a;
+
+	if (*cfg->data)
+		return store_check_file(cfg->data, err, summary);
+	a = assets_find(ASSETS_DATASET);
+	return store_check_buffer((const char *)a->data, a->size, ASSETS_DATASET, err, summary);
+}
+
 const char *app_data_name(const struct config *cfg)
 {
 	return *cfg->data ? cfg->data : "built-in " ASSETS_DATASET;

@@ -66,6 +66,13 @@ void app_close(struct app *app);
  */
 struct store *app_load_data(const struct config *cfg, struct strbuf *err);
 
+/*
+ * Checks the same data as app_load_data() would load it, without building
+ * what only serving needs (store_check_file()). Returns 0 after appending
+ * what it holds to summary, or -1 after appending the loader's message to err.
+ */
+int app_check_data(const struct config *cfg, struct strbuf *err, struct strbuf *summary);
+
 /* How the data is named in messages: its path, or "built-in data/...json". */
 const char *app_data_name(const struct config *cfg);
 

@@ -134,16 +134,13 @@ static int run(struct app *app, const sigset_t *set, struct stat *loaded)
 static int check(const struct config *cfg)
 {
 	struct strbuf err = STRBUF_INIT, records = STRBUF_INIT;
-	struct store *store = app_load_data(cfg, &err);
 	int rc = 1;
 
-	if (!store) {
+	if (app_check_data(cfg, &err, &records)) {
 		fprintf(stderr, "attache: %s\n", err.buf);
 		goto out;
 	}
-	store_describe(store, &records);
 	printf("%s: valid: %s\n", app_data_name(cfg), records.buf);
-	store_free(store);
 	rc = 0;
 out:
 	strbuf_release(&err);

@@ -2,6 +2,7 @@
  * Tests for models/collection.c: rendering once, keys, and the column indexes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -125,4 +126,64 @@ Test(collection, a_value_twice_in_one_record_is_one_match)
 	cr_assert_eq(col->pstart[1] - col->pstart[0], 1, "and one posting");
 	store_free(st);
 	strbuf_release(&err);
+}
+
+/* Whether two builds of a column hold the same values, ids, postings and order. */
+static void assert_same_column(const struct column *x, const struct column *y, uint32_t n)
+{
+	const bool array = x->field->type == FIELD_STRINGS;
+	const uint32_t nids = array ? x->offsets[n] : n;
+
+	cr_assert_eq(x->ndistinct, y->ndistinct, "%s", x->field->name);
+	for (uint32_t v = 0; v < x->ndistinct; v++) {
+		cr_assert_eq(column_compare(x->field->type, &x->values[v], &y->values[v]), 0);
+		cr_assert_eq(column_rank(x, v), column_rank(y, v));
+	}
+	cr_assert_eq(memcmp(x->ids, y->ids, nids * sizeof(uint32_t)), 0, "%s", x->field->name);
+	if (array)
+		cr_assert_eq(memcmp(x->offsets, y->offsets, (n + 1) * sizeof(uint32_t)), 0);
+	cr_assert_eq(memcmp(x->pstart, y->pstart, (x->ndistinct + 1) * sizeof(uint32_t)), 0);
+	cr_assert_eq(memcmp(x->postings, y->postings, x->pstart[x->ndistinct] * sizeof(uint32_t)), 0);
+	cr_assert_eq(x->nnulls, y->nnulls);
+	cr_assert_eq(memcmp(x->nulls, y->nulls, x->nnulls * sizeof(uint32_t)), 0);
+}
+
+Test(collection, builds_on_two_threads_what_one_thread_builds)
+{
+	const struct collection *deals = store_collection(s, STORE_DEALS);
+	const struct resource *res = deals->res;
+	const uint32_t n = 3000;   /* enough records for a second thread */
+	struct deal *records = calloc(n, sizeof(*records));
+	struct record_json *json = calloc(n, sizeof(*json));
+	struct collection both, one;
+	struct arena a = ARENA_INIT, b = ARENA_INIT;
+	uint32_t first, second;
+
+	cr_assert(records && json);
+	for (uint32_t r = 0; r < n; r++) {
+		char id[32];
+
+		records[r] = *(const struct deal *)collection_record(deals, r % deals->n);
+		snprintf(id, sizeof(id), "%s-%u", records[r].id, r);
+		records[r].id = arena_strdup(&b, id);
+		collection_render(res, &records[r], &json[r], &b);
+	}
+	/* Rendered and indexed on two threads; and indexed on one, over the same records
+	 * rendered one at a time. */
+	cr_assert_eq(collection_build(&both, res, records, n, store_dataset(s), &a, &first, &second), 0);
+	cr_assert_eq(collection_build_rendered(&one, res, records, json, n, store_dataset(s), &b,
+					       &first, &second), 0);
+	for (uint32_t r = 0; r < n; r++) {
+		cr_assert_eq(both.json[r].len, json[r].len);
+		cr_assert_eq(memcmp(both.json[r].json, json[r].json, json[r].len), 0, "record %u", r);
+		cr_assert_eq(both.json[r].hash, json[r].hash);
+		cr_assert_eq(memcmp(both.json[r].members, json[r].members,
+				    res->nmembers * sizeof(*json[r].members)), 0);
+	}
+	for (size_t i = 0; i < res->nfields; i++)
+		assert_same_column(&both.columns[i], &one.columns[i], n);
+	arena_release(&a);
+	arena_release(&b);
+	free(records);
+	free(json);
 }

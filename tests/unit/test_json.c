@@ -2,6 +2,7 @@
  * Tests for lib/json.c: the RFC 8259 validator in front of cJSON.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -144,6 +145,98 @@ Test(json, splits_top_level_arrays_into_elements)
 	cJSON_Delete(root);
 	json_split_release(split, 3);
 	strbuf_release(&err);
+}
+
+Test(json, parses_elements_into_an_arena_reused_after_a_reset)
+{
+	const char *text = "{\"a\": [{\"k\": \"v\\u00e9\", \"n\": [1, 2.5]}, [true, null], \"s\"]}";
+	const char *want[] = { "{\"k\":\"v\u00e9\",\"n\":[1,2.5]}", "[true,null]", "\"s\"" };
+	struct json_split split[1] = { { .key = "a" } };
+	struct strbuf err = STRBUF_INIT;
+	struct arena a = ARENA_INIT;
+	cJSON *root = json_parse_split(text, strlen(text), "t.json", &err, split, 1);
+	size_t used = 0;
+
+	cr_assert_not_null(root, "%s", err.buf);
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < split[0].n; i++) {
+			cJSON *e = json_parse_element_in(text, &split[0], i, &a);
+			char *out = cJSON_PrintUnformatted(e);   /* outside the parse: malloc() */
+
+			cr_assert_str_eq(out, want[i], "element %zu", i);
+			free(out);
+		}
+		cr_assert_gt(a.used, 0, "the trees are in the arena");
+		if (round)
+			cr_assert_eq(a.used, used, "the same trees take the same room again");
+		used = a.used;
+		arena_reset(&a);
+		cr_assert_eq(a.used, 0);
+	}
+	arena_release(&a);
+	cJSON_Delete(root);
+	json_split_release(split, 1);
+	strbuf_release(&err);
+}
+
+/* A text of more than a megabyte, split while a second thread validates it. */
+static void big_text(struct strbuf *sb, size_t n)
+{
+	strbuf_addstr(sb, "{\"a\": [");
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(sb, "%s{\"k\": %zu, \"s\": \"x\\\"]}\"}", i ? ", " : "", i);
+	strbuf_addstr(sb, "], \"b\": 2}");
+}
+
+Test(json, splits_a_big_text_while_another_thread_validates_it)
+{
+	struct json_split split[1] = { { .key = "a" } };
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	const size_t n = 60000;
+	cJSON *root, *e;
+
+	big_text(&text, n);
+	cr_assert_gt(text.len, (size_t)1 << 20, "big enough for the validating thread");
+	root = json_parse_split(text.buf, text.len, "t.json", &err, split, 1);
+	cr_assert_not_null(root, "%s", err.buf);
+	cr_assert_eq(split[0].n, n);
+	e = json_parse_element(text.buf, &split[0], n - 1);
+	cr_assert_eq(cJSON_GetObjectItem(e, "k")->valueint, (int)(n - 1));
+	cr_assert_str_eq(cJSON_GetObjectItem(e, "s")->valuestring, "x\"]}");
+	cJSON_Delete(e);
+	cr_assert_eq(cJSON_GetObjectItem(root, "b")->valueint, 2);
+	cJSON_Delete(root);
+	json_split_release(split, 1);
+	strbuf_release(&text);
+	strbuf_release(&err);
+}
+
+Test(json, a_big_text_that_is_not_json_is_reported_as_a_small_one_is)
+{
+	/* Cut inside a string, after an escape, and in a number: the splitting must stay in
+	 * bounds, and the fault reported is the validator's. */
+	static const char *const tails[] = { "{\"k\": \"abc", "{\"k\": \"abc\\", "{\"k\": -", "{\"k\": [}" };
+
+	for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+		struct json_split split[1] = { { .key = "a" } };
+		struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, want = STRBUF_INIT;
+		char *cut;
+
+		big_text(&text, 60000);
+		strbuf_setlen(&text, text.len - strlen("], \"b\": 2}"));
+		strbuf_addf(&text, ", %s", tails[t]);
+		/* An exact copy, with no byte after it to read by mistake. */
+		cut = malloc(text.len);
+		memcpy(cut, text.buf, text.len);
+		cr_assert_eq(json_validate(cut, text.len, &want), -1);
+		cr_assert_null(json_parse_split(cut, text.len, "t.json", &err, split, 1), "tail %zu", t);
+		cr_assert_str_eq(err.buf + strlen("t.json: "), want.buf, "tail %zu", t);
+		cr_assert_not(split[0].found);
+		free(cut);
+		strbuf_release(&text);
+		strbuf_release(&err);
+		strbuf_release(&want);
+	}
 }
 
 Test(json, split_reports_faults_as_parse_does)

@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include "models/search.h"
 #include "models/store.h"
 #include "tests/support/support.h"
 
@@ -112,7 +113,7 @@ ParameterizedTestParameters(store, refuses_each_broken_file_with_one_exact_messa
 
 ParameterizedTest(struct bad_file *c, store, refuses_each_broken_file_with_one_exact_message)
 {
-	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT, summary = STRBUF_INIT;
 	char path[256];
 	struct store *s;
 
@@ -121,8 +122,15 @@ ParameterizedTest(struct bad_file *c, store, refuses_each_broken_file_with_one_e
 	cr_assert_null(s, "%s loaded, but it is broken", c->file);
 	strbuf_addf(&want, "%s: %s", path, c->message);
 	cr_assert_str_eq(err.buf, want.buf);
+	/* --check builds less, but finds the same fault. */
+	strbuf_reset(&err);
+	cr_assert_eq(store_check_file(path, &err, &summary), -1, "%s checked, but it is broken",
+		     c->file);
+	cr_assert_str_eq(err.buf, want.buf);
+	cr_assert_eq(summary.len, 0);
 	strbuf_release(&err);
 	strbuf_release(&want);
+	strbuf_release(&summary);
 }
 
 Test(store, loads_the_valid_fixture)
@@ -137,6 +145,21 @@ Test(store, loads_the_valid_fixture)
 	cr_assert_null(store_dataset(s)->id, "the id is optional");
 	cr_assert_null(store_dataset(s)->licence, "a dataset may state no licence");
 	store_free(s);
+}
+
+Test(store, checks_a_good_file_and_says_what_it_holds_as_a_load_does)
+{
+	struct strbuf err = STRBUF_INIT, summary = STRBUF_INIT, described = STRBUF_INIT;
+	struct store *s = support_load(DIR "valid.json");
+
+	cr_assert_eq(store_check_file(DIR "valid.json", &err, &summary), 0, "%s", err.buf);
+	store_describe(s, &described);
+	cr_assert_str_eq(summary.buf, described.buf);
+	cr_assert_str_eq(summary.buf, "1 source, 2 countries, 1 meeting, 2 deals");
+	store_free(s);
+	strbuf_release(&err);
+	strbuf_release(&summary);
+	strbuf_release(&described);
 }
 
 Test(store, the_shipped_dataset_names_itself_with_an_id)
@@ -277,6 +300,81 @@ Test(store, digest_changes_with_the_bytes)
 	cr_assert_neq(store_digest(a), store_digest(b));
 	store_free(a);
 	store_free(b);
+	free(text);
+	strbuf_release(&err);
+}
+
+/* valid.json with its deals replaced by n copies of its first, each with its own id. */
+static char *many_deals(uint32_t n, const char *last_country, size_t *len)
+{
+	char *text = support_read_file(DIR "valid.json", len);
+	cJSON *root = cJSON_ParseWithLength(text, *len);
+	cJSON *deals = cJSON_GetObjectItem(root, "deals");
+	cJSON *first = cJSON_DetachItemFromArray(deals, 0), *copy;
+	char *out;
+
+	cJSON_DeleteItemFromObject(root, "deals");
+	deals = cJSON_AddArrayToObject(root, "deals");
+	for (uint32_t i = 0; i < n; i++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "deal-%u", i);
+		copy = cJSON_Duplicate(first, true);
+		cJSON_ReplaceItemInObject(copy, "id", cJSON_CreateString(id));
+		if (i == n - 1 && last_country)
+			cJSON_AddItemToArray(cJSON_GetObjectItem(copy, "countries"),
+					     cJSON_CreateString(last_country));
+		cJSON_AddItemToArray(deals, copy);
+	}
+	out = cJSON_PrintUnformatted(root);
+	*len = strlen(out);
+	cJSON_Delete(first);
+	cJSON_Delete(root);
+	free(text);
+	return out;
+}
+
+static const struct collection *collection_of(const void *arg, const struct resource *res)
+{
+	enum store_collection w = store_which(res);
+
+	return w < STORE_NCOLLECTIONS ? store_collection(arg, w) : NULL;
+}
+
+Test(store, a_big_collection_indexed_on_threads_is_what_one_thread_indexes)
+{
+	size_t len;
+	char *text = many_deals(3000, NULL, &len);
+	struct strbuf err = STRBUF_INIT;
+	struct store *s = store_load_buffer(text, len, "many.json", &err);
+	const struct collection *deals;
+	struct search_index one;
+	struct arena a = ARENA_INIT;
+
+	cr_assert_not_null(s, "%s", err.buf);
+	deals = store_collection(s, STORE_DEALS);
+	cr_assert_eq(deals->n, 3000);
+	/* The search index was built on a thread: build it again here. */
+	search_build(&one, deals, &(struct search_context){ store_dataset(s), collection_of, s }, &a);
+	cr_assert_eq(deals->search.nwords, one.nwords);
+	cr_assert_gt(one.nwords, 0);
+	cr_assert_eq(memcmp(deals->search.seq_start, one.seq_start, 3001 * sizeof(uint32_t)), 0);
+	cr_assert_eq(memcmp(deals->search.pstart, one.pstart, (one.nwords + 1) * sizeof(uint32_t)), 0);
+	arena_release(&a);
+	store_free(s);
+	free(text);
+	strbuf_release(&err);
+}
+
+Test(store, a_fault_in_the_references_of_a_big_collection_stops_its_indexing_threads)
+{
+	size_t len;
+	char *text = many_deals(3000, "PL", &len);
+	struct strbuf err = STRBUF_INIT;
+
+	cr_assert_null(store_load_buffer(text, len, "many.json", &err));
+	cr_assert_str_eq(err.buf, "many.json: deals[2999].countries[2]: unknown country \"PL\" "
+			 "(not among the dataset's countries)");
 	free(text);
 	strbuf_release(&err);
 }
