@@ -10,6 +10,7 @@
 
 #include "lib/hash.h"
 #include "lib/mem.h"
+#include "lib/radix.h"
 #include "lib/strbuf.h"
 #include "lib/text.h"
 
@@ -243,6 +244,72 @@ static int distinct_cmp(const void *pa, const void *pb, void *ctx)
 	return cmp ? cmp : x->len < y->len ? -1 : x->len > y->len;
 }
 
+static int item_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct radix_item *x = pa, *y = pb;
+
+	return distinct_cmp(&x->value, &y->value, ctx);
+}
+
+/*
+ * Sorts the n text values of items, whose keys are equal up to byte from:
+ * by their next 8 bytes, then each run that ties there by the 8 after, as
+ * long as a value in the run goes on; a run of values equal but for case
+ * (or short enough not to pay) by distinct_cmp().
+ */
+static void sort_text(const struct dict_build *b, struct radix_item *items,
+		      struct radix_item *tmp, size_t n, size_t from)
+{
+	const bool fold = b->type != FIELD_DATE;
+	size_t start = 0;
+
+	if (n <= 16) {
+		qsort_r(items, n, sizeof(*items), item_cmp, (void *)b);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct distinct *d = &b->d[items[i].value];
+
+		items[i].key = radix_key(d->v.s, d->len, from, fold);
+	}
+	radix_sort(items, tmp, n);
+	for (size_t i = 1; i <= n; i++) {
+		bool longer = false;
+
+		if (i < n && items[i].key == items[start].key)
+			continue;
+		for (size_t k = start; i - start > 1 && k < i && !longer; k++)
+			longer = b->d[items[k].value].len > from + 8;
+		if (longer)
+			sort_text(b, items + start, tmp, i - start, from + 8);
+		else if (i - start > 1)
+			qsort_r(items + start, i - start, sizeof(*items), item_cmp, (void *)b);
+		start = i;
+	}
+}
+
+/*
+ * The distinct values of b in column_compare() order, as indexes into b->d:
+ * a radix sort on integer keys, or on text 8 bytes at a time; each distinct
+ * value's key is worked out once, not once per comparison.
+ */
+static void sort_distinct(const struct dict_build *b, uint32_t *order)
+{
+	struct radix_item *items = xmalloc((b->n ? b->n : 1) * sizeof(*items));
+	struct radix_item *tmp = xmalloc((b->n ? b->n : 1) * sizeof(*tmp));
+
+	for (uint32_t k = 0; k < b->n; k++)
+		items[k] = (struct radix_item){ .key = (uint64_t)b->d[k].v.i ^ (1ULL << 63), .value = k };
+	if (is_text(b->type))
+		sort_text(b, items, tmp, b->n, 0);
+	else
+		radix_sort(items, tmp, b->n);
+	for (uint32_t k = 0; k < b->n; k++)
+		order[k] = items[k].value;
+	free(items);
+	free(tmp);
+}
+
 static int cmp_id(const void *pa, const void *pb)
 {
 	uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
@@ -355,9 +422,7 @@ static void build_column(const struct collection *c, const struct field *f, stru
 	/* The dictionary: the distinct values sorted; then each id becomes its place there. */
 	order = xmalloc((b.n ? b.n : 1) * sizeof(*order));
 	final = xmalloc((b.n ? b.n : 1) * sizeof(*final));
-	for (uint32_t k = 0; k < b.n; k++)
-		order[k] = k;
-	qsort_r(order, b.n, sizeof(*order), distinct_cmp, &b);
+	sort_distinct(&b, order);
 	col->ndistinct = b.n;
 	col->values = arena_calloc(a, b.n ? b.n : 1, sizeof(*col->values));
 	for (uint32_t k = 0; k < b.n; k++) {

@@ -187,3 +187,46 @@ Test(collection, builds_on_two_threads_what_one_thread_builds)
 	free(records);
 	free(json);
 }
+
+Test(collection, sorts_many_distinct_values_as_column_compare_orders_them)
+{
+	const struct collection *deals = store_collection(s, STORE_DEALS);
+	const struct resource *res = deals->res;
+	/* Titles that tie on their first 8, 16 and 24 bytes, differ only in case,
+	 * end where others go on, and hold bytes above 0x7f; years below zero. */
+	static const char *const stems[] = {
+		"Deal 12", "deal 12", "DEAL 12", "Deal 12 on a long shared stem, then",
+		"Deal 12 on a long shared stem, THEN", "Deal 12 on a long shared stem",
+		"Zebra", "zebra", "_under", "[bracket", "\xc4\x83 breve", "Deal 1",
+	};
+	const size_t nstems = sizeof(stems) / sizeof(stems[0]);
+	const uint32_t n = 2000;
+	struct deal *records = calloc(n, sizeof(*records));
+	struct collection c;
+	struct arena a = ARENA_INIT;
+	uint32_t first, second;
+
+	cr_assert(records);
+	for (uint32_t r = 0; r < n; r++) {
+		char buf[96];
+
+		records[r] = *(const struct deal *)collection_record(deals, r % deals->n);
+		snprintf(buf, sizeof(buf), "x%u", r);
+		records[r].id = arena_strdup(&a, buf);
+		/* Each seventeenth title is a bare stem: those repeat. */
+		snprintf(buf, sizeof(buf), "%s%u", stems[r % nstems], r % 997 * 7);
+		records[r].title = arena_strdup(&a, r % 17 ? buf : stems[r % nstems]);
+		records[r].completion_year = (int64_t)(r % 500) * 7919 - 1000000;
+	}
+	cr_assert_eq(collection_build(&c, res, records, n, store_dataset(s), &a, &first, &second), 0);
+	for (size_t i = 0; i < res->nfields; i++) {
+		const struct column *col = &c.columns[i];
+
+		for (uint32_t k = 1; k < col->ndistinct; k++)
+			cr_assert_lt(column_compare(res->fields[i].type, &col->values[k - 1], &col->values[k]),
+				     0, "%s: value %u after %u", res->fields[i].name, k, k - 1);
+	}
+	cr_assert_gt(column(&c, "title")->ndistinct, 1000);
+	arena_release(&a);
+	free(records);
+}
