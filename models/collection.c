@@ -4,6 +4,7 @@
 #include "models/collection.h"
 
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -504,19 +505,30 @@ static void render_with(const struct resource *res, const void *record, struct r
 			struct jsonw *w, struct arena *a)
 {
 	struct strbuf *sb = w->sb;
-	struct jsonw_frag *frags;
 	const size_t nmembers = res->nmembers;
 
-	/* One fragment per member, in the member table's order: fields= copies them by index. */
+	/* One range per member, in the member table's order: fields= copies them by index. */
 	strbuf_reset(sb);
 	jsonw_restart(w);
 	resource_render(res, w, record);
-	frags = arena_alloc(a, nmembers * sizeof(*frags));
-	memcpy(frags, w->frags, nmembers * sizeof(*frags));
+	if (sb->len > RECORD_JSON_NARROW) {
+		struct jsonw_frag *frags = arena_alloc(a, nmembers * sizeof(*frags));
+
+		memcpy(frags, w->frags, nmembers * sizeof(*frags));
+		out->members = frags;
+	} else {
+		/* Each range lies inside the record, so its offset and length fit too. */
+		uint16_t *m = arena_alloc_aligned(a, 2 * nmembers * sizeof(*m), alignof(uint16_t));
+
+		for (size_t i = 0; i < nmembers; i++) {
+			m[2 * i] = (uint16_t)w->frags[i].off;
+			m[2 * i + 1] = (uint16_t)w->frags[i].len;
+		}
+		out->members = m;
+	}
 	out->json = arena_memdup0(a, sb->buf, sb->len);
 	out->len = (uint32_t)sb->len;
 	out->hash = hash_bytes(HASH_SEED, sb->buf, sb->len);
-	out->members = frags;
 }
 
 void collection_render(const struct resource *res, const void *record, struct record_json *out,

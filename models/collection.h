@@ -53,12 +53,32 @@ struct column {
 	uint32_t *by_rank;
 };
 
+/*
+ * A record's rendered bytes, and where each member's "name":value lies in
+ * them, one range per resource member in order (fields= copies them by
+ * index). A record of at most RECORD_JSON_NARROW bytes, nearly every one,
+ * keeps its ranges as 16-bit offset and length pairs, half the memory of
+ * struct jsonw_frag; a larger one keeps struct jsonw_frag. Read a range
+ * with record_json_member().
+ */
 struct record_json {
 	const char *json;
 	uint32_t len;
-	const struct jsonw_frag *members;   /* one per resource member, in order */
+	const void *members;                /* uint16_t pairs, or struct jsonw_frag */
 	uint64_t hash;                      /* of the bytes: the record's ETag */
 };
+
+#define RECORD_JSON_NARROW UINT16_MAX
+
+/* Where member i (its place in the resource's member table) lies in j->json. */
+static inline struct jsonw_frag record_json_member(const struct record_json *j, size_t i)
+{
+	const uint16_t *m = (const uint16_t *)j->members + 2 * i;
+
+	if (j->len > RECORD_JSON_NARROW)
+		return ((const struct jsonw_frag *)j->members)[i];
+	return (struct jsonw_frag){ .off = m[0], .len = m[1] };
+}
 
 struct collection {
 	const struct resource *res;

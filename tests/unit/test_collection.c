@@ -37,15 +37,15 @@ Test(collection, renders_each_record_once_with_member_ranges)
 {
 	const struct collection *c = store_collection(s, STORE_DEALS);
 	const struct record_json *j = &c->json[3];
-	const struct jsonw_frag *value = &j->members[8];
+	const struct jsonw_frag value = record_json_member(j, 8);
 	static const char want[] = "\"value\":{\"amount\":1200000000000000,\"currency\":\"KRW\","
 				   "\"basis\":\"market\",\"estimate\":true}";
 
 	cr_assert(strncmp(j->json, "{\"id\":\"d4\",", 11) == 0);
 	cr_assert_eq(j->json[j->len - 1], '}');
 	cr_assert_str_eq(c->res->members[8].name, "value");
-	cr_assert_eq(value->len, sizeof(want) - 1);
-	cr_assert(strncmp(j->json + value->off, want, value->len) == 0);
+	cr_assert_eq(value.len, sizeof(want) - 1);
+	cr_assert(strncmp(j->json + value.off, want, value.len) == 0);
 }
 
 Test(collection, finds_keys_in_constant_time_and_folds_country_case)
@@ -177,8 +177,12 @@ Test(collection, builds_on_two_threads_what_one_thread_builds)
 		cr_assert_eq(both.json[r].len, json[r].len);
 		cr_assert_eq(memcmp(both.json[r].json, json[r].json, json[r].len), 0, "record %u", r);
 		cr_assert_eq(both.json[r].hash, json[r].hash);
-		cr_assert_eq(memcmp(both.json[r].members, json[r].members,
-				    res->nmembers * sizeof(*json[r].members)), 0);
+		for (size_t m = 0; m < res->nmembers; m++) {
+			const struct jsonw_frag x = record_json_member(&both.json[r], m);
+			const struct jsonw_frag y = record_json_member(&json[r], m);
+
+			cr_assert(x.off == y.off && x.len == y.len, "record %u member %zu", r, m);
+		}
 	}
 	for (size_t i = 0; i < res->nfields; i++)
 		assert_same_column(&both.columns[i], &one.columns[i], n);
@@ -229,4 +233,46 @@ Test(collection, sorts_many_distinct_values_as_column_compare_orders_them)
 	cr_assert_gt(column(&c, "title")->ndistinct, 1000);
 	arena_release(&a);
 	free(records);
+}
+
+/* The member ranges of j, checked against the bytes: each is "name":value, in order. */
+static void assert_member_ranges(const struct resource *res, const struct record_json *j)
+{
+	uint32_t at = 1;
+
+	for (size_t m = 0; m < res->nmembers; m++) {
+		const struct jsonw_frag f = record_json_member(j, m);
+		const size_t nlen = strlen(res->members[m].name);
+
+		cr_assert_eq(f.off, at, "member %zu", m);
+		cr_assert(j->json[f.off] == '"' && !strncmp(j->json + f.off + 1, res->members[m].name, nlen) &&
+			  j->json[f.off + 1 + nlen] == '"', "member %zu", m);
+		at = f.off + f.len + 1;
+		cr_assert_eq(j->json[at - 1], m + 1 < res->nmembers ? ',' : '}', "member %zu", m);
+	}
+	cr_assert_eq(at, j->len);
+}
+
+Test(collection, keeps_member_ranges_of_records_past_64_kib)
+{
+	const struct collection *deals = store_collection(s, STORE_DEALS);
+	const struct resource *res = deals->res;
+	struct deal big = *(const struct deal *)collection_record(deals, 0);
+	struct record_json small, wide;
+	struct arena a = ARENA_INIT;
+	const size_t n = 70000;   /* past 65535: the ranges no longer fit 16 bits */
+	char *summary = arena_alloc(&a, n + 1);
+
+	memset(summary, 's', n);
+	summary[n] = '\0';
+	collection_render(res, &big, &small, &a);
+	big.summary = summary;
+	collection_render(res, &big, &wide, &a);
+	cr_assert_lt(small.len, RECORD_JSON_NARROW);
+	cr_assert_gt(wide.len, RECORD_JSON_NARROW);
+	assert_member_ranges(res, &small);
+	assert_member_ranges(res, &wide);
+	/* The last members lie past 64 KiB, and keep their place. */
+	cr_assert_gt(record_json_member(&wide, res->nmembers - 1).off, RECORD_JSON_NARROW);
+	arena_release(&a);
 }
