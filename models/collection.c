@@ -101,6 +101,26 @@ int column_compare(enum field_type type, const struct field_value *a, const stru
 	return 0;
 }
 
+static bool is_text(enum field_type t)
+{
+	return t == FIELD_STRING || t == FIELD_STRINGS || t == FIELD_DATE;
+}
+
+/* The dictionary's form of v (not null), of a field of type t. */
+static union column_value value_of(enum field_type t, const struct field_value *v)
+{
+	if (is_text(t))
+		return (union column_value){ .s = v->s };
+	return (union column_value){ .i = v->i };
+}
+
+struct field_value column_value(const struct column *col, uint32_t k)
+{
+	if (is_text(col->field->type))
+		return (struct field_value){ .s = col->values[k].s };
+	return (struct field_value){ .i = col->values[k].i };
+}
+
 /* Equality in the API's sense, which is coarser than the dictionary's order. */
 static int compare_loose(enum field_type type, const struct field_value *a,
 			 const struct field_value *b)
@@ -117,7 +137,8 @@ uint32_t column_lower_bound(const struct column *col, const struct field_value *
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int cmp = compare_loose(t, &col->values[mid], v);
+		const struct field_value m = column_value(col, mid);
+		int cmp = compare_loose(t, &m, v);
 
 		if (cmp < 0 || (strict && cmp == 0))
 			lo = mid + 1;
@@ -163,11 +184,6 @@ struct dict_build {
 	uint32_t *slots;     /* index into d + 1; 0: empty */
 	size_t nslots;
 };
-
-static bool is_text(enum field_type t)
-{
-	return t == FIELD_STRING || t == FIELD_STRINGS || t == FIELD_DATE;
-}
 
 static void dict_grow_slots(struct dict_build *b)
 {
@@ -427,7 +443,7 @@ static void build_column(const struct collection *c, const struct field *f, stru
 	col->ndistinct = b.n;
 	col->values = arena_calloc(a, b.n ? b.n : 1, sizeof(*col->values));
 	for (uint32_t k = 0; k < b.n; k++) {
-		col->values[k] = b.d[order[k]].v;
+		col->values[k] = value_of(b.type, &b.d[order[k]].v);
 		final[order[k]] = k;
 	}
 	for (size_t i = 0; i < (array ? ne : c->n); i++)
@@ -647,25 +663,36 @@ static void column_from(struct column *col, const struct field *f, const struct 
 			while (lo < hi) {
 				uint32_t mid = lo + (hi - lo) / 2;
 
-				if (column_compare(f->type, &old->values[mid], &e[x].v) <= 0)
+				const struct field_value m = column_value(old, mid);
+
+				if (column_compare(f->type, &m, &e[x].v) <= 0)
 					lo = mid + 1;
 				else
 					hi = mid;
 			}
 			lim = lo;
 		}
-		last_new = nd && x > 0 && !column_compare(f->type, &col->values[nd - 1], &e[x - 1].v);
+		if (nd && x > 0) {
+			const struct field_value last = column_value(col, nd - 1);
+
+			last_new = !column_compare(f->type, &last, &e[x - 1].v);
+		}
 		for (; v < lim; v++) {
+			const struct field_value ov = column_value(old, v), last =
+				nd ? column_value(col, nd - 1) : (struct field_value){ 0 };
+
 			if (!used[v])
 				continue;
-			if (!nd || !last_new || column_compare(f->type, &col->values[nd - 1], &old->values[v]))
+			if (!nd || !last_new || column_compare(f->type, &last, &ov))
 				col->values[nd++] = old->values[v];
 			remap[v] = nd - 1;
 			last_new = false;
 		}
 		if (x < ne) {
-			if (!nd || column_compare(f->type, &col->values[nd - 1], &e[x].v))
-				col->values[nd++] = e[x].v;
+			const struct field_value last = nd ? column_value(col, nd - 1) : (struct field_value){ 0 };
+
+			if (!nd || column_compare(f->type, &last, &e[x].v))
+				col->values[nd++] = value_of(f->type, &e[x].v);
 			e[x++].slot = nd - 1;
 		}
 	}

@@ -36,10 +36,21 @@
 /* The value id of a null scalar. */
 #define COLUMN_NULL UINT32_MAX
 
+/*
+ * A distinct value of a column: its text (strings, dates, an array's
+ * elements) or its integer (integers, booleans), as the field's type says.
+ * 8 bytes, where a struct field_value takes 40: a column of a million
+ * distinct ids keeps 32 MB less.
+ */
+union column_value {
+	int64_t i;
+	const char *s;
+};
+
 struct column {
 	const struct field *field;
 	uint32_t ndistinct;
-	struct field_value *values;  /* ndistinct values, sorted; for arrays, element values */
+	union column_value *values;  /* ndistinct values, sorted; for arrays, element values */
 	uint32_t *ids;               /* scalar: ids[r]; array: ids[offsets[r] .. offsets[r+1]) */
 	uint32_t *offsets;           /* arrays only: n + 1 entries */
 	uint32_t *pstart;            /* ndistinct + 1 entries into postings */
@@ -177,6 +188,9 @@ int64_t collection_find(const struct collection *c, const char *key, size_t len)
 
 /* Compares a and b in a column's order: strings ignore ASCII case first, nulls sort last. */
 int column_compare(enum field_type type, const struct field_value *a, const struct field_value *b);
+
+/* Value k (< col->ndistinct) of col's dictionary, as a field_value to compare. */
+struct field_value column_value(const struct column *col, uint32_t k);
 
 /*
  * The range [*lo, *hi) of value ids equal to v in the sense of the API:
