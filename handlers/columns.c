@@ -413,9 +413,9 @@ void columns_write_row(const struct columns *t, struct columns_row *r,
 {
 	for (size_t i = 0; i < shown_count(t, n); i++) {
 		const size_t m = shown_member(members, n, i);
-		const struct jsonw_frag *f = &j->members[m];
+		const struct jsonw_frag f = record_json_member(j, m);
 
-		member_cells(t, r, &t->members[m], j->json + f->off, f->len, w);
+		member_cells(t, r, &t->members[m], j->json + f.off, f.len, w);
 	}
 	csvw_end_row(w);
 }

@@ -33,11 +33,11 @@ static void ndjson_line(struct export *e, const struct record_json *j)
 	} else {
 		strbuf_addch(&e->out, '{');
 		for (size_t i = 0; i < e->nmembers; i++) {
-			const struct jsonw_frag *f = &j->members[e->members[i]];
+			const struct jsonw_frag f = record_json_member(j, e->members[i]);
 
 			if (i)
 				strbuf_addch(&e->out, ',');
-			strbuf_add(&e->out, j->json + f->off, f->len);
+			strbuf_add(&e->out, j->json + f.off, f.len);
 		}
 		strbuf_addch(&e->out, '}');
 	}

@@ -82,11 +82,11 @@ static void write_record(struct jsonw *w, const struct collection *c, const stru
 	 * the comma and the brace, and what follows goes in behind it as plain bytes. */
 	jsonw_raw(w, "{", 1);
 	for (size_t i = 0; i < q->nmembers; i++) {
-		const struct jsonw_frag *f = &j->members[q->members[i]];
+		const struct jsonw_frag f = record_json_member(j, q->members[i]);
 
 		if (i)
 			strbuf_addch(sb, ',');
-		strbuf_add(sb, j->json + f->off, f->len);
+		strbuf_add(sb, j->json + f.off, f.len);
 	}
 	strbuf_addch(sb, '}');
 }

@@ -24,6 +24,12 @@ struct arena {
 /* Returns n bytes aligned for any type, valid until arena_release(). */
 void *arena_alloc(struct arena *a, size_t n);
 
+/*
+ * Returns n bytes aligned to align (a power of two, at most that of any
+ * type): small items of a narrow type waste less than with arena_alloc().
+ */
+void *arena_alloc_aligned(struct arena *a, size_t n, size_t align);
+
 /* Returns zeroed room for count items of size bytes. */
 void *arena_calloc(struct arena *a, size_t count, size_t size);
 

@@ -4,12 +4,14 @@
 #include "models/collection.h"
 
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/hash.h"
 #include "lib/mem.h"
+#include "lib/radix.h"
 #include "lib/strbuf.h"
 #include "lib/text.h"
 
@@ -99,6 +101,26 @@ int column_compare(enum field_type type, const struct field_value *a, const stru
 	return 0;
 }
 
+static bool is_text(enum field_type t)
+{
+	return t == FIELD_STRING || t == FIELD_STRINGS || t == FIELD_DATE;
+}
+
+/* The dictionary's form of v (not null), of a field of type t. */
+static union column_value value_of(enum field_type t, const struct field_value *v)
+{
+	if (is_text(t))
+		return (union column_value){ .s = v->s };
+	return (union column_value){ .i = v->i };
+}
+
+struct field_value column_value(const struct column *col, uint32_t k)
+{
+	if (is_text(col->field->type))
+		return (struct field_value){ .s = col->values[k].s };
+	return (struct field_value){ .i = col->values[k].i };
+}
+
 /* Equality in the API's sense, which is coarser than the dictionary's order. */
 static int compare_loose(enum field_type type, const struct field_value *a,
 			 const struct field_value *b)
@@ -115,7 +137,8 @@ uint32_t column_lower_bound(const struct column *col, const struct field_value *
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int cmp = compare_loose(t, &col->values[mid], v);
+		const struct field_value m = column_value(col, mid);
+		int cmp = compare_loose(t, &m, v);
 
 		if (cmp < 0 || (strict && cmp == 0))
 			lo = mid + 1;
@@ -161,11 +184,6 @@ struct dict_build {
 	uint32_t *slots;     /* index into d + 1; 0: empty */
 	size_t nslots;
 };
-
-static bool is_text(enum field_type t)
-{
-	return t == FIELD_STRING || t == FIELD_STRINGS || t == FIELD_DATE;
-}
 
 static void dict_grow_slots(struct dict_build *b)
 {
@@ -241,6 +259,72 @@ static int distinct_cmp(const void *pa, const void *pb, void *ctx)
 	/* Byte order, as strcmp() gives it (no NUL inside a value). */
 	cmp = memcmp(x->v.s, y->v.s, n);
 	return cmp ? cmp : x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int item_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct radix_item *x = pa, *y = pb;
+
+	return distinct_cmp(&x->value, &y->value, ctx);
+}
+
+/*
+ * Sorts the n text values of items, whose keys are equal up to byte from:
+ * by their next 8 bytes, then each run that ties there by the 8 after, as
+ * long as a value in the run goes on; a run of values equal but for case
+ * (or short enough not to pay) by distinct_cmp().
+ */
+static void sort_text(const struct dict_build *b, struct radix_item *items,
+		      struct radix_item *tmp, size_t n, size_t from)
+{
+	const bool fold = b->type != FIELD_DATE;
+	size_t start = 0;
+
+	if (n <= 16) {
+		qsort_r(items, n, sizeof(*items), item_cmp, (void *)b);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct distinct *d = &b->d[items[i].value];
+
+		items[i].key = radix_key(d->v.s, d->len, from, fold);
+	}
+	radix_sort(items, tmp, n);
+	for (size_t i = 1; i <= n; i++) {
+		bool longer = false;
+
+		if (i < n && items[i].key == items[start].key)
+			continue;
+		for (size_t k = start; i - start > 1 && k < i && !longer; k++)
+			longer = b->d[items[k].value].len > from + 8;
+		if (longer)
+			sort_text(b, items + start, tmp, i - start, from + 8);
+		else if (i - start > 1)
+			qsort_r(items + start, i - start, sizeof(*items), item_cmp, (void *)b);
+		start = i;
+	}
+}
+
+/*
+ * The distinct values of b in column_compare() order, as indexes into b->d:
+ * a radix sort on integer keys, or on text 8 bytes at a time; each distinct
+ * value's key is worked out once, not once per comparison.
+ */
+static void sort_distinct(const struct dict_build *b, uint32_t *order)
+{
+	struct radix_item *items = xmalloc((b->n ? b->n : 1) * sizeof(*items));
+	struct radix_item *tmp = xmalloc((b->n ? b->n : 1) * sizeof(*tmp));
+
+	for (uint32_t k = 0; k < b->n; k++)
+		items[k] = (struct radix_item){ .key = (uint64_t)b->d[k].v.i ^ (1ULL << 63), .value = k };
+	if (is_text(b->type))
+		sort_text(b, items, tmp, b->n, 0);
+	else
+		radix_sort(items, tmp, b->n);
+	for (uint32_t k = 0; k < b->n; k++)
+		order[k] = items[k].value;
+	free(items);
+	free(tmp);
 }
 
 static int cmp_id(const void *pa, const void *pb)
@@ -355,13 +439,11 @@ static void build_column(const struct collection *c, const struct field *f, stru
 	/* The dictionary: the distinct values sorted; then each id becomes its place there. */
 	order = xmalloc((b.n ? b.n : 1) * sizeof(*order));
 	final = xmalloc((b.n ? b.n : 1) * sizeof(*final));
-	for (uint32_t k = 0; k < b.n; k++)
-		order[k] = k;
-	qsort_r(order, b.n, sizeof(*order), distinct_cmp, &b);
+	sort_distinct(&b, order);
 	col->ndistinct = b.n;
 	col->values = arena_calloc(a, b.n ? b.n : 1, sizeof(*col->values));
 	for (uint32_t k = 0; k < b.n; k++) {
-		col->values[k] = b.d[order[k]].v;
+		col->values[k] = value_of(b.type, &b.d[order[k]].v);
 		final[order[k]] = k;
 	}
 	for (size_t i = 0; i < (array ? ne : c->n); i++)
@@ -439,19 +521,30 @@ static void render_with(const struct resource *res, const void *record, struct r
 			struct jsonw *w, struct arena *a)
 {
 	struct strbuf *sb = w->sb;
-	struct jsonw_frag *frags;
 	const size_t nmembers = res->nmembers;
 
-	/* One fragment per member, in the member table's order: fields= copies them by index. */
+	/* One range per member, in the member table's order: fields= copies them by index. */
 	strbuf_reset(sb);
 	jsonw_restart(w);
 	resource_render(res, w, record);
-	frags = arena_alloc(a, nmembers * sizeof(*frags));
-	memcpy(frags, w->frags, nmembers * sizeof(*frags));
+	if (sb->len > RECORD_JSON_NARROW) {
+		struct jsonw_frag *frags = arena_alloc(a, nmembers * sizeof(*frags));
+
+		memcpy(frags, w->frags, nmembers * sizeof(*frags));
+		out->members = frags;
+	} else {
+		/* Each range lies inside the record, so its offset and length fit too. */
+		uint16_t *m = arena_alloc_aligned(a, 2 * nmembers * sizeof(*m), alignof(uint16_t));
+
+		for (size_t i = 0; i < nmembers; i++) {
+			m[2 * i] = (uint16_t)w->frags[i].off;
+			m[2 * i + 1] = (uint16_t)w->frags[i].len;
+		}
+		out->members = m;
+	}
 	out->json = arena_memdup0(a, sb->buf, sb->len);
 	out->len = (uint32_t)sb->len;
 	out->hash = hash_bytes(HASH_SEED, sb->buf, sb->len);
-	out->members = frags;
 }
 
 void collection_render(const struct resource *res, const void *record, struct record_json *out,
@@ -570,25 +663,36 @@ static void column_from(struct column *col, const struct field *f, const struct 
 			while (lo < hi) {
 				uint32_t mid = lo + (hi - lo) / 2;
 
-				if (column_compare(f->type, &old->values[mid], &e[x].v) <= 0)
+				const struct field_value m = column_value(old, mid);
+
+				if (column_compare(f->type, &m, &e[x].v) <= 0)
 					lo = mid + 1;
 				else
 					hi = mid;
 			}
 			lim = lo;
 		}
-		last_new = nd && x > 0 && !column_compare(f->type, &col->values[nd - 1], &e[x - 1].v);
+		if (nd && x > 0) {
+			const struct field_value last = column_value(col, nd - 1);
+
+			last_new = !column_compare(f->type, &last, &e[x - 1].v);
+		}
 		for (; v < lim; v++) {
+			const struct field_value ov = column_value(old, v), last =
+				nd ? column_value(col, nd - 1) : (struct field_value){ 0 };
+
 			if (!used[v])
 				continue;
-			if (!nd || !last_new || column_compare(f->type, &col->values[nd - 1], &old->values[v]))
+			if (!nd || !last_new || column_compare(f->type, &last, &ov))
 				col->values[nd++] = old->values[v];
 			remap[v] = nd - 1;
 			last_new = false;
 		}
 		if (x < ne) {
-			if (!nd || column_compare(f->type, &col->values[nd - 1], &e[x].v))
-				col->values[nd++] = e[x].v;
+			const struct field_value last = nd ? column_value(col, nd - 1) : (struct field_value){ 0 };
+
+			if (!nd || column_compare(f->type, &last, &e[x].v))
+				col->values[nd++] = value_of(f->type, &e[x].v);
 			e[x++].slot = nd - 1;
 		}
 	}

@@ -37,15 +37,15 @@ Test(collection, renders_each_record_once_with_member_ranges)
 {
 	const struct collection *c = store_collection(s, STORE_DEALS);
 	const struct record_json *j = &c->json[3];
-	const struct jsonw_frag *value = &j->members[8];
+	const struct jsonw_frag value = record_json_member(j, 8);
 	static const char want[] = "\"value\":{\"amount\":1200000000000000,\"currency\":\"KRW\","
 				   "\"basis\":\"market\",\"estimate\":true}";
 
 	cr_assert(strncmp(j->json, "{\"id\":\"d4\",", 11) == 0);
 	cr_assert_eq(j->json[j->len - 1], '}');
 	cr_assert_str_eq(c->res->members[8].name, "value");
-	cr_assert_eq(value->len, sizeof(want) - 1);
-	cr_assert(strncmp(j->json + value->off, want, value->len) == 0);
+	cr_assert_eq(value.len, sizeof(want) - 1);
+	cr_assert(strncmp(j->json + value.off, want, value.len) == 0);
 }
 
 Test(collection, finds_keys_in_constant_time_and_folds_country_case)
@@ -136,7 +136,9 @@ static void assert_same_column(const struct column *x, const struct column *y, u
 
 	cr_assert_eq(x->ndistinct, y->ndistinct, "%s", x->field->name);
 	for (uint32_t v = 0; v < x->ndistinct; v++) {
-		cr_assert_eq(column_compare(x->field->type, &x->values[v], &y->values[v]), 0);
+		const struct field_value xv = column_value(x, v), yv = column_value(y, v);
+
+		cr_assert_eq(column_compare(x->field->type, &xv, &yv), 0);
 		cr_assert_eq(column_rank(x, v), column_rank(y, v));
 	}
 	cr_assert_eq(memcmp(x->ids, y->ids, nids * sizeof(uint32_t)), 0, "%s", x->field->name);
@@ -177,8 +179,12 @@ Test(collection, builds_on_two_threads_what_one_thread_builds)
 		cr_assert_eq(both.json[r].len, json[r].len);
 		cr_assert_eq(memcmp(both.json[r].json, json[r].json, json[r].len), 0, "record %u", r);
 		cr_assert_eq(both.json[r].hash, json[r].hash);
-		cr_assert_eq(memcmp(both.json[r].members, json[r].members,
-				    res->nmembers * sizeof(*json[r].members)), 0);
+		for (size_t m = 0; m < res->nmembers; m++) {
+			const struct jsonw_frag x = record_json_member(&both.json[r], m);
+			const struct jsonw_frag y = record_json_member(&json[r], m);
+
+			cr_assert(x.off == y.off && x.len == y.len, "record %u member %zu", r, m);
+		}
 	}
 	for (size_t i = 0; i < res->nfields; i++)
 		assert_same_column(&both.columns[i], &one.columns[i], n);
@@ -186,4 +192,92 @@ Test(collection, builds_on_two_threads_what_one_thread_builds)
 	arena_release(&b);
 	free(records);
 	free(json);
+}
+
+Test(collection, sorts_many_distinct_values_as_column_compare_orders_them)
+{
+	const struct collection *deals = store_collection(s, STORE_DEALS);
+	const struct resource *res = deals->res;
+	/* Titles that tie on their first 8, 16 and 24 bytes, differ only in case,
+	 * end where others go on, and hold bytes above 0x7f; years below zero. */
+	static const char *const stems[] = {
+		"Deal 12", "deal 12", "DEAL 12", "Deal 12 on a long shared stem, then",
+		"Deal 12 on a long shared stem, THEN", "Deal 12 on a long shared stem",
+		"Zebra", "zebra", "_under", "[bracket", "\xc4\x83 breve", "Deal 1",
+	};
+	const size_t nstems = sizeof(stems) / sizeof(stems[0]);
+	const uint32_t n = 2000;
+	struct deal *records = calloc(n, sizeof(*records));
+	struct collection c;
+	struct arena a = ARENA_INIT;
+	uint32_t first, second;
+
+	cr_assert(records);
+	for (uint32_t r = 0; r < n; r++) {
+		char buf[96];
+
+		records[r] = *(const struct deal *)collection_record(deals, r % deals->n);
+		snprintf(buf, sizeof(buf), "x%u", r);
+		records[r].id = arena_strdup(&a, buf);
+		/* Each seventeenth title is a bare stem: those repeat. */
+		snprintf(buf, sizeof(buf), "%s%u", stems[r % nstems], r % 997 * 7);
+		records[r].title = arena_strdup(&a, r % 17 ? buf : stems[r % nstems]);
+		records[r].completion_year = (int64_t)(r % 500) * 7919 - 1000000;
+	}
+	cr_assert_eq(collection_build(&c, res, records, n, store_dataset(s), &a, &first, &second), 0);
+	for (size_t i = 0; i < res->nfields; i++) {
+		const struct column *col = &c.columns[i];
+
+		for (uint32_t k = 1; k < col->ndistinct; k++) {
+			const struct field_value x = column_value(col, k - 1), y = column_value(col, k);
+
+			cr_assert_lt(column_compare(res->fields[i].type, &x, &y), 0, "%s: value %u after %u",
+				     res->fields[i].name, k, k - 1);
+		}
+	}
+	cr_assert_gt(column(&c, "title")->ndistinct, 1000);
+	arena_release(&a);
+	free(records);
+}
+
+/* The member ranges of j, checked against the bytes: each is "name":value, in order. */
+static void assert_member_ranges(const struct resource *res, const struct record_json *j)
+{
+	uint32_t at = 1;
+
+	for (size_t m = 0; m < res->nmembers; m++) {
+		const struct jsonw_frag f = record_json_member(j, m);
+		const size_t nlen = strlen(res->members[m].name);
+
+		cr_assert_eq(f.off, at, "member %zu", m);
+		cr_assert(j->json[f.off] == '"' && !strncmp(j->json + f.off + 1, res->members[m].name, nlen) &&
+			  j->json[f.off + 1 + nlen] == '"', "member %zu", m);
+		at = f.off + f.len + 1;
+		cr_assert_eq(j->json[at - 1], m + 1 < res->nmembers ? ',' : '}', "member %zu", m);
+	}
+	cr_assert_eq(at, j->len);
+}
+
+Test(collection, keeps_member_ranges_of_records_past_64_kib)
+{
+	const struct collection *deals = store_collection(s, STORE_DEALS);
+	const struct resource *res = deals->res;
+	struct deal big = *(const struct deal *)collection_record(deals, 0);
+	struct record_json small, wide;
+	struct arena a = ARENA_INIT;
+	const size_t n = 70000;   /* past 65535: the ranges no longer fit 16 bits */
+	char *summary = arena_alloc(&a, n + 1);
+
+	memset(summary, 's', n);
+	summary[n] = '\0';
+	collection_render(res, &big, &small, &a);
+	big.summary = summary;
+	collection_render(res, &big, &wide, &a);
+	cr_assert_lt(small.len, RECORD_JSON_NARROW);
+	cr_assert_gt(wide.len, RECORD_JSON_NARROW);
+	assert_member_ranges(res, &small);
+	assert_member_ranges(res, &wide);
+	/* The last members lie past 64 KiB, and keep their place. */
+	cr_assert_gt(record_json_member(&wide, res->nmembers - 1).off, RECORD_JSON_NARROW);
+	arena_release(&a);
 }

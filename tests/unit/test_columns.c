@@ -153,26 +153,30 @@ static const char thing_schema[] =
 	"\"properties\":{\"deep\":{\"type\":\"integer\"}}},\"list\":{\"type\":\"array\","
 	"\"items\":{\"type\":\"integer\"}}}}}}}";
 
-/* A record_json over the object text json: the byte range of each top-level member. */
-static struct record_json record_of(const char *json, struct jsonw_frag *frags)
+/*
+ * A record_json over the object text json (under 64 KiB): the byte range of
+ * each top-level member, as 16-bit offset and length pairs in ranges.
+ */
+static struct record_json record_of(const char *json, uint16_t *ranges)
 {
 	const char *p = json + 1, *end = json + strlen(json);
 	struct strbuf key = STRBUF_INIT;
 	size_t i = 0;
 
+	cr_assert_leq(end - json, RECORD_JSON_NARROW);
 	while (p < end && *p == '"') {
 		const char *start = p;
 
 		strbuf_reset(&key);
 		p = jsonscan_string(p, end, &key) + 1;
 		p = jsonscan_skip(p, end);
-		frags[i].off = (uint32_t)(start - json);
-		frags[i].len = (uint32_t)(p - start);
+		ranges[2 * i] = (uint16_t)(start - json);
+		ranges[2 * i + 1] = (uint16_t)(p - start);
 		i++;
 		p++;
 	}
 	strbuf_release(&key);
-	return (struct record_json){ json, (uint32_t)strlen(json), frags, 0 };
+	return (struct record_json){ json, (uint32_t)strlen(json), ranges, 0 };
 }
 
 struct things {
@@ -198,8 +202,8 @@ static void things_release(struct things *x)
 /* The row of json for these members (NULL: all), CRLF included. */
 static char *row_of(struct things *x, const char *json, const int *members, size_t n)
 {
-	struct jsonw_frag frags[16];
-	struct record_json j = record_of(json, frags);
+	uint16_t ranges[32];
+	struct record_json j = record_of(json, ranges);
 	struct strbuf sb = STRBUF_INIT;
 	struct csvw w;
 
@@ -294,10 +298,10 @@ Test(columns, without_a_schema_each_member_is_one_column_of_its_json)
 {
 	struct columns *t = columns_build(&thing, NULL);
 	struct columns_row *r = columns_row_new(t);
-	struct jsonw_frag frags[16];
+	uint16_t ranges[32];
 	struct record_json j = record_of("{\"id\":\"t5\",\"n\":3,\"ok\":true,\"money\":{\"amount\":1,"
 					 "\"currency\":\"EUR\"},\"tags\":[\"x\",\"y\"],\"people\":[],"
-					 "\"free\":null,\"note\":\"n\",\"box\":[]}", frags);
+					 "\"free\":null,\"note\":\"n\",\"box\":[]}", ranges);
 	struct strbuf sb = STRBUF_INIT;
 	struct csvw w;
 	char *h = header_of(t, NULL, 0);
