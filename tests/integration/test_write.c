@@ -201,6 +201,59 @@ Test(write, a_record_is_created_read_patched_and_deleted)
 	remove_setup(&s);
 }
 
+/*
+ * A worker thread answers a record or a list rendered at load with the
+ * response it built for them before (server/replies.h): a write must be seen
+ * at once, with its new bytes and tag, by the very connection (and thread)
+ * that was served the old ones, in both encodings.
+ */
+Test(write, a_connection_served_before_a_write_gets_the_new_bytes_and_tags)
+{
+	static const char *const paths[] = { "/api/v1/deals/asml-duv-plant", "/api/v1/deals" };
+	static const char *const gzip[] = { "Accept-Encoding: gzip", NULL };
+	char before[2][2][64], ifm[96];
+	struct setup s;
+	struct client c;
+	struct proc p;
+	struct reply r;
+
+	make_setup(&s, NULL);
+	start(&p, &s);
+	client_init(&c);
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < 2; i++) {
+			for (int e = 0; e < 2; e++) {
+				client_do(&c, "GET", url(&p, paths[i]), e ? gzip : NULL, true, &r);
+				cr_assert_eq(r.status, 200);
+				cr_assert_null(strstr(r.body.buf, "Changed by a write."));
+				if (!round)
+					snprintf(before[i][e], sizeof(before[i][e]), "%s", reply_header(&r, "ETag"));
+				cr_assert_str_eq(reply_header(&r, "ETag"), before[i][e]);
+				reply_release(&r);
+			}
+		}
+	}
+	snprintf(ifm, sizeof(ifm), "If-Match: %s", before[0][0]);
+	client_send(&c, "PATCH", url(&p, paths[0]), (const char *const[]){ AUTH, PATCH_TYPE, ifm, NULL },
+		    "{\"summary\": \"Changed by a write.\"}", 34, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body.buf);
+	reply_release(&r);
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < 2; i++) {
+			for (int e = 0; e < 2; e++) {
+				client_do(&c, "GET", url(&p, paths[i]), e ? gzip : NULL, true, &r);
+				cr_assert_eq(r.status, 200);
+				cr_assert(strstr(r.body.buf, "Changed by a write."), "%s: the old bytes", paths[i]);
+				cr_assert_str_neq(reply_header(&r, "ETag"), before[i][e], "%s: the old tag", paths[i]);
+				reply_release(&r);
+			}
+		}
+	}
+	client_release(&c);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	remove_setup(&s);
+}
+
 Test(write, bad_requests_get_the_answer_that_names_the_fault)
 {
 	struct setup s;
