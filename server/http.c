@@ -562,8 +562,7 @@ static void heads_of(struct heads *hs, struct exchange *x, struct MHD_Connection
 		while (v /= 10);
 		heads_add(hs, "X-Total-Count", p);
 	}
-	if (res->link.len)
-		heads_add(hs, MHD_HTTP_HEADER_LINK, res->link.buf);
+	heads_add(hs, MHD_HTTP_HEADER_LINK, res->link);
 	if (res->attachment.len && res->status == HTTP_OK) {
 		/* Handlers make names of letters, digits, '-' and '.': nothing to quote. */
 		strbuf_reset(&hs->disposition);
