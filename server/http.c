@@ -110,8 +110,8 @@ struct link {
 	struct conn conn;           /* the watcher's part (server/conns.h) */
 	struct MHD_Connection *mhd;
 	struct exchange x;
-	struct guard_header *headers;  /* the guard's scratch, kept for the next request */
-	size_t headers_alloc;
+	struct guard_header *headers;  /* the request's header fields (collect_headers()); the array is kept */
+	size_t nheaders, headers_alloc;
 	/* serve()'s scratch, kept for the next request: the decoded path, the
 	 * decoded query and the raw path. */
 	struct strbuf scratch, qscratch, raw_path;
@@ -128,11 +128,6 @@ static _Thread_local struct link *current;
 static uint64_t now_ns(void)
 {
 	return conns_now_ns();
-}
-
-static const char *header(struct MHD_Connection *c, const char *name)
-{
-	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
 static bool sane_request_id(const char *id)
@@ -335,26 +330,46 @@ static void on_watch(void *arg, enum conn_reason reason, unsigned n)
 		  NULL);
 }
 
-/* The guard's scratch list of headers, kept by the connection. */
-struct header_list {
-	struct link *l;
-	size_t n;
-};
-
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
 				      size_t key_size, const char *value, size_t value_size)
 {
-	struct header_list *hl = cls;
-	struct link *l = hl->l;
+	struct link *l = cls;
 
 	(void)kind;
-	if (hl->n == l->headers_alloc) {
+	if (l->nheaders == l->headers_alloc) {
 		l->headers_alloc = l->headers_alloc ? 2 * l->headers_alloc : 32;
 		l->headers = xreallocarray(l->headers, l->headers_alloc, sizeof(*l->headers));
 	}
-	l->headers[hl->n++] = (struct guard_header){ key, key_size, value, value_size };
+	l->headers[l->nheaders++] = (struct guard_header){ key, key_size, value, value_size };
 	return MHD_YES;
 }
+
+/*
+ * The request's header fields, in the order received, into l->headers: for
+ * the guard, and for header(). They point into libmicrohttpd's memory pool,
+ * which holds them until the request ends.
+ */
+static void collect_headers(struct link *l, struct MHD_Connection *c)
+{
+	l->nheaders = 0;
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, l);
+}
+
+/*
+ * The first value of the request header field name (len bytes, any case),
+ * or NULL, as MHD_lookup_connection_value() finds it, from the fields
+ * collect_headers() took: a length compared first, no strlen, no walk of
+ * libmicrohttpd's list per field asked (700 instructions a request).
+ */
+static const char *header_n(const struct link *l, const char *name, size_t len)
+{
+	for (size_t i = 0; i < l->nheaders; i++)
+		if (l->headers[i].name_len == len && ascii_caseeq(l->headers[i].name, len, name, len))
+			return l->headers[i].value;
+	return NULL;
+}
+
+#define header(l, literal) header_n((l), "" literal, sizeof(literal) - 1)
 
 /*
  * The guard (server/guard.h) on the head as libmicrohttpd received it.
@@ -373,7 +388,7 @@ static int request_guard(struct exchange *x, struct MHD_Connection *c, const cha
 		.max_body_size = (uint64_t)cfg->max_body_size,
 	};
 	const union MHD_ConnectionInfo *size = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
-	struct header_list hl = { x->link, 0 };
+	const struct link *l = x->link;
 	const struct guard_head head = {
 		.start = method,
 		.len = size ? size->header_size : 0,
@@ -384,11 +399,10 @@ static int request_guard(struct exchange *x, struct MHD_Connection *c, const cha
 	};
 	int status;
 
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, &hl);
-	status = guard_check(x->target.buf, version, x->link->headers, hl.n, &limits, why);
+	status = guard_check(x->target.buf, version, l->headers, l->nheaders, &limits, why);
 	/* The URL libmicrohttpd hands the handler is where it was given the target. */
 	if (!status && size && url == x->raw_target)
-		status = guard_check_layout(&head, x->link->headers, hl.n, why);
+		status = guard_check_layout(&head, l->headers, l->nheaders, why);
 	return status;
 }
 
@@ -522,8 +536,7 @@ static bool heads_apply(const struct heads *hs, struct MHD_Response *r, const ch
 }
 
 /* The header fields res gets, as this request asked for it. */
-static void heads_of(struct heads *hs, struct exchange *x, struct MHD_Connection *c,
-		     const struct answer *a, bool gzipped)
+static void heads_of(struct heads *hs, struct exchange *x, const struct answer *a, bool gzipped)
 {
 	const struct config *cfg = x->h->opt.cfg;
 	const struct response *res = a->res;
@@ -574,7 +587,7 @@ static void heads_of(struct heads *hs, struct exchange *x, struct MHD_Connection
 	if (res->content_type && !strncmp(res->content_type, "text/html", 9))
 		heads_add(hs, "Content-Security-Policy", RESPONSE_CSP);
 	{
-		const char *origin = header(c, "Origin");
+		const char *origin = header(x->link, "Origin");
 		bool any;
 
 		if (origin && cors_origin_allowed((const char *const *)cfg->cors_origins,
@@ -584,7 +597,7 @@ static void heads_of(struct heads *hs, struct exchange *x, struct MHD_Connection
 			if (a->cors_preflight) {
 				heads_add(hs, "Access-Control-Allow-Methods", res->allow ? res->allow : ROUTER_ALLOW);
 				heads_add(hs, "Access-Control-Allow-Headers",
-					  header(c, "Access-Control-Request-Headers"));
+					  header(x->link, "Access-Control-Request-Headers"));
 				heads_add(hs, "Access-Control-Max-Age", RESPONSE_CORS_MAX_AGE);
 			}
 		}
@@ -728,7 +741,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		len = 0;
 	}
 	if (body && gzip_min && len >= gzip_min && compressible(res->content_type) &&
-	    negotiate_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
+	    negotiate_gzip(header(x->link, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
 		if (res->gz) {
 			body = res->gz;
 			len = res->gz_len;
@@ -752,9 +765,9 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		}
 	}
 	if (res->status == HTTP_OK && body_stream_present(&res->stream) && gzip_min &&
-	    compressible(res->content_type) && negotiate_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING)))
+	    compressible(res->content_type) && negotiate_gzip(header(x->link, MHD_HTTP_HEADER_ACCEPT_ENCODING)))
 		gzipped = true;   /* gzip on the fly, when it is on at all: any size is worth it */
-	heads_of(&hs, x, c, a, gzipped);
+	heads_of(&hs, x, a, gzipped);
 
 	if (res->status == HTTP_OK && body_stream_present(&res->stream)) {
 		struct streamed *s = xcalloc(1, sizeof(*s));
@@ -768,7 +781,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 				/* Sent as it is, then: the fields must say so. */
 				gzipped = false;
 				hs.n = 0;
-				heads_of(&hs, x, c, a, false);
+				heads_of(&hs, x, a, false);
 			}
 		}
 		s->snap = a->snap;
@@ -1061,7 +1074,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		goto out;
 	}
 	/* An absolute-form target (http://host/path) names the same path. */
-	if (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8)) {
+	if (target[0] != '/' && (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8))) {
 		const char *slash = strchr(strstr(target, "//") + 2, '/');
 
 		target = slash ? slash : "/";
@@ -1115,10 +1128,10 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	}
 	req.writes = h->opt.writes;
 	if (write_method(req.method)) {
-		req.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
-		req.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
-		req.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
-		req.idempotency_key = header(c, "Idempotency-Key");
+		req.authorization = header(x->link, MHD_HTTP_HEADER_AUTHORIZATION);
+		req.content_type = header(x->link, MHD_HTTP_HEADER_CONTENT_TYPE);
+		req.if_match = header(x->link, MHD_HTTP_HEADER_IF_MATCH);
+		req.idempotency_key = header(x->link, "Idempotency-Key");
 		req.body = x->keep_body ? x->body_buf.buf : NULL;
 		req.body_len = x->keep_body ? x->body_buf.len : 0;
 		x->job = write_begin(&req, &res);
@@ -1150,7 +1163,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	}
 	req.query = pairs;
 	req.nquery = npairs;
-	req.if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	req.if_none_match = header(x->link, MHD_HTTP_HEADER_IF_NONE_MATCH);
 
 	a.snap = snapshot_acquire(h->opt.snapshots);
 	req.serving = snapshot_serving(a.snap);
@@ -1158,13 +1171,13 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		res.status = HTTP_NO_CONTENT;
 		res.allow = h->opt.writes ? write_allow(m.route) : ROUTER_ALLOW;
 		res.cache = CACHE_NO_STORE;
-		a.cors_preflight = header(c, "Access-Control-Request-Method") &&
-				   cors_headers_allowed_for(header(c, "Access-Control-Request-Headers"),
+		a.cors_preflight = header(x->link, "Access-Control-Request-Method") &&
+				   cors_headers_allowed_for(header(x->link, "Access-Control-Request-Headers"),
 							    h->opt.writes != NULL);
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
-	req.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+	req.accept = header(x->link, MHD_HTTP_HEADER_ACCEPT);
 	if (!route_negotiates(m.route) && !negotiate_accepts(req.accept, m.route->media)) {
 		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
 				 "this resource is %s, which the Accept header excludes", m.route->media);
@@ -1174,7 +1187,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	m.route->get(&req, &res);
 	/* A route of files of many types (the dashboard's) is negotiated on the file found. */
 	if (res.status == HTTP_OK && !strcmp(m.route->media, "*/*") &&
-	    !negotiate_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), res.content_type)) {
+	    !negotiate_accepts(header(x->link, MHD_HTTP_HEADER_ACCEPT), res.content_type)) {
 		const char *type = res.content_type;
 
 		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
@@ -1202,8 +1215,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_NO; /* the URI callback always runs first; nothing to answer with */
 	current = x->link;
 	if (!x->started) {
-		const char *id = header(c, "X-Request-Id"), *ua = header(c, MHD_HTTP_HEADER_USER_AGENT);
+		const char *id, *ua;
 
+		collect_headers(x->link, c);
+		id = header(x->link, "X-Request-Id");
+		ua = header(x->link, MHD_HTTP_HEADER_USER_AGENT);
 		x->started = true;
 		atomic_fetch_add(&h->in_flight, 1);
 		copy_cut(x->method, sizeof(x->method), method);
@@ -1228,8 +1244,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		x->keep_body = h->opt.writes && write_method(http_method_parse(method));
 		/* A body is announced by Content-Length or Transfer-Encoding (the guard allows one). */
-		conn_enter(&x->link->conn, header(c, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
-				    header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING) ? CONN_BODY : CONN_BUSY);
+		conn_enter(&x->link->conn, header(x->link, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+				    header(x->link, MHD_HTTP_HEADER_TRANSFER_ENCODING) ? CONN_BODY : CONN_BUSY);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {

@@ -560,6 +560,31 @@ Test(http, answers_rendered_at_load_differ_only_in_their_request_id)
 	strbuf_release(&ids);
 }
 
+/* Header fields are found whatever their case, the first of a repeated one (as libmicrohttpd would). */
+Test(http, request_header_names_are_matched_in_any_case)
+{
+	static const char *const lower[] = { "x-request-id: lower-1", "accept-encoding: gzip",
+					     "ORIGIN: http://localhost:3000", NULL };
+	static const char *const twice[] = { "X-Request-Id: first-1", "X-Request-Id: second-2", NULL };
+	char tag[64], inm[96];
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals"), lower, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_str_eq(reply_header(&r, "X-Request-Id"), "lower-1");
+	cr_assert_str_eq(reply_header(&r, "Content-Encoding"), "gzip");
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "http://localhost:3000");
+	snprintf(tag, sizeof(tag), "%s", reply_header(&r, "ETag"));
+	reply_release(&r);
+	snprintf(inm, sizeof(inm), "iF-nOnE-mAtCh: %s", tag);
+	http_get(test_url(&srv, "/api/v1/deals"), (const char *const[]){ inm, "accept-encoding: gzip", NULL }, &r);
+	cr_assert_eq(r.status, 304);
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals/asml-duv-plant"), twice, &r);
+	cr_assert_str_eq(reply_header(&r, "X-Request-Id"), "first-1");
+	reply_release(&r);
+}
+
 Test(http, keep_alive_serves_many_requests_on_one_connection)
 {
 	static const char *const paths[] = { "/api/v1/countries/kr", "/api/v1/deals?limit=3" };
