@@ -21,6 +21,7 @@ struct slot {
 struct table {
 	struct table *next;         /* the registry's list */
 	uint64_t generation;        /* what every slot belongs to; 0 before the first put */
+	size_t bytes;               /* the slots' bodies, in all */
 	struct slot slots[REPLIES_SLOTS];
 };
 
@@ -54,10 +55,12 @@ struct replies *replies_new(void (*drop)(void *thing))
 	return rs;
 }
 
-static void slot_clear(const struct replies *rs, struct slot *s)
+static void slot_clear(const struct replies *rs, struct table *t, struct slot *s)
 {
-	if (s->thing)
+	if (s->thing) {
 		rs->drop(s->thing);
+		t->bytes -= s->len;
+	}
 	free(s->heads);
 	memset(s, 0, sizeof(*s));
 }
@@ -66,7 +69,7 @@ static void slot_clear(const struct replies *rs, struct slot *s)
 static void table_enter(const struct replies *rs, struct table *t, uint64_t generation)
 {
 	for (size_t i = 0; i < REPLIES_SLOTS; i++)
-		slot_clear(rs, &t->slots[i]);
+		slot_clear(rs, t, &t->slots[i]);
 	t->generation = generation;
 }
 
@@ -88,12 +91,15 @@ void replies_free(struct replies *rs)
 	free(rs);
 }
 
-/* Where key's bytes go: its slot. */
+/* Where key's bytes go: its slot, from a mix of where they are and their length. */
 static struct slot *slot_of(struct table *t, const struct reply_key *key)
 {
-	uint64_t h = ((uint64_t)(uintptr_t)key->body ^ key->len) * 0x9E3779B97F4A7C15ULL;
+	uint64_t h = (uint64_t)(uintptr_t)key->body * 0x9E3779B97F4A7C15ULL ^ key->len;
 
-	return &t->slots[h >> 59 & (REPLIES_SLOTS - 1)];
+	h ^= h >> 32;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 29;
+	return &t->slots[h & (REPLIES_SLOTS - 1)];
 }
 
 void *replies_find(struct replies *rs, const struct reply_key *key)
@@ -134,7 +140,10 @@ bool replies_put(struct replies *rs, const struct reply_key *key, void *thing)
 	if (t->generation != key->generation)
 		table_enter(rs, t, key->generation);
 	s = slot_of(t, key);
-	slot_clear(rs, s);
+	slot_clear(rs, t, s);
+	if (t->bytes + key->len > REPLIES_THREAD_BYTES)
+		return false;
+	t->bytes += key->len;
 	s->thing = thing;
 	s->body = key->body;
 	s->len = key->len;

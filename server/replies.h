@@ -21,7 +21,9 @@
  * old store alive, however long its thread stays idle.
  *
  * Bounded: REPLIES_SLOTS direct-mapped slots a thread, bodies of at most
- * REPLIES_MAX_BODY bytes (larger ones are built per request, as before).
+ * REPLIES_MAX_BODY bytes, and REPLIES_THREAD_BYTES of bodies a thread in
+ * all (what does not fit is built per request, as before): with a thread
+ * per core, a few MB at most.
  *
  * Threads: each thread has its own table, made at its first put and used
  * by no other thread, so finding and putting take no lock; registering a
@@ -42,6 +44,7 @@
 
 #define REPLIES_SLOTS 32
 #define REPLIES_MAX_BODY ((size_t)64 << 10)
+#define REPLIES_THREAD_BYTES ((size_t)1 << 20)
 
 /* What makes two answers the same, but for what the adapter changes per request. */
 struct reply_key {
@@ -67,7 +70,8 @@ void *replies_find(struct replies *rs, const struct reply_key *key);
 /*
  * Keeps thing for key in this thread's table (the key's bytes are not
  * copied, its heads are), replacing what the slot held. Returns false, and
- * leaves thing to the caller, when key's body is over REPLIES_MAX_BODY.
+ * leaves thing to the caller, when key's body is over REPLIES_MAX_BODY or
+ * would take the thread's bodies past REPLIES_THREAD_BYTES.
  */
 bool replies_put(struct replies *rs, const struct reply_key *key, void *thing);
 

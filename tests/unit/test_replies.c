@@ -114,6 +114,32 @@ Test(replies, bodies_over_the_limit_are_left_to_the_caller)
 	cr_assert_eq(dropped, 1);
 }
 
+Test(replies, a_thread_keeps_bodies_up_to_its_budget)
+{
+	struct replies *rs = replies_new(drop);
+	static char big[64 * 16 + REPLIES_MAX_BODY];
+	size_t kept = 0, refused = 0;
+
+	dropped = 0;
+	/* 64 bodies of the largest size kept, at 64 places: twice the slots. */
+	for (size_t i = 0; i < 64; i++) {
+		struct reply_key k = key_of(1, big + i * 16, REPLIES_MAX_BODY, heads, sizeof(heads));
+		void *t = thing();
+
+		if (replies_put(rs, &k, t)) {
+			kept++;
+		} else {
+			refused++;
+			free(t);
+		}
+		cr_assert_leq((kept - (size_t)dropped) * REPLIES_MAX_BODY, REPLIES_THREAD_BYTES,
+			      "after %zu puts", i + 1);
+	}
+	cr_assert_gt(refused, 0);
+	replies_free(rs);
+	cr_assert_eq((size_t)dropped, kept);
+}
+
 struct other_thread {
 	struct replies *rs;
 	const struct reply_key *k;
