@@ -14,7 +14,7 @@ void response_init(struct response *res)
 	memset(res, 0, sizeof(*res));
 	res->status = HTTP_OK;
 	strbuf_init(&res->owned, 0);
-	strbuf_init(&res->link, 0);
+	strbuf_init(&res->link_buf, 0);
 	strbuf_init(&res->location, 0);
 	strbuf_init(&res->attachment, 0);
 }
@@ -22,7 +22,7 @@ void response_init(struct response *res)
 void response_release(struct response *res)
 {
 	strbuf_release(&res->owned);
-	strbuf_release(&res->link);
+	strbuf_release(&res->link_buf);
 	strbuf_release(&res->location);
 	strbuf_release(&res->attachment);
 	body_stream_free(&res->stream);
@@ -72,9 +72,10 @@ void response_list_as(struct response *res, const char *content_type, struct str
 	response_media_owned(res, content_type, body, tag);
 	res->has_total = true;
 	res->total = total;
-	strbuf_release(&res->link);
-	res->link = *link;
+	strbuf_release(&res->link_buf);
+	res->link_buf = *link;
 	strbuf_init(link, 0);
+	res->link = res->link_buf.len ? res->link_buf.buf : NULL;
 }
 
 void response_stream(struct response *res, const char *content_type, struct body_stream *s,
@@ -101,8 +102,8 @@ void response_list_blob(struct response *res, const struct blob *b, uint64_t tot
 	response_blob(res, b);
 	res->has_total = true;
 	res->total = total;
-	strbuf_reset(&res->link);
-	strbuf_addstr(&res->link, link);
+	/* The site's: it lives as long as the snapshot the request holds. Copying it cost a malloc. */
+	res->link = link;
 }
 
 void response_media_owned(struct response *res, const char *content_type, struct strbuf *body,
@@ -147,7 +148,7 @@ bool response_not_modified(const struct request *req, struct response *res, uint
 	 * run, so no 304 carries them, and a cache keeps those it stored.
 	 */
 	res->has_total = false;
-	strbuf_reset(&res->link);
+	res->link = NULL;
 	res->tag = tag;
 	return true;
 }
@@ -191,7 +192,7 @@ static void problem_end(struct response *res, struct jsonw *w, int status)
 	res->etag[0] = '\0';
 	res->cache = CACHE_NO_STORE;
 	res->has_total = false;
-	strbuf_reset(&res->link);
+	res->link = NULL;
 	strbuf_reset(&res->attachment);
 	body_stream_free(&res->stream);
 }

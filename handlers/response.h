@@ -58,7 +58,8 @@ struct response {
 	enum cache_policy cache;
 	bool has_total;
 	uint64_t total;               /* X-Total-Count */
-	struct strbuf link;           /* Link header, or empty */
+	const char *link;             /* Link header (borrowed, or link_buf's), or NULL */
+	struct strbuf link_buf;       /* the Link header when it was built for this answer */
 	const char *allow;            /* Allow header, or NULL */
 	struct body_stream stream;    /* a 200 produced as it is sent (body is NULL), or empty */
 	struct strbuf attachment;     /* a download's file name (Content-Disposition), or empty */

@@ -55,6 +55,7 @@
 #include "server/gzcache.h"
 #include "server/log.h"
 #include "server/negotiate.h"
+#include "server/replies.h"
 #include "server/router.h"
 
 #define REQUEST_ID_MAX 128
@@ -67,6 +68,7 @@ struct http {
 	atomic_uint in_flight;
 	atomic_uint writing;        /* connections suspended while the writer has their write */
 	struct gzcache *gz;         /* compressed bodies built per request */
+	struct replies *replies;    /* answers of bytes rendered at load, kept per thread */
 	struct conns *conns;        /* the connection watcher */
 	struct list_budget budget;  /* what list queries may cost */
 	char cache_control[48];     /* for public answers: "public, max-age=N" */
@@ -108,8 +110,8 @@ struct link {
 	struct conn conn;           /* the watcher's part (server/conns.h) */
 	struct MHD_Connection *mhd;
 	struct exchange x;
-	struct guard_header *headers;  /* the guard's scratch, kept for the next request */
-	size_t headers_alloc;
+	struct guard_header *headers;  /* the request's header fields (collect_headers()); the array is kept */
+	size_t nheaders, headers_alloc;
 	/* serve()'s scratch, kept for the next request: the decoded path, the
 	 * decoded query and the raw path. */
 	struct strbuf scratch, qscratch, raw_path;
@@ -126,11 +128,6 @@ static _Thread_local struct link *current;
 static uint64_t now_ns(void)
 {
 	return conns_now_ns();
-}
-
-static const char *header(struct MHD_Connection *c, const char *name)
-{
-	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
 static bool sane_request_id(const char *id)
@@ -333,26 +330,46 @@ static void on_watch(void *arg, enum conn_reason reason, unsigned n)
 		  NULL);
 }
 
-/* The guard's scratch list of headers, kept by the connection. */
-struct header_list {
-	struct link *l;
-	size_t n;
-};
-
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
 				      size_t key_size, const char *value, size_t value_size)
 {
-	struct header_list *hl = cls;
-	struct link *l = hl->l;
+	struct link *l = cls;
 
 	(void)kind;
-	if (hl->n == l->headers_alloc) {
+	if (l->nheaders == l->headers_alloc) {
 		l->headers_alloc = l->headers_alloc ? 2 * l->headers_alloc : 32;
 		l->headers = xreallocarray(l->headers, l->headers_alloc, sizeof(*l->headers));
 	}
-	l->headers[hl->n++] = (struct guard_header){ key, key_size, value, value_size };
+	l->headers[l->nheaders++] = (struct guard_header){ key, key_size, value, value_size };
 	return MHD_YES;
 }
+
+/*
+ * The request's header fields, in the order received, into l->headers: for
+ * the guard, and for header(). They point into libmicrohttpd's memory pool,
+ * which holds them until the request ends.
+ */
+static void collect_headers(struct link *l, struct MHD_Connection *c)
+{
+	l->nheaders = 0;
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, l);
+}
+
+/*
+ * The first value of the request header field name (len bytes, any case),
+ * or NULL, as MHD_lookup_connection_value() finds it, from the fields
+ * collect_headers() took: a length compared first, no strlen, no walk of
+ * libmicrohttpd's list per field asked (700 instructions a request).
+ */
+static const char *header_n(const struct link *l, const char *name, size_t len)
+{
+	for (size_t i = 0; i < l->nheaders; i++)
+		if (l->headers[i].name_len == len && ascii_caseeq(l->headers[i].name, len, name, len))
+			return l->headers[i].value;
+	return NULL;
+}
+
+#define header(l, literal) header_n((l), "" literal, sizeof(literal) - 1)
 
 /*
  * The guard (server/guard.h) on the head as libmicrohttpd received it.
@@ -371,7 +388,7 @@ static int request_guard(struct exchange *x, struct MHD_Connection *c, const cha
 		.max_body_size = (uint64_t)cfg->max_body_size,
 	};
 	const union MHD_ConnectionInfo *size = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
-	struct header_list hl = { x->link, 0 };
+	const struct link *l = x->link;
 	const struct guard_head head = {
 		.start = method,
 		.len = size ? size->header_size : 0,
@@ -382,11 +399,10 @@ static int request_guard(struct exchange *x, struct MHD_Connection *c, const cha
 	};
 	int status;
 
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, collect_header, &hl);
-	status = guard_check(x->target.buf, version, x->link->headers, hl.n, &limits, why);
+	status = guard_check(x->target.buf, version, l->headers, l->nheaders, &limits, why);
 	/* The URL libmicrohttpd hands the handler is where it was given the target. */
 	if (!status && size && url == x->raw_target)
-		status = guard_check_layout(&head, x->link->headers, hl.n, why);
+		status = guard_check_layout(&head, l->headers, l->nheaders, why);
 	return status;
 }
 
@@ -448,12 +464,6 @@ static void streamed_free(void *cls)
 	free(s);
 }
 
-static void add(struct MHD_Response *r, const char *name, const char *value)
-{
-	if (value && *value)
-		MHD_add_response_header(r, name, value);
-}
-
 struct answer {
 	const struct request *req;
 	struct response *res;
@@ -468,6 +478,245 @@ static bool compressible(const char *type)
 			!strncmp(type, "image/svg", 9));
 }
 
+/*
+ * The header fields of an answer but its X-Request-Id, in the order they
+ * are sent: written down before the response exists, so that an answer
+ * kept from an earlier request (see kept_response()) can be told the same.
+ */
+#define HEADS_MAX 24
+#define HEADS_KEY_MAX 2048
+
+struct heads {
+	const char *name[HEADS_MAX];
+	const char *value[HEADS_MAX];
+	size_t n;
+	char etag[ETAG_SIZE];
+	char total[24];
+	struct strbuf disposition;
+};
+
+/* A field with no value is not sent. */
+static void heads_add(struct heads *hs, const char *name, const char *value)
+{
+	if (!value || !*value || hs->n == HEADS_MAX)
+		return;
+	hs->name[hs->n] = name;
+	hs->value[hs->n] = value;
+	hs->n++;
+}
+
+/* Writes hs down as a key, "name\0value\0" a field; false when it is longer than size. */
+static bool heads_key(const struct heads *hs, char *buf, size_t size, size_t *len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < hs->n; i++) {
+		size_t nl = strlen(hs->name[i]) + 1, vl = strlen(hs->value[i]) + 1;
+
+		if (size - n < nl + vl)
+			return false;
+		memcpy(buf + n, hs->name[i], nl);
+		memcpy(buf + n + nl, hs->value[i], vl);
+		n += nl + vl;
+	}
+	*len = n;
+	return true;
+}
+
+/* Adds hs and the request id to r; false when libmicrohttpd refused one. */
+static bool heads_apply(const struct heads *hs, struct MHD_Response *r, const char *request_id)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < hs->n; i++)
+		ok &= MHD_add_response_header(r, hs->name[i], hs->value[i]) == MHD_YES;
+	if (*request_id)
+		ok &= MHD_add_response_header(r, "X-Request-Id", request_id) == MHD_YES;
+	return ok;
+}
+
+/* The header fields res gets, as this request asked for it. */
+static void heads_of(struct heads *hs, struct exchange *x, const struct answer *a, bool gzipped)
+{
+	const struct config *cfg = x->h->opt.cfg;
+	const struct response *res = a->res;
+	const struct request *req = a->req;
+
+	if (res->status != HTTP_NOT_MODIFIED && res->status != HTTP_NO_CONTENT)
+		heads_add(hs, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+	if (res->etag[0] && (res->status == HTTP_OK || res->status == HTTP_CREATED ||
+			     res->status == HTTP_NOT_MODIFIED)) {
+		/* A gzipped body is another representation, with its own tag. */
+		etag_format(hs->etag, res->tag, gzipped);
+		heads_add(hs, MHD_HTTP_HEADER_ETAG, res->status == HTTP_NOT_MODIFIED ? res->etag : hs->etag);
+	} else if (res->etag[0] && res->status == HTTP_PRECONDITION_FAILED) {
+		heads_add(hs, MHD_HTTP_HEADER_ETAG, res->etag);   /* the record's current tag */
+	}
+	if (res->location.len)
+		heads_add(hs, MHD_HTTP_HEADER_LOCATION, res->location.buf);
+	heads_add(hs, MHD_HTTP_HEADER_WWW_AUTHENTICATE, res->www_authenticate);
+	heads_add(hs, "Accept-Patch", res->accept_patch);
+	if (gzipped)
+		heads_add(hs, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (res->cache == CACHE_PUBLIC && res->status < 400)
+		heads_add(hs, MHD_HTTP_HEADER_CACHE_CONTROL, x->h->cache_control);
+	else
+		heads_add(hs, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	heads_add(hs, MHD_HTTP_HEADER_VARY, RESPONSE_VARY);
+	heads_add(hs, "X-Content-Type-Options", "nosniff");
+	if (res->has_total) {
+		/* Digits from the end: snprintf's formatting cost 680 instructions a list. */
+		char *p = hs->total + sizeof(hs->total) - 1;
+		uint64_t v = res->total;
+
+		*p = '\0';
+		do
+			*--p = (char)('0' + v % 10);
+		while (v /= 10);
+		heads_add(hs, "X-Total-Count", p);
+	}
+	heads_add(hs, MHD_HTTP_HEADER_LINK, res->link);
+	if (res->attachment.len && res->status == HTTP_OK) {
+		/* Handlers make names of letters, digits, '-' and '.': nothing to quote. */
+		strbuf_reset(&hs->disposition);
+		strbuf_addf(&hs->disposition, "attachment; filename=\"%s\"", res->attachment.buf);
+		heads_add(hs, MHD_HTTP_HEADER_CONTENT_DISPOSITION, hs->disposition.buf);
+	}
+	heads_add(hs, MHD_HTTP_HEADER_ALLOW, res->allow);
+	heads_add(hs, MHD_HTTP_HEADER_RETRY_AFTER, res->retry_after);
+	if (res->content_type && !strncmp(res->content_type, "text/html", 9))
+		heads_add(hs, "Content-Security-Policy", RESPONSE_CSP);
+	{
+		const char *origin = header(x->link, "Origin");
+		bool any;
+
+		if (origin && cors_origin_allowed((const char *const *)cfg->cors_origins,
+						  cfg->ncors_origins, origin, &any)) {
+			heads_add(hs, "Access-Control-Allow-Origin", any ? "*" : origin);
+			heads_add(hs, "Access-Control-Expose-Headers", CORS_EXPOSE);
+			if (a->cors_preflight) {
+				heads_add(hs, "Access-Control-Allow-Methods", res->allow ? res->allow : ROUTER_ALLOW);
+				heads_add(hs, "Access-Control-Allow-Headers",
+					  header(x->link, "Access-Control-Request-Headers"));
+				heads_add(hs, "Access-Control-Max-Age", RESPONSE_CORS_MAX_AGE);
+			}
+		}
+	}
+	/* Framing errors close (a->close); so does every answer once draining starts. */
+	if (a->close || (req->serving && req->serving->draining))
+		heads_add(hs, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+/* ---- answers built once per thread (server/replies.h) ---- */
+
+/*
+ * What a worker thread keeps: a response over a copy of the bytes, with
+ * every header field, and the request id it carries now.
+ *
+ * Why changing a kept response's X-Request-Id is safe, from libmicrohttpd
+ * 0.9.75's source (connection.c, response.c, daemon.c):
+ *
+ * (a) The daemon runs an epoll pool (MHD_USE_EPOLL_INTERNAL_THREAD with
+ *     MHD_OPTION_THREAD_POOL_SIZE): internal_add_connection() gives each
+ *     connection to one worker daemon, whose thread it stays with
+ *     (connection->pid = daemon->pid; MHD_connection_handle_idle() asserts
+ *     MHD_thread_ID_match_current_(connection->pid), and MHD_queue_response()
+ *     refuses another thread unless the connection is suspended, which this
+ *     server never queues on). The access handler runs inside
+ *     MHD_connection_handle_idle(), from call_connection_handler() in state
+ *     MHD_CONNECTION_FULL_REQ_RECEIVED; once it has queued a response the
+ *     same loop goes on to MHD_CONNECTION_START_REPLY, where
+ *     build_header_response() copies the response's header list
+ *     (add_user_headers() walks r->first_header) into the connection's own
+ *     write buffer, in its memory pool. No socket is touched in between, so
+ *     this happens whether the socket is writable or not: the bytes wait in
+ *     the write buffer for MHD_connection_handle_write(). A suspended
+ *     connection (a write waiting for the writer) is not processed at all;
+ *     MHD_resume_connection() only flags it, and the worker that owns it
+ *     takes it back in resume_suspended_connections() and calls the access
+ *     handler from handle_idle() again, on that same thread. Exports are
+ *     streamed, never kept. So a kept response's header list is read only
+ *     by the thread that keeps it, and only inside a call that thread made.
+ * (b) After build_header_response() nothing reads the list. The keep-alive
+ *     decision (keepalive_possible(), from setup_reply_properties()) reads
+ *     r->flags and r->flags_auto, which only a Connection, Date or
+ *     Transfer-Encoding field changes (none is ever added to a kept
+ *     response: an answer that closes is never kept), and the request's own
+ *     headers; HEAD and the bodiless statuses are decided in
+ *     MHD_queue_response() from the connection (response_write_position);
+ *     the only other reader, build_connection_chunked_response_footer(),
+ *     runs for chunked answers, and a response from a buffer has a known
+ *     size, so it is never chunked. Sending reads the body, which is never
+ *     changed.
+ * (c) MHD_create_response_from_buffer() starts reference_count at 1: the
+ *     table's. MHD_queue_response() adds one for the connection
+ *     (MHD_increment_response_rc(), under the response's mutex), and the
+ *     connection gives it back with MHD_destroy_response() when the answer
+ *     is sent or the connection closes; MHD_destroy_response() frees the
+ *     response and the copy of the bytes at the last one. So one response
+ *     can be queued on many connections at once, and a slot replaced or
+ *     emptied while connections still send it leaves them their reference.
+ */
+struct kept {
+	struct MHD_Response *r;
+	char id[REQUEST_ID_MAX + 1];
+};
+
+static void kept_drop(void *thing)
+{
+	struct kept *k = thing;
+
+	MHD_destroy_response(k->r);
+	free(k);
+}
+
+/*
+ * The response this thread keeps for body (len bytes of generation's data)
+ * with hs, its X-Request-Id set to request_id, built and kept if there is
+ * none; borrowed (queue it, do not destroy it). NULL when it cannot be kept:
+ * then the caller builds one for this request alone.
+ */
+static struct MHD_Response *kept_response(struct http *h, uint64_t generation, const char *body,
+					  size_t len, const struct heads *hs, const char *request_id)
+{
+	char buf[HEADS_KEY_MAX];
+	struct reply_key key = { generation, body, len, buf, 0 };
+	struct MHD_Response *r;
+	struct kept *k;
+
+	if (!len || len > REPLIES_MAX_BODY || !heads_key(hs, buf, sizeof(buf), &key.heads_len))
+		return NULL;
+	k = replies_find(h->replies, &key);
+	if (k) {
+		if (!strcmp(k->id, request_id))
+			return k->r;
+		if (k->id[0])
+			MHD_del_response_header(k->r, "X-Request-Id", k->id);
+		k->id[0] = '\0';
+		if (MHD_add_response_header(k->r, "X-Request-Id", request_id) != MHD_YES)
+			return NULL;
+		copy_cut(k->id, sizeof(k->id), request_id);
+		return k->r;
+	}
+	/* A copy of the bytes: what is kept must not keep the snapshot, nor its store. */
+	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return NULL;
+	if (!heads_apply(hs, r, request_id)) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	k = xmalloc(sizeof(*k));
+	k->r = r;
+	copy_cut(k->id, sizeof(k->id), request_id);
+	if (!replies_put(h->replies, &key, k)) {
+		free(k);
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
 /* Turns res into an MHD response, queues it, and gives up the snapshot reference. */
 static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c, struct answer *a)
 {
@@ -475,14 +724,15 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 	const size_t gzip_min = config_gzip_min(cfg);
 	struct response *res = a->res;
 	const struct request *req = a->req;
-	struct MHD_Response *r;
+	struct MHD_Response *r = NULL;
 	const char *body = res->body;
 	size_t len = res->len;
-	bool gzipped = false;
-	char etag[ETAG_SIZE], buf[64];
+	bool gzipped = false, kept = false;
+	struct heads hs = { .n = 0 };
 	enum MHD_Result rc;
 	char *owned = NULL;
 
+	strbuf_init(&hs.disposition, 0);
 	/* Any 200 the client already holds becomes a 304, whichever handler made it. */
 	if (res->status == HTTP_OK && res->etag[0])
 		response_not_modified(req, res, res->tag);
@@ -491,7 +741,7 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		len = 0;
 	}
 	if (body && gzip_min && len >= gzip_min && compressible(res->content_type) &&
-	    negotiate_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
+	    negotiate_gzip(header(x->link, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
 		if (res->gz) {
 			body = res->gz;
 			len = res->gz_len;
@@ -514,17 +764,25 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 			strbuf_release(&gz);
 		}
 	}
+	if (res->status == HTTP_OK && body_stream_present(&res->stream) && gzip_min &&
+	    compressible(res->content_type) && negotiate_gzip(header(x->link, MHD_HTTP_HEADER_ACCEPT_ENCODING)))
+		gzipped = true;   /* gzip on the fly, when it is on at all: any size is worth it */
+	heads_of(&hs, x, a, gzipped);
+
 	if (res->status == HTTP_OK && body_stream_present(&res->stream)) {
 		struct streamed *s = xcalloc(1, sizeof(*s));
 
 		s->body = res->stream;
 		res->stream = (struct body_stream){ 0 };
-		/* gzip on the fly, when it is on at all: the size is unknown, so any size is worth it. */
-		if (gzip_min && compressible(res->content_type) &&
-		    negotiate_gzip(header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
+		if (gzipped) {
 			struct body_stream plain = s->body;
 
-			gzipped = body_stream_gzip(&plain, GZIP_LEVEL_PER_REQUEST, &s->body) == 0;
+			if (body_stream_gzip(&plain, GZIP_LEVEL_PER_REQUEST, &s->body)) {
+				/* Sent as it is, then: the fields must say so. */
+				gzipped = false;
+				hs.n = 0;
+				heads_of(&hs, x, a, false);
+			}
 		}
 		s->snap = a->snap;
 		s->bytes = &x->bytes;
@@ -557,89 +815,36 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		r = MHD_create_response_from_buffer_with_free_callback(len, owned, free);
 		owned = NULL;
 	} else {
+		/*
+		 * Bytes rendered at load: a 200 that does not close is answered with
+		 * the response this thread built for them before, if it has one.
+		 */
+		if (res->status == HTTP_OK && req->serving && !a->close && !req->serving->draining)
+			r = kept_response(x->h, req->serving->generation, body, len, &hs, x->id);
+		kept = r != NULL;
 		/* Borrowed bytes live as long as the snapshot: the response holds it. */
-		r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)(uintptr_t)body,
-									release_snapshot, a->snap);
-		if (r)
-			a->snap = NULL;
-	}
-	free(owned);
-	if (!r)
-		return MHD_NO;
-
-	if (res->status != HTTP_NOT_MODIFIED && res->status != HTTP_NO_CONTENT)
-		add(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
-	if (res->etag[0] && (res->status == HTTP_OK || res->status == HTTP_CREATED ||
-			     res->status == HTTP_NOT_MODIFIED)) {
-		/* A gzipped body is another representation, with its own tag. */
-		etag_format(etag, res->tag, gzipped);
-		add(r, MHD_HTTP_HEADER_ETAG, res->status == HTTP_NOT_MODIFIED ? res->etag : etag);
-	} else if (res->etag[0] && res->status == HTTP_PRECONDITION_FAILED) {
-		add(r, MHD_HTTP_HEADER_ETAG, res->etag);   /* the record's current tag */
-	}
-	if (res->location.len)
-		add(r, MHD_HTTP_HEADER_LOCATION, res->location.buf);
-	add(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, res->www_authenticate);
-	add(r, "Accept-Patch", res->accept_patch);
-	if (gzipped)
-		add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	if (res->cache == CACHE_PUBLIC && res->status < 400) {
-		add(r, MHD_HTTP_HEADER_CACHE_CONTROL, x->h->cache_control);
-	} else {
-		add(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	}
-	add(r, MHD_HTTP_HEADER_VARY, RESPONSE_VARY);
-	add(r, "X-Request-Id", x->id);
-	add(r, "X-Content-Type-Options", "nosniff");
-	if (res->has_total) {
-		/* Digits from the end: snprintf's formatting cost 680 instructions a list. */
-		char *p = buf + sizeof(buf) - 1;
-		uint64_t v = res->total;
-
-		*p = '\0';
-		do
-			*--p = (char)('0' + v % 10);
-		while (v /= 10);
-		add(r, "X-Total-Count", p);
-	}
-	if (res->link.len)
-		add(r, MHD_HTTP_HEADER_LINK, res->link.buf);
-	if (res->attachment.len && res->status == HTTP_OK) {
-		struct strbuf cd = STRBUF_INIT;
-
-		/* Handlers make names of letters, digits, '-' and '.': nothing to quote. */
-		strbuf_addf(&cd, "attachment; filename=\"%s\"", res->attachment.buf);
-		add(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, cd.buf);
-		strbuf_release(&cd);
-	}
-	add(r, MHD_HTTP_HEADER_ALLOW, res->allow);
-	add(r, MHD_HTTP_HEADER_RETRY_AFTER, res->retry_after);
-	if (res->content_type && !strncmp(res->content_type, "text/html", 9))
-		add(r, "Content-Security-Policy", RESPONSE_CSP);
-	{
-		const char *origin = header(c, "Origin");
-		bool any;
-
-		if (origin && cors_origin_allowed((const char *const *)cfg->cors_origins,
-						  cfg->ncors_origins, origin, &any)) {
-			add(r, "Access-Control-Allow-Origin", any ? "*" : origin);
-			add(r, "Access-Control-Expose-Headers", CORS_EXPOSE);
-			if (a->cors_preflight) {
-				add(r, "Access-Control-Allow-Methods", res->allow ? res->allow : ROUTER_ALLOW);
-				add(r, "Access-Control-Allow-Headers",
-				    header(c, "Access-Control-Request-Headers"));
-				add(r, "Access-Control-Max-Age", RESPONSE_CORS_MAX_AGE);
-			}
+		if (!r) {
+			r = MHD_create_response_from_buffer_with_free_callback_cls(
+				len, (void *)(uintptr_t)body, release_snapshot, a->snap);
+			if (r)
+				a->snap = NULL;
 		}
 	}
-	/* Framing errors close (a->close); so does every answer once draining starts. */
-	if (a->close || (req->serving && req->serving->draining))
-		add(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	free(owned);
+	if (!r) {
+		strbuf_release(&hs.disposition);
+		return MHD_NO;
+	}
+	if (!kept)
+		heads_apply(&hs, r, x->id);
+	strbuf_release(&hs.disposition);
 
 	/* A streamed body (len 0 here) counts its bytes as they go. */
 	x->bytes = req->method == HTTP_HEAD ? 0 : len;
 	rc = MHD_queue_response(c, (unsigned)res->status, r);
-	MHD_destroy_response(r);
+	/* A kept response's own reference stays with its thread's table. */
+	if (!kept)
+		MHD_destroy_response(r);
 	x->answered = rc == MHD_YES;
 	x->status = res->status;
 	x->writer = res->writer;
@@ -869,7 +1074,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		goto out;
 	}
 	/* An absolute-form target (http://host/path) names the same path. */
-	if (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8)) {
+	if (target[0] != '/' && (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8))) {
 		const char *slash = strchr(strstr(target, "//") + 2, '/');
 
 		target = slash ? slash : "/";
@@ -923,10 +1128,10 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	}
 	req.writes = h->opt.writes;
 	if (write_method(req.method)) {
-		req.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
-		req.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
-		req.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
-		req.idempotency_key = header(c, "Idempotency-Key");
+		req.authorization = header(x->link, MHD_HTTP_HEADER_AUTHORIZATION);
+		req.content_type = header(x->link, MHD_HTTP_HEADER_CONTENT_TYPE);
+		req.if_match = header(x->link, MHD_HTTP_HEADER_IF_MATCH);
+		req.idempotency_key = header(x->link, "Idempotency-Key");
 		req.body = x->keep_body ? x->body_buf.buf : NULL;
 		req.body_len = x->keep_body ? x->body_buf.len : 0;
 		x->job = write_begin(&req, &res);
@@ -958,7 +1163,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	}
 	req.query = pairs;
 	req.nquery = npairs;
-	req.if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	req.if_none_match = header(x->link, MHD_HTTP_HEADER_IF_NONE_MATCH);
 
 	a.snap = snapshot_acquire(h->opt.snapshots);
 	req.serving = snapshot_serving(a.snap);
@@ -966,13 +1171,13 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 		res.status = HTTP_NO_CONTENT;
 		res.allow = h->opt.writes ? write_allow(m.route) : ROUTER_ALLOW;
 		res.cache = CACHE_NO_STORE;
-		a.cors_preflight = header(c, "Access-Control-Request-Method") &&
-				   cors_headers_allowed_for(header(c, "Access-Control-Request-Headers"),
+		a.cors_preflight = header(x->link, "Access-Control-Request-Method") &&
+				   cors_headers_allowed_for(header(x->link, "Access-Control-Request-Headers"),
 							    h->opt.writes != NULL);
 		rc = send_answer(x, c, &a);
 		goto out;
 	}
-	req.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+	req.accept = header(x->link, MHD_HTTP_HEADER_ACCEPT);
 	if (!route_negotiates(m.route) && !negotiate_accepts(req.accept, m.route->media)) {
 		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
 				 "this resource is %s, which the Accept header excludes", m.route->media);
@@ -982,7 +1187,7 @@ static enum MHD_Result serve(struct exchange *x, struct MHD_Connection *c)
 	m.route->get(&req, &res);
 	/* A route of files of many types (the dashboard's) is negotiated on the file found. */
 	if (res.status == HTTP_OK && !strcmp(m.route->media, "*/*") &&
-	    !negotiate_accepts(header(c, MHD_HTTP_HEADER_ACCEPT), res.content_type)) {
+	    !negotiate_accepts(header(x->link, MHD_HTTP_HEADER_ACCEPT), res.content_type)) {
 		const char *type = res.content_type;
 
 		response_problem(&req, &res, HTTP_NOT_ACCEPTABLE,
@@ -1010,8 +1215,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_NO; /* the URI callback always runs first; nothing to answer with */
 	current = x->link;
 	if (!x->started) {
-		const char *id = header(c, "X-Request-Id"), *ua = header(c, MHD_HTTP_HEADER_USER_AGENT);
+		const char *id, *ua;
 
+		collect_headers(x->link, c);
+		id = header(x->link, "X-Request-Id");
+		ua = header(x->link, MHD_HTTP_HEADER_USER_AGENT);
 		x->started = true;
 		atomic_fetch_add(&h->in_flight, 1);
 		copy_cut(x->method, sizeof(x->method), method);
@@ -1036,8 +1244,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		x->keep_body = h->opt.writes && write_method(http_method_parse(method));
 		/* A body is announced by Content-Length or Transfer-Encoding (the guard allows one). */
-		conn_enter(&x->link->conn, header(c, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
-				    header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING) ? CONN_BODY : CONN_BUSY);
+		conn_enter(&x->link->conn, header(x->link, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+				    header(x->link, MHD_HTTP_HEADER_TRANSFER_ENCODING) ? CONN_BODY : CONN_BUSY);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -1119,6 +1327,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 	h->budget.max_scan = (uint64_t)cfg->max_scan;
 	h->budget.max_expensive = (unsigned)cfg->max_expensive_queries;
 	h->gz = gzcache_new(HTTP_GZCACHE_BYTES);
+	h->replies = replies_new(kept_drop);
 	snprintf(h->cache_control, sizeof(h->cache_control), "public, max-age=%lld",
 		 (long long)cfg->cache_max_age);
 	if (getrandom(&h->id_seed, sizeof(h->id_seed), 0) != sizeof(h->id_seed))
@@ -1166,6 +1375,7 @@ struct http *http_start(const struct http_options *opt, struct strbuf *err)
 fail:
 	conns_stop(h->conns);
 	gzcache_free(h->gz);
+	replies_free(h->replies);
 	free(h);
 	return NULL;
 }
@@ -1222,5 +1432,7 @@ void http_stop(struct http *h)
 	/* Every connection is closed, and so removed from the watcher. */
 	conns_stop(h->conns);
 	gzcache_free(h->gz);
+	/* The worker threads are gone, and every connection has let go of what they kept. */
+	replies_free(h->replies);
 	free(h);
 }

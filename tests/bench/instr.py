@@ -14,6 +14,9 @@ instruction a byte, so libmicrohttpd's zeroing of its memory pool weighs
 more here than on the CPU.
 
 Writes the table to build/bench-instr.txt (and prints it). About a minute.
+With --keep DIR, the callgrind dumps stay in DIR, one a server and request in
+the order above (callgrind.attache.2 is attache on the deal list), to be read
+with `callgrind_annotate --inclusive=yes --tree=calling DIR/callgrind.attache.2`.
 """
 import argparse
 import os
@@ -135,6 +138,7 @@ def main():
     ap.add_argument("--requests", type=int, default=1000)
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench-instr.txt"))
+    ap.add_argument("--keep", metavar="DIR", help="keep the callgrind dumps in DIR")
     args = ap.parse_args()
     if not shutil.which("valgrind"):
         subprocess.run([os.path.join(ROOT, "scripts/deps.sh"), "", "valgrind", "valgrind"], check=True)
@@ -166,6 +170,11 @@ def main():
         rows.append(("probe", measure("probe", [args.probe, str(port)] + files, port,
                                       [p if "?" not in p else None for p in paths], args, work)))
     finally:
+        if args.keep:
+            os.makedirs(args.keep, exist_ok=True)
+            for f in os.listdir(work):
+                if f.startswith("callgrind.") and "." in f[len("callgrind."):]:
+                    shutil.copy(os.path.join(work, f), args.keep)
         shutil.rmtree(work, ignore_errors=True)
 
     probe = rows[-1][1]

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -452,6 +453,135 @@ Test(http, request_ids_are_echoed_when_sane_and_made_otherwise)
 	reply_release(&r);
 	http_get(test_url(&srv, "/healthz"), NULL, &r);
 	cr_assert_str_neq(reply_header(&r, "X-Request-Id"), first);
+	reply_release(&r);
+}
+
+/* r's head without the fields that differ from one request to the next: Date, X-Request-Id. */
+static void stable_head(const struct reply *r, struct strbuf *out)
+{
+	const char *p = r->headers.buf;
+
+	strbuf_reset(out);
+	while (p && *p) {
+		const char *eol = strstr(p, "\r\n");
+
+		if (!eol)
+			break;
+		if (strncasecmp(p, "Date:", 5) && strncasecmp(p, "X-Request-Id:", 13))
+			strbuf_add(out, p, (size_t)(eol - p + 2));
+		p = eol + 2;
+	}
+}
+
+/*
+ * Bytes rendered at load are answered with a response each worker thread
+ * builds once and queues again with another X-Request-Id (server/replies.h):
+ * whatever connection and thread a request comes on, and whichever of the
+ * two encodings and two methods it asks, it gets its own request id and
+ * otherwise the head and the bytes the first such request got.
+ */
+Test(http, answers_rendered_at_load_differ_only_in_their_request_id)
+{
+	static const char *const paths[] = {
+		"/api/v1/deals/asml-duv-plant", "/api/v1/deals", "/api/v1/countries/RO", "/api/v1",
+		"/api/v1/stats",
+	};
+	static const char *const gzip[] = { "Accept-Encoding: gzip", NULL };
+	static const char *const mine[] = { "X-Request-Id: mine-1", NULL };
+	static const char *const mine_gzip[] = { "X-Request-Id: mine-1", "Accept-Encoding: gzip", NULL };
+	struct strbuf want[2][2], got = STRBUF_INIT, ids = STRBUF_INIT;
+
+	for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
+		struct client conns[3];
+		struct strbuf body[2];
+		const char *url = test_url(&srv, paths[p]);
+		char u[256];
+
+		snprintf(u, sizeof(u), "%s", url);
+		/* The first of each: [encoding][GET, HEAD], on a connection of its own. */
+		for (int e = 0; e < 2; e++) {
+			for (int m = 0; m < 2; m++) {
+				struct reply r;
+
+				strbuf_init(&want[e][m], 0);
+				http_do(m ? "HEAD" : "GET", u, e ? gzip : NULL, &r);
+				cr_assert_eq(r.status, 200, "%s", u);
+				stable_head(&r, &want[e][m]);
+				if (!m) {
+					strbuf_init(&body[e], 0);
+					strbuf_add(&body[e], r.body.buf, r.body.len);
+				}
+				reply_release(&r);
+			}
+			/* The list is large enough to be sent gzipped; a record may be too small. */
+			if (!e || !strcmp(paths[p], "/api/v1/deals"))
+				cr_assert_eq(!!strstr(want[e][0].buf, "Content-Encoding: gzip"), e, "%s", u);
+		}
+		for (int k = 0; k < 3; k++)
+			client_init(&conns[k]);
+		/* Then, on three keep-alive connections, the four kinds in turn, twice. */
+		for (int i = 0; i < 48; i++) {
+			int e = i % 2, m = i / 2 % 2, k = i / 4 % 3;
+			bool echo = i % 7 == 3;
+			const char *const *h = echo ? (e ? mine_gzip : mine) : (e ? gzip : NULL);
+			const char *id;
+			struct reply r;
+
+			client_do(&conns[k], m ? "HEAD" : "GET", u, h, false, &r);
+			cr_assert_eq(r.status, 200);
+			stable_head(&r, &got);
+			cr_assert_str_eq(got.buf, want[e][m].buf, "%s, request %d", u, i);
+			if (m) {
+				cr_assert_eq(r.body.len, 0);
+			} else {
+				cr_assert_eq(r.body.len, body[e].len, "%s, request %d", u, i);
+				cr_assert(!memcmp(r.body.buf, body[e].buf, r.body.len), "%s, request %d", u, i);
+			}
+			id = reply_header(&r, "X-Request-Id");
+			cr_assert_not_null(id);
+			if (echo) {
+				cr_assert_str_eq(id, "mine-1", "%s, request %d", u, i);
+			} else {
+				cr_assert_eq(strlen(id), 16, "%s", id);
+				cr_assert_null(strstr(ids.buf ? ids.buf : "", id), "%s: id %s came twice", u, id);
+				strbuf_addf(&ids, "%s,", id);
+			}
+			reply_release(&r);
+		}
+		for (int k = 0; k < 3; k++)
+			client_release(&conns[k]);
+		for (int e = 0; e < 2; e++) {
+			strbuf_release(&body[e]);
+			for (int m = 0; m < 2; m++)
+				strbuf_release(&want[e][m]);
+		}
+	}
+	strbuf_release(&got);
+	strbuf_release(&ids);
+}
+
+/* Header fields are found whatever their case, the first of a repeated one (as libmicrohttpd would). */
+Test(http, request_header_names_are_matched_in_any_case)
+{
+	static const char *const lower[] = { "x-request-id: lower-1", "accept-encoding: gzip",
+					     "ORIGIN: http://localhost:3000", NULL };
+	static const char *const twice[] = { "X-Request-Id: first-1", "X-Request-Id: second-2", NULL };
+	char tag[64], inm[96];
+	struct reply r;
+
+	http_get(test_url(&srv, "/api/v1/deals"), lower, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_str_eq(reply_header(&r, "X-Request-Id"), "lower-1");
+	cr_assert_str_eq(reply_header(&r, "Content-Encoding"), "gzip");
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "http://localhost:3000");
+	snprintf(tag, sizeof(tag), "%s", reply_header(&r, "ETag"));
+	reply_release(&r);
+	snprintf(inm, sizeof(inm), "iF-nOnE-mAtCh: %s", tag);
+	http_get(test_url(&srv, "/api/v1/deals"), (const char *const[]){ inm, "accept-encoding: gzip", NULL }, &r);
+	cr_assert_eq(r.status, 304);
+	reply_release(&r);
+	http_get(test_url(&srv, "/api/v1/deals/asml-duv-plant"), twice, &r);
+	cr_assert_str_eq(reply_header(&r, "X-Request-Id"), "first-1");
 	reply_release(&r);
 }
 

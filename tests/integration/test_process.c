@@ -147,6 +147,49 @@ Test(process, sighup_reloads_the_data_and_the_etags_change)
 	unlink(path);
 }
 
+/*
+ * A connection served the old record and list, from the responses its
+ * worker thread keeps for them (server/replies.h), gets the new bytes and
+ * tags right after a reload.
+ */
+Test(process, a_connection_served_before_a_reload_gets_the_new_bytes_and_tags)
+{
+	static const char *const paths[] = { "/api/v1/deals/d1", "/api/v1/deals" };
+	char path[256], before[2][64];
+	struct client c;
+	struct proc p;
+	struct reply r;
+
+	data_file(path, sizeof(path), "Before");
+	proc_start(&p, (const char *const[]){ "--data", path, NULL });
+	client_init(&c);
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < 2; i++) {
+			client_do(&c, "GET", url(&p, paths[i]), NULL, false, &r);
+			cr_assert(strstr(r.body.buf, "\"title\":\"Before\""));
+			if (!round)
+				snprintf(before[i], sizeof(before[i]), "%s", reply_header(&r, "ETag"));
+			cr_assert_str_eq(reply_header(&r, "ETag"), before[i]);
+			reply_release(&r);
+		}
+	}
+	rewrite(path, "After");
+	proc_signal(&p, SIGHUP);
+	cr_assert(proc_log_wait(&p, "\"msg\":\"reloaded\"", 10));
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < 2; i++) {
+			client_do(&c, "GET", url(&p, paths[i]), NULL, false, &r);
+			cr_assert(strstr(r.body.buf, "\"title\":\"After\""), "%s: %s", paths[i], r.body.buf);
+			cr_assert_str_neq(reply_header(&r, "ETag"), before[i]);
+			cr_assert_eq(r.connects, 0, "the same connection");
+			reply_release(&r);
+		}
+	}
+	client_release(&c);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	unlink(path);
+}
+
 Test(process, a_bad_reload_keeps_the_old_data_serving_and_says_why)
 {
 	char path[256];

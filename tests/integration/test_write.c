@@ -201,6 +201,67 @@ Test(write, a_record_is_created_read_patched_and_deleted)
 	remove_setup(&s);
 }
 
+/*
+ * GETs each of the two paths in both encodings on c. Before the write
+ * (written false): the tags of round 0 are noted in tags, and later rounds
+ * must match them; after it: the bytes carry the write, and no tag is one
+ * noted before.
+ */
+static void read_both_encodings(struct client *c, const struct proc *p, const char *const paths[2],
+				char tags[2][2][64], int round, bool written)
+{
+	static const char *const gzip[] = { "Accept-Encoding: gzip", NULL };
+	struct reply r;
+
+	for (size_t i = 0; i < 2; i++) {
+		for (int e = 0; e < 2; e++) {
+			client_do(c, "GET", url(p, paths[i]), e ? gzip : NULL, true, &r);
+			cr_assert_eq(r.status, 200);
+			cr_assert_eq(!!strstr(r.body.buf, "Changed by a write."), written, "%s, round %d",
+				     paths[i], round);
+			if (written)
+				cr_assert_str_neq(reply_header(&r, "ETag"), tags[i][e], "%s: the old tag", paths[i]);
+			else if (!round)
+				snprintf(tags[i][e], sizeof(tags[i][e]), "%s", reply_header(&r, "ETag"));
+			else
+				cr_assert_str_eq(reply_header(&r, "ETag"), tags[i][e]);
+			reply_release(&r);
+		}
+	}
+}
+
+/*
+ * A worker thread answers a record or a list rendered at load with the
+ * response it built for them before (server/replies.h): a write must be seen
+ * at once, with its new bytes and tag, by the very connection (and thread)
+ * that was served the old ones, in both encodings.
+ */
+Test(write, a_connection_served_before_a_write_gets_the_new_bytes_and_tags)
+{
+	static const char *const paths[] = { "/api/v1/deals/asml-duv-plant", "/api/v1/deals" };
+	char tags[2][2][64], ifm[96];
+	struct setup s;
+	struct client c;
+	struct proc p;
+	struct reply r;
+
+	make_setup(&s, NULL);
+	start(&p, &s);
+	client_init(&c);
+	for (int round = 0; round < 3; round++)
+		read_both_encodings(&c, &p, paths, tags, round, false);
+	snprintf(ifm, sizeof(ifm), "If-Match: %s", tags[0][0]);
+	client_send(&c, "PATCH", url(&p, paths[0]), (const char *const[]){ AUTH, PATCH_TYPE, ifm, NULL },
+		    "{\"summary\": \"Changed by a write.\"}", 34, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body.buf);
+	reply_release(&r);
+	for (int round = 0; round < 2; round++)
+		read_both_encodings(&c, &p, paths, tags, round, true);
+	client_release(&c);
+	cr_assert_eq(proc_stop(&p, SIGTERM, 10), 0);
+	remove_setup(&s);
+}
+
 Test(write, bad_requests_get_the_answer_that_names_the_fault)
 {
 	struct setup s;

@@ -111,6 +111,29 @@ ParameterizedTest(struct guard_case *c, guard, refuses_what_http_1_1_forbids_wit
 }
 
 /* Values are tested eight bytes at a time: a control byte is found at every offset of the word and of the tail. */
+Test(guard, a_host_name_is_made_of_unreserved_and_sub_delims_characters)
+{
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				      "-._~!$&'()*+,;=";
+
+	for (int c = 1; c < 256; c++) {
+		char head[64], why_buf[8];
+		struct guard_header h[2];
+		const char *why = why_buf;
+		int status;
+
+		/* ':' starts the port and '%' an escape: the rest stand for themselves. */
+		if (c == ':' || c == '%' || c == '\n' || c == '\r')
+			continue;
+		snprintf(head, sizeof(head), "Host: a%cb\n", c);
+		status = guard_check("/", "HTTP/1.1", h, parse_head(head, h, 2), &limits, &why);
+		if (strchr(allowed, c))
+			cr_assert_eq(status, 0, "byte %d: %s", c, why);
+		else
+			cr_assert_eq(status, 400, "byte %d", c);
+	}
+}
+
 Test(guard, finds_a_control_character_at_any_offset_of_a_value)
 {
 	static const unsigned char bad[] = { 0x01, 0x0d, 0x0a, 0x1f, 0x7f };

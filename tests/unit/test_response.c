@@ -146,7 +146,7 @@ Test(response, not_modified_keeps_the_caching_policy_and_drops_the_list_headers)
 	cr_assert(response_not_modified(&a, &res, 1));
 	cr_assert_eq(res.cache, CACHE_PUBLIC);
 	cr_assert_not(res.has_total, "no X-Total-Count on a 304");
-	cr_assert_eq(res.link.len, 0, "no Link on a 304");
+	cr_assert_null(res.link, "no Link on a 304");
 	response_release(&res);
 	strbuf_release(&body);
 	strbuf_release(&link);
