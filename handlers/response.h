@@ -37,7 +37,7 @@
 #define RESPONSE_CSP \
 	"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " \
 	"frame-ancestors 'none'; form-action 'self'"  /* on HTML */
-#define RESPONSE_CORS_EXPOSE "X-Total-Count, Link, ETag, X-Request-Id"
+#define RESPONSE_CORS_EXPOSE "X-Total-Count, Link, ETag, X-Request-Id, Content-Disposition, Retry-After"
 #define RESPONSE_CORS_MAX_AGE "600"               /* seconds a preflight is kept */
 
 enum cache_policy {

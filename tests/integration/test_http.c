@@ -429,7 +429,7 @@ Test(http, cors_simple_requests_expose_the_list_headers)
 
 	http_get(test_url(&srv, "/api/v1/deals?limit=1"), h, &r);
 	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "http://localhost:3000");
-	cr_assert_str_eq(reply_header(&r, "Access-Control-Expose-Headers"), "X-Total-Count, Link, ETag, X-Request-Id");
+	cr_assert_str_eq(reply_header(&r, "Access-Control-Expose-Headers"), "X-Total-Count, Link, ETag, X-Request-Id, Content-Disposition, Retry-After");
 	reply_release(&r);
 	http_get(test_url(&srv, "/api/v1/nope"), h, &r);
 	cr_assert_str_eq(reply_header(&r, "Access-Control-Allow-Origin"), "http://localhost:3000",
