@@ -29,6 +29,7 @@
 #include "lib/hash.h"
 #include "lib/json.h"
 #include "lib/mem.h"
+#include "lib/phase.h"
 #include "lib/text.h"
 
 /*
@@ -56,6 +57,7 @@ struct store {
 	struct collection changes;                    /* the changes feed */
 	struct seg *changes_seg;                      /* where it lives */
 	uint64_t digest;
+	struct phases phases;                         /* how its load went */
 };
 
 /* What store_free() must have freed to give the heap's free pages back. */
@@ -436,12 +438,14 @@ static void build_indexes(struct store *s, struct search_job *jobs)
 
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		collection_build_indexes(&s->coll[i], &s->dataset, a);
+	phases_mark(&s->phases, "render and columns");
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
 		if (jobs[i].running)
 			search_job_finish(&jobs[i], a);
 		else
 			build_search_of(s, i, a);
 	}
+	phases_mark(&s->phases, "search index (rest)");
 	build_changes(s, NULL, 0, NULL, 0, a);
 	s->changes_seg = seg_ref(s->chain);
 }
@@ -484,7 +488,7 @@ static uint64_t digest_job_finish(struct digest_job *j)
  * so a reload holds the old store, the new one, and not the text as well.
  */
 static struct store *load(const char *buf, size_t len, char *owned, const char *name,
-			  struct strbuf *err, bool check_only)
+			  struct strbuf *err, bool check_only, const struct phases *ph)
 {
 	static const char *const top[] = { "dataset", "sources", "countries", "meetings", "deals", NULL };
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -497,6 +501,7 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	size_t mark;
 	int rc = -1;
 
+	s->phases = *ph;
 	s->chain = seg_new(NULL, 0);
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
 		s->coll_seg[i] = seg_ref(s->chain);
@@ -511,6 +516,7 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	root = json_parse_split(buf, len, name, err, split, STORE_NCOLLECTIONS);
 	if (!root)
 		goto out;
+	phases_mark(&s->phases, "validate and split");
 	if (check_object(&c, root, top))
 		goto out;
 	ds = check_member(root, "dataset");
@@ -527,14 +533,17 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i))
 			goto out;
+	phases_mark(&s->phases, "read records");
 	if (!check_only) {
 		/* Every record is read: the text goes before the indexes come. */
 		s->digest = digest_job_finish(&digest);
+		phases_mark(&s->phases, "digest (rest)");
 		cJSON_Delete(root);
 		root = NULL;
 		json_split_release(split, STORE_NCOLLECTIONS);
 		free(owned);
 		owned = NULL;
+		phases_mark(&s->phases, "free the text");
 		/* The search indexes need records and keys only: they start beside
 		 * the check of the references, and are thrown away if it fails. */
 		for (int i = 0; i < STORE_NCOLLECTIONS; i++)
@@ -542,6 +551,7 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	}
 	if (check_references(s, &c))
 		goto out;
+	phases_mark(&s->phases, "references");
 	rc = 0;
 	if (!check_only)
 		build_indexes(s, jobs);
@@ -562,19 +572,27 @@ out:
 		store_free(s);
 		return NULL;
 	}
+	phases_mark(&s->phases, "trim");
 	return s;
 }
 
 struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 				struct strbuf *err)
 {
-	return load(buf, len, NULL, name, err, false);
+	struct phases ph;
+
+	phases_start(&ph);
+	return load(buf, len, NULL, name, err, false, &ph);
 }
 
 int store_check_buffer(const char *buf, size_t len, const char *name, struct strbuf *err,
 		       struct strbuf *summary)
 {
-	struct store *s = load(buf, len, NULL, name, err, true);
+	struct phases ph;
+	struct store *s;
+
+	phases_start(&ph);
+	s = load(buf, len, NULL, name, err, true, &ph);
 
 	if (!s)
 		return -1;
@@ -645,11 +663,14 @@ out:
 struct store *store_load_file(const char *path, struct strbuf *err)
 {
 	char *buf = NULL;
+	struct phases ph;
 	size_t len;
 
+	phases_start(&ph);
 	if (read_file(path, err, &buf, &len))
 		return NULL;
-	return load(buf, len, buf, path, err, false);
+	phases_mark(&ph, "read the file");
+	return load(buf, len, buf, path, err, false, &ph);
 }
 
 int store_check_file(const char *path, struct strbuf *err, struct strbuf *summary)
@@ -728,6 +749,11 @@ const struct meeting *store_find_meeting(const struct store *s, const char *id, 
 const struct deal *store_find_deal(const struct store *s, const char *id, size_t len)
 {
 	return find(s, STORE_DEALS, id, len);
+}
+
+const struct phases *store_phases(const struct store *s)
+{
+	return &s->phases;
 }
 
 uint64_t store_digest(const struct store *s)
