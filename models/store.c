@@ -111,6 +111,14 @@ static int read_record(struct check *c, const cJSON *e, struct arena *a, void *b
 	return resource_read(res, c, e, a, (char *)base + i * res->record_size);
 }
 
+static int scan_record(const char *p, size_t len, struct arena *a, void *base, size_t i,
+		       const void *arg)
+{
+	const struct resource *res = arg;
+
+	return resource_scan(res, p, len, a, (char *)base + i * res->record_size);
+}
+
 /*
  * Reads the collection which from root, or, where json_parse_split() left
  * its array out of the tree, from split's elements in buf, one at a time.
@@ -126,8 +134,8 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root, 
 
 	if (split->found)
 		rc = check_array_split(c, root, res->name, CHECK_REQUIRED, buf, split,
-				       res->record_size, read_record, res, &s->chain->arena, &records,
-				       &n);
+				       res->record_size, read_record, scan_record, res, &s->chain->arena,
+				       &records, &n);
 	else
 		rc = check_array_of(c, root, res->name, CHECK_REQUIRED, res->record_size, read_record,
 				    res, &s->chain->arena, &records, &n);
