@@ -96,7 +96,7 @@ const struct deal *store_find_deal(const struct store *s, const char *id, size_t
  */
 const struct phases *store_phases(const struct store *s);
 
-/* A 64-bit FNV-1a digest of the source bytes: equal files, equal digests. */
+/* A 64-bit digest of the source bytes (hash_wide()): equal files, equal digests. */
 uint64_t store_digest(const struct store *s);
 
 /*
