@@ -46,6 +46,7 @@ struct member_type {
 
 struct member {
 	const char *name;
+	size_t name_len;               /* strlen(name): written without a look at each byte */
 	const struct member_type *type;
 	size_t offset;                 /* of the value in the record's struct */
 	unsigned flags;                /* CHECK_REQUIRED, CHECK_NULLABLE */
@@ -55,16 +56,18 @@ struct member {
 
 /*
  * Rows of a member table, after git's OPT_* macros; at is the offsetof the
- * value in the record's struct.
+ * value in the record's struct. The name must be a string literal ("" n
+ * makes sure), whose sizeof is its length + 1.
  */
+#define MEMBER_NAME(n) .name = "" n, .name_len = sizeof("" n) - 1
 #define MEMBER_STRING(n, at, fl, rl) \
-	{ .name = n, .type = &member_string, .offset = at, .flags = fl, .rule = rl }
+	{ MEMBER_NAME(n), .type = &member_string, .offset = at, .flags = fl, .rule = rl }
 #define MEMBER_STRINGS(n, at, fl, rl) \
-	{ .name = n, .type = &member_strings, .offset = at, .flags = fl, .rule = rl }
+	{ MEMBER_NAME(n), .type = &member_strings, .offset = at, .flags = fl, .rule = rl }
 #define MEMBER_INT(n, at, fl, lo, hi) \
-	{ .name = n, .type = &member_int, .offset = at, .flags = fl, .min = lo, .max = hi }
+	{ MEMBER_NAME(n), .type = &member_int, .offset = at, .flags = fl, .min = lo, .max = hi }
 #define MEMBER_OF(n, t, at, fl) \
-	{ .name = n, .type = &t, .offset = at, .flags = fl }
+	{ MEMBER_NAME(n), .type = &t, .offset = at, .flags = fl }
 
 /* A const char *, read by check_string(); written as a string, or null for NULL. */
 extern const struct member_type member_string;
