@@ -247,6 +247,22 @@ static int check_field_value(struct check *c, const struct view *vw, const struc
 	return 0;
 }
 
+/*
+ * Whether check_field_value() takes v, without a word: most values are
+ * good, and a million records' paths were built for nothing. kind is f's
+ * vocabulary's (when it has one).
+ */
+static bool field_value_ok(const struct view *vw, const struct field *f, enum vocab_kind kind,
+			   const char *v)
+{
+	enum store_collection target;
+
+	if (f->vocab && !dataset_vocab_allows(&vw->s->dataset, kind, v))
+		return false;
+	return !f->ref || (target = which_of(f->ref)) >= STORE_NCOLLECTIONS ||
+	       view_has(vw, target, v);
+}
+
 /* Every value of the fields of a record that name a vocabulary or other records. */
 static int check_fields(struct check *c, const struct view *vw, const struct resource *res,
 			const void *record)
@@ -256,16 +272,23 @@ static int check_fields(struct check *c, const struct view *vw, const struct res
 	for (size_t i = 0; i < res->nfields; i++) {
 		const struct field *f = &res->fields[i];
 		struct field_value v = { 0 };
+		enum vocab_kind kind;
 		size_t n, mark;
 		int rc = 0;
 
 		if (!f->vocab && !f->ref)
 			continue;
+		kind = f->vocab ? (enum vocab_kind)dataset_vocab_find(f->vocab) : 0;
 		field_get(f, record, &v);
 		n = f->type == FIELD_STRINGS ? v.list.n : !v.null;
 		for (size_t j = 0; j < n && (!rc || !check_stops(c)); j++) {
+			const char *value = f->type == FIELD_STRINGS ? v.list.v[j] : v.s;
+
+			/* A bad value is told by check_field_value(), at its path. */
+			if (field_value_ok(vw, f, kind, value))
+				continue;
 			mark = enter_field(c, f, f->type == FIELD_STRINGS ? j : SIZE_MAX);
-			if (check_field_value(c, vw, f, f->type == FIELD_STRINGS ? v.list.v[j] : v.s))
+			if (check_field_value(c, vw, f, value))
 				rc = -1;
 			check_leave(c, mark);
 		}
