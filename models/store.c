@@ -2,16 +2,18 @@
  * store: loading, validating and indexing a dataset (see store.h).
  *
  * Loading runs in passes, each complete before the next: the JSON text
- * (json_parse_split), the shape and types of every record (resource_read),
- * the collections with their keys (duplicates are found here), the
- * references between records and to the vocabularies; then, the text
- * freed, the indexes, none of which can fail: renderings, columns and the
- * search indexes (which take the labels and names references lead to).
+ * (json_parse_split), the shape and types of every record (resource_scan
+ * straight from the text, resource_read from a cJSON tree for what the
+ * scan leaves), the collections with their keys (duplicates are found
+ * here), the references between records and to the vocabularies; then, the
+ * text freed, the indexes, none of which can fail: renderings, columns and
+ * the search indexes (which take the labels and names references lead to).
  * So the first fault is found before anything is built for serving, and
  * --check (store_check_*()) stops there. The passes use both cores where
- * they can (a parse ahead of the reading, the indexes on threads), each
- * thread building what depends on its input alone. Everything a store
- * holds lives in its one arena.
+ * they can (the validation beside the split, the records scanned a half on
+ * each, the indexes on threads), each thread building what depends on its
+ * input alone. Everything a store holds lives in its one arena. Each pass's
+ * time is kept (store_phases()).
  */
 #include "models/store.h"
 
