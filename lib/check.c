@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,12 @@ void check_init(struct check *c, const char *file, struct strbuf *err)
 	c->collect = false;
 	c->errors = NULL;
 	c->nerrors = c->dropped = 0;
+}
+
+void check_init_quiet(struct check *c)
+{
+	*c = (struct check){ .file = "" };
+	strbuf_init(&c->path, 0);
 }
 
 void check_init_collect(struct check *c)
@@ -93,6 +100,8 @@ static int vfail(struct check *c, const char *fmt, va_list ap)
 	if (c->failed)
 		return -1;
 	c->failed = true;
+	if (!c->err)
+		return -1;
 	strbuf_addf(c->err, "%s: %s: ", c->file, c->path.len ? c->path.buf : "(top level)");
 	strbuf_vaddf(c->err, fmt, ap);
 	return -1;
@@ -400,6 +409,15 @@ static bool blank(const char *s)
 	return true;
 }
 
+bool check_plain_string(const char *s, size_t len, check_rule_fn *rule)
+{
+	size_t i = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i < len && (!rule || !rule(s, len));
+}
+
 int check_string_value(struct check *c, const cJSON *v, check_rule_fn *rule,
 		       struct arena *a, const char **out)
 {
@@ -540,71 +558,81 @@ out:
 }
 
 /*
- * Elements parsed ahead by a second thread, in chunks, at most FEED_RING
- * chunks ahead of the reading: cJSON trees of a few thousand elements at
- * most exist at once. Each slot of the ring parses into its own scratch
- * arena, reset once its chunk is read: a node costs a pointer bump, not a
- * malloc() on one thread and a free() on the other.
+ * The elements of a split array are read straight from their text by scan
+ * where it can (nothing is parsed), by two threads over the two halves
+ * when there are many: each thread owns its half's records and an arena
+ * of its own, and the scan needs nothing else (it reports nothing). An
+ * element the scan gives up on is parsed with cJSON and read by read(),
+ * in order, on the calling thread, which owns c: the first half's as it
+ * meets them, the second half's once the other thread is done. So the
+ * first fault in the array is the one reported, as if read in order, and
+ * its message is read()'s.
  */
-#define FEED_CHUNK 256
-#define FEED_RING 8
+#define SPLIT_THREAD_MIN 4096
 
-struct feed {
+struct split_half {
 	const char *buf;
 	const struct json_split *split;
-	size_t nchunks;
-	cJSON *trees[FEED_RING][FEED_CHUNK];
-	struct arena scratch[FEED_RING];
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	size_t parsed;      /* chunks parsed */
-	size_t read;        /* chunks read */
-	bool stop;          /* the reading stopped at a fault */
+	size_t size;
+	check_scan_fn *scan;
+	const void *arg;
+	char *base;
+	size_t from, to;           /* the elements of this half */
+	struct arena arena;        /* what the scan of this half allocates */
+	bool *missed;              /* per element of the half: the scan gave up on it */
+	atomic_bool *stop;         /* the reading stopped at a fault: the rest is moot */
 };
 
-static size_t chunk_len(const struct feed *f, size_t k)
+/* Scans element i into the array; on giving up, leaves it zeroed and returns -1. */
+static int scan_element(const struct split_half *h, size_t i, struct arena *a)
 {
-	size_t left = f->split->n - k * FEED_CHUNK;
+	char *record = h->base + i * h->size;
 
-	return left < FEED_CHUNK ? left : FEED_CHUNK;
+	if (!h->scan(h->buf + h->split->start[i], h->split->len[i], a, h->base, i, h->arg))
+		return 0;
+	memset(record, 0, h->size);
+	return -1;
 }
 
-static void *feed_parse(void *arg)
+static void *scan_half(void *arg)
 {
-	struct feed *f = arg;
+	struct split_half *h = arg;
 
-	for (size_t k = 0; k < f->nchunks; k++) {
-		bool stop;
-
-		pthread_mutex_lock(&f->lock);
-		while (k - f->read >= FEED_RING && !f->stop)
-			pthread_cond_wait(&f->cond, &f->lock);
-		stop = f->stop;
-		pthread_mutex_unlock(&f->lock);
-		if (stop)
-			break;
-		for (size_t i = 0; i < chunk_len(f, k); i++)
-			f->trees[k % FEED_RING][i] = json_parse_element_in(f->buf, f->split, k * FEED_CHUNK + i,
-									   &f->scratch[k % FEED_RING]);
-		pthread_mutex_lock(&f->lock);
-		f->parsed = k + 1;
-		pthread_cond_broadcast(&f->cond);
-		pthread_mutex_unlock(&f->lock);
-	}
+	for (size_t i = h->from; i < h->to && !atomic_load_explicit(h->stop, memory_order_relaxed); i++)
+		h->missed[i - h->from] = scan_element(h, i, &h->arena) != 0;
 	return NULL;
+}
+
+/* Parses element i and reads it by read(), at path KEY[i]. Returns 0, or -1 after reporting. */
+static int read_parsed(struct check *c, const struct split_half *h, check_element_fn *read,
+		       struct arena *a, struct arena *scratch, size_t i)
+{
+	size_t emark = check_enter_index(c, i);
+	cJSON *tree = json_parse_element_in(h->buf, h->split, i, scratch);
+	int rc;
+
+	/* The text is valid: cJSON fails only for memory, and the policy aborts. */
+	if (!tree)
+		mem_exhausted(h->split->len[i]);
+	rc = read(c, tree, a, h->base, i, h->arg);
+	arena_reset(scratch);
+	if (!rc)
+		check_leave(c, emark);
+	return rc;
 }
 
 int check_array_split(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 		      const char *buf, const struct json_split *split, size_t size,
-		      check_element_fn *read, const void *arg, struct arena *a, void **out,
-		      size_t *n)
+		      check_element_fn *read, check_scan_fn *scan, const void *arg,
+		      struct arena *a, void **out, size_t *n)
 {
-	struct feed *f = NULL;
+	struct split_half first, second;
+	struct arena scratch = ARENA_INIT;
+	atomic_bool stop;
 	const cJSON *m;
-	char *base;
-	size_t mark, k = 0;
-	pthread_t parser;
-	bool threaded = false, failed = false;
+	pthread_t helper;
+	size_t mark;
+	bool threaded = false;
 	int rc;
 
 	*out = NULL;
@@ -612,71 +640,42 @@ int check_array_split(struct check *c, const cJSON *obj, const char *key, unsign
 	if (!(m = enter_member(c, obj, key, flags, &mark, &rc)))
 		return rc;
 	rc = -1;
-	base = arena_calloc(a, split->n ? split->n : 1, size);
-	f = xcalloc(1, sizeof(*f));
-	f->buf = buf;
-	f->split = split;
-	f->nchunks = (split->n + FEED_CHUNK - 1) / FEED_CHUNK;
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
-	/* A short array is parsed here: a thread would cost more than it saves. */
-	threaded = f->nchunks > 1 && !pthread_create(&parser, NULL, feed_parse, f);
-	for (; k < f->nchunks; k++) {
-		cJSON **trees = f->trees[k % FEED_RING];
-		size_t len = chunk_len(f, k), i = 0;
-
-		if (threaded) {
-			pthread_mutex_lock(&f->lock);
-			while (f->parsed <= k)
-				pthread_cond_wait(&f->cond, &f->lock);
-			pthread_mutex_unlock(&f->lock);
-		} else {
-			for (i = 0; i < len; i++)
-				trees[i] = json_parse_element_in(buf, split, k * FEED_CHUNK + i,
-								 &f->scratch[k % FEED_RING]);
-		}
-		for (i = 0; i < len; i++) {
-			size_t at = k * FEED_CHUNK + i, emark = check_enter_index(c, at);
-			int bad;
-
-			/* The text is valid: cJSON fails only for memory, and the policy aborts. */
-			if (!trees[i])
-				mem_exhausted(split->len[at]);
-			bad = read(c, trees[i], a, base, at, arg);
-			if (bad)
-				break;
-			check_leave(c, emark);
-		}
-		if (i < len) {
-			/* The first fault: the rest of this chunk is not read. */
-			k++;
-			failed = true;
-			break;
-		}
-		arena_reset(&f->scratch[k % FEED_RING]);
-		pthread_mutex_lock(&f->lock);
-		f->read = k + 1;
-		pthread_cond_broadcast(&f->cond);
-		pthread_mutex_unlock(&f->lock);
+	atomic_init(&stop, false);
+	first = (struct split_half){ buf, split, size, scan, arg, NULL, 0, split->n, ARENA_INIT,
+				     NULL, &stop };
+	first.base = arena_calloc(a, split->n ? split->n : 1, size);
+	second = first;
+	if (scan && split->n >= SPLIT_THREAD_MIN) {
+		first.to = second.from = split->n / 2;
+		second.missed = xcalloc(second.to - second.from, sizeof(*second.missed));
+		threaded = !pthread_create(&helper, NULL, scan_half, &second);
+		if (!threaded)
+			first.to = split->n;
 	}
-	if (!failed) {
-		*out = base;
-		*n = split->n;
-		rc = 0;
-	}
+	for (size_t i = first.from; i < first.to; i++)
+		if ((!scan || scan_element(&first, i, a)) &&
+		    read_parsed(c, &first, read, a, &scratch, i))
+			goto out;
 	if (threaded) {
-		pthread_mutex_lock(&f->lock);
-		f->stop = true;
-		pthread_cond_broadcast(&f->cond);
-		pthread_mutex_unlock(&f->lock);
-		pthread_join(parser, NULL);
+		pthread_join(helper, NULL);
+		threaded = false;
+		arena_adopt(a, &second.arena);
+		for (size_t i = second.from; i < second.to; i++)
+			if (second.missed[i - second.from] &&
+			    read_parsed(c, &second, read, a, &scratch, i))
+				goto out;
 	}
-	/* With the trees parsed ahead of a fault, if any. */
-	for (size_t r = 0; r < FEED_RING; r++)
-		arena_release(&f->scratch[r]);
-	pthread_mutex_destroy(&f->lock);
-	pthread_cond_destroy(&f->cond);
-	free(f);
+	*out = first.base;
+	*n = split->n;
+	rc = 0;
+out:
+	if (threaded) {
+		atomic_store(&stop, true);
+		pthread_join(helper, NULL);
+		arena_adopt(a, &second.arena);
+	}
+	free(second.missed);
+	arena_release(&scratch);
 	check_leave(c, mark);
 	return rc;
 }

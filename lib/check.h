@@ -68,6 +68,13 @@ typedef const char *check_rule_fn(const char *s, size_t len);
 
 void check_init(struct check *c, const char *file, struct strbuf *err);
 
+/*
+ * A check that reports nowhere and allocates nothing until a path is
+ * entered: c->failed tells whether a rule failed (for trying a record's
+ * rules before deciding how to read it). Release as any other.
+ */
+void check_init_quiet(struct check *c);
+
 /* A check that collects every failure into c->errors (see above); release frees them. */
 void check_init_collect(struct check *c);
 void check_release(struct check *c);
@@ -113,6 +120,9 @@ int check_unknown_field(struct check *c, const char *key, const char *allowed);
 /* v must be an array; returns its length in *n. */
 int check_array(struct check *c, const cJSON *v, size_t *n);
 
+/* Whether the len bytes at s are a string check_string_value() takes: not blank, passing rule. */
+bool check_plain_string(const char *s, size_t len, check_rule_fn *rule);
+
 /*
  * Reads obj[key] as a non-blank string that passes rule (which may be NULL).
  * Absent or null (when allowed by flags) leaves *out NULL.
@@ -152,16 +162,27 @@ int check_array_of(struct check *c, const cJSON *obj, const char *key, unsigned 
 		   void **out, size_t *n);
 
 /*
+ * Reads element i of an array straight from its text, the len valid JSON
+ * bytes at p, into the array of elements at base: returns 0, or -1 to give
+ * up on it (nothing reported; what it wrote to its element is cleared),
+ * and read() reads it from a tree. It may run on another thread than the
+ * caller's: it touches only its element, and allocates only from a.
+ */
+typedef int check_scan_fn(const char *p, size_t len, struct arena *a, void *base, size_t i,
+			  const void *arg);
+
+/*
  * check_array_of() for an array json_parse_split() left out of the tree:
  * obj[key] is the empty array in its place, split says where its elements
- * are in buf. Each element is parsed, read and freed in turn, in order, so
- * the first fault is the one check_array_of() would report. A second
- * thread parses the elements ahead of the reading.
+ * are in buf. Each element is read by scan (if not NULL) from its text;
+ * one that scan gives up on is parsed and read by read(), in order, so the
+ * first fault is the one check_array_of() would report. A long array is
+ * scanned by two threads, a half each.
  */
 int check_array_split(struct check *c, const cJSON *obj, const char *key, unsigned flags,
 		      const char *buf, const struct json_split *split, size_t size,
-		      check_element_fn *read, const void *arg, struct arena *a, void **out,
-		      size_t *n);
+		      check_element_fn *read, check_scan_fn *scan, const void *arg,
+		      struct arena *a, void **out, size_t *n);
 
 /*
  * Reads obj[key] as an array of distinct non-blank strings that pass rule.

@@ -177,3 +177,69 @@ const char *jsonscan_skip(const char *p, const char *end)
 	} while (depth);
 	return p;
 }
+
+const char *jsonscan_plain(const char *p, const char *end, const char **s, size_t *len)
+{
+	const char *quote;
+
+	if (p >= end || *p != '"')
+		return NULL;
+	quote = memchr(p + 1, '"', (size_t)(end - p - 1));
+	if (!quote || memchr(p + 1, '\\', (size_t)(quote - p - 1)))
+		return NULL;
+	*s = p + 1;
+	*len = (size_t)(quote - p - 1);
+	return quote + 1;
+}
+
+const char *jsonscan_number(const char *p, const char *end, double *out)
+{
+	char *stop;
+
+	if (p >= end || !((*p >= '0' && *p <= '9') || *p == '-'))
+		return NULL;
+	*out = strtod(p, &stop);
+	return stop > p && stop <= end ? stop : NULL;
+}
+
+const char *jsonscan_word(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(end - p) < n || memcmp(p, word, n))
+		return NULL;
+	return p + n;
+}
+
+const char *jsonscan_next(const char *p, const char *end, char close, bool *more)
+{
+	p = jsonscan_ws(p, end);
+	if (p < end && *p == ',') {
+		*more = true;
+		return jsonscan_ws(p + 1, end);
+	}
+	*more = false;
+	return p < end && *p == close ? p + 1 : NULL;
+}
+
+const char *jsonscan_open(const char *p, const char *end, char open, bool *more)
+{
+	const char close = open == '{' ? '}' : ']';
+
+	if (p >= end || *p != open)
+		return NULL;
+	p = jsonscan_ws(p + 1, end);
+	*more = p < end && *p != close;
+	return *more ? p : p < end ? p + 1 : NULL;
+}
+
+const char *jsonscan_key(const char *p, const char *end, const char **key, size_t *len)
+{
+	p = jsonscan_plain(p, end, key, len);
+	if (!p)
+		return NULL;
+	p = jsonscan_ws(p, end);
+	if (p >= end || *p != ':')
+		return NULL;
+	return jsonscan_ws(p + 1, end);
+}

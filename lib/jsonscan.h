@@ -12,6 +12,7 @@
 #ifndef ATTACHE_JSONSCAN_H
 #define ATTACHE_JSONSCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/strbuf.h"
@@ -31,5 +32,47 @@ const char *jsonscan_atom(const char *p, const char *end);
 
 /* Skips one value of any kind, nested ones included. */
 const char *jsonscan_skip(const char *p, const char *end);
+
+/*
+ * For readers that take the common case straight from the text and leave
+ * anything else to a full parser (a record's member readers): each
+ * returns NULL where the text is not the simple thing it reads.
+ */
+
+/*
+ * At a '"' of a string without escapes: sets *s and *len to its bytes
+ * between the quotes and returns the byte after the closing one. NULL for
+ * a string with an escape (whose bytes are not its value).
+ */
+const char *jsonscan_plain(const char *p, const char *end, const char **s, size_t *len);
+
+/*
+ * At a number: its value as strtod() reads the same bytes (as cJSON does;
+ * the text must be valid JSON, which ends a number before end).
+ */
+const char *jsonscan_number(const char *p, const char *end, double *out);
+
+/* At the literal word (true, false, null): returns the byte after it. */
+const char *jsonscan_word(const char *p, const char *end, const char *word);
+
+/*
+ * After a value in an object or array closed by close ('}' or ']'): at a
+ * comma, sets *more and returns the next value's or key's first byte; at
+ * close, clears *more and returns the byte after it.
+ */
+const char *jsonscan_next(const char *p, const char *end, char close, bool *more);
+
+/*
+ * At the '{' or '[' that opens a container: returns its first key's or
+ * element's first byte and sets *more, or returns the byte after an empty
+ * container's close with *more clear.
+ */
+const char *jsonscan_open(const char *p, const char *end, char open, bool *more);
+
+/*
+ * At a key without escapes: sets *key and *len to it and returns its
+ * value's first byte (after the colon).
+ */
+const char *jsonscan_key(const char *p, const char *end, const char **key, size_t *len);
 
 #endif

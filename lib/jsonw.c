@@ -62,6 +62,17 @@ static void begin_value(struct jsonw *w)
 		before_item(w);
 }
 
+/* "key": as it is, then the colon: len bytes with nothing to escape. */
+static void key_copy(struct strbuf *sb, const char *key, size_t n)
+{
+	strbuf_grow(sb, n + 3);
+	sb->buf[sb->len] = '"';
+	memcpy(sb->buf + sb->len + 1, key, n);
+	sb->buf[sb->len + 1 + n] = '"';
+	sb->buf[sb->len + 2 + n] = ':';
+	strbuf_setlen(sb, sb->len + n + 3);
+}
+
 /*
  * "key": escaped, then the colon. Keys are names from the field tables, with
  * nothing to escape: they are copied as they are, without json_escape()'s
@@ -80,15 +91,11 @@ static void key_escape(struct strbuf *sb, const char *key)
 			return;
 		}
 	}
-	strbuf_grow(sb, n + 3);
-	sb->buf[sb->len] = '"';
-	memcpy(sb->buf + sb->len + 1, key, n);
-	sb->buf[sb->len + 1 + n] = '"';
-	sb->buf[sb->len + 2 + n] = ':';
-	strbuf_setlen(sb, sb->len + n + 3);
+	key_copy(sb, key, n);
 }
 
-void jsonw_key(struct jsonw *w, const char *key)
+/* Where a key starts: the comma before it, and a new top-level member's range. */
+static void key_begin(struct jsonw *w)
 {
 	before_item(w);
 	if (w->record_frags && w->depth == 1) {
@@ -100,7 +107,19 @@ void jsonw_key(struct jsonw *w, const char *key)
 		w->frags[w->nfrags].len = 0;
 		w->nfrags++;
 	}
+}
+
+void jsonw_key(struct jsonw *w, const char *key)
+{
+	key_begin(w);
 	key_escape(w->sb, key);
+	w->after_key = true;
+}
+
+void jsonw_key_plain(struct jsonw *w, const char *key, size_t len)
+{
+	key_begin(w);
+	key_copy(w->sb, key, len);
 	w->after_key = true;
 }
 

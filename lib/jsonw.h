@@ -56,6 +56,13 @@ void jsonw_array_begin(struct jsonw *w);
 void jsonw_array_end(struct jsonw *w);
 void jsonw_key(struct jsonw *w, const char *key);
 
+/*
+ * A key of len bytes known to need no escape (printable ASCII without '"'
+ * or '\\', such as a field table's names): copied as it is, without
+ * jsonw_key()'s look at each byte.
+ */
+void jsonw_key_plain(struct jsonw *w, const char *key, size_t len);
+
 void jsonw_string(struct jsonw *w, const char *s);     /* NULL writes null */
 void jsonw_string_len(struct jsonw *w, const char *s, size_t len);
 void jsonw_int(struct jsonw *w, int64_t v);

@@ -544,7 +544,7 @@ static void render_with(const struct resource *res, const void *record, struct r
 	}
 	out->json = arena_memdup0(a, sb->buf, sb->len);
 	out->len = (uint32_t)sb->len;
-	out->hash = hash_bytes(HASH_SEED, sb->buf, sb->len);
+	out->hash = hash_wide(sb->buf, sb->len);
 }
 
 void collection_render(const struct resource *res, const void *record, struct record_json *out,

@@ -102,7 +102,7 @@ static void write_vocabularies(struct jsonw *w, const struct member *m, const vo
 	jsonw_object_end(w);
 }
 
-static const struct member_type member_vocabularies = { read_vocabularies, write_vocabularies };
+static const struct member_type member_vocabularies = { read_vocabularies, write_vocabularies, NULL };
 
 static const struct member licence_members[] = {
 	MEMBER_STRING("id", offsetof(struct licence, id), CHECK_REQUIRED, NULL),
@@ -129,7 +129,7 @@ static void write_licence(struct jsonw *w, const struct member *m, const void *s
 	member_write_nested(w, licence_members, NLICENCE, *(const struct licence *const *)slot);
 }
 
-static const struct member_type member_licence = { read_licence, write_licence };
+static const struct member_type member_licence = { read_licence, write_licence, NULL };
 
 #define AT(m) offsetof(struct dataset, m)
 

@@ -5,6 +5,11 @@
 
 #include <string.h>
 
+#include "lib/jsonscan.h"
+
+/* The most pieces of evidence a scan reads; more are read from a tree. */
+#define SCAN_MAX_EVIDENCE 32
+
 /* The members that describe a record's provenance: an inference is about none of them. */
 static const char *const provenance[] = { "aliases", "evidence", "inferences" };
 
@@ -96,7 +101,37 @@ static void write_evidence(struct jsonw *w, const struct member *m, const void *
 	jsonw_array_end(w);
 }
 
-const struct member_type member_evidence = { read_evidence, write_evidence };
+static const char *scan_evidence(const char *p, const char *end, const struct member *m,
+				 struct arena *a, void *slot)
+{
+	struct evidence v[SCAN_MAX_EVIDENCE];
+	struct evidence *copy;
+	struct evidences *out = slot;
+	size_t n = 0;
+	bool more;
+
+	(void)m;
+	p = jsonscan_open(p, end, '[', &more);
+	for (; p && more; n++) {
+		if (n == SCAN_MAX_EVIDENCE)
+			return NULL;
+		v[n] = (struct evidence){ 0 };
+		p = member_scan_object(p, end, evidence_members, NEVIDENCE, a, &v[n]);
+		if (p)
+			p = jsonscan_next(p, end, ']', &more);
+	}
+	/* None is an error, whose message read_evidence() gives. */
+	if (!p || !n)
+		return NULL;
+	copy = arena_alloc(a, n * sizeof(*copy));
+	memcpy(copy, v, n * sizeof(*copy));
+	out->v = copy;
+	out->n = n;
+	out->sources = collect(copy, n, sizeof(struct evidence), offsetof(struct evidence, source), a);
+	return p;
+}
+
+const struct member_type member_evidence = { read_evidence, write_evidence, scan_evidence };
 
 static int read_inferences(struct check *c, const cJSON *obj, const struct member *m,
 			   struct arena *a, void *slot)
@@ -125,7 +160,28 @@ static void write_inferences(struct jsonw *w, const struct member *m, const void
 	jsonw_array_end(w);
 }
 
-const struct member_type member_inferences = { read_inferences, write_inferences };
+/*
+ * Only none, []: an inference is checked against the record's members as
+ * given in the text (inferences_check()), which a scan does not keep.
+ * resource_scan() counts on this.
+ */
+static const char *scan_inferences(const char *p, const char *end, const struct member *m,
+				   struct arena *a, void *slot)
+{
+	struct inferences *out = slot;
+	bool more;
+
+	(void)m;
+	p = jsonscan_open(p, end, '[', &more);
+	if (!p || more)
+		return NULL;
+	out->v = arena_calloc(a, 1, sizeof(struct inference));
+	out->fields = collect(out->v, 0, sizeof(struct inference), offsetof(struct inference, field), a);
+	return p;
+}
+
+const struct member_type member_inferences = { read_inferences, write_inferences,
+					       scan_inferences };
 
 void evidence_field_sources(const struct field *f, const void *record, struct field_value *out)
 {

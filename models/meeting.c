@@ -39,7 +39,8 @@ static void write_delegation(struct jsonw *w, const struct member *m, const void
 	member_write_nested(w, delegation_members, NDELEGATION, *(const struct delegation *const *)slot);
 }
 
-static const struct member_type member_delegation = { read_delegation, write_delegation };
+static const struct member_type member_delegation = { read_delegation, write_delegation,
+						       NULL };
 
 #define AT(m) offsetof(struct meeting, m)
 

@@ -3,8 +3,14 @@
  */
 #include "models/member.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
+
+#include "lib/jsonscan.h"
+
+/* The most strings of an array member a scan reads; more are read from a tree. */
+#define SCAN_MAX_STRINGS 64
 
 static int read_string(struct check *c, const cJSON *obj, const struct member *m,
 		       struct arena *a, void *slot)
@@ -18,7 +24,28 @@ static void write_string(struct jsonw *w, const struct member *m, const void *sl
 	jsonw_string(w, *(const char *const *)slot);
 }
 
-const struct member_type member_string = { read_string, write_string };
+const char *member_scan_string(const char *p, const char *end, unsigned flags,
+			       check_rule_fn *rule, struct arena *a, const char **out)
+{
+	const char *s, *after;
+	size_t len;
+
+	if ((flags & CHECK_NULLABLE) && (after = jsonscan_word(p, end, "null")))
+		return after;
+	after = jsonscan_plain(p, end, &s, &len);
+	if (!after || !check_plain_string(s, len, rule))
+		return NULL;
+	*out = arena_memdup0(a, s, len);
+	return after;
+}
+
+static const char *scan_string(const char *p, const char *end, const struct member *m,
+			       struct arena *a, void *slot)
+{
+	return member_scan_string(p, end, m->flags, m->rule, a, slot);
+}
+
+const struct member_type member_string = { read_string, write_string, scan_string };
 
 static int read_strings(struct check *c, const cJSON *obj, const struct member *m,
 			struct arena *a, void *slot)
@@ -34,7 +61,40 @@ static void write_strings(struct jsonw *w, const struct member *m, const void *s
 	jsonw_strings(w, s->v, s->n);
 }
 
-const struct member_type member_strings = { read_strings, write_strings };
+static const char *scan_strings(const char *p, const char *end, const struct member *m,
+				struct arena *a, void *slot)
+{
+	const char *v[SCAN_MAX_STRINGS], *after;
+	const char **copy;
+	struct strs *out = slot;
+	size_t n = 0;
+	bool more;
+
+	if ((m->flags & CHECK_NULLABLE) && (after = jsonscan_word(p, end, "null")))
+		return after;
+	p = jsonscan_open(p, end, '[', &more);
+	for (; p && more; n++) {
+		if (n == SCAN_MAX_STRINGS)
+			return NULL;
+		p = member_scan_string(p, end, 0, m->rule, a, &v[n]);
+		if (!p)
+			return NULL;
+		/* A repeat is an error, whose message read() gives. */
+		for (size_t j = 0; j < n; j++)
+			if (!strcmp(v[j], v[n]))
+				return NULL;
+		p = jsonscan_next(p, end, ']', &more);
+	}
+	if (!p)
+		return NULL;
+	copy = arena_calloc(a, n ? n : 1, sizeof(*copy));
+	memcpy(copy, v, n * sizeof(*copy));
+	out->v = copy;
+	out->n = n;
+	return p;
+}
+
+const struct member_type member_strings = { read_strings, write_strings, scan_strings };
 
 static int read_int(struct check *c, const cJSON *obj, const struct member *m,
 		    struct arena *a, void *slot)
@@ -56,7 +116,31 @@ static void write_int(struct jsonw *w, const struct member *m, const void *slot)
 		jsonw_null(w);
 }
 
-const struct member_type member_int = { read_int, write_int };
+const char *member_scan_int(const char *p, const char *end, unsigned flags, int64_t min,
+			    int64_t max, int64_t *out)
+{
+	const char *after;
+	double d;
+
+	if ((flags & CHECK_NULLABLE) && (after = jsonscan_word(p, end, "null")))
+		return after;
+	after = jsonscan_number(p, end, &d);
+	/* What check_int_value() takes, each of its refusals a give-up. */
+	if (!after || !isfinite(d) || d != floor(d) || d > (double)CHECK_MAX_SAFE_INT ||
+	    d < -(double)CHECK_MAX_SAFE_INT || d < (double)min || d > (double)max)
+		return NULL;
+	*out = (int64_t)d;
+	return after;
+}
+
+static const char *scan_int(const char *p, const char *end, const struct member *m,
+			    struct arena *a, void *slot)
+{
+	(void)a;
+	return member_scan_int(p, end, m->flags, m->min, m->max, slot);
+}
+
+const struct member_type member_int = { read_int, write_int, scan_int };
 
 /* "a, b, c": the names of the table, for the message about an unknown key. */
 static void list_names(struct strbuf *sb, const struct member *table, size_t n)
@@ -104,6 +188,43 @@ int member_read_object(struct check *c, const cJSON *v, const struct member *tab
 	return failed ? -1 : 0;
 }
 
+const char *member_scan_object(const char *p, const char *end, const struct member *table,
+			       size_t n, struct arena *a, void *record)
+{
+	uint64_t seen = 0;
+	size_t next = 0;
+	bool more;
+
+	if (n > 64 || !n)
+		return NULL;
+	p = jsonscan_open(p, end, '{', &more);
+	while (p && more) {
+		const char *key;
+		size_t len, i, k;
+
+		p = jsonscan_key(p, end, &key, &len);
+		if (!p)
+			return NULL;
+		/* Records mostly give their members in table order: look from the one after the last. */
+		for (k = 0, i = next; k < n; k++, i = i + 1 < n ? i + 1 : 0)
+			if (table[i].name[0] == key[0] && !strncmp(table[i].name, key, len) &&
+			    !table[i].name[len])
+				break;
+		if (k == n || (seen >> i & 1) || !table[i].type->scan)
+			return NULL;
+		next = i + 1 < n ? i + 1 : 0;
+		seen |= UINT64_C(1) << i;
+		p = table[i].type->scan(p, end, &table[i], a, (char *)record + table[i].offset);
+		if (!p)
+			return NULL;
+		p = jsonscan_next(p, end, '}', &more);
+	}
+	for (size_t i = 0; p && i < n; i++)
+		if (!(seen >> i & 1) && (table[i].flags & CHECK_REQUIRED))
+			return NULL;
+	return p;
+}
+
 int member_read_nested(struct check *c, const cJSON *obj, const struct member *m,
 		       const struct member *table, size_t n, size_t size, struct arena *a,
 		       const void **out)
@@ -140,7 +261,8 @@ void member_write_object(struct jsonw *w, const struct member *table, size_t n,
 {
 	jsonw_object_begin(w);
 	for (size_t i = 0; i < n; i++) {
-		jsonw_key(w, table[i].name);
+		/* A member's name is an identifier: nothing to escape (tests/unit/test_member.c). */
+		jsonw_key_plain(w, table[i].name, table[i].name_len);
 		table[i].type->write(w, &table[i], (const char *)record + table[i].offset);
 	}
 	jsonw_object_end(w);

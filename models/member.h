@@ -33,10 +33,20 @@ struct member_type {
 		    void *slot);
 	/* Writes the value at slot (the key is written already). */
 	void (*write)(struct jsonw *w, const struct member *m, const void *slot);
+	/*
+	 * Reads the value at p, in valid JSON text that ends at end, straight
+	 * into slot, or gives up (NULL for none): returns where the value ends,
+	 * or NULL where it is not a value read() takes as it is, or not one
+	 * this reader is sure of (then the record is read again by read(),
+	 * which says what is wrong). What it reads equals what read() would.
+	 */
+	const char *(*scan)(const char *p, const char *end, const struct member *m,
+			    struct arena *a, void *slot);
 };
 
 struct member {
 	const char *name;
+	size_t name_len;               /* strlen(name): written without a look at each byte */
 	const struct member_type *type;
 	size_t offset;                 /* of the value in the record's struct */
 	unsigned flags;                /* CHECK_REQUIRED, CHECK_NULLABLE */
@@ -46,16 +56,18 @@ struct member {
 
 /*
  * Rows of a member table, after git's OPT_* macros; at is the offsetof the
- * value in the record's struct.
+ * value in the record's struct. The name must be a string literal ("" n
+ * makes sure), whose sizeof is its length + 1.
  */
+#define MEMBER_NAME(n) .name = "" n, .name_len = sizeof("" n) - 1
 #define MEMBER_STRING(n, at, fl, rl) \
-	{ .name = n, .type = &member_string, .offset = at, .flags = fl, .rule = rl }
+	{ MEMBER_NAME(n), .type = &member_string, .offset = at, .flags = fl, .rule = rl }
 #define MEMBER_STRINGS(n, at, fl, rl) \
-	{ .name = n, .type = &member_strings, .offset = at, .flags = fl, .rule = rl }
+	{ MEMBER_NAME(n), .type = &member_strings, .offset = at, .flags = fl, .rule = rl }
 #define MEMBER_INT(n, at, fl, lo, hi) \
-	{ .name = n, .type = &member_int, .offset = at, .flags = fl, .min = lo, .max = hi }
+	{ MEMBER_NAME(n), .type = &member_int, .offset = at, .flags = fl, .min = lo, .max = hi }
 #define MEMBER_OF(n, t, at, fl) \
-	{ .name = n, .type = &t, .offset = at, .flags = fl }
+	{ MEMBER_NAME(n), .type = &t, .offset = at, .flags = fl }
 
 /* A const char *, read by check_string(); written as a string, or null for NULL. */
 extern const struct member_type member_string;
@@ -73,6 +85,26 @@ extern const struct member_type member_int;
  */
 int member_read_object(struct check *c, const cJSON *v, const struct member *table, size_t n,
 		       struct arena *a, void *record);
+
+/*
+ * Reads the object at p (valid JSON text ending at end) into record, zeroed,
+ * by the n members of table (n <= 64), as member_read_object() would:
+ * returns where the object ends, or NULL to give up (a member that is
+ * unknown, repeated, missing or not to its scan's liking, as above). What
+ * it wrote to record is then to be cleared.
+ */
+const char *member_scan_object(const char *p, const char *end, const struct member *table,
+			       size_t n, struct arena *a, void *record);
+
+/*
+ * The scans of a string by flags and rule (check_string_value()), and of
+ * an integer in [min, max] (check_int_value()), for member types of
+ * other modules: as above, returning where the value ends, or NULL.
+ */
+const char *member_scan_string(const char *p, const char *end, unsigned flags,
+			       check_rule_fn *rule, struct arena *a, const char **out);
+const char *member_scan_int(const char *p, const char *end, unsigned flags, int64_t min,
+			    int64_t max, int64_t *out);
 
 /* Writes record as an object of the n members of table, in table order. */
 void member_write_object(struct jsonw *w, const struct member *table, size_t n,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/iso.h"
+#include "lib/jsonscan.h"
 
 const char *money_currency_rule(const char *s, size_t len)
 {
@@ -85,7 +86,76 @@ static void write_money(struct jsonw *w, const struct member *m, const void *slo
 	money_to_json(w, *(const struct money *const *)slot);
 }
 
-const struct member_type member_money = { read_money, write_money };
+/* The members of a figure, in the order of the bits of a scan's seen. */
+static const char *const money_members[] = { "amount", "currency", "basis", "estimate" };
+
+/* One member of a figure, the index i in money_members[], into m. */
+static const char *scan_money_member(const char *p, const char *end, size_t i, struct arena *a,
+				     struct money *m)
+{
+	const char *s, *after;
+	size_t len;
+
+	switch (i) {
+	case 0:
+		return member_scan_int(p, end, 0, 0, CHECK_MAX_SAFE_INT, &m->amount);
+	case 1:
+		after = jsonscan_plain(p, end, &s, &len);
+		if (!after || !check_plain_string(s, len, money_currency_rule))
+			return NULL;
+		memcpy(m->currency, s, 3);
+		return after;
+	case 2:
+		return member_scan_string(p, end, 0, check_rule_slug, a, &m->basis);
+	default:
+		if ((after = jsonscan_word(p, end, "true")))
+			m->estimate = true;
+		else
+			after = jsonscan_word(p, end, "false");
+		return after;
+	}
+}
+
+static const char *scan_money(const char *p, const char *end, const struct member *mb,
+			      struct arena *a, void *slot)
+{
+	const size_t nmembers = sizeof(money_members) / sizeof(money_members[0]);
+	const char *after;
+	struct money *m;
+	unsigned seen = 0;
+	bool more;
+
+	(void)mb;
+	/* null is no figure, required or not. */
+	if ((after = jsonscan_word(p, end, "null")))
+		return after;
+	m = arena_calloc(a, 1, sizeof(*m));
+	p = jsonscan_open(p, end, '{', &more);
+	while (p && more) {
+		const char *key;
+		size_t len, i;
+
+		p = jsonscan_key(p, end, &key, &len);
+		if (!p)
+			return NULL;
+		for (i = 0; i < nmembers; i++)
+			if (!strncmp(money_members[i], key, len) && !money_members[i][len])
+				break;
+		if (i == nmembers || (seen >> i & 1))
+			return NULL;
+		seen |= 1u << i;
+		p = scan_money_member(p, end, i, a, m);
+		if (!p)
+			return NULL;
+		p = jsonscan_next(p, end, '}', &more);
+	}
+	if (!p || seen != (1u << nmembers) - 1)
+		return NULL;
+	*(const struct money **)slot = m;
+	return p;
+}
+
+const struct member_type member_money = { read_money, write_money, scan_money };
 
 static const struct money *money_at(const struct field *f, const void *record)
 {

@@ -103,7 +103,7 @@ static void write_person(struct jsonw *w, const struct member *m, const void *sl
 	person_to_json(w, *(const struct person *const *)slot);
 }
 
-const struct member_type member_person = { read_person, write_person };
+const struct member_type member_person = { read_person, write_person, NULL };
 
 static int read_persons(struct check *c, const cJSON *obj, const struct member *m,
 			struct arena *a, void *slot)
@@ -117,7 +117,7 @@ static void write_persons(struct jsonw *w, const struct member *m, const void *s
 	person_list_to_json(w, *(const struct persons *)slot);
 }
 
-const struct member_type member_persons = { read_persons, write_persons };
+const struct member_type member_persons = { read_persons, write_persons, NULL };
 
 static const struct person *person_at(const struct field *f, const void *record)
 {

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lib/jsonscan.h"
 #include "models/evidence.h"
 
 const struct field *resource_field(const struct resource *r, const char *name, size_t len)
@@ -88,4 +89,24 @@ int resource_read(const struct resource *r, struct check *c, const cJSON *v, str
 		    inferences_check(r, c, v, (const void *)((const char *)record + r->members[i].offset)))
 			return -1;
 	return 0;
+}
+
+int resource_scan(const struct resource *r, const char *p, size_t len, struct arena *a,
+		  void *record)
+{
+	const char *end = p + len;
+	struct check quiet;
+	int rc;
+
+	/* The inferences scanned are none (member_inferences): inferences_check() has nothing to do. */
+	p = member_scan_object(jsonscan_ws(p, end), end, r->members, r->nmembers, a, record);
+	if (!p || jsonscan_ws(p, end) != end)
+		return -1;
+	if (!r->check)
+		return 0;
+	/* A record that breaks a rule is read again, for read()'s message. */
+	check_init_quiet(&quiet);
+	rc = r->check(&quiet, a, record);
+	check_release(&quiet);
+	return rc ? -1 : 0;
 }

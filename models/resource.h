@@ -108,6 +108,17 @@ struct resource {
 int resource_read(const struct resource *r, struct check *c, const cJSON *v, struct arena *a,
 		  void *record);
 
+/*
+ * resource_read() straight from the record's text, the len bytes of valid
+ * JSON at p, into record (zeroed): returns 0 when the record is read, or
+ * -1 when it is anything resource_read() would refuse or that this reader
+ * leaves to it (see member_scan_object()): then record is to be cleared
+ * and read by resource_read(), which reports the fault. Reports nothing,
+ * touches only record and a: safe on any thread.
+ */
+int resource_scan(const struct resource *r, const char *p, size_t len, struct arena *a,
+		  void *record);
+
 /* Reads field f of record into *out (zeroed by the caller). */
 void field_get(const struct field *f, const void *record, struct field_value *out);
 

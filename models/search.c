@@ -36,6 +36,12 @@ struct builder {
 	size_t nmemo, memo_slots;
 	uint32_t *memo_ids;
 	size_t nmemo_ids, memo_ids_alloc;
+	/* Per field of the collection: what its values lead to, found once per build. */
+	struct field_plan {
+		int vocab;                          /* its vocabulary's kind, or -1 */
+		const struct collection *ref;       /* the records its values name, or NULL */
+		const struct field *name, *aliases; /* their label and aliases, or NULL */
+	} *plan;
 };
 
 static void grow_slots(struct builder *b)
@@ -165,14 +171,31 @@ static void add_shared_value(struct builder *b, const char *text, unsigned weigh
 	}
 }
 
+/* Works out b->plan for the fields of c: a lookup per field, not one per value. */
+static void plan_fields(struct builder *b, const struct collection *c,
+			const struct search_context *ctx)
+{
+	b->plan = xcalloc(c->res->nfields ? c->res->nfields : 1, sizeof(*b->plan));
+	for (size_t i = 0; i < c->res->nfields; i++) {
+		const struct field *f = &c->res->fields[i];
+		struct field_plan *p = &b->plan[i];
+
+		p->vocab = f->vocab ? dataset_vocab_find(f->vocab) : -1;
+		if (!f->vocab && f->ref) {
+			p->ref = ctx->collection_of(ctx->arg, f->ref);
+			p->name = resource_field(f->ref, f->ref->label, strlen(f->ref->label));
+			p->aliases = resource_field(f->ref, "aliases", 7);
+		}
+	}
+}
+
 /* The text of a string field's value: itself, its label, or the name of the record it names. */
-static void add_field_value(struct builder *b, const struct field *f, const char *v,
-			    const struct search_context *ctx)
+static void add_field_value(struct builder *b, const struct field *f, const struct field_plan *p,
+			    const char *v, const struct search_context *ctx)
 {
 	if (f->vocab) {
-		int k = dataset_vocab_find(f->vocab);
-		const struct vocab_entry *e = k < 0 ? NULL : dataset_vocab_entry(ctx->dataset,
-										 (enum vocab_kind)k, v);
+		const struct vocab_entry *e = p->vocab < 0 ? NULL
+			: dataset_vocab_entry(ctx->dataset, (enum vocab_kind)p->vocab, v);
 
 		if (e)
 			add_shared_value(b, e->label, f->search);
@@ -181,21 +204,18 @@ static void add_field_value(struct builder *b, const struct field *f, const char
 		return;
 	}
 	if (f->ref) {
-		const struct collection *c = ctx->collection_of(ctx->arg, f->ref);
-		int64_t pos = c ? collection_find(c, v, strlen(v)) : -1;
-		const struct field *name = resource_field(f->ref, f->ref->label, strlen(f->ref->label));
-		const struct field *aliases = resource_field(f->ref, "aliases", 7);
+		int64_t pos = p->ref ? collection_find(p->ref, v, strlen(v)) : -1;
 		struct field_value nv = { 0 }, av = { 0 };
 
-		if (pos < 0 || !name) {
+		if (pos < 0 || !p->name) {
 			add_value(b, v, f->search);
 			return;
 		}
-		field_get(name, collection_record(c, (uint32_t)pos), &nv);
+		field_get(p->name, collection_record(p->ref, (uint32_t)pos), &nv);
 		if (!nv.null && nv.s)
 			add_shared_value(b, nv.s, f->search);
-		if (aliases) {
-			field_get(aliases, collection_record(c, (uint32_t)pos), &av);
+		if (p->aliases) {
+			field_get(p->aliases, collection_record(p->ref, (uint32_t)pos), &av);
 			for (size_t i = 0; i < av.list.n; i++)
 				add_shared_value(b, av.list.v[i], f->search);
 		}
@@ -216,9 +236,9 @@ static void add_record(struct builder *b, const struct collection *c, uint32_t r
 		field_get(f, collection_record(c, r), &v);
 		if (f->type == FIELD_STRINGS) {
 			for (size_t j = 0; j < v.list.n; j++)
-				add_field_value(b, f, v.list.v[j], ctx);
+				add_field_value(b, f, &b->plan[i], v.list.v[j], ctx);
 		} else if (!v.null && v.s) {
-			add_field_value(b, f, v.s, ctx);
+			add_field_value(b, f, &b->plan[i], v.s, ctx);
 		}
 	}
 }
@@ -240,6 +260,7 @@ void search_build(struct search_index *ix, const struct collection *c,
 	struct builder b = { .pool = STRBUF_INIT, .folded = STRBUF_INIT };
 	uint32_t *order, *seq_start;
 
+	plan_fields(&b, c, ctx);
 	seq_start = arena_alloc(a, ((size_t)c->n + 1) * sizeof(*seq_start));
 	for (uint32_t r = 0; r < c->n; r++) {
 		seq_start[r] = (uint32_t)b.nseq;
@@ -262,6 +283,7 @@ void search_build_from(struct search_index *ix, const struct collection *c,
 	struct builder b = { .pool = STRBUF_INIT, .folded = STRBUF_INIT };
 	uint32_t *order, *seq_start, *used, nnew, nkept = 0, v = 0, x = 0;
 
+	plan_fields(&b, c, ctx);
 	/* The old words first, in their order: a provisional id below old->nwords is the old id. */
 	for (uint32_t w = 0; w < old->nwords; w++)
 		intern(&b, old->chars + old->word_at[w], strlen(old->chars + old->word_at[w]));
@@ -394,6 +416,7 @@ static void finish_index(struct search_index *ix, const struct collection *c, st
 	free(b.seq);
 	free(b.memo);
 	free(b.memo_ids);
+	free(b.plan);
 	strbuf_release(&b.pool);
 	strbuf_release(&b.folded);
 }

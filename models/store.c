@@ -2,16 +2,18 @@
  * store: loading, validating and indexing a dataset (see store.h).
  *
  * Loading runs in passes, each complete before the next: the JSON text
- * (json_parse_split), the shape and types of every record (resource_read),
- * the collections with their keys (duplicates are found here), the
- * references between records and to the vocabularies; then, the text
- * freed, the indexes, none of which can fail: renderings, columns and the
- * search indexes (which take the labels and names references lead to).
+ * (json_parse_split), the shape and types of every record (resource_scan
+ * straight from the text, resource_read from a cJSON tree for what the
+ * scan leaves), the collections with their keys (duplicates are found
+ * here), the references between records and to the vocabularies; then, the
+ * text freed, the indexes, none of which can fail: renderings, columns and
+ * the search indexes (which take the labels and names references lead to).
  * So the first fault is found before anything is built for serving, and
  * --check (store_check_*()) stops there. The passes use both cores where
- * they can (a parse ahead of the reading, the indexes on threads), each
- * thread building what depends on its input alone. Everything a store
- * holds lives in its one arena.
+ * they can (the validation beside the split, the records scanned a half on
+ * each, the indexes on threads), each thread building what depends on its
+ * input alone. Everything a store holds lives in its one arena. Each pass's
+ * time is kept (store_phases()).
  */
 #include "models/store.h"
 
@@ -29,6 +31,7 @@
 #include "lib/hash.h"
 #include "lib/json.h"
 #include "lib/mem.h"
+#include "lib/phase.h"
 #include "lib/text.h"
 
 /*
@@ -56,6 +59,7 @@ struct store {
 	struct collection changes;                    /* the changes feed */
 	struct seg *changes_seg;                      /* where it lives */
 	uint64_t digest;
+	struct phases phases;                         /* how its load went */
 };
 
 /* What store_free() must have freed to give the heap's free pages back. */
@@ -109,6 +113,14 @@ static int read_record(struct check *c, const cJSON *e, struct arena *a, void *b
 	return resource_read(res, c, e, a, (char *)base + i * res->record_size);
 }
 
+static int scan_record(const char *p, size_t len, struct arena *a, void *base, size_t i,
+		       const void *arg)
+{
+	const struct resource *res = arg;
+
+	return resource_scan(res, p, len, a, (char *)base + i * res->record_size);
+}
+
 /*
  * Reads the collection which from root, or, where json_parse_split() left
  * its array out of the tree, from split's elements in buf, one at a time.
@@ -124,8 +136,8 @@ static int read_collection(struct store *s, struct check *c, const cJSON *root, 
 
 	if (split->found)
 		rc = check_array_split(c, root, res->name, CHECK_REQUIRED, buf, split,
-				       res->record_size, read_record, res, &s->chain->arena, &records,
-				       &n);
+				       res->record_size, read_record, scan_record, res, &s->chain->arena,
+				       &records, &n);
 	else
 		rc = check_array_of(c, root, res->name, CHECK_REQUIRED, res->record_size, read_record,
 				    res, &s->chain->arena, &records, &n);
@@ -237,6 +249,22 @@ static int check_field_value(struct check *c, const struct view *vw, const struc
 	return 0;
 }
 
+/*
+ * Whether check_field_value() takes v, without a word: most values are
+ * good, and a million records' paths were built for nothing. kind is f's
+ * vocabulary's (when it has one).
+ */
+static bool field_value_ok(const struct view *vw, const struct field *f, enum vocab_kind kind,
+			   const char *v)
+{
+	enum store_collection target;
+
+	if (f->vocab && !dataset_vocab_allows(&vw->s->dataset, kind, v))
+		return false;
+	return !f->ref || (target = which_of(f->ref)) >= STORE_NCOLLECTIONS ||
+	       view_has(vw, target, v);
+}
+
 /* Every value of the fields of a record that name a vocabulary or other records. */
 static int check_fields(struct check *c, const struct view *vw, const struct resource *res,
 			const void *record)
@@ -246,16 +274,23 @@ static int check_fields(struct check *c, const struct view *vw, const struct res
 	for (size_t i = 0; i < res->nfields; i++) {
 		const struct field *f = &res->fields[i];
 		struct field_value v = { 0 };
+		enum vocab_kind kind;
 		size_t n, mark;
 		int rc = 0;
 
 		if (!f->vocab && !f->ref)
 			continue;
+		kind = f->vocab ? (enum vocab_kind)dataset_vocab_find(f->vocab) : 0;
 		field_get(f, record, &v);
 		n = f->type == FIELD_STRINGS ? v.list.n : !v.null;
 		for (size_t j = 0; j < n && (!rc || !check_stops(c)); j++) {
+			const char *value = f->type == FIELD_STRINGS ? v.list.v[j] : v.s;
+
+			/* A bad value is told by check_field_value(), at its path. */
+			if (field_value_ok(vw, f, kind, value))
+				continue;
 			mark = enter_field(c, f, f->type == FIELD_STRINGS ? j : SIZE_MAX);
-			if (check_field_value(c, vw, f, f->type == FIELD_STRINGS ? v.list.v[j] : v.s))
+			if (check_field_value(c, vw, f, value))
 				rc = -1;
 			check_leave(c, mark);
 		}
@@ -436,18 +471,20 @@ static void build_indexes(struct store *s, struct search_job *jobs)
 
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		collection_build_indexes(&s->coll[i], &s->dataset, a);
+	phases_mark(&s->phases, "render and columns");
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
 		if (jobs[i].running)
 			search_job_finish(&jobs[i], a);
 		else
 			build_search_of(s, i, a);
 	}
+	phases_mark(&s->phases, "search index (rest)");
 	build_changes(s, NULL, 0, NULL, 0, a);
 	s->changes_seg = seg_ref(s->chain);
 }
 
-/* The digest of the text, on a thread of its own while the text is read: FNV-1a takes a
- * multiply a byte, half a second for a million deals. */
+/* The digest of the text, on a thread of its own while the text is read (hash_wide():
+ * FNV-1a, a multiply a byte, took half a second of CPU for a million deals). */
 struct digest_job {
 	const char *buf;
 	size_t len;
@@ -460,7 +497,7 @@ static void *digest_job_run(void *arg)
 {
 	struct digest_job *j = arg;
 
-	j->digest = hash_bytes(HASH_SEED, j->buf, j->len);
+	j->digest = hash_wide(j->buf, j->len);
 	return NULL;
 }
 
@@ -484,7 +521,7 @@ static uint64_t digest_job_finish(struct digest_job *j)
  * so a reload holds the old store, the new one, and not the text as well.
  */
 static struct store *load(const char *buf, size_t len, char *owned, const char *name,
-			  struct strbuf *err, bool check_only)
+			  struct strbuf *err, bool check_only, const struct phases *ph)
 {
 	static const char *const top[] = { "dataset", "sources", "countries", "meetings", "deals", NULL };
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -497,6 +534,7 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	size_t mark;
 	int rc = -1;
 
+	s->phases = *ph;
 	s->chain = seg_new(NULL, 0);
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++) {
 		s->coll_seg[i] = seg_ref(s->chain);
@@ -511,6 +549,7 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	root = json_parse_split(buf, len, name, err, split, STORE_NCOLLECTIONS);
 	if (!root)
 		goto out;
+	phases_mark(&s->phases, "validate and split");
 	if (check_object(&c, root, top))
 		goto out;
 	ds = check_member(root, "dataset");
@@ -527,14 +566,17 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	for (int i = 0; i < STORE_NCOLLECTIONS; i++)
 		if (read_collection(s, &c, root, buf, &split[i], (enum store_collection)i))
 			goto out;
+	phases_mark(&s->phases, "read records");
 	if (!check_only) {
 		/* Every record is read: the text goes before the indexes come. */
 		s->digest = digest_job_finish(&digest);
+		phases_mark(&s->phases, "digest (rest)");
 		cJSON_Delete(root);
 		root = NULL;
 		json_split_release(split, STORE_NCOLLECTIONS);
 		free(owned);
 		owned = NULL;
+		phases_mark(&s->phases, "free the text");
 		/* The search indexes need records and keys only: they start beside
 		 * the check of the references, and are thrown away if it fails. */
 		for (int i = 0; i < STORE_NCOLLECTIONS; i++)
@@ -542,6 +584,7 @@ static struct store *load(const char *buf, size_t len, char *owned, const char *
 	}
 	if (check_references(s, &c))
 		goto out;
+	phases_mark(&s->phases, "references");
 	rc = 0;
 	if (!check_only)
 		build_indexes(s, jobs);
@@ -562,19 +605,27 @@ out:
 		store_free(s);
 		return NULL;
 	}
+	phases_mark(&s->phases, "trim");
 	return s;
 }
 
 struct store *store_load_buffer(const char *buf, size_t len, const char *name,
 				struct strbuf *err)
 {
-	return load(buf, len, NULL, name, err, false);
+	struct phases ph;
+
+	phases_start(&ph);
+	return load(buf, len, NULL, name, err, false, &ph);
 }
 
 int store_check_buffer(const char *buf, size_t len, const char *name, struct strbuf *err,
 		       struct strbuf *summary)
 {
-	struct store *s = load(buf, len, NULL, name, err, true);
+	struct phases ph;
+	struct store *s;
+
+	phases_start(&ph);
+	s = load(buf, len, NULL, name, err, true, &ph);
 
 	if (!s)
 		return -1;
@@ -645,11 +696,14 @@ out:
 struct store *store_load_file(const char *path, struct strbuf *err)
 {
 	char *buf = NULL;
+	struct phases ph;
 	size_t len;
 
+	phases_start(&ph);
 	if (read_file(path, err, &buf, &len))
 		return NULL;
-	return load(buf, len, buf, path, err, false);
+	phases_mark(&ph, "read the file");
+	return load(buf, len, buf, path, err, false, &ph);
 }
 
 int store_check_file(const char *path, struct strbuf *err, struct strbuf *summary)
@@ -728,6 +782,11 @@ const struct meeting *store_find_meeting(const struct store *s, const char *id, 
 const struct deal *store_find_deal(const struct store *s, const char *id, size_t len)
 {
 	return find(s, STORE_DEALS, id, len);
+}
+
+const struct phases *store_phases(const struct store *s)
+{
+	return &s->phases;
 }
 
 uint64_t store_digest(const struct store *s)

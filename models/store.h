@@ -22,6 +22,7 @@
 #include <cjson/cJSON.h>
 
 #include "lib/check.h"
+#include "lib/phase.h"
 #include "lib/strbuf.h"
 #include "models/change.h"
 #include "models/collection.h"
@@ -88,7 +89,14 @@ const struct country *store_find_country(const struct store *s, const char *code
 const struct meeting *store_find_meeting(const struct store *s, const char *id, size_t len);
 const struct deal *store_find_deal(const struct store *s, const char *id, size_t len);
 
-/* A 64-bit FNV-1a digest of the source bytes: equal files, equal digests. */
+/*
+ * How the load of s went, step by step: wall clock, CPU time and page
+ * faults (lib/phase.h). Borrowed; valid until store_free(). A write's
+ * generation, which is not loaded, has none (n is 0).
+ */
+const struct phases *store_phases(const struct store *s);
+
+/* A 64-bit digest of the source bytes (hash_wide()): equal files, equal digests. */
 uint64_t store_digest(const struct store *s);
 
 /*

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "lib/mem.h"
+#include "lib/phase.h"
 #include "lib/tokens.h"
 #include "server/assets.h"
 #include "server/log.h"
@@ -80,6 +81,29 @@ struct site *app_build_site(struct store *store, size_t gzip_min)
 	return app_build_site_next(NULL, store, gzip_min);
 }
 
+/*
+ * At --log-level debug, where the time of a load went: one line a step
+ * (the store's, then the site's, built since its last), and the total.
+ */
+static void log_load_phases(const struct store *s)
+{
+	struct phases ph = *store_phases(s);
+	struct phase total;
+	char wall[32], cpu[32], flt[32];
+
+	phases_mark(&ph, "build the site");
+	total = phases_total(&ph);
+	for (size_t i = 0; i <= ph.n; i++) {
+		const struct phase *p = i < ph.n ? &ph.v[i] : &total;
+
+		snprintf(wall, sizeof(wall), "%.0f", p->wall_ms);
+		snprintf(cpu, sizeof(cpu), "%.0f", p->cpu_ms);
+		snprintf(flt, sizeof(flt), "%ld", p->minflt);
+		log_event(LOG_DEBUG, "load phase", "phase", p->name, "wall_ms", wall, "cpu_ms", cpu,
+			  "minor_faults", flt, NULL);
+	}
+}
+
 static int fail(struct app *app, const char *what, int exit_code)
 {
 	app->failed = what;
@@ -116,6 +140,7 @@ int app_open(struct app *app, const struct config *cfg, struct strbuf *err)
 	}
 	app->metrics = metrics_new();
 	app->snapshots = snapshots_new(app_build_site(store, gzip_min), time(NULL), time(NULL));
+	log_load_phases(store);
 	if (app->writer && writer_start(app->writer, app->snapshots, app->metrics, err))
 		return fail(app, "cannot start", 1);
 	hopt = (struct http_options){ cfg, app->snapshots, app->metrics, app->web,
@@ -201,6 +226,7 @@ static void *reload_thread(void *arg)
 		if (s) {
 			store_describe(s, &records);
 			site = app_build_site(s, r->gzip_min);
+			log_load_phases(s);
 		}
 		pthread_mutex_lock(&r->lock);
 		if (r->closing) {

@@ -91,3 +91,47 @@ Test(jsonscan, atoms_and_white_space)
 	cr_assert_eq(jsonscan_atom(p, s + strlen(s)), s + 9);
 	cr_assert_null(jsonscan_atom(s + 9, s + strlen(s)), "a comma is no atom");
 }
+
+Test(jsonscan, reads_a_string_without_escapes_in_place_and_leaves_one_with_them)
+{
+	const char plain[] = "\"caf\xc3\xa9 du port\", 1", esc[] = "\"a\\\"b\"", open[] = "\"open";
+	const char *s;
+	size_t len;
+
+	cr_assert_eq(jsonscan_plain(plain, plain + strlen(plain), &s, &len), plain + 15);
+	cr_assert_eq(s, plain + 1);
+	cr_assert_eq(len, 13);
+	cr_assert_null(jsonscan_plain(esc, esc + strlen(esc), &s, &len));
+	cr_assert_null(jsonscan_plain(open, open + strlen(open), &s, &len));
+	cr_assert_null(jsonscan_plain(plain + 17, plain + strlen(plain), &s, &len));
+}
+
+Test(jsonscan, reads_numbers_words_and_the_steps_of_containers)
+{
+	const char obj[] = "{ \"a\" : -1.5e2 , \"b\":true}", empty[] = "[ ]", *end = obj + strlen(obj);
+	const char *p, *key;
+	size_t len;
+	double d;
+	bool more;
+
+	p = jsonscan_open(obj, end, '{', &more);
+	cr_assert(more);
+	p = jsonscan_key(p, end, &key, &len);
+	cr_assert_eq(len, 1);
+	cr_assert_eq(*key, 'a');
+	p = jsonscan_number(p, end, &d);
+	cr_assert_float_eq(d, -150.0, 0);
+	p = jsonscan_next(p, end, '}', &more);
+	cr_assert(more);
+	p = jsonscan_key(p, end, &key, &len);
+	cr_assert_null(jsonscan_word(p, end, "false"));
+	p = jsonscan_word(p, end, "true");
+	p = jsonscan_next(p, end, '}', &more);
+	cr_assert_not(more);
+	cr_assert_eq(p, end);
+	cr_assert_eq(jsonscan_open(empty, empty + 3, '[', &more), empty + 3);
+	cr_assert_not(more);
+	cr_assert_null(jsonscan_open(empty, empty + 3, '{', &more));
+	cr_assert_null(jsonscan_number(obj, end, &d));
+	cr_assert_null(jsonscan_next(obj + 8, end, '}', &more));
+}

@@ -6,7 +6,12 @@
 
 #include <criterion/criterion.h>
 
+#include "models/change.h"
+#include "models/country.h"
+#include "models/deal.h"
+#include "models/meeting.h"
 #include "models/member.h"
+#include "models/source.h"
 
 struct thing {
 	const char *name;
@@ -97,4 +102,22 @@ Test(member, members_are_checked_in_table_order_and_the_first_fault_is_told)
 	cr_assert_str_eq(err.buf, "t.json: (top level): expected an object, got an array");
 	arena_release(&a);
 	strbuf_release(&err);
+}
+
+Test(member, every_table_knows_its_names_lengths_and_their_names_need_no_escape)
+{
+	const struct resource *const all[] = {
+		&source_resource, &country_resource, &meeting_resource, &deal_resource, &change_resource,
+	};
+
+	for (size_t r = 0; r < sizeof(all) / sizeof(all[0]); r++) {
+		for (size_t i = 0; i < all[r]->nmembers; i++) {
+			const struct member *m = &all[r]->members[i];
+
+			cr_assert_eq(m->name_len, strlen(m->name), "%s.%s", all[r]->name, m->name);
+			for (const char *p = m->name; *p; p++)
+				cr_assert(*p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\', "%s.%s",
+					  all[r]->name, m->name);
+		}
+	}
 }

@@ -304,8 +304,22 @@ Test(store, digest_changes_with_the_bytes)
 	strbuf_release(&err);
 }
 
-/* valid.json with its deals replaced by n copies of its first, each with its own id. */
-static char *many_deals(uint32_t n, const char *last_country, size_t *len)
+/*
+ * valid.json with its deals replaced by n copies of its first, each with its
+ * own id. The last one also names last_country, if any; with plain, none
+ * has the first's inferences (so the loader reads each straight from the
+ * text); the title of deal at[k] is the JSON text title[k], for k < nat.
+ */
+struct many {
+	uint32_t n;
+	const char *last_country;
+	bool plain;
+	const uint32_t *at;
+	const char *const *title;
+	size_t nat;
+};
+
+static char *many_deals(const struct many *m, size_t *len)
 {
 	char *text = support_read_file(DIR "valid.json", len);
 	cJSON *root = cJSON_ParseWithLength(text, *len);
@@ -313,17 +327,22 @@ static char *many_deals(uint32_t n, const char *last_country, size_t *len)
 	cJSON *first = cJSON_DetachItemFromArray(deals, 0), *copy;
 	char *out;
 
+	if (m->plain)
+		cJSON_DeleteItemFromObject(first, "inferences");
 	cJSON_DeleteItemFromObject(root, "deals");
 	deals = cJSON_AddArrayToObject(root, "deals");
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < m->n; i++) {
 		char id[32];
 
 		snprintf(id, sizeof(id), "deal-%u", i);
 		copy = cJSON_Duplicate(first, true);
 		cJSON_ReplaceItemInObject(copy, "id", cJSON_CreateString(id));
-		if (i == n - 1 && last_country)
+		if (i == m->n - 1 && m->last_country)
 			cJSON_AddItemToArray(cJSON_GetObjectItem(copy, "countries"),
-					     cJSON_CreateString(last_country));
+					     cJSON_CreateString(m->last_country));
+		for (size_t k = 0; k < m->nat; k++)
+			if (m->at[k] == i)
+				cJSON_ReplaceItemInObject(copy, "title", cJSON_Parse(m->title[k]));
 		cJSON_AddItemToArray(deals, copy);
 	}
 	out = cJSON_PrintUnformatted(root);
@@ -344,7 +363,7 @@ static const struct collection *collection_of(const void *arg, const struct reso
 Test(store, a_big_collection_indexed_on_threads_is_what_one_thread_indexes)
 {
 	size_t len;
-	char *text = many_deals(3000, NULL, &len);
+	char *text = many_deals(&(struct many){ .n = 3000 }, &len);
 	struct strbuf err = STRBUF_INIT;
 	struct store *s = store_load_buffer(text, len, "many.json", &err);
 	const struct collection *deals;
@@ -369,12 +388,65 @@ Test(store, a_big_collection_indexed_on_threads_is_what_one_thread_indexes)
 Test(store, a_fault_in_the_references_of_a_big_collection_stops_its_indexing_threads)
 {
 	size_t len;
-	char *text = many_deals(3000, "PL", &len);
+	char *text = many_deals(&(struct many){ .n = 3000, .last_country = "PL" }, &len);
 	struct strbuf err = STRBUF_INIT;
 
 	cr_assert_null(store_load_buffer(text, len, "many.json", &err));
 	cr_assert_str_eq(err.buf, "many.json: deals[2999].countries[2]: unknown country \"PL\" "
 			 "(not among the dataset's countries)");
 	free(text);
+	strbuf_release(&err);
+}
+
+/* Loads 6000 plain deals, the titles at[] replaced: NULL and the message, or the store. */
+static struct store *load_plain(const uint32_t *at, const char *const *title, size_t nat,
+				struct strbuf *err)
+{
+	size_t len;
+	char *text = many_deals(&(struct many){ 6000, NULL, true, at, title, nat }, &len);
+	struct store *s = store_load_buffer(text, len, "many.json", err);
+
+	free(text);
+	return s;
+}
+
+Test(store, a_big_collection_read_on_two_threads_reports_its_first_fault)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	/* Deals from 3000 on are read by the second thread: a fault there waits for the first half's. */
+	cr_assert_null(load_plain((const uint32_t[]){ 1000, 4500 }, (const char *const[]){ "5", "\"\"" },
+				  2, &err));
+	cr_assert_str_eq(err.buf, "many.json: deals[1000].title: expected a string, got 5");
+	strbuf_reset(&err);
+	cr_assert_null(load_plain((const uint32_t[]){ 5500, 4500 }, (const char *const[]){ "5", "\"\"" },
+				  2, &err));
+	cr_assert_str_eq(err.buf, "many.json: deals[4500].title: expected a non-empty string, got \"\"");
+	strbuf_reset(&err);
+	cr_assert_null(load_plain((const uint32_t[]){ 2999 }, (const char *const[]){ "null" }, 1,
+				  &err));
+	cr_assert_str_eq(err.buf, "many.json: deals[2999].title: expected a string, got null");
+	strbuf_release(&err);
+}
+
+Test(store, a_big_collection_read_on_two_threads_takes_what_the_scan_leaves_to_the_tree)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store *s = load_plain((const uint32_t[]){ 10, 5000 },
+				     (const char *const[]){ "\"A \\\"quoted\\\" \\u00e9\"",
+							    "\"Tab\\tbed\"" }, 2, &err);
+	const struct deal *d;
+
+	cr_assert_not_null(s, "%s", err.buf);
+	cr_assert_eq(store_collection(s, STORE_DEALS)->n, 6000);
+	d = store_find_deal(s, "deal-10", 7);
+	cr_assert_str_eq(d->title, "A \"quoted\" \xc3\xa9");
+	d = store_find_deal(s, "deal-5000", 9);
+	cr_assert_str_eq(d->title, "Tab\tbed");
+	d = store_find_deal(s, "deal-5999", 9);
+	cr_assert_str_eq(d->title, "Tritium removal facility");
+	cr_assert_str_eq(d->value->currency, "KRW");
+	cr_assert_eq(d->value->amount, 260000000000);
+	store_free(s);
 	strbuf_release(&err);
 }
