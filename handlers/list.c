@@ -368,7 +368,8 @@ static void answer_list(const struct request *req, struct response *res,
 	const struct collection *c = site_collection(site, resource);
 	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
 	struct query_param *params = NULL;
-	struct query_plan *plan = NULL;
+	struct query_plan plan;
+	bool planned = false;
 	struct query_error err;
 	struct query_result r;
 	struct output out;
@@ -410,10 +411,11 @@ static void answer_list(const struct request *req, struct response *res,
 	 * (limit=all) is one plan like any page: its matches are chosen here,
 	 * and what is streamed afterwards copies their rendered bytes.
 	 */
-	plan = query_plan_new(&q, c);
-	if (!budget_or_problem(req, res, &q, plan, out.all, &expensive))
+	query_plan_init(&plan, &q, c);
+	planned = true;
+	if (!budget_or_problem(req, res, &q, &plan, out.all, &expensive))
 		goto out;
-	query_plan_run(plan, &r);
+	query_plan_run(&plan, &r);
 	if (expensive)
 		atomic_fetch_sub(&req->budget->running, 1);
 	if (out.format == FORMAT_JSON) {
@@ -435,7 +437,8 @@ static void answer_list(const struct request *req, struct response *res,
 	name_download(req, res, &out);
 	query_result_release(&r);
 out:
-	query_plan_free(plan);
+	if (planned)
+		query_plan_release(&plan);
 	query_release(&q);
 	free(params);
 	query_error_release(&err);
