@@ -767,18 +767,37 @@ static void sift_down(uint64_t *heap, size_t n, size_t i)
 	}
 }
 
-/*
- * Best score first, ties in natural order, as one key per match (the score
- * inverted, then the position). Only the first keep positions are needed
- * (the page and what is before it): when they are few, the keep smallest
- * keys are chosen through a heap, costing n log keep rather than a full sort.
- */
-static void rank_by_score(uint32_t *matched, const uint32_t *scores, uint32_t n, uint32_t keep)
+/* Sorts n keys ascending: by insertion when they are a page's worth or so. */
+static void sort_keys(uint64_t *keys, size_t n)
 {
-	uint64_t *keys = xmalloc((n ? n : 1) * sizeof(*keys));
+	if (n > 24) {
+		qsort(keys, n, sizeof(*keys), cmp_u64);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t k = keys[i];
+		size_t j = i;
 
-	for (uint32_t i = 0; i < n; i++)
-		keys[i] = (uint64_t)(UINT32_MAX - scores[i]) << 32 | matched[i];
+		for (; j && keys[j - 1] > k; j--)
+			keys[j] = keys[j - 1];
+		keys[j] = k;
+	}
+}
+
+/*
+ * The page of the n matches whose keys are keys (each a match's order in
+ * the high half, its position in the low: ties in natural order): only the
+ * first offset + limit keys are needed, and when they are few they are
+ * chosen through a heap, costing n log keep rather than a full sort. The
+ * keys are reordered; the matches are left as they are, for the facets.
+ */
+static void page_by_keys(const struct query *q, uint64_t *keys, uint32_t n,
+			 struct query_result *out)
+{
+	const uint64_t want = (uint64_t)q->offset + q->limit;
+	const uint32_t keep = want < n ? (uint32_t)want : n;
+	const uint32_t start = q->offset < keep ? q->offset : keep;
+
 	if (keep < n / 8) {
 		for (size_t i = keep / 2; i-- > 0;)
 			sift_down(keys, keep, i);
@@ -790,10 +809,28 @@ static void rank_by_score(uint32_t *matched, const uint32_t *scores, uint32_t n,
 		}
 		n = keep;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_u64);
-	for (uint32_t i = 0; i < n; i++)
-		matched[i] = (uint32_t)keys[i];
-	free(keys);
+	sort_keys(keys, n);
+	out->npage = keep - start;
+	out->page = xmalloc((out->npage ? out->npage : 1) * sizeof(*out->page));
+	for (uint32_t i = 0; i < out->npage; i++)
+		out->page[i] = (uint32_t)keys[start + i];
+}
+
+/*
+ * A match's key for one sort key: the value's rank (descending: inverted),
+ * records without a value last whichever the direction; compare_records()'s
+ * order, as one integer compare.
+ */
+static uint64_t sort_key(const struct column *col, bool desc, uint32_t r)
+{
+	const uint32_t v = col->ids[r];
+	uint64_t k;
+
+	if (v == COLUMN_NULL)
+		k = UINT32_MAX;
+	else
+		k = desc ? UINT32_MAX - 1 - column_rank(col, v) : column_rank(col, v);
+	return k << 32 | r;
 }
 
 static void take_page(const struct query *q, const uint32_t *all, uint32_t total,
@@ -1172,17 +1209,25 @@ void query_plan_run(const struct query_plan *p, struct query_result *out)
 		}
 		nmatched = kept;
 	}
-	if (q->nsort) {
-		struct sort_ctx ctx = { q, c };
-
-		qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
-	} else if (p->searching) {
-		uint64_t keep = (uint64_t)q->offset + q->limit;
-
-		rank_by_score(matched, scores, nmatched, keep < nmatched ? (uint32_t)keep : nmatched);
-	}
 	out->total = nmatched;
-	take_page(q, matched, nmatched, out);
+	if (q->nsort == 1 || (!q->nsort && p->searching)) {
+		/* One key a match: one sort key, or the best score first. */
+		const struct column *col = q->nsort ? &c->columns[q->sort[0].field] : NULL;
+		uint64_t *keys = xmalloc((nmatched ? nmatched : 1) * sizeof(*keys));
+
+		for (uint32_t i = 0; i < nmatched; i++)
+			keys[i] = col ? sort_key(col, q->sort[0].desc, matched[i]) :
+			       (uint64_t)(UINT32_MAX - scores[i]) << 32 | matched[i];
+		page_by_keys(q, keys, nmatched, out);
+		free(keys);
+	} else {
+		if (q->nsort) {
+			struct sort_ctx ctx = { q, c };
+
+			qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
+		}
+		take_page(q, matched, nmatched, out);
+	}
 	for (size_t i = 0; i < q->nfacets; i++) {
 		out->facets[i].field = q->facets[i];
 		count_facet(&c->columns[q->facets[i]], matched, nmatched,
