@@ -63,8 +63,7 @@ static void link_rel(struct strbuf *link, const struct strbuf *prefix, uint32_t 
 
 /*
  * ,"key":"URL" or ,"key":null, in a body: jprefix is page_prefix()
- * escaped for JSON once, its opening quote included (what page_url() adds
- * never needs escaping).
+ * escaped for JSON (what page_url() adds never needs it).
  */
 static void write_link(struct strbuf *sb, const char *key, bool present,
 		       const struct strbuf *jprefix, uint32_t limit, uint32_t offset)
@@ -74,8 +73,18 @@ static void write_link(struct strbuf *sb, const char *key, bool present,
 		strbuf_addlit(sb, "null");
 		return;
 	}
+	strbuf_addch(sb, '"');
 	page_url(sb, jprefix, limit, offset);
 	strbuf_addch(sb, '"');
+}
+
+/* Whether s has a byte json_escape() would not copy as it is. */
+static bool json_needs_escape(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7f)
+			return true;
+	return false;
 }
 
 /* A record as rendered at load, or the members q->members of it (fields=). */
@@ -199,7 +208,8 @@ void list_render(const struct collection *c, const struct query *q,
 		 struct strbuf *link)
 {
 	const struct paging pg = paging_of(q, r);
-	struct strbuf query = STRBUF_INIT, prefix = STRBUF_INIT, jprefix = STRBUF_INIT;
+	struct strbuf prefix = STRBUF_INIT, jprefix = STRBUF_INIT;
+	const struct strbuf *jp = &prefix;
 	size_t size = 256;
 
 	/*
@@ -207,16 +217,19 @@ void list_render(const struct collection *c, const struct query *q,
 	 * writer state per record. The path is the only part of a page's URL
 	 * that may need escaping in JSON; what page_query() writes never does.
 	 */
-	page_query(&query, params, nparams);
-	strbuf_addstr(&prefix, path);
-	strbuf_add(&prefix, query.buf, query.len);
-	json_escape(&jprefix, path, strlen(path));
-	strbuf_setlen(&jprefix, jprefix.len - 1);      /* "path without the closing quote */
-	strbuf_add(&jprefix, query.buf, query.len);
+	page_prefix(&prefix, path, params, nparams);
+	if (json_needs_escape(path)) {
+		/* Escaped, and its quotes dropped: write_link() places them. */
+		json_escape(&jprefix, path, strlen(path));
+		memmove(jprefix.buf, jprefix.buf + 1, jprefix.len - 2);
+		strbuf_setlen(&jprefix, jprefix.len - 2);
+		strbuf_add(&jprefix, prefix.buf + strlen(path), prefix.len - strlen(path));
+		jp = &jprefix;
+	}
 	/* The body's size, near enough that it grows once at most. */
 	for (uint32_t i = 0; i < r->npage; i++)
 		size += c->json[r->page[i]].len + 1;
-	strbuf_grow(body, size + 3 * (jprefix.len + 40));
+	strbuf_grow(body, size + 3 * (jp->len + 40));
 	strbuf_addlit(body, "{\"data\":[");
 	for (uint32_t i = 0; i < r->npage; i++) {
 		if (i)
@@ -242,12 +255,11 @@ void list_render(const struct collection *c, const struct query *q,
 		jsonw_release(&w);
 	}
 	strbuf_addlit(body, "},\"links\":{");
-	write_link(body, "\"self\":", true, &jprefix, pg.limit, pg.offset);
-	write_link(body, ",\"next\":", pg.has_next, &jprefix, pg.limit, pg.offset + pg.limit);
-	write_link(body, ",\"prev\":", pg.has_prev, &jprefix, pg.limit, pg.prev);
+	write_link(body, "\"self\":", true, jp, pg.limit, pg.offset);
+	write_link(body, ",\"next\":", pg.has_next, jp, pg.limit, pg.offset + pg.limit);
+	write_link(body, ",\"prev\":", pg.has_prev, jp, pg.limit, pg.prev);
 	strbuf_addlit(body, "}}");
 	link_header(&pg, &prefix, link);
-	strbuf_release(&query);
 	strbuf_release(&prefix);
 	strbuf_release(&jprefix);
 }

@@ -48,8 +48,13 @@ const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct
  * the sub-delims the list grammar uses unencoded. */
 static bool query_keeps(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("-._~,:!$'()*@/", c));
+	switch (c) {
+	case '-': case '.': case '_': case '~': case ',': case ':': case '!': case '$':
+	case '\'': case '(': case ')': case '*': case '@': case '/':
+		return true;
+	default:
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	}
 }
 
 void url_encode_query(struct strbuf *sb, const char *s)
