@@ -16,11 +16,9 @@
 #include "lib/mem.h"
 #include "lib/url.h"
 
-/* What every page's URL starts with: path?params-without-paging& */
-static void page_prefix(struct strbuf *sb, const char *path, const struct query_param *params,
-			size_t n)
+/* ?params-without-paging& : what follows the path in every page's URL. */
+static void page_query(struct strbuf *sb, const struct query_param *params, size_t n)
 {
-	strbuf_addstr(sb, path);
 	strbuf_addch(sb, '?');
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(params[i].key, "limit") || !strcmp(params[i].key, "offset"))
@@ -32,14 +30,22 @@ static void page_prefix(struct strbuf *sb, const char *path, const struct query_
 	}
 }
 
+/* What every page's URL starts with: path?params-without-paging& */
+static void page_prefix(struct strbuf *sb, const char *path, const struct query_param *params,
+			size_t n)
+{
+	strbuf_addstr(sb, path);
+	page_query(sb, params, n);
+}
+
 /* prefix then limit=L&offset=O: a page's URL. */
 static void page_url(struct strbuf *sb, const struct strbuf *prefix, uint32_t limit,
 		     uint32_t offset)
 {
 	strbuf_add(sb, prefix->buf, prefix->len);
-	strbuf_addstr(sb, "limit=");
+	strbuf_addlit(sb, "limit=");
 	strbuf_add_uint(sb, limit);
-	strbuf_addstr(sb, "&offset=");
+	strbuf_addlit(sb, "&offset=");
 	strbuf_add_uint(sb, offset);
 }
 
@@ -47,40 +53,52 @@ static void link_rel(struct strbuf *link, const struct strbuf *prefix, uint32_t 
 		     uint32_t offset, const char *rel)
 {
 	if (link->len)
-		strbuf_addstr(link, ", ");
+		strbuf_addlit(link, ", ");
 	strbuf_addch(link, '<');
 	page_url(link, prefix, limit, offset);
-	strbuf_addstr(link, ">; rel=\"");
+	strbuf_addlit(link, ">; rel=\"");
 	strbuf_addstr(link, rel);
 	strbuf_addch(link, '"');
 }
 
-static void write_link(struct jsonw *w, struct strbuf *tmp, const char *key, bool present,
-		       const struct strbuf *prefix, uint32_t limit, uint32_t offset)
+/*
+ * ,"key":"URL" or ,"key":null, in a body: jprefix is page_prefix()
+ * escaped for JSON (what page_url() adds never needs it).
+ */
+static void write_link(struct strbuf *sb, const char *key, bool present,
+		       const struct strbuf *jprefix, uint32_t limit, uint32_t offset)
 {
-	jsonw_key(w, key);
+	strbuf_addstr(sb, key);
 	if (!present) {
-		jsonw_null(w);
+		strbuf_addlit(sb, "null");
 		return;
 	}
-	strbuf_reset(tmp);
-	page_url(tmp, prefix, limit, offset);
-	jsonw_string_len(w, tmp->buf, tmp->len);
+	strbuf_addch(sb, '"');
+	page_url(sb, jprefix, limit, offset);
+	strbuf_addch(sb, '"');
 }
 
-static void write_record(struct jsonw *w, const struct collection *c, const struct query *q,
+/* Whether s has a byte json_escape() would not copy as it is. */
+static bool json_needs_escape(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7f)
+			return true;
+	return false;
+}
+
+/* A record as rendered at load, or the members q->members of it (fields=). */
+static void write_record(struct strbuf *sb, const struct collection *c, const struct query *q,
 			 uint32_t pos)
 {
 	const struct record_json *j = &c->json[pos];
-	struct strbuf *sb = w->sb;
 
 	if (!q->nmembers) {
-		jsonw_raw(w, j->json, j->len);
+		strbuf_add(sb, j->json, j->len);
 		return;
 	}
-	/* A projection is the chosen members' bytes between braces: jsonw_raw places
-	 * the comma and the brace, and what follows goes in behind it as plain bytes. */
-	jsonw_raw(w, "{", 1);
+	/* A projection is the chosen members' bytes between braces. */
+	strbuf_addch(sb, '{');
 	for (size_t i = 0; i < q->nmembers; i++) {
 		const struct jsonw_frag f = record_json_member(j, q->members[i]);
 
@@ -190,46 +208,60 @@ void list_render(const struct collection *c, const struct query *q,
 		 struct strbuf *link)
 {
 	const struct paging pg = paging_of(q, r);
-	const uint32_t limit = pg.limit, offset = pg.offset, total = pg.total;
-	const bool has_next = pg.has_next, has_prev = pg.has_prev;
-	const uint32_t prev = pg.prev;
-	struct strbuf tmp = STRBUF_INIT, prefix = STRBUF_INIT;
+	struct strbuf prefix = STRBUF_INIT, jprefix = STRBUF_INIT;
+	const struct strbuf *jp = &prefix;
 	size_t size = 256;
-	struct jsonw w;
 
+	/*
+	 * The frame is written as plain bytes around the records' own: no
+	 * writer state per record. The path is the only part of a page's URL
+	 * that may need escaping in JSON; what page_query() writes never does.
+	 */
 	page_prefix(&prefix, path, params, nparams);
+	if (json_needs_escape(path)) {
+		/* Escaped, and its quotes dropped: write_link() places them. */
+		json_escape(&jprefix, path, strlen(path));
+		memmove(jprefix.buf, jprefix.buf + 1, jprefix.len - 2);
+		strbuf_setlen(&jprefix, jprefix.len - 2);
+		strbuf_add(&jprefix, prefix.buf + strlen(path), prefix.len - strlen(path));
+		jp = &jprefix;
+	}
 	/* The body's size, near enough that it grows once at most. */
 	for (uint32_t i = 0; i < r->npage; i++)
 		size += c->json[r->page[i]].len + 1;
-	strbuf_grow(body, size + 3 * (prefix.len + 40));
-	jsonw_init(&w, body, false);
-	jsonw_object_begin(&w);
-	jsonw_key(&w, "data");
-	jsonw_array_begin(&w);
-	for (uint32_t i = 0; i < r->npage; i++)
-		write_record(&w, c, q, r->page[i]);
-	jsonw_array_end(&w);
-	jsonw_key(&w, "meta");
-	jsonw_object_begin(&w);
-	jsonw_kv_uint(&w, "total", total);
-	jsonw_kv_uint(&w, "limit", limit);
-	jsonw_kv_uint(&w, "offset", offset);
-	if (r->nfacets)
-		write_facets(&w, c, r);
-	if (q->search.nterms)
-		write_search(&w, &q->search);
-	jsonw_object_end(&w);
-	jsonw_key(&w, "links");
-	jsonw_object_begin(&w);
-	write_link(&w, &tmp, "self", true, &prefix, limit, offset);
-	write_link(&w, &tmp, "next", has_next, &prefix, limit, offset + limit);
-	write_link(&w, &tmp, "prev", has_prev, &prefix, limit, prev);
-	jsonw_object_end(&w);
-	jsonw_object_end(&w);
-	jsonw_release(&w);
-	strbuf_release(&tmp);
+	strbuf_grow(body, size + 3 * (jp->len + 40));
+	strbuf_addlit(body, "{\"data\":[");
+	for (uint32_t i = 0; i < r->npage; i++) {
+		if (i)
+			strbuf_addch(body, ',');
+		write_record(body, c, q, r->page[i]);
+	}
+	strbuf_addlit(body, "],\"meta\":{\"total\":");
+	strbuf_add_uint(body, pg.total);
+	strbuf_addlit(body, ",\"limit\":");
+	strbuf_add_uint(body, pg.limit);
+	strbuf_addlit(body, ",\"offset\":");
+	strbuf_add_uint(body, pg.offset);
+	if (r->nfacets || q->search.nterms) {
+		struct jsonw w;
+
+		/* More members of meta: a writer whose first key follows this comma. */
+		strbuf_addch(body, ',');
+		jsonw_init(&w, body, false);
+		if (r->nfacets)
+			write_facets(&w, c, r);
+		if (q->search.nterms)
+			write_search(&w, &q->search);
+		jsonw_release(&w);
+	}
+	strbuf_addlit(body, "},\"links\":{");
+	write_link(body, "\"self\":", true, jp, pg.limit, pg.offset);
+	write_link(body, ",\"next\":", pg.has_next, jp, pg.limit, pg.offset + pg.limit);
+	write_link(body, ",\"prev\":", pg.has_prev, jp, pg.limit, pg.prev);
+	strbuf_addlit(body, "}}");
 	link_header(&pg, &prefix, link);
 	strbuf_release(&prefix);
+	strbuf_release(&jprefix);
 }
 
 /* The ETag of an answer that depends on the data, the path and the query only. */
@@ -348,7 +380,8 @@ static void answer_list(const struct request *req, struct response *res,
 	const struct collection *c = site_collection(site, resource);
 	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
 	struct query_param *params = NULL;
-	struct query_plan *plan = NULL;
+	struct query_plan plan;
+	bool planned = false;
 	struct query_error err;
 	struct query_result r;
 	struct output out;
@@ -390,10 +423,11 @@ static void answer_list(const struct request *req, struct response *res,
 	 * (limit=all) is one plan like any page: its matches are chosen here,
 	 * and what is streamed afterwards copies their rendered bytes.
 	 */
-	plan = query_plan_new(&q, c);
-	if (!budget_or_problem(req, res, &q, plan, out.all, &expensive))
+	query_plan_init(&plan, &q, c);
+	planned = true;
+	if (!budget_or_problem(req, res, &q, &plan, out.all, &expensive))
 		goto out;
-	query_plan_run(plan, &r);
+	query_plan_run(&plan, &r);
 	if (expensive)
 		atomic_fetch_sub(&req->budget->running, 1);
 	if (out.format == FORMAT_JSON) {
@@ -415,7 +449,8 @@ static void answer_list(const struct request *req, struct response *res,
 	name_download(req, res, &out);
 	query_result_release(&r);
 out:
-	query_plan_free(plan);
+	if (planned)
+		query_plan_release(&plan);
 	query_release(&q);
 	free(params);
 	query_error_release(&err);
@@ -485,7 +520,6 @@ void handle_record(const struct request *req, struct response *res)
 	struct query_error err;
 	struct strbuf body = STRBUF_INIT;
 	struct output out;
-	struct jsonw w;
 	struct query q;
 	uint64_t tag;
 
@@ -520,9 +554,7 @@ void handle_record(const struct request *req, struct response *res)
 	if (response_not_modified(req, res, tag))
 		goto out;
 	if (out.format == FORMAT_JSON) {
-		jsonw_init(&w, &body, false);
-		write_record(&w, c, &q, (uint32_t)pos);
-		jsonw_release(&w);
+		write_record(&body, c, &q, (uint32_t)pos);
 		response_json_owned(res, &body, tag);
 	} else {
 		uint32_t *one = xmalloc(sizeof(*one));

@@ -75,6 +75,13 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 
 	if (!len)
 		return;
+	/* Room already made (a body grown once for all it holds): no more checks. */
+	if (sb->alloc - sb->len > len) {
+		memcpy(sb->buf + sb->len, data, len);
+		sb->len += len;
+		sb->buf[sb->len] = '\0';
+		return;
+	}
 	/* Bytes from this very buffer must be found again after it moves. */
 	if (sb->alloc && d >= b && d < b + sb->alloc) {
 		size_t off = d - b;
@@ -95,9 +102,10 @@ void strbuf_addstr(struct strbuf *sb, const char *s)
 
 void strbuf_addch(struct strbuf *sb, char c)
 {
-	strbuf_grow(sb, 1);
-	sb->buf[sb->len] = c;
-	strbuf_setlen(sb, sb->len + 1);
+	if (sb->alloc - sb->len <= 1)
+		strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

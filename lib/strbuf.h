@@ -45,6 +45,8 @@ static inline void strbuf_reset(struct strbuf *sb)
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
+/* Appends a string literal, its length known when compiled. */
+#define strbuf_addlit(sb, lit) strbuf_add((sb), "" lit, sizeof(lit) - 1)
 
 /* Appends v in decimal (per request, where snprintf's formatting costs). */
 void strbuf_add_uint(struct strbuf *sb, uint64_t v);

@@ -44,19 +44,37 @@ const char *percent_decode(const char *s, size_t len, bool plus_is_space, struct
 	return NULL;
 }
 
+/* The bytes a query component keeps as they are: RFC 3986 unreserved, and
+ * the sub-delims the list grammar uses unencoded. */
+static bool query_keeps(unsigned char c)
+{
+	switch (c) {
+	case '-': case '.': case '_': case '~': case ',': case ':': case '!': case '$':
+	case '\'': case '(': case ')': case '*': case '@': case '/':
+		return true;
+	default:
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	}
+}
+
 void url_encode_query(struct strbuf *sb, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		/* RFC 3986 unreserved, and the sub-delims the list grammar uses unencoded. */
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~,:!$'()*@/", *p)) {
-			strbuf_addch(sb, (char)*p);
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+	while (*p) {
+		size_t run = 0;
+
+		/* A run of bytes kept as they are, copied at once. */
+		while (query_keeps(p[run]))
+			run++;
+		strbuf_add(sb, p, run);
+		p += run;
+		if (*p) {
+			const char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
 
 			strbuf_add(sb, e, 3);
+			p++;
 		}
 	}
 }

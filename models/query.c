@@ -549,21 +549,7 @@ void query_release(struct query *q)
 
 /* ---- running ---- */
 
-struct id_range {
-	uint32_t lo, hi;
-};
-
-/* A filter resolved against its column: the set of value ids it accepts. */
-struct matcher {
-	const struct column *col;
-	bool nulltest;          /* matches records with no value */
-	bool negate;
-	uint8_t *bits;          /* per value id, when the set is arbitrary */
-	struct id_range *ranges;
-	size_t nranges;
-};
-
-static bool matcher_has(const struct matcher *m, uint32_t id)
+static bool matcher_has(const struct query_matcher *m, uint32_t id)
 {
 	if (m->bits)
 		return m->bits[id];
@@ -573,7 +559,7 @@ static bool matcher_has(const struct matcher *m, uint32_t id)
 	return false;
 }
 
-static bool matcher_test(const struct matcher *m, uint32_t r)
+static bool matcher_test(const struct query_matcher *m, uint32_t r)
 {
 	uint32_t k;
 	const uint32_t *ids = column_record_ids(m->col, r, &k);
@@ -587,7 +573,7 @@ static bool matcher_test(const struct matcher *m, uint32_t r)
 	return m->negate ? !hit : hit;
 }
 
-static void resolve(const struct query_filter *f, const struct column *col, struct matcher *m)
+static void resolve(const struct query_filter *f, const struct column *col, struct query_matcher *m)
 {
 	const uint32_t nd = col->ndistinct;
 
@@ -602,9 +588,11 @@ static void resolve(const struct query_filter *f, const struct column *col, stru
 		m->negate = true;
 		/* fall through */
 	case QUERY_EQ:
-		m->ranges = xcalloc(f->nvalues, sizeof(*m->ranges));
+		/* A few values, the usual case, need no allocation. */
+		m->ranges = f->nvalues <= QUERY_MATCHER_FEW ? m->few :
+			    xcalloc(f->nvalues, sizeof(*m->ranges));
 		for (size_t i = 0; i < f->nvalues; i++) {
-			struct id_range *r = &m->ranges[i];
+			struct query_id_range *r = &m->ranges[i];
 
 			column_equal_range(col, &f->values[i], &r->lo, &r->hi);
 			/* Within the values equal ignoring case, the one equal byte for byte. */
@@ -614,7 +602,7 @@ static void resolve(const struct query_filter *f, const struct column *col, stru
 
 				while (v < r->hi && strcmp(col->values[v].s, f->values[i].s))
 					v++;
-				*r = v < r->hi ? (struct id_range){ v, v + 1 } : (struct id_range){ 0, 0 };
+				*r = v < r->hi ? (struct query_id_range){ v, v + 1 } : (struct query_id_range){ 0, 0 };
 			}
 		}
 		m->nranges = f->nvalues;
@@ -622,13 +610,13 @@ static void resolve(const struct query_filter *f, const struct column *col, stru
 	case QUERY_GT: case QUERY_GTE: case QUERY_LT: case QUERY_LTE: {
 		uint32_t b;
 
-		m->ranges = xcalloc(1, sizeof(*m->ranges));
+		m->ranges = m->few;
 		m->nranges = 1;
 		b = column_lower_bound(col, &f->values[0], f->op == QUERY_GT || f->op == QUERY_LTE);
 		if (f->op == QUERY_GT || f->op == QUERY_GTE)
-			m->ranges[0] = (struct id_range){ b, nd };
+			m->ranges[0] = (struct query_id_range){ b, nd };
 		else
-			m->ranges[0] = (struct id_range){ 0, b };
+			m->ranges[0] = (struct query_id_range){ 0, b };
 		return;
 	}
 	case QUERY_CONTAINS: case QUERY_STARTSWITH: {
@@ -649,7 +637,7 @@ static void resolve(const struct query_filter *f, const struct column *col, stru
 }
 
 /* How many postings a positive matcher would read to list its candidates. */
-static size_t matcher_cost(const struct matcher *m)
+static size_t matcher_cost(const struct query_matcher *m)
 {
 	const struct column *col = m->col;
 	size_t cost = 0;
@@ -693,7 +681,7 @@ static void add_postings(const struct column *col, uint32_t lo, uint32_t hi, uin
 }
 
 /* Lists the records a positive matcher accepts, ascending and unique. */
-static uint32_t *candidates(const struct matcher *m, size_t cost, size_t *n)
+static uint32_t *candidates(const struct query_matcher *m, size_t cost, size_t *n)
 {
 	const struct column *col = m->col;
 	uint32_t *out = xmalloc((cost ? cost : 1) * sizeof(*out));
@@ -779,18 +767,37 @@ static void sift_down(uint64_t *heap, size_t n, size_t i)
 	}
 }
 
-/*
- * Best score first, ties in natural order, as one key per match (the score
- * inverted, then the position). Only the first keep positions are needed
- * (the page and what is before it): when they are few, the keep smallest
- * keys are chosen through a heap, costing n log keep rather than a full sort.
- */
-static void rank_by_score(uint32_t *matched, const uint32_t *scores, uint32_t n, uint32_t keep)
+/* Sorts n keys ascending: by insertion when they are a page's worth or so. */
+static void sort_keys(uint64_t *keys, size_t n)
 {
-	uint64_t *keys = xmalloc((n ? n : 1) * sizeof(*keys));
+	if (n > 24) {
+		qsort(keys, n, sizeof(*keys), cmp_u64);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t k = keys[i];
+		size_t j = i;
 
-	for (uint32_t i = 0; i < n; i++)
-		keys[i] = (uint64_t)(UINT32_MAX - scores[i]) << 32 | matched[i];
+		for (; j && keys[j - 1] > k; j--)
+			keys[j] = keys[j - 1];
+		keys[j] = k;
+	}
+}
+
+/*
+ * The page of the n matches whose keys are keys (each a match's order in
+ * the high half, its position in the low: ties in natural order): only the
+ * first offset + limit keys are needed, and when they are few they are
+ * chosen through a heap, costing n log keep rather than a full sort. The
+ * keys are reordered; the matches are left as they are, for the facets.
+ */
+static void page_by_keys(const struct query *q, uint64_t *keys, uint32_t n,
+			 struct query_result *out)
+{
+	const uint64_t want = (uint64_t)q->offset + q->limit;
+	const uint32_t keep = want < n ? (uint32_t)want : n;
+	const uint32_t start = q->offset < keep ? q->offset : keep;
+
 	if (keep < n / 8) {
 		for (size_t i = keep / 2; i-- > 0;)
 			sift_down(keys, keep, i);
@@ -802,10 +809,28 @@ static void rank_by_score(uint32_t *matched, const uint32_t *scores, uint32_t n,
 		}
 		n = keep;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_u64);
-	for (uint32_t i = 0; i < n; i++)
-		matched[i] = (uint32_t)keys[i];
-	free(keys);
+	sort_keys(keys, n);
+	out->npage = keep - start;
+	out->page = xmalloc((out->npage ? out->npage : 1) * sizeof(*out->page));
+	for (uint32_t i = 0; i < out->npage; i++)
+		out->page[i] = (uint32_t)keys[start + i];
+}
+
+/*
+ * A match's key for one sort key: the value's rank (descending: inverted),
+ * records without a value last whichever the direction; compare_records()'s
+ * order, as one integer compare.
+ */
+static uint64_t sort_key(const struct column *col, bool desc, uint32_t r)
+{
+	const uint32_t v = col->ids[r];
+	uint64_t k;
+
+	if (v == COLUMN_NULL)
+		k = UINT32_MAX;
+	else
+		k = desc ? UINT32_MAX - 1 - column_rank(col, v) : column_rank(col, v);
+	return k << 32 | r;
 }
 
 static void take_page(const struct query *q, const uint32_t *all, uint32_t total,
@@ -893,40 +918,8 @@ static void count_facet(const struct column *col, const uint32_t *matched, uint3
 /* ---- planning: what runs, and what it costs ---- */
 
 /* Where a plan's candidates come from. */
-enum source {
-	FROM_PAGE,      /* none: an unfiltered page is read straight from the indexes */
-	FROM_NOTHING,   /* a search term matches no word: there are none */
-	FROM_SEARCH,    /* the postings of the search's cheapest term */
-	FROM_FILTER,    /* the postings of the cheapest positive filter */
-	FROM_EVERY,     /* every record of the collection */
-	FROM_ORDER,     /* the sort key's order, walked until the page is found */
-};
-
-/*
- * How a query is answered, chosen before anything runs: query_plan_new()
- * chooses, query_plan_run() follows the choice and query_plan_cost() prices
- * it, so what is priced is what runs.
- */
-struct query_plan {
-	const struct query *q;
-	const struct collection *c;
-	struct matcher m[QUERY_MAX_FILTERS];   /* each filter, resolved */
-	enum source from;
-	const struct matcher *best;            /* FROM_FILTER: the filter listing candidates */
-	size_t ncand;                          /* postings read to list them; FROM_EVERY: c->n */
-	bool searching;
-	struct search_run run;
-	size_t term;                           /* FROM_SEARCH: the term listing them; else SIZE_MAX */
-	uint64_t values;                       /* distinct values the contains and startswith filters read */
-	/* FROM_ORDER: the records the walk reads at most, and whether the best
-	 * filter's postings count the matches exactly (the only filter, and no
-	 * record listed twice). */
-	uint64_t cap;
-	bool exact_total;
-};
-
 /* Whether the postings m lists hold each record at most once: one value per record, or one value. */
-static bool lists_once(const struct matcher *m)
+static bool lists_once(const struct query_matcher *m)
 {
 	if (m->nulltest || !m->col->offsets)
 		return true;
@@ -971,13 +964,12 @@ static void consider_order(struct query_plan *p, size_t best_cost)
 		sort += best_cost;
 	if (2 * est + (p->exact_total ? 0 : best_cost) >= sort)
 		return;
-	p->from = FROM_ORDER;
+	p->from = QUERY_FROM_ORDER;
 	p->cap = walk;
 }
 
-struct query_plan *query_plan_new(const struct query *q, const struct collection *c)
+void query_plan_init(struct query_plan *p, const struct query *q, const struct collection *c)
 {
-	struct query_plan *p = xmalloc(sizeof(*p));
 	size_t best_cost = (size_t)c->n + 1, cost;
 
 	/* Zeroed only where used: all 32 matchers and the search run were most of
@@ -985,7 +977,7 @@ struct query_plan *query_plan_new(const struct query *q, const struct collection
 	memset(p->m, 0, q->nfilters * sizeof(p->m[0]));
 	p->q = q;
 	p->c = c;
-	p->from = FROM_EVERY;
+	p->from = QUERY_FROM_EVERY;
 	p->best = NULL;
 	p->ncand = 0;
 	p->term = SIZE_MAX;
@@ -1007,9 +999,9 @@ struct query_plan *query_plan_new(const struct query *q, const struct collection
 		}
 	}
 	if (q->nfilters == 0 && !p->searching && q->nfacets == 0 && q->nsort <= 1) {
-		p->from = FROM_PAGE;
+		p->from = QUERY_FROM_PAGE;
 		p->best = NULL;
-		return p;
+		return;
 	}
 	/*
 	 * The cheapest of the filters and the search's terms lists the
@@ -1021,28 +1013,25 @@ struct query_plan *query_plan_new(const struct query *q, const struct collection
 		search_resolve(&p->run, &q->search, &c->search);
 		cost = search_cost(&p->run, &term);
 		if (p->run.none || cost <= best_cost) {
-			p->from = p->run.none ? FROM_NOTHING : FROM_SEARCH;
+			p->from = p->run.none ? QUERY_FROM_NOTHING : QUERY_FROM_SEARCH;
 			p->term = p->run.none ? SIZE_MAX : term;
 			p->ncand = p->run.none ? 0 : cost;
 			p->best = NULL;
-			return p;
+			return;
 		}
 	}
-	p->from = p->best ? FROM_FILTER : FROM_EVERY;
+	p->from = p->best ? QUERY_FROM_FILTER : QUERY_FROM_EVERY;
 	p->ncand = p->best ? best_cost : c->n;
 	consider_order(p, best_cost);
-	return p;
 }
 
-void query_plan_free(struct query_plan *p)
+void query_plan_release(struct query_plan *p)
 {
-	if (!p)
-		return;
 	for (size_t i = 0; i < p->q->nfilters; i++) {
 		free(p->m[i].bits);
-		free(p->m[i].ranges);
+		if (p->m[i].ranges != p->m[i].few)
+			free(p->m[i].ranges);
 	}
-	free(p);
 }
 
 /*
@@ -1054,7 +1043,7 @@ void query_plan_free(struct query_plan *p)
  */
 static bool plan_narrows(const struct query_plan *p)
 {
-	return p->searching && (p->from == FROM_SEARCH || p->from == FROM_FILTER);
+	return p->searching && (p->from == QUERY_FROM_SEARCH || p->from == QUERY_FROM_FILTER);
 }
 
 uint64_t query_plan_cost(const struct query_plan *p)
@@ -1062,11 +1051,11 @@ uint64_t query_plan_cost(const struct query_plan *p)
 	const struct query *q = p->q;
 	uint64_t cost, n = p->ncand;
 
-	if (p->from == FROM_PAGE)
+	if (p->from == QUERY_FROM_PAGE)
 		return q->limit < p->c->n ? q->limit : p->c->n;
 	/* The candidates, each checked against the other filters. */
 	cost = p->values + n;
-	if (p->from == FROM_ORDER)
+	if (p->from == QUERY_FROM_ORDER)
 		cost += p->cap;
 	if (plan_narrows(p))
 		cost += search_narrow_cost(&p->run, p->term, &n);
@@ -1076,7 +1065,7 @@ uint64_t query_plan_cost(const struct query_plan *p)
 }
 
 
-static bool passes(const struct query_plan *p, uint32_t r, const struct matcher *skip)
+static bool passes(const struct query_plan *p, uint32_t r, const struct query_matcher *skip)
 {
 	for (size_t j = 0; j < p->q->nfilters; j++)
 		if (&p->m[j] != skip && !matcher_test(&p->m[j], r))
@@ -1097,7 +1086,7 @@ static uint32_t count_matches(const struct query_plan *p)
 }
 
 /*
- * FROM_ORDER: the page, walked in the sort key's order (see consider_order()),
+ * QUERY_FROM_ORDER: the page, walked in the sort key's order (see consider_order()),
  * and the total. Returns false, with nothing in out, when the walk reads
  * its cap before the page is whole.
  */
@@ -1156,16 +1145,16 @@ void query_plan_run(const struct query_plan *p, struct query_result *out)
 	size_t ncand = c->n;
 	uint32_t nmatched = 0;
 	const bool everything = q->nfilters == 0 && !p->searching;
-	enum source from = p->from;
+	enum query_source from = p->from;
 
 	memset(out, 0, sizeof(*out));
-	if (from == FROM_ORDER) {
+	if (from == QUERY_FROM_ORDER) {
 		if (walk_order(p, out))
 			return;
-		from = FROM_FILTER;
+		from = QUERY_FROM_FILTER;
 	}
 	switch (from) {
-	case FROM_PAGE:
+	case QUERY_FROM_PAGE:
 		/* Unfiltered pages are read straight from the indexes, at the cost of the page. */
 		out->total = c->n;
 		if (q->nsort == 1) {
@@ -1180,18 +1169,18 @@ void query_plan_run(const struct query_plan *p, struct query_result *out)
 			out->npage = n;
 		}
 		return;
-	case FROM_NOTHING:
+	case QUERY_FROM_NOTHING:
 		cand = xmalloc(sizeof(*cand));
 		ncand = 0;
 		break;
-	case FROM_SEARCH:
+	case QUERY_FROM_SEARCH:
 		cand = search_candidates(&p->run, p->term, c->n, &ncand);
 		break;
-	case FROM_FILTER:
+	case QUERY_FROM_FILTER:
 		cand = candidates(p->best, p->ncand, &ncand);
 		break;
-	case FROM_EVERY:
-	case FROM_ORDER:
+	case QUERY_FROM_EVERY:
+	case QUERY_FROM_ORDER:
 		break;
 	}
 	if (plan_narrows(p))
@@ -1220,17 +1209,25 @@ void query_plan_run(const struct query_plan *p, struct query_result *out)
 		}
 		nmatched = kept;
 	}
-	if (q->nsort) {
-		struct sort_ctx ctx = { q, c };
-
-		qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
-	} else if (p->searching) {
-		uint64_t keep = (uint64_t)q->offset + q->limit;
-
-		rank_by_score(matched, scores, nmatched, keep < nmatched ? (uint32_t)keep : nmatched);
-	}
 	out->total = nmatched;
-	take_page(q, matched, nmatched, out);
+	if (q->nsort == 1 || (!q->nsort && p->searching)) {
+		/* One key a match: one sort key, or the best score first. */
+		const struct column *col = q->nsort ? &c->columns[q->sort[0].field] : NULL;
+		uint64_t *keys = xmalloc((nmatched ? nmatched : 1) * sizeof(*keys));
+
+		for (uint32_t i = 0; i < nmatched; i++)
+			keys[i] = col ? sort_key(col, q->sort[0].desc, matched[i]) :
+			       (uint64_t)(UINT32_MAX - scores[i]) << 32 | matched[i];
+		page_by_keys(q, keys, nmatched, out);
+		free(keys);
+	} else {
+		if (q->nsort) {
+			struct sort_ctx ctx = { q, c };
+
+			qsort_r(matched, nmatched, sizeof(*matched), compare_records, &ctx);
+		}
+		take_page(q, matched, nmatched, out);
+	}
 	for (size_t i = 0; i < q->nfacets; i++) {
 		out->facets[i].field = q->facets[i];
 		count_facet(&c->columns[q->facets[i]], matched, nmatched,
@@ -1244,18 +1241,21 @@ void query_plan_run(const struct query_plan *p, struct query_result *out)
 
 void query_run(const struct query *q, const struct collection *c, struct query_result *out)
 {
-	struct query_plan *p = query_plan_new(q, c);
+	struct query_plan p;
 
-	query_plan_run(p, out);
-	query_plan_free(p);
+	query_plan_init(&p, q, c);
+	query_plan_run(&p, out);
+	query_plan_release(&p);
 }
 
 uint64_t query_scan(const struct query *q, const struct collection *c)
 {
-	struct query_plan *p = query_plan_new(q, c);
-	uint64_t cost = query_plan_cost(p);
+	struct query_plan p;
+	uint64_t cost;
 
-	query_plan_free(p);
+	query_plan_init(&p, q, c);
+	cost = query_plan_cost(&p);
+	query_plan_release(&p);
 	return cost;
 }
 

@@ -24,7 +24,7 @@
  *
  * Ownership: a struct query borrows the resource and copies what it needs of
  * the parameters; release it with query_release(). A query_plan borrows its
- * query and collection, which must outlive it; free with query_plan_free().
+ * query and collection, which must outlive it; release with query_plan_release().
  * A query_result owns its arrays; release with query_result_release().
  */
 #ifndef ATTACHE_QUERY_H
@@ -128,7 +128,57 @@ struct query_facet {
 	uint32_t n;
 };
 
-struct query_plan;
+/* ---- plans: the fields below are query.c's; callers hold a plan, on the stack ---- */
+
+struct query_id_range {
+	uint32_t lo, hi;
+};
+
+#define QUERY_MATCHER_FEW 4
+
+/* A filter resolved against its column: the set of value ids it accepts. */
+struct query_matcher {
+	const struct column *col;
+	bool nulltest;          /* matches records with no value */
+	bool negate;
+	uint8_t *bits;          /* per value id, when the set is arbitrary */
+	struct query_id_range *ranges;  /* few, or allocated for more values */
+	size_t nranges;
+	struct query_id_range few[QUERY_MATCHER_FEW];
+};
+
+enum query_source {
+	QUERY_FROM_PAGE,      /* none: an unfiltered page is read straight from the indexes */
+	QUERY_FROM_NOTHING,   /* a search term matches no word: there are none */
+	QUERY_FROM_SEARCH,    /* the postings of the search's cheapest term */
+	QUERY_FROM_FILTER,    /* the postings of the cheapest positive filter */
+	QUERY_FROM_EVERY,     /* every record of the collection */
+	QUERY_FROM_ORDER,     /* the sort key's order, walked until the page is found */
+};
+
+/*
+ * How a query is answered, chosen before anything runs: query_plan_init()
+ * chooses, query_plan_run() follows the choice and query_plan_cost() prices
+ * it, so what is priced is what runs. Held by the caller (a few KB, no
+ * allocation for it per request).
+ */
+struct query_plan {
+	const struct query *q;
+	const struct collection *c;
+	struct query_matcher m[QUERY_MAX_FILTERS];   /* each filter, resolved */
+	enum query_source from;
+	const struct query_matcher *best;      /* FROM_FILTER: the filter listing candidates */
+	size_t ncand;                          /* postings read to list them; FROM_EVERY: c->n */
+	bool searching;
+	struct search_run run;
+	size_t term;                           /* FROM_SEARCH: the term listing them; else SIZE_MAX */
+	uint64_t values;                       /* distinct values the contains and startswith filters read */
+	/* FROM_ORDER: the records the walk reads at most, and whether the best
+	 * filter's postings count the matches exactly (the only filter, and no
+	 * record listed twice). */
+	uint64_t cap;
+	bool exact_total;
+};
 
 struct query_result {
 	uint32_t total;                /* records matching, before paging */
@@ -145,10 +195,10 @@ struct query_result {
  * postings, or the search's cheapest term's, or every record; none for an
  * unfiltered page, read straight from the indexes), and what is checked on
  * them. Pricing and running the same plan is what keeps the price true.
- * Returns a new plan, which borrows q and c; free with query_plan_free().
+ * Fills p, which borrows q and c; release with query_plan_release().
  */
-struct query_plan *query_plan_new(const struct query *q, const struct collection *c);
-void query_plan_free(struct query_plan *p);
+void query_plan_init(struct query_plan *p, const struct query *q, const struct collection *c);
+void query_plan_release(struct query_plan *p);
 
 /*
  * What running p would examine, without running it, in records and values:
@@ -168,7 +218,7 @@ uint64_t query_plan_cost(const struct query_plan *p);
 /* Runs p into out. Never fails. */
 void query_plan_run(const struct query_plan *p, struct query_result *out);
 
-/* Runs q on c: query_plan_new(), query_plan_run(), query_plan_free(). */
+/* Runs q on c: query_plan_init(), query_plan_run(), query_plan_release(). */
 void query_run(const struct query *q, const struct collection *c, struct query_result *out);
 
 void query_result_release(struct query_result *r);

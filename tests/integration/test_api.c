@@ -209,6 +209,22 @@ Test(api, facets_count_values_over_all_matches)
 	cJSON_Delete(j);
 }
 
+/* Ranking the best matches of a search picks a page's worth: the facets still count them all. */
+Test(api, facets_of_a_search_do_not_depend_on_the_page)
+{
+	cJSON *one = get_json("/api/v1/deals?q=c*&facet=status&limit=1", 200);
+	cJSON *all = get_json("/api/v1/deals?q=c*&facet=status&limit=100", 200);
+	char *a = cJSON_PrintUnformatted(cJSON_GetObjectItem(cJSON_GetObjectItem(one, "meta"), "facets"));
+	char *b = cJSON_PrintUnformatted(cJSON_GetObjectItem(cJSON_GetObjectItem(all, "meta"), "facets"));
+
+	cr_assert_gt(num(all, "meta.total"), 16, "enough matches that one page is less than an eighth");
+	cr_assert_str_eq(a, b);
+	cJSON_free(a);
+	cJSON_free(b);
+	cJSON_Delete(one);
+	cJSON_Delete(all);
+}
+
 Test(api, stats_give_a_dashboard_its_figures_in_one_call)
 {
 	cJSON *j = get_json("/api/v1/stats", 200);
@@ -495,6 +511,39 @@ Test(api, search_works_on_every_collection_and_related_list_with_the_grammar)
 	cr_assert(!strncmp(ids, "constantza-port-development,", 28), "%s", ids);
 	cr_assert_eq(ids_of("/api/v1/meetings/bilateral-ro/deals?q=%22port%22&fields=id", ids, sizeof(ids)), 1);
 	cr_assert_str_eq(ids, "constantza-port-development");
+}
+
+/*
+ * A sorted page of one is the record in that place of the whole sorted
+ * list: the first places are chosen through a heap, the others by a full
+ * sort, and both keep ties in natural order and nulls last.
+ */
+Test(api, a_page_of_one_is_its_place_in_the_sorted_list)
+{
+	static const char *const sorts[] = { "-value.amount", "value.amount", "date", "-date",
+					     "status", "-status" };
+	char all[4096], one[256], path[256];
+
+	for (size_t s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++) {
+		const char *next = all;
+		double total;
+
+		snprintf(path, sizeof(path), "/api/v1/deals?status:ne=none&sort=%s&limit=100&fields=id",
+			 sorts[s]);
+		total = ids_of(path, all, sizeof(all));
+		cr_assert_gt(total, 16);
+		for (int k = 0; k < (int)total; k++) {
+			const char *comma = strchr(next, ',');
+			size_t len = comma ? (size_t)(comma - next) : strlen(next);
+
+			snprintf(path, sizeof(path),
+				 "/api/v1/deals?status:ne=none&sort=%s&limit=1&offset=%d&fields=id", sorts[s], k);
+			cr_assert_eq(ids_of(path, one, sizeof(one)), total);
+			cr_assert(strlen(one) == len && !strncmp(one, next, len), "sort=%s offset=%d: %s, not %.*s",
+				  sorts[s], k, one, (int)len, next);
+			next = comma ? comma + 1 : next + len;
+		}
+	}
 }
 
 Test(api, meta_search_says_how_the_query_was_understood)

@@ -91,6 +91,32 @@ Test(list, links_encode_what_needs_encoding)
 		  "%s", c.res.body);
 }
 
+/* A page's URL is escaped for JSON in the body (the path is the part that can need it), not in Link. */
+Test(list, links_in_the_body_escape_the_path_for_json)
+{
+	const struct collection *col = site_collection(c.site, &deal_resource);
+	const struct query_param params[] = { { "sort", "title" }, { "limit", "1" } };
+	struct strbuf body = STRBUF_INIT, link = STRBUF_INIT;
+	struct query_error err;
+	struct query_result r;
+	struct query q;
+
+	query_error_init(&err);
+	cr_assert_eq(query_parse(&q, &deal_resource, params, 2, &err), 0);
+	query_run(&q, col, &r);
+	list_render(col, &q, &r, "/a\"b\\c\x01\xc3\xa9", params, 2, &body, &link);
+	cr_assert(strstr(body.buf, "\"links\":{\"self\":\"/a\\\"b\\\\c\\u0001\xc3\xa9?sort=title&limit=1&offset=0\","
+			 "\"next\":\"/a\\\"b\\\\c\\u0001\xc3\xa9?sort=title&limit=1&offset=1\",\"prev\":null}}"),
+		  "%s", body.buf);
+	cr_assert(!strncmp(link.buf, "</a\"b\\c\x01\xc3\xa9?sort=title&limit=1&offset=0>; rel=\"first\"", 48),
+		  "%s", link.buf);
+	strbuf_release(&body);
+	strbuf_release(&link);
+	query_result_release(&r);
+	query_release(&q);
+	query_error_release(&err);
+}
+
 Test(list, a_bad_query_is_a_problem_and_builds_nothing)
 {
 	cr_assert_str_eq(call_problem((call_get(&c, "/api/v1/deals?limit=5000"), &c), 400),
