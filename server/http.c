@@ -698,6 +698,8 @@ static struct MHD_Response *kept_response(struct http *h, uint64_t generation, c
 		copy_cut(k->id, sizeof(k->id), request_id);
 		return k->r;
 	}
+	if (!replies_room(h->replies, &key))
+		return NULL; /* the thread's budget is spent: built for this request alone */
 	/* A copy of the bytes: what is kept must not keep the snapshot, nor its store. */
 	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
 	if (!r)

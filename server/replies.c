@@ -102,33 +102,15 @@ static struct slot *slot_of(struct table *t, const struct reply_key *key)
 	return &t->slots[h & (REPLIES_SLOTS - 1)];
 }
 
-void *replies_find(struct replies *rs, const struct reply_key *key)
+/*
+ * This thread's table made generation's, or NULL when it has none; made
+ * (and registered) first when make is true.
+ */
+static struct table *table_of(struct replies *rs, uint64_t generation, bool make)
 {
 	struct table *t = mine.serial == rs->serial ? mine.t : NULL;
-	const struct slot *s;
 
-	if (!t)
-		return NULL;
-	if (t->generation != key->generation) {
-		/* Another generation's bytes and tags are never served: let them all go now. */
-		table_enter(rs, t, key->generation);
-		return NULL;
-	}
-	s = slot_of(t, key);
-	if (s->thing && s->body == key->body && s->len == key->len && s->heads_len == key->heads_len &&
-	    !memcmp(s->heads, key->heads, key->heads_len))
-		return s->thing;
-	return NULL;
-}
-
-bool replies_put(struct replies *rs, const struct reply_key *key, void *thing)
-{
-	struct table *t = mine.serial == rs->serial ? mine.t : NULL;
-	struct slot *s;
-
-	if (key->len > REPLIES_MAX_BODY)
-		return false;
-	if (!t) {
+	if (!t && make) {
 		t = xcalloc(1, sizeof(*t));
 		pthread_mutex_lock(&rs->lock);
 		t->next = rs->tables;
@@ -137,12 +119,39 @@ bool replies_put(struct replies *rs, const struct reply_key *key, void *thing)
 		mine.serial = rs->serial;
 		mine.t = t;
 	}
-	if (t->generation != key->generation)
-		table_enter(rs, t, key->generation);
-	s = slot_of(t, key);
-	slot_clear(rs, t, s);
-	if (t->bytes + key->len > REPLIES_THREAD_BYTES)
+	if (t && t->generation != generation)
+		table_enter(rs, t, generation);
+	return t;
+}
+
+/* Whether key's body fits t's budget once its slot's body (s) has gone. */
+static bool fits(const struct table *t, const struct slot *s, const struct reply_key *key)
+{
+	return key->len <= REPLIES_MAX_BODY &&
+	       t->bytes - (s->thing ? s->len : 0) + key->len <= REPLIES_THREAD_BYTES;
+}
+
+bool replies_room(struct replies *rs, const struct reply_key *key)
+{
+	struct table *t = table_of(rs, key->generation, false);
+
+	if (key->len > REPLIES_MAX_BODY)
 		return false;
+	return !t || fits(t, slot_of(t, key), key);
+}
+
+bool replies_put(struct replies *rs, const struct reply_key *key, void *thing)
+{
+	struct table *t;
+	struct slot *s;
+
+	if (key->len > REPLIES_MAX_BODY)
+		return false;
+	t = table_of(rs, key->generation, true);
+	s = slot_of(t, key);
+	if (!fits(t, s, key))
+		return false; /* and what the slot keeps stays */
+	slot_clear(rs, t, s);
 	t->bytes += key->len;
 	s->thing = thing;
 	s->body = key->body;
@@ -151,4 +160,19 @@ bool replies_put(struct replies *rs, const struct reply_key *key, void *thing)
 	memcpy(s->heads, key->heads, key->heads_len);
 	s->heads_len = key->heads_len;
 	return true;
+}
+
+void *replies_find(struct replies *rs, const struct reply_key *key)
+{
+	/* Another generation's bytes and tags are never served: a table moving on lets them all go. */
+	struct table *t = table_of(rs, key->generation, false);
+	const struct slot *s;
+
+	if (!t)
+		return NULL;
+	s = slot_of(t, key);
+	if (s->thing && s->body == key->body && s->len == key->len && s->heads_len == key->heads_len &&
+	    !memcmp(s->heads, key->heads, key->heads_len))
+		return s->thing;
+	return NULL;
 }

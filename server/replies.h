@@ -70,9 +70,17 @@ void *replies_find(struct replies *rs, const struct reply_key *key);
 /*
  * Keeps thing for key in this thread's table (the key's bytes are not
  * copied, its heads are), replacing what the slot held. Returns false, and
- * leaves thing to the caller, when key's body is over REPLIES_MAX_BODY or
- * would take the thread's bodies past REPLIES_THREAD_BYTES.
+ * leaves thing to the caller and the slot as it was, when key's body is
+ * over REPLIES_MAX_BODY or would take the thread's bodies past
+ * REPLIES_THREAD_BYTES.
  */
 bool replies_put(struct replies *rs, const struct reply_key *key, void *thing);
+
+/*
+ * Whether replies_put() of key would keep it now: asked before building a
+ * thing, so that a thread whose budget is spent does not build one for
+ * each request only to have it refused.
+ */
+bool replies_room(struct replies *rs, const struct reply_key *key);
 
 #endif

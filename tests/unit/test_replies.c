@@ -140,6 +140,52 @@ Test(replies, a_thread_keeps_bodies_up_to_its_budget)
 	cr_assert_eq((size_t)dropped, kept);
 }
 
+/* How many of keys[0..n) this thread still keeps. */
+static size_t kept_of(struct replies *rs, const struct reply_key *keys, size_t n)
+{
+	size_t alive = 0;
+
+	for (size_t j = 0; j < n; j++)
+		alive += replies_find(rs, &keys[j]) != NULL;
+	return alive;
+}
+
+Test(replies, past_the_budget_room_says_no_first_and_a_put_evicts_nothing)
+{
+	struct replies *rs = replies_new(drop);
+	static char big[400 + 64 * 16 + REPLIES_MAX_BODY];
+	static struct reply_key keys[400 + 64];
+	size_t n, alive;
+	int before;
+	void *t;
+
+	dropped = 0;
+	/* Bodies of a byte at 400 places: every slot holds one (but by a chance of 1 in 10^4). */
+	for (n = 0; n < 400; n++) {
+		keys[n] = key_of(1, big + n, 1, heads, sizeof(heads));
+		cr_assert(replies_put(rs, &keys[n], thing()));
+	}
+	/* The largest bodies, each taking a slot's small one, until the budget is spent. */
+	for (; n < 400 + 64; n++) {
+		keys[n] = key_of(1, big + 400 + (n - 400) * 16, REPLIES_MAX_BODY, heads, sizeof(heads));
+		if (!replies_room(rs, &keys[n]))
+			break;
+		cr_assert(replies_put(rs, &keys[n], thing()), "room said yes, put %zu refused", n);
+	}
+	cr_assert_lt(n, 400 + 64, "the budget never ran out");
+	/* Refused with a small body in its slot: the put is refused too and that body stays. */
+	alive = kept_of(rs, keys, n);
+	before = dropped;
+	t = thing();
+	cr_assert_not(replies_put(rs, &keys[n], t));
+	free(t);
+	cr_assert_eq(dropped, before, "a refused put dropped what its slot kept");
+	cr_assert_eq(kept_of(rs, keys, n), alive);
+	/* Another generation's body of the largest size has room: the old ones go with theirs. */
+	cr_assert(replies_room(rs, &(struct reply_key){ 2, big, REPLIES_MAX_BODY, heads, sizeof(heads) }));
+	replies_free(rs);
+}
+
 struct other_thread {
 	struct replies *rs;
 	const struct reply_key *k;
