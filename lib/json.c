@@ -387,7 +387,7 @@ static void skip_valid(struct scanner *sc)
 			sc->pos++;
 		} else if (!depth) {
 			/* A number or a literal, alone: up to what ends it. */
-			while (sc->pos < sc->len && !strchr(",]} \t\r\n", sc->s[sc->pos]))
+			while (sc->pos < sc->len && !memchr(",]} \t\r\n", sc->s[sc->pos], 7))
 				sc->pos++;
 		} else {
 			sc->pos++;
@@ -407,6 +407,8 @@ static void split_array(struct scanner *sc, struct json_split *s)
 		size_t start = sc->pos;
 
 		skip_valid(sc);
+		if (sc->pos == start)
+			break; /* not JSON (a NUL, say): the validating thread says where */
 		if (s->n == alloc) {
 			alloc = alloc ? 2 * alloc : 1024;
 			s->start = xreallocarray(s->start, alloc, sizeof(*s->start));

@@ -239,6 +239,30 @@ Test(json, a_big_text_that_is_not_json_is_reported_as_a_small_one_is)
 	}
 }
 
+Test(json, a_big_text_with_a_nul_for_an_element_is_reported_not_split_forever)
+{
+	/* A NUL where an element starts ended no step of the splitting (strchr finds the
+	 * terminator), so it recorded that byte as elements until memory ran out. */
+	static const char nul_tails[][4] = { { ',', ' ', '\0', ']' }, { ',', ' ', '1', '\0' } };
+
+	for (size_t t = 0; t < sizeof(nul_tails) / sizeof(nul_tails[0]); t++) {
+		struct json_split split[1] = { { .key = "a" } };
+		struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, want = STRBUF_INIT;
+
+		big_text(&text, 60000);
+		strbuf_setlen(&text, text.len - strlen("], \"b\": 2}"));
+		strbuf_add(&text, nul_tails[t], sizeof(nul_tails[t]));
+		strbuf_addstr(&text, "]}");
+		cr_assert_eq(json_validate(text.buf, text.len, &want), -1);
+		cr_assert_null(json_parse_split(text.buf, text.len, "t.json", &err, split, 1), "tail %zu", t);
+		cr_assert_str_eq(err.buf + strlen("t.json: "), want.buf, "tail %zu", t);
+		cr_assert_not(split[0].found);
+		strbuf_release(&text);
+		strbuf_release(&err);
+		strbuf_release(&want);
+	}
+}
+
 Test(json, split_reports_faults_as_parse_does)
 {
 	struct json_split split[1] = { { .key = "a" } };
