@@ -657,6 +657,12 @@ static void heads_of(struct heads *hs, struct exchange *x, const struct answer *
  *     can be queued on many connections at once, and a slot replaced or
  *     emptied while connections still send it leaves them their reference.
  */
+/*
+ * That argument is libmicrohttpd 0.9.75's source: built with another
+ * version, nothing is kept until someone reads that version's source again.
+ */
+#define HTTP_KEEPS_RESPONSES (MHD_VERSION == 0x00097500)
+
 struct kept {
 	struct MHD_Response *r;
 	char id[REQUEST_ID_MAX + 1];
@@ -821,7 +827,8 @@ static enum MHD_Result send_answer(struct exchange *x, struct MHD_Connection *c,
 		 * Bytes rendered at load: a 200 that does not close is answered with
 		 * the response this thread built for them before, if it has one.
 		 */
-		if (res->status == HTTP_OK && req->serving && !a->close && !req->serving->draining)
+		if (HTTP_KEEPS_RESPONSES && res->status == HTTP_OK && req->serving && !a->close &&
+		    !req->serving->draining)
 			r = kept_response(x->h, req->serving->generation, body, len, &hs, x->id);
 		kept = r != NULL;
 		/* Borrowed bytes live as long as the snapshot: the response holds it. */
